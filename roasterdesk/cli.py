@@ -1,0 +1,88 @@
+"""The ``roasterdesk`` command: no subcommand opens the app; subcommands work headless.
+
+User errors (missing file, newer database, bad argument) print one line to stderr and exit
+non-zero; only bugs show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from . import __version__, commands
+from .errors import KNOWN_ERRORS
+
+EXIT_USER_ERROR = 2
+
+
+def _command_modules() -> list[ModuleType]:
+    mods = []
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            mods.append(importlib.import_module(f"{commands.__name__}.{info.name}"))
+    return mods
+
+
+def db_parent() -> argparse.ArgumentParser:
+    """The ``--db`` option every command shares (it may come before or after the command)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--db", type=Path, default=argparse.SUPPRESS,
+        help="database file (default: $ROASTERDESK_DB, else roasterdesk.sqlite in your data folder)",
+    )
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="roasterdesk",
+        description="RoasterDesk: producers, visits, lots and the price chain of green coffee.",
+        parents=[db_parent()],
+    )
+    parser.add_argument("--version", action="version", version=f"RoasterDesk {__version__}")
+    parser.add_argument(
+        "--demo", action="store_true",
+        help="open the app on a demo database (created in your data folder on first use)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for mod in _command_modules():
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP, parents=[db_parent()])
+        mod.add_arguments(p)
+        p.set_defaults(run=mod.run)
+    return parser
+
+
+def resolve_db(args: argparse.Namespace) -> Path:
+    """``--db``, else ``ROASTERDESK_DB``, else the default file in the user's data folder."""
+    from .store.db import default_db_path
+
+    db = getattr(args, "db", None)
+    return Path(db).expanduser() if db is not None else default_db_path()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if getattr(args, "run", None) is None:
+            from .ui.app import run_app  # Qt is imported only for the window
+
+            return run_app(args)
+        return int(args.run(args) or 0)
+    except KNOWN_ERRORS as exc:
+        print(f"roasterdesk: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("roasterdesk: interrupted", file=sys.stderr)
+        return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return " ".join(str(exc).split()) or type(exc).__name__

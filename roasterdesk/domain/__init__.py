@@ -1,0 +1,1 @@
+"""RoasterDesk's domain: records and calculations in plain Python (no Qt, no SQL)."""

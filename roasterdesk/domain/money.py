@@ -1,0 +1,45 @@
+"""Display rounding (DOMAIN.md: only for display; half-up).
+
+USD amounts to cents, USD/lb to 4 decimals, percentages to 0.1. Calculations keep full precision;
+these helpers are called by the UI and the PDF at the last moment.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+PER_LB = Decimal("0.0001")
+TENTH = Decimal("0.1")
+
+
+def round_usd(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_per_lb(value: Decimal) -> Decimal:
+    return value.quantize(PER_LB, rounding=ROUND_HALF_UP)
+
+
+def round_pct(fraction: Decimal) -> Decimal:
+    """A fraction (0.651…) as a percentage rounded to 0.1 (65.1)."""
+    return (fraction * 100).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def fmt_usd(value: Decimal | None, missing: str = "not recorded") -> str:
+    """``14660.74`` → ``'USD 14,660.74'``."""
+    if value is None:
+        return missing
+    return f"USD {round_usd(value):,.2f}"
+
+
+def fmt_usd_lb(value: Decimal | None, missing: str = "not recorded") -> str:
+    if value is None:
+        return missing
+    return f"{round_per_lb(value):,.4f} USD/lb"
+
+
+def fmt_pct(fraction: Decimal | None, missing: str = "not recorded") -> str:
+    if fraction is None:
+        return missing
+    return f"{round_pct(fraction):,.1f} %"

@@ -1,0 +1,311 @@
+"""The price chain of a lot: C, FOB, premium over C, farm gate, intermediaries, references.
+
+Every figure is computed here (DOMAIN.md "Formulas"); the UI and the PDF only display them.
+A figure that cannot be computed from the records is ``None`` — never a guess — and
+:class:`LotEconomics` says which inputs are missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .model import (
+    ContractType,
+    FarmGatePrice,
+    Lot,
+    Party,
+    PremiumBasis,
+)
+from .reference import CSeries, FairtradeTerms, LivingIncomeReference
+from .units import DEFAULT_KG_PER_KG_GREEN, KG, LB_KG, Price, cents_lb_to_usd_lb
+
+
+def weight_lb(weight_kg: Decimal) -> Decimal:
+    """``weight_lb = weight_kg / 0.45359237``."""
+    return weight_kg / LB_KG
+
+
+def usd_lb_to_usd_kg(usd_lb: Decimal) -> Decimal:
+    return usd_lb / LB_KG
+
+
+def usd_kg_to_usd_lb(usd_kg: Decimal) -> Decimal:
+    return usd_kg * LB_KG
+
+
+def fixed_c_cents(lot: Lot) -> Decimal | None:
+    """C at fixation (cents/lb): volume-weighted over partial fixations for PTBF contracts.
+
+    Choice: a fixation without a volume counts for the unfixed rest of the lot; if the lot has no
+    weight, fixations are averaged with equal weight.
+    """
+    if lot.contract_type is ContractType.PTBF and lot.fixations:
+        return _weighted(lot, [f.c_cents_lb for f in lot.fixations])
+    return lot.c_cents_lb
+
+
+def _weighted(lot: Lot, values: list[Decimal]) -> Decimal:
+    volumes = [f.volume_kg for f in lot.fixations]
+    total = lot.weight
+    if total is None or all(v is None for v in volumes):
+        return sum(values, Decimal(0)) / len(values)
+    known = sum((v for v in volumes if v is not None), Decimal(0))
+    unfixed = [v for v in volumes if v is None]
+    rest = (total - known) / len(unfixed) if unfixed else Decimal(0)
+    weights = [v if v is not None else rest for v in volumes]
+    return sum((w * x for w, x in zip(weights, values)), Decimal(0)) / sum(weights, Decimal(0))
+
+
+def fob_usd_lb(lot: Lot) -> Decimal | None:
+    """FOB in USD/lb. PTBF: volume-weighted (C at each fixation + differential) / 100."""
+    if lot.contract_type is ContractType.PTBF:
+        if not lot.fixations or lot.differential_cents_lb is None:
+            return lot.fob_usd_lb
+        diff = lot.differential_cents_lb
+        return cents_lb_to_usd_lb(_weighted(lot, [f.c_cents_lb + diff for f in lot.fixations]))
+    return lot.fob_usd_lb
+
+
+def farm_gate_usd_lb_green(fg: FarmGatePrice) -> Decimal:
+    """``price_local / unit_kg × kg_basis_per_kg_green / fx_local_per_usd × 0.45359237``."""
+    factor = fg.kg_per_kg_green or DEFAULT_KG_PER_KG_GREEN[fg.basis]
+    return fg.amount / fg.unit_kg * factor / fg.fx_local_per_usd * LB_KG
+
+
+def farm_gate_local_per_kg_green(fg: FarmGatePrice) -> Decimal:
+    factor = fg.kg_per_kg_green or DEFAULT_KG_PER_KG_GREEN[fg.basis]
+    return fg.amount / fg.unit_kg * factor
+
+
+@dataclass(frozen=True)
+class FairtradeComparison:
+    floor_usd_lb: Decimal
+    minimum_usd_lb: Decimal
+    meets: bool
+    difference_usd_lb: Decimal  # FOB − floor (negative: below the floor)
+
+
+def fairtrade_floor(
+    terms: FairtradeTerms, lot: Lot, c_usd_lb: Decimal | None
+) -> tuple[Decimal, Decimal]:
+    """``max(ft_minimum, c) + ft_premium (+ organic differential)`` → (floor, minimum).
+
+    Without a C price the floor is the minimum + premium (the safety net alone).
+    """
+    minimum = terms.minimum(lot.species, lot.process)
+    market = max(minimum, c_usd_lb) if c_usd_lb is not None else minimum
+    floor = market + terms.premium_usd_lb
+    if lot.organic:
+        floor += terms.organic_differential_usd_lb
+    return floor, minimum
+
+
+def compare_fairtrade(
+    terms: FairtradeTerms, lot: Lot, fob: Decimal, c_usd_lb: Decimal | None
+) -> FairtradeComparison:
+    floor, minimum = fairtrade_floor(terms, lot, c_usd_lb)
+    return FairtradeComparison(floor, minimum, fob >= floor, fob - floor)
+
+
+def living_income_usd_lb_green(
+    ref: LivingIncomeReference, fg: FarmGatePrice | None = None
+) -> Decimal | None:
+    """The reference price as USD/lb green, with the lot's own factors where they apply.
+
+    Choice: the lot's outturn factor is used when the reference has the same basis as the lot's
+    farm-gate price, the default factor otherwise; a reference in a local currency is converted
+    with the lot's exchange rate when the currencies match, else there is no comparison (``None``).
+    """
+    fx: Decimal | None = None
+    if ref.currency != "USD":
+        if fg is None or fg.currency != ref.currency:
+            return None
+        fx = fg.fx_local_per_usd
+    factor = fg.kg_per_kg_green if fg is not None and fg.basis is ref.basis else None
+    price = Price(ref.value / ref.unit_kg, ref.currency, KG, ref.basis)
+    return price.usd_per_lb_green(fx, factor)
+
+
+def pick_living_income(
+    refs: list[LivingIncomeReference] | tuple[LivingIncomeReference, ...],
+    country: str,
+    lot: Lot,
+) -> LivingIncomeReference | None:
+    """The reference for the producer's country, species and organic status: the latest one
+    published no later than the harvest, else the earliest later one."""
+    matching = [
+        r for r in refs
+        if r.country == country and r.species is lot.species and r.organic == lot.organic
+    ]
+    if not matching:
+        return None
+    before = [r for r in matching if r.year <= lot.harvest]
+    if before:
+        return max(before, key=lambda r: r.year)
+    return min(matching, key=lambda r: r.year)
+
+
+def premium_value_usd(lot: Lot, fob: Decimal | None) -> tuple[Decimal, Decimal]:
+    """Total of the lot's premium payments in USD → (included in FOB, paid on top).
+
+    Voided payments are left out. A per-kg premium without a lot weight, or a % premium without a
+    FOB, counts as 0 and is reported missing by :func:`economics`.
+    """
+    included = on_top = Decimal(0)
+    weight = lot.weight
+    for p in lot.premiums:
+        if p.voided:
+            continue
+        value = Decimal(0)
+        if p.basis is PremiumBasis.PER_LOT:
+            value = p.amount
+        elif p.basis is PremiumBasis.PER_FARMER:
+            value = p.amount * (p.farmers or 0)
+        elif p.basis is PremiumBasis.PER_KG and weight is not None:
+            value = p.amount * weight
+        elif p.basis is PremiumBasis.PCT_OF_PRICE and fob is not None and weight is not None:
+            value = p.amount / 100 * fob * weight_lb(weight)
+        if p.included_in_fob:
+            included += value
+        else:
+            on_top += value
+    return included, on_top
+
+
+@dataclass(frozen=True)
+class MoneySplit:
+    """Where the money for one lb of green went, USD/lb (FOB = producer + exporter side)."""
+
+    producer: Decimal
+    exporter_legs: dict[str, Decimal]
+    exporter_margin: Decimal  # the remainder of FOB − farm gate after the recorded legs
+    importer_legs: dict[str, Decimal]
+    premium_on_top: Decimal
+
+    @property
+    def exporter_total(self) -> Decimal:
+        return sum(self.exporter_legs.values(), Decimal(0)) + self.exporter_margin
+
+    @property
+    def importer_total(self) -> Decimal:
+        return sum(self.importer_legs.values(), Decimal(0))
+
+
+@dataclass(frozen=True)
+class LotEconomics:
+    """Every price figure of one lot; ``None`` where the records do not allow it."""
+
+    weight_kg: Decimal | None
+    weight_lb: Decimal | None
+    c_usd_lb: Decimal | None
+    c_estimated: bool
+    fob_usd_lb: Decimal | None
+    premium_over_c_usd_lb: Decimal | None
+    premium_over_c_pct: Decimal | None
+    farm_gate_usd_lb: Decimal | None
+    farm_gate_share: Decimal | None
+    intermediaries_usd_lb: Decimal | None  # stayed between farm gate and FOB
+    fob_value_usd: Decimal | None
+    premium_over_c_value_usd: Decimal | None
+    farm_gate_value_usd: Decimal | None
+    intermediaries_value_usd: Decimal | None
+    premiums_in_fob_usd: Decimal
+    premiums_on_top_usd: Decimal
+    fairtrade: FairtradeComparison | None
+    living_income: LivingIncomeReference | None
+    living_income_usd_lb: Decimal | None
+    farm_gate_vs_living_income: Decimal | None  # farm_gate / lirp
+    split: MoneySplit | None
+    missing: tuple[str, ...]
+
+
+def economics(
+    lot: Lot,
+    *,
+    fairtrade: FairtradeTerms | None = None,
+    living_income: list[LivingIncomeReference] | tuple[LivingIncomeReference, ...] = (),
+    country: str = "",
+    c_series: CSeries | None = None,
+) -> LotEconomics:
+    """Compute a lot's price chain.
+
+    A fixed-price lot without a recorded C takes the reference series at its contract date and is
+    marked *estimated* (DOMAIN.md).
+    """
+    missing: list[str] = []
+    w = lot.weight
+    wlb = weight_lb(w) if w is not None else None
+    if w is None:
+        missing.append("lot weight")
+
+    c_cents = fixed_c_cents(lot)
+    estimated = lot.c_estimated
+    if c_cents is None and c_series is not None and lot.contract_date is not None:
+        c_cents = c_series.at(lot.contract_date)
+        estimated = c_cents is not None
+    c = cents_lb_to_usd_lb(c_cents) if c_cents is not None else None
+    if c is None:
+        missing.append("C price at fixation")
+
+    fob = fob_usd_lb(lot)
+    if fob is None:
+        missing.append("FOB price")
+
+    prem = prem_pct = None
+    if fob is not None and c is not None:
+        prem = fob - c
+        prem_pct = prem / c
+
+    fg = fg_share = between = None
+    if lot.farm_gate is not None:
+        fg = farm_gate_usd_lb_green(lot.farm_gate)
+        if fob is not None:
+            fg_share = fg / fob
+            between = fob - fg
+    else:
+        missing.append("farm-gate price")
+
+    def total(per_lb: Decimal | None) -> Decimal | None:
+        return per_lb * wlb if per_lb is not None and wlb is not None else None
+
+    in_fob, on_top = premium_value_usd(lot, fob)
+    ft = compare_fairtrade(fairtrade, lot, fob, c) if fairtrade and fob is not None else None
+
+    lir = pick_living_income(living_income, country, lot) if country else None
+    lir_usd = living_income_usd_lb_green(lir, lot.farm_gate) if lir is not None else None
+    vs_lir = fg / lir_usd if fg is not None and lir_usd else None
+
+    split = None
+    if fg is not None and fob is not None:
+        exp = {c_.leg: c_.usd_lb for c_ in lot.costs if c_.party is Party.EXPORTER}
+        imp = {c_.leg: c_.usd_lb for c_ in lot.costs if c_.party is Party.IMPORTER}
+        margin = fob - fg - sum(exp.values(), Decimal(0))
+        on_top_lb = on_top / wlb if wlb else Decimal(0)
+        split = MoneySplit(fg, exp, margin, imp, on_top_lb)
+
+    return LotEconomics(
+        weight_kg=w,
+        weight_lb=wlb,
+        c_usd_lb=c,
+        c_estimated=estimated,
+        fob_usd_lb=fob,
+        premium_over_c_usd_lb=prem,
+        premium_over_c_pct=prem_pct,
+        farm_gate_usd_lb=fg,
+        farm_gate_share=fg_share,
+        intermediaries_usd_lb=between,
+        fob_value_usd=total(fob),
+        premium_over_c_value_usd=total(prem),
+        farm_gate_value_usd=total(fg),
+        intermediaries_value_usd=total(between),
+        premiums_in_fob_usd=in_fob,
+        premiums_on_top_usd=on_top,
+        fairtrade=ft,
+        living_income=lir,
+        living_income_usd_lb=lir_usd,
+        farm_gate_vs_living_income=vs_lir,
+        split=split,
+        missing=tuple(missing),
+    )
+

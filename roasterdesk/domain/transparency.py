@@ -1,0 +1,173 @@
+"""The transparency checklist of a lot (DOMAIN.md): what the records answer, and what is missing.
+
+Items 1–5 are the Transparency Pledge's data points; 6–13 are the seed's vetting questions.
+A lot's transparency is the count of applicable items answered — never padded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+
+from .model import (
+    ENVIRONMENT_TOPICS,
+    Certification,
+    Commitment,
+    Evidence,
+    Lot,
+    Producer,
+    Project,
+    Visit,
+)
+from .pricing import fob_usd_lb
+
+WINDOW = timedelta(days=730)
+"""24 months, the window for "a direct visit" and "labour verified in person"."""
+
+
+class Answer(str, Enum):
+    ANSWERED = "answered"
+    NOT_ANSWERED = "not answered"
+    NOT_APPLICABLE = "not applicable"
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    number: int
+    key: str
+    question: str
+    pledge: bool  # one of the Transparency Pledge's five data points
+    answer: Answer
+    missing: str = ""  # what a buyer would have to record to answer it
+
+
+@dataclass(frozen=True)
+class Checklist:
+    items: tuple[CheckItem, ...]
+
+    @property
+    def applicable(self) -> int:
+        return sum(1 for i in self.items if i.answer is not Answer.NOT_APPLICABLE)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for i in self.items if i.answer is Answer.ANSWERED)
+
+    @property
+    def pledge_complete(self) -> bool:
+        return all(i.answer is Answer.ANSWERED for i in self.items if i.pledge)
+
+    @property
+    def missing(self) -> tuple[CheckItem, ...]:
+        return tuple(i for i in self.items if i.answer is Answer.NOT_ANSWERED)
+
+    def item(self, key: str) -> CheckItem:
+        return next(i for i in self.items if i.key == key)
+
+
+QUESTIONS: tuple[tuple[str, str, bool], ...] = (
+    ("producer", "Producer or producer organisation named", True),
+    ("fob", "FOB price paid", True),
+    ("quality", "Quality (cup score)", True),
+    ("lot_size", "Lot size", True),
+    ("relationship", "Length of the relationship", True),
+    ("farm_gate", "Farm-gate price known", False),
+    ("supply_chain", "Supply chain from farm to roaster named", False),
+    ("environment", "Environmental practices recorded", False),
+    ("commitment", "Multi-year buying commitment", False),
+    ("labour", "Labour conditions verified", False),
+    ("visit", "Direct visit within 24 months", False),
+    ("premium_use", "What the premium funded documented", False),
+    ("certifications", "Claimed certifications current", False),
+)
+
+
+def reference_date(lot: Lot) -> date:
+    """The day a lot's checks are made against.
+
+    Choice: the contract date, else the first fixation, else 30 June of the harvest year.
+    """
+    if lot.contract_date is not None:
+        return lot.contract_date
+    if lot.fixations:
+        return min(f.on for f in lot.fixations)
+    return date(lot.harvest, 6, 30)
+
+
+def checklist(
+    lot: Lot,
+    producer: Producer,
+    *,
+    visits: list[Visit],
+    certifications: list[Certification],
+    commitments: list[Commitment],
+    projects: list[Project],
+    first_harvest: int | None = None,
+) -> Checklist:
+    """Answer the thirteen questions from the records of one lot and its producer.
+
+    Choices where DOMAIN.md is silent:
+    - visits count when within 24 months either side of the lot's :func:`reference_date`;
+    - environment is answered when shade, water use and composting have each been *observed* or
+      *reported* in some visit of the producer;
+    - labour is verified by an in-person visit in the window that observed (not just heard about)
+      a labour topic, or by a labour-auditing certification valid on the reference date;
+    - the premium's use is documented by a project of the producer in the harvest year ±1;
+    - certifications are *not applicable* when the lot claims none.
+    """
+    ref = reference_date(lot)
+    in_window = [
+        v for v in visits
+        if not v.mode.remote and abs((v.date - ref).days) <= WINDOW.days
+    ]
+    results: dict[str, tuple[Answer, str]] = {}
+
+    def put(key: str, ok: bool, missing: str) -> None:
+        results[key] = (Answer.ANSWERED, "") if ok else (Answer.NOT_ANSWERED, missing)
+
+    put("producer", bool(producer.name.strip()), "producer name")
+    put("fob", fob_usd_lb(lot) is not None, "FOB price")
+    put("quality", lot.quality_score is not None, "cup score")
+    put("lot_size", lot.weight is not None, "lot weight or bags × bag size")
+    since = first_harvest if first_harvest is not None else lot.harvest
+    put("relationship", since <= lot.harvest, "first harvest bought")
+    put("farm_gate", lot.farm_gate is not None, "farm-gate price with exchange rate and unit")
+    chain_missing = [n for n, v in (("exporter", lot.exporter), ("importer", lot.importer)) if not v]
+    put("supply_chain", not chain_missing, " and ".join(chain_missing))
+    seen = {
+        o.topic for v in visits for o in v.observations
+        if o.evidence in (Evidence.OBSERVED, Evidence.REPORTED)
+    }
+    env_missing = [t.label.lower() for t in ENVIRONMENT_TOPICS if t not in seen]
+    put("environment", not env_missing, ", ".join(env_missing))
+    multi = any(
+        c.producer_id == producer.id and lot.harvest in c.harvests and len(c.harvests) > 1
+        for c in commitments
+    )
+    put("commitment", multi, "a commitment covering this harvest and at least one more")
+    labour_seen = any(
+        o.topic.is_labour and o.evidence is Evidence.OBSERVED
+        for v in in_window for o in v.observations
+    )
+    labour_cert = any(c.scheme.covers_labour and c.valid_on(ref) for c in certifications)
+    put(
+        "labour", labour_seen or labour_cert,
+        "labour observed on an in-person visit within 24 months, or a current certification",
+    )
+    put("visit", bool(in_window), "an in-person visit within 24 months of the contract")
+    funded = any(abs(p.year - lot.harvest) <= 1 for p in projects)
+    put("premium_use", funded, "a project funded around this harvest")
+    if lot.certifications_claimed:
+        lapsed = [
+            s.value for s in lot.certifications_claimed
+            if not any(c.scheme is s and c.valid_on(ref) for c in certifications)
+        ]
+        put("certifications", not lapsed, "current certificate for " + ", ".join(lapsed))
+    else:
+        results["certifications"] = (Answer.NOT_APPLICABLE, "")
+
+    return Checklist(tuple(
+        CheckItem(n, key, question, pledge, *results[key])
+        for n, (key, question, pledge) in enumerate(QUESTIONS, start=1)
+    ))

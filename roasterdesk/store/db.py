@@ -1,0 +1,170 @@
+"""Opening a RoasterDesk database safely.
+
+Order of work at open, chosen so that a refused or failed open never changes the file:
+1. the file is checked **read-only** (header, ``user_version``, recorded migrations): a database
+   from a newer RoasterDesk is refused before anything is written;
+2. pending migrations run, each in its own transaction (a failure rolls back; with a rollback
+   journal or WAL the main file is left as it was); ``before_migrate`` is called first so that a
+   backup can be taken;
+3. only then the connection switches to WAL with ``synchronous=FULL`` and foreign keys on.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlite_utils import Database
+
+from .. import __version__
+from .errors import NewerDatabaseError, NotADatabaseError, StoreError
+from .schema import MIGRATION_SET, SCHEMA_COMPAT, known_migrations, migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """What a database file says about the RoasterDesk that wrote it."""
+
+    user_version: int
+    applied: tuple[str, ...]
+    app_version: str | None
+
+    @property
+    def unknown_migrations(self) -> tuple[str, ...]:
+        known = set(known_migrations())
+        return tuple(m for m in self.applied if m not in known)
+
+    @property
+    def empty(self) -> bool:
+        return not self.applied
+
+
+def _ro_uri(path: Path, immutable: bool = False) -> str:
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    return uri + "&immutable=1" if immutable else uri
+
+
+def read_file_version(path: Path) -> FileVersion:
+    """Read the version marks of an existing database without writing anything."""
+    with open(path, "rb") as fh:
+        header = fh.read(16)
+    if header != SQLITE_HEADER:
+        raise NotADatabaseError(
+            f"{path} is not a RoasterDesk database (it is not an SQLite file, or it is damaged)."
+        )
+    last_error: Exception | None = None
+    for immutable in (False, True):
+        try:
+            conn = sqlite3.connect(_ro_uri(path, immutable), uri=True)
+            try:
+                user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+                applied: tuple[str, ...] = ()
+                if "_sqlite_migrations" in tables:
+                    applied = tuple(
+                        r[0]
+                        for r in conn.execute(
+                            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? "
+                            "ORDER BY rowid",
+                            [MIGRATION_SET],
+                        )
+                    )
+                app_version = None
+                if "meta" in tables:
+                    row = conn.execute("SELECT value FROM meta WHERE key='app_version'").fetchone()
+                    app_version = row[0] if row else None
+                return FileVersion(user_version, applied, app_version)
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            last_error = exc
+    raise NotADatabaseError(f"{path} cannot be read as a database: {last_error}")
+
+
+def check_compatible(path: Path, version: FileVersion) -> None:
+    if version.user_version > SCHEMA_COMPAT or version.unknown_migrations:
+        writer = version.app_version or f"a newer version (schema {version.user_version})"
+        detail = ""
+        if version.unknown_migrations:
+            detail = "unknown schema steps: " + ", ".join(version.unknown_migrations)
+        raise NewerDatabaseError(
+            str(path),
+            writer,
+            f"{__version__} (schema {SCHEMA_COMPAT})",
+            detail,
+        )
+
+
+def connect(path: Path | str) -> Database:
+    """A sqlite-utils Database on ``path`` with RoasterDesk's pragmas (no migration)."""
+    conn = sqlite3.connect(str(path), timeout=10, isolation_level=None, check_same_thread=False)
+    db = Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 10000")
+    return db
+
+
+def set_durable(db: Database) -> None:
+    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() not in ("wal", "memory"):
+        raise StoreError(f"the database cannot use write-ahead logging (journal mode {mode})")
+    db.execute("PRAGMA synchronous = FULL")
+
+
+def open_database(
+    path: Path | str,
+    *,
+    create: bool = True,
+    before_migrate: Callable[[Path, FileVersion], None] | None = None,
+) -> Database:
+    """Open (and if needed create or upgrade) a RoasterDesk database.
+
+    Raises :class:`NewerDatabaseError` for a database from a newer RoasterDesk,
+    :class:`NotADatabaseError` for a file that is not one, :class:`StoreError` for a missing file
+    when ``create`` is false. The file is untouched whenever an error is raised before migrating.
+    """
+    path = Path(path)
+    exists = path.exists() and path.stat().st_size > 0
+    if not exists and not create:
+        raise StoreError(f"{path} does not exist.")
+    if exists:
+        version = read_file_version(path)
+        check_compatible(path, version)
+    else:
+        if not path.parent.exists():
+            raise StoreError(f"the folder {path.parent} does not exist.")
+        version = FileVersion(0, (), None)
+    db = connect(path)
+    try:
+        todo = [n for n in known_migrations() if n not in version.applied]
+        if todo and exists and not version.empty and before_migrate is not None:
+            before_migrate(path, version)
+        if todo:
+            migrations.apply(db)
+            with db.atomic():
+                db.execute(f"PRAGMA user_version = {SCHEMA_COMPAT}")
+                db["meta"].upsert({"key": "app_version", "value": __version__}, pk="key")
+        set_durable(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise StoreError(f"{path} could not be opened: {exc}") from exc
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def default_db_path() -> Path:
+    """``ROASTERDESK_DB`` if set, else ``roasterdesk.sqlite`` in the user's data folder."""
+    env = os.environ.get("ROASTERDESK_DB")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("RoasterDesk", appauthor=False) / "roasterdesk.sqlite"

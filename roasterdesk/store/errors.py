@@ -1,0 +1,34 @@
+"""Errors of the store that a user can act on (shown as a message, never a traceback)."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """A known problem with the database file or a write; its text is for the user."""
+
+
+class NewerDatabaseError(StoreError):
+    """The database was written by a newer RoasterDesk; it is refused and left untouched."""
+
+    def __init__(self, path: str, db_version: str, app_version: str, detail: str = "") -> None:
+        self.path, self.db_version, self.app_version = path, db_version, app_version
+        text = (
+            f"{path} was written by RoasterDesk {db_version}, newer than this "
+            f"RoasterDesk {app_version}. Install RoasterDesk {db_version} or later to open it; "
+            "the file was not changed."
+        )
+        if detail:
+            text += f" ({detail})"
+        super().__init__(text)
+
+
+class NotADatabaseError(StoreError):
+    """The file is not a SQLite database (or is damaged beyond opening)."""
+
+
+class RecordNotFound(StoreError):
+    pass
+
+
+class ValidationError(StoreError):
+    """A record was refused because a value is not acceptable."""
