@@ -1,0 +1,93 @@
+"""What every page gets: the application context, and the contract pages are written against.
+
+Contract
+========
+
+``AppContext`` (this module) has these attributes:
+
+- ``store``: the :class:`roasterdesk.store.Store` of the open database (GUI thread only).
+  Read it at use time (``self.ctx.store``); do not keep your own reference to it.
+- ``undo_stack``: a ``QUndoStack``; every user edit is pushed as a command
+  (:mod:`roasterdesk.ui.undo` has ready ones that save/delete through the store and restore
+  the previous object on undo).
+- ``tasks``: a :class:`roasterdesk.ui.tasks.TaskManager`.
+  ``tasks.run(fn, *, on_done=None, on_error=None, label="", cancellable=False)`` runs
+  ``fn(progress, cancelled)`` in a worker thread (QThreadPool/QRunnable); ``progress(done,
+  total)`` drives a progress dialog (with Cancel when cancellable) or the status bar;
+  ``on_done(result)`` / ``on_error(exc)`` are called on the GUI thread. Database writes from a
+  worker must use their own connection, ``Store.open(ctx.db_path)``, never ``ctx.store``.
+- ``messages``: a :class:`roasterdesk.ui.messages.MessageBus` (QObject) with signals
+  ``info(str)``, ``warning(str)``, ``error(str)``, ``open_record(str kind, int id)`` (kind in
+  ``"producer", "visit", "lot", "commitment", "project"``) and ``data_changed(str kind)``
+  (``"*"`` means everything).
+- ``settings``: a :class:`roasterdesk.ui.settings.Settings` (typed QSettings wrapper).
+- ``attachments_dir``: ``Path`` "<db file stem>-attachments" beside the database (not created
+  until something is stored there).
+- ``db_path``: ``Path`` of the open database.
+
+Pages
+-----
+A page is a ``QWidget`` subclass ``XxxPage(ctx, parent=None)`` with ``refresh()`` (reload from
+the store; called when the page is shown and on ``data_changed``) and ``open_record(id)`` (show
+that record). The main window looks pages up by kind: ``"overview"``, ``"producer"``,
+``"visit"`` -> ``roasterdesk.ui.views.visits.VisitsPage``, ``"lot"`` ->
+``roasterdesk.ui.views.lots.LotsPage``, ``"commitment"``/``"project"``. A page that has unsaved
+edits may define ``maybe_leave() -> bool`` (ask the user; False keeps the page) and ``save()``
+(Ctrl+S), ``new_record()`` (Ctrl+N), ``focus_find()`` (Ctrl+F), ``step_record(delta)``
+(previous/next record); the main window calls them when present.
+
+When the user opens another database the main window builds a new ``AppContext`` and new pages.
+
+Tests build a context with ``AppContext.create(db_path, settings=Settings(tmp_path / "s.ini"))``
+and close it with ``ctx.close()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QUndoStack
+
+from ..store import Store
+from .messages import MessageBus
+from .settings import Settings
+from .tasks import TaskManager
+
+
+def attachments_dir_for(db_path: Path) -> Path:
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}-attachments")
+
+
+@dataclass(eq=False)
+class AppContext:
+    store: Store
+    db_path: Path
+    undo_stack: QUndoStack
+    tasks: TaskManager
+    messages: MessageBus
+    settings: Settings
+
+    @property
+    def attachments_dir(self) -> Path:
+        return attachments_dir_for(self.db_path)
+
+    @classmethod
+    def create(cls, db_path: Path, *, settings: Settings | None = None,
+               parent: QObject | None = None, store: Store | None = None) -> AppContext:
+        """Open ``db_path`` (creating it if new) and build the context around it."""
+        db_path = Path(db_path)
+        if store is None:
+            store = Store.open(db_path)
+        messages = MessageBus(parent)
+        tasks = TaskManager(parent, on_known_error=messages.error.emit)
+        return cls(store=store, db_path=db_path, undo_stack=QUndoStack(parent), tasks=tasks,
+                   messages=messages, settings=settings or Settings())
+
+    def close(self) -> None:
+        """Wait for background work, then close the database."""
+        self.tasks.wait()
+        self.undo_stack.clear()
+        self.store.close()

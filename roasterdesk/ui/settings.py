@@ -1,0 +1,85 @@
+"""Typed settings, stored by QSettings in the platform's usual place.
+
+One module owns settings. Defaults:
+
+- ``last_db``: the database opened last (None before the first start).
+- ``recent_dbs``: up to :data:`MAX_RECENT` databases, newest first.
+- ``geometry`` / ``window_state``: main-window geometry (bytes, Qt's own format).
+- ``first_start_done``: the empty-database question was answered for ``last_db``.
+
+Tests (and the screenshots command) pass an ``ini_path`` so nothing touches the user's settings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 8
+ORGANIZATION = "RoasterDesk"
+APPLICATION = "RoasterDesk"
+
+
+class Settings:
+    def __init__(self, ini_path: Path | None = None) -> None:
+        if ini_path is not None:
+            self.q = QSettings(str(ini_path), QSettings.Format.IniFormat)
+        else:
+            self.q = QSettings(ORGANIZATION, APPLICATION)
+
+    # -- databases ---------------------------------------------------------------------------
+    @property
+    def last_db(self) -> Path | None:
+        v = self.q.value("db/last", "")
+        return Path(str(v)) if v else None
+
+    @last_db.setter
+    def last_db(self, path: Path | None) -> None:
+        self.q.setValue("db/last", str(path) if path else "")
+
+    @property
+    def recent_dbs(self) -> list[Path]:
+        v = self.q.value("db/recent", [])
+        if isinstance(v, str):  # QSettings returns a lone string for one-item lists
+            v = [v] if v else []
+        return [Path(str(p)) for p in (v or [])]
+
+    def add_recent(self, path: Path) -> None:
+        path = Path(path).resolve()
+        items = [p for p in self.recent_dbs if p != path]
+        self.q.setValue("db/recent", [str(p) for p in [path, *items][:MAX_RECENT]])
+        self.last_db = path
+
+    def clear_recent(self) -> None:
+        self.q.setValue("db/recent", [])
+
+    # -- window ------------------------------------------------------------------------------
+    @property
+    def geometry(self) -> QByteArray | None:
+        v = self.q.value("window/geometry")
+        return v if isinstance(v, QByteArray) and not v.isEmpty() else None
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self.q.setValue("window/geometry", value)
+
+    @property
+    def window_state(self) -> QByteArray | None:
+        v = self.q.value("window/state")
+        return v if isinstance(v, QByteArray) and not v.isEmpty() else None
+
+    @window_state.setter
+    def window_state(self, value: QByteArray) -> None:
+        self.q.setValue("window/state", value)
+
+    @property
+    def last_page(self) -> str:
+        return str(self.q.value("window/page", "overview") or "overview")
+
+    @last_page.setter
+    def last_page(self, value: str) -> None:
+        self.q.setValue("window/page", value)
+
+    def sync(self) -> None:
+        self.q.sync()
