@@ -1,0 +1,415 @@
+"""Editors for the records that hang on a producer: people, plots, certifications,
+commitments and projects."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from ..domain import geo
+from ..domain.harvest import harvest_label, parse_harvest
+from ..domain.model import (
+    Certification,
+    Commitment,
+    Consent,
+    ConsentScope,
+    Person,
+    Plot,
+    Project,
+    ProjectCategory,
+    Role,
+    Scheme,
+)
+from .editor import EditorDialog
+from .widgets import (
+    DateEdit,
+    FieldError,
+    muted,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_list,
+    text_of,
+)
+
+
+def enum_combo(enum: type, current: Any = None) -> QComboBox:
+    box = QComboBox()
+    for member in enum:
+        box.addItem(str(getattr(member, "label", member.value)).capitalize()
+                    if member.value.islower() else member.value, member)
+    if current is not None:
+        box.setCurrentIndex(box.findData(current))
+    return box
+
+
+class ProducerChoice(QComboBox):
+    """Pick a producer (for records created outside a producer page)."""
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__()
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for pid, name, country in ctx.store.db.execute(
+                "SELECT id, name, country FROM producers ORDER BY name LIMIT 5000"):
+            self.addItem(f"{name} ({country})", pid)
+        self.setCurrentIndex(-1)
+
+    def producer_id(self) -> int:
+        pid = self.currentData()
+        if pid is None or self.currentText() != self.itemText(self.currentIndex()):
+            raise FieldError("producer", "Producer: choose a producer from the list")
+        return int(pid)
+
+
+class _ProducerRecordDialog(EditorDialog):
+    """Records that belong to a producer: ``producer_id`` comes from the record, the caller,
+    or a producer chooser."""
+
+    def producer_field(self, form: QFormLayout) -> None:
+        self.producer_box: ProducerChoice | None = None
+        if self.record is None and self.extra.get("producer_id") is None:
+            self.producer_box = ProducerChoice(self.ctx)
+            self.add("producer", "Producer", self.producer_box)
+
+    def producer_id(self) -> int:
+        if self.record is not None:
+            return int(self.record.producer_id)
+        if self.producer_box is not None:
+            return self.producer_box.producer_id()
+        return int(self.extra["producer_id"])
+
+
+# -- people ------------------------------------------------------------------------------------
+class PersonDialog(_ProducerRecordDialog):
+    title = "Person"
+
+    def build(self, form: QFormLayout) -> None:
+        self.producer_field(form)
+        self.name = self.add("name", "Name", QLineEdit())
+        self.role = self.add("role", "Role", enum_combo(Role, Role.OWNER))
+        self.phone = self.add("phone", "Phone", QLineEdit())
+        self.email = self.add("email", "Email", QLineEdit())
+        self.consent = self.add("consent", "Consent", QCheckBox(
+            "Agreed to appear in customer documents"))
+        self.given_on = self.add("given_on", "Consent given on", DateEdit())
+        scopes = QWidget()
+        row = QHBoxLayout(scopes)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.scope_boxes = {}
+        for s in ConsentScope:
+            cb = QCheckBox(s.value)
+            self.scope_boxes[s] = cb
+            row.addWidget(cb)
+        row.addStretch(1)
+        self.add("scope", "May show their", scopes)
+        self.withdrawn_on = self.add("withdrawn_on", "Consent withdrawn on", DateEdit())
+        self.consent_note = self.add("consent_note", "Consent note", QLineEdit())
+        self.quote = self.add("quote", "Quote", QPlainTextEdit())
+        self.quote.setFixedHeight(64)
+        self.pseudonymised = self.add("pseudonymised", "", QCheckBox(
+            "Pseudonymise (never name this person)"))
+        self.consent.toggled.connect(self._consent_toggled)
+        self._consent_toggled(False)
+
+    def _consent_toggled(self, on: bool) -> None:
+        for w in (self.given_on, self.withdrawn_on, self.consent_note,
+                  *self.scope_boxes.values()):
+            w.setEnabled(on)
+
+    def load(self, p: Person) -> None:
+        self.name.setText(p.name)
+        self.role.setCurrentIndex(self.role.findData(p.role))
+        self.phone.setText(p.phone)
+        self.email.setText(p.email)
+        self.quote.setPlainText(p.quote)
+        self.pseudonymised.setChecked(p.pseudonymised)
+        if p.consent is not None:
+            self.consent.setChecked(True)
+            self.given_on.setText(text_of(p.consent.given_on))
+            self.withdrawn_on.setText(text_of(p.consent.withdrawn_on))
+            self.consent_note.setText(p.consent.note)
+            for s, cb in self.scope_boxes.items():
+                cb.setChecked(s in p.consent.scope)
+
+    def collect(self) -> Person:
+        name = self.name.text().strip()
+        if not name:
+            raise FieldError("name", "Name: enter the person's name")
+        email = self.email.text().strip()
+        if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
+            raise FieldError("email", f"Email: “{email}” is not an email address")
+        consent = None
+        if self.consent.isChecked():
+            given = parse_date(self.given_on.text(), "given_on", "Consent given on",
+                               required=True)
+            withdrawn = parse_date(self.withdrawn_on.text(), "withdrawn_on",
+                                   "Consent withdrawn on")
+            if withdrawn is not None and given is not None and withdrawn < given:
+                raise FieldError("withdrawn_on", "Consent cannot be withdrawn before it was given")
+            scope = frozenset(s for s, cb in self.scope_boxes.items() if cb.isChecked())
+            if not scope:
+                raise FieldError("scope", "Consent: tick what may be shown (name, quote, photo)")
+            consent = Consent(given, scope, withdrawn, self.consent_note.text().strip())
+        base = self.record or Person(producer_id=self.producer_id(), name=name)
+        return replace(base, name=name, role=self.role.currentData(),
+                       phone=self.phone.text().strip(), email=email, consent=consent,
+                       quote=self.quote.toPlainText().strip(),
+                       pseudonymised=self.pseudonymised.isChecked())
+
+
+# -- plots -------------------------------------------------------------------------------------
+def parse_coordinates(text: str) -> dict | None:
+    """Lines of "latitude, longitude" (as a GPS shows them) → a GeoJSON Point or Polygon."""
+    points: list[list[float]] = []
+    for n, line in enumerate(text.strip().splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = [x for x in line.replace(";", ",").replace("\t", ",").split(",") if x.strip()]
+        if len(parts) == 1:
+            parts = line.split()
+        if len(parts) != 2:
+            raise FieldError("coords", f"Coordinates line {n}: write “latitude, longitude”")
+        try:
+            lat, lon = float(parts[0]), float(parts[1])
+        except ValueError:
+            raise FieldError("coords", f"Coordinates line {n}: “{line}” is not two numbers"
+                             ) from None
+        if not -90 <= lat <= 90:
+            raise FieldError("coords", f"Coordinates line {n}: latitude {lat} is outside −90…90")
+        if not -180 <= lon <= 180:
+            raise FieldError("coords",
+                             f"Coordinates line {n}: longitude {lon} is outside −180…180")
+        points.append([round(lon, 7), round(lat, 7)])
+    if not points:
+        return None
+    if len(points) == 1:
+        return {"type": "Point", "coordinates": points[0]}
+    if points[0] != points[-1]:
+        points.append(list(points[0]))
+    if len(points) < 4:
+        raise FieldError("coords", "Coordinates: a polygon needs at least 3 corners "
+                                   "(or give one point)")
+    geom = {"type": "Polygon", "coordinates": [points]}
+    try:
+        geo.validate_geometry(geom)
+    except geo.GeometryError as exc:
+        raise FieldError("coords", f"Coordinates: {exc}") from None
+    return geom
+
+
+def coordinates_text(geom: dict | None) -> str:
+    if not geom:
+        return ""
+    if geom["type"] == "Point":
+        pts = [geom["coordinates"]]
+    else:
+        pts = geom["coordinates"][0][:-1]
+    return "\n".join(f"{p[1]:.6f}, {p[0]:.6f}" for p in pts)
+
+
+class PlotDialog(_ProducerRecordDialog):
+    title = "Plot"
+
+    def build(self, form: QFormLayout) -> None:
+        self.producer_field(form)
+        self.name = self.add("name", "Name", QLineEdit())
+        self.area = self.add("area", "Area (ha)", QLineEdit())
+        self.coords = self.add("coords", "Coordinates", QPlainTextEdit())
+        self.coords.setPlaceholderText("one “latitude, longitude” per line:\n"
+                                       "one line = a point, 3 or more = the plot's outline")
+        self.coords.setFixedHeight(96)
+        self.geo_info = QLabel("")
+        self.geo_info.setObjectName("muted")
+        form.addRow("", self.geo_info)
+        self.altitude = self.add("altitude", "Altitude (masl)", QLineEdit())
+        self.varieties = self.add("varieties", "Varieties", QLineEdit())
+        self.varieties.setPlaceholderText("comma-separated, e.g. Castillo, Caturra")
+        self.shade = self.add("shade", "Shade cover (%)", QLineEdit())
+        self.planted = self.add("planted", "Planted on", DateEdit())
+        self.forest = self.add("forest", "Forest after 31 Dec 2020", QComboBox())
+        for label, value in (("Not known", None), ("No", False), ("Yes", True)):
+            self.forest.addItem(label, value)
+        form.addRow("", muted("EUDR: plots over 4 ha need an outline, not only a point."))
+        self.coords.textChanged.connect(self._update_geo_info)
+
+    def _update_geo_info(self) -> None:
+        try:
+            geom = parse_coordinates(self.coords.toPlainText())
+        except FieldError as exc:
+            self.geo_info.setText(str(exc))
+            return
+        if geom is None:
+            self.geo_info.setText("")
+        elif geom["type"] == "Point":
+            self.geo_info.setText("A point")
+        else:
+            self.geo_info.setText(f"Outline of {len(geom['coordinates'][0]) - 1} corners, "
+                                  f"{geo.geometry_area_ha(geom):,.2f} ha")
+
+    def load(self, p: Plot) -> None:
+        self.name.setText(p.name)
+        self.area.setText(text_of(p.area_ha))
+        self.coords.setPlainText(coordinates_text(p.geometry))
+        self.altitude.setText(text_of(p.altitude_m))
+        self.varieties.setText(text_of(p.varieties))
+        self.shade.setText(text_of(p.shade_pct))
+        self.planted.setText(text_of(p.planted_on))
+        self.forest.setCurrentIndex(self.forest.findData(p.forest_after_2020))
+
+    def collect(self) -> Plot:
+        name = self.name.text().strip()
+        if not name:
+            raise FieldError("name", "Name: give the plot a name")
+        area = parse_decimal(self.area.text(), "area", "Area", positive=True,
+                             maximum=Decimal(100000))
+        geom = parse_coordinates(self.coords.toPlainText())
+        if area is None and geom is not None and geom["type"] == "Polygon":
+            area = Decimal(str(round(geo.geometry_area_ha(geom) or 0, 2))) or None
+        altitude = parse_int(self.altitude.text(), "altitude", "Altitude", minimum=-500,
+                             maximum=6000)
+        shade = parse_int(self.shade.text(), "shade", "Shade cover", minimum=0, maximum=100)
+        planted = parse_date(self.planted.text(), "planted", "Planted on")
+        base = self.record or Plot(producer_id=self.producer_id(), name=name)
+        return replace(base, name=name, area_ha=area, geometry=geom, altitude_m=altitude,
+                       varieties=parse_list(self.varieties.text()), shade_pct=shade,
+                       planted_on=planted, forest_after_2020=self.forest.currentData())
+
+
+# -- certifications ----------------------------------------------------------------------------
+class CertificationDialog(_ProducerRecordDialog):
+    title = "Certification"
+
+    def build(self, form: QFormLayout) -> None:
+        self.producer_field(form)
+        self.scheme = self.add("scheme", "Scheme", enum_combo(Scheme, Scheme.FAIRTRADE))
+        self.number = self.add("number", "Certificate number", QLineEdit())
+        self.holder = self.add("holder", "Holder", QLineEdit())
+        self.valid_from = self.add("valid_from", "Valid from", DateEdit())
+        self.valid_to = self.add("valid_to", "Valid to", DateEdit())
+
+    def load(self, c: Certification) -> None:
+        self.scheme.setCurrentIndex(self.scheme.findData(c.scheme))
+        self.number.setText(c.number)
+        self.holder.setText(c.holder)
+        self.valid_from.setText(text_of(c.valid_from))
+        self.valid_to.setText(text_of(c.valid_to))
+
+    def collect(self) -> Certification:
+        start = parse_date(self.valid_from.text(), "valid_from", "Valid from")
+        end = parse_date(self.valid_to.text(), "valid_to", "Valid to", required=True)
+        if start and end and end < start:
+            raise FieldError("valid_to", "Valid to: a certificate cannot expire before it starts")
+        base = self.record or Certification(self.producer_id(), self.scheme.currentData())
+        return replace(base, scheme=self.scheme.currentData(),
+                       number=self.number.text().strip(), holder=self.holder.text().strip(),
+                       valid_from=start, valid_to=end)
+
+
+# -- commitments -------------------------------------------------------------------------------
+def _harvest(text: str, field: str, label: str) -> int:
+    if not text.strip():
+        raise FieldError(field, f"{label}: enter a harvest like 2025 or 2024/25")
+    try:
+        return parse_harvest(text.strip())
+    except ValueError as exc:
+        raise FieldError(field, f"{label}: {exc}") from None
+
+
+class CommitmentDialog(_ProducerRecordDialog):
+    title = "Commitment"
+
+    def build(self, form: QFormLayout) -> None:
+        self.producer_field(form)
+        self.first = self.add("first", "First harvest", QLineEdit())
+        self.last = self.add("last", "Last harvest", QLineEdit())
+        for w in (self.first, self.last):
+            w.setPlaceholderText("e.g. 2025 or 2024/25")
+        self.volume = self.add("volume", "Volume per harvest (kg green)", QLineEdit())
+        self.floor = self.add("floor", "Price floor (USD/lb FOB)", QLineEdit())
+        self.terms = self.add("terms", "Terms", QPlainTextEdit())
+        self.terms.setFixedHeight(72)
+        form.addRow("", muted("Give a volume, a price floor, or both."))
+
+    def load(self, c: Commitment) -> None:
+        self.first.setText(harvest_label(c.first_harvest))
+        self.last.setText(harvest_label(c.last_harvest))
+        self.volume.setText(text_of(c.volume_kg))
+        self.floor.setText(text_of(c.price_floor_usd_lb))
+        self.terms.setPlainText(c.terms)
+
+    def collect(self) -> Commitment:
+        first = _harvest(self.first.text(), "first", "First harvest")
+        last = _harvest(self.last.text(), "last", "Last harvest")
+        if last < first:
+            raise FieldError("last", "Last harvest: it is before the first harvest")
+        volume = parse_decimal(self.volume.text(), "volume", "Volume", positive=True)
+        floor = parse_decimal(self.floor.text(), "floor", "Price floor", positive=True,
+                              maximum=Decimal(100))
+        if volume is None and floor is None:
+            raise FieldError("volume", "Give a volume, a price floor, or both")
+        base = self.record
+        if base is None:
+            return Commitment(self.producer_id(), first, last, volume, floor,
+                              self.terms.toPlainText().strip())
+        return replace(base, first_harvest=first, last_harvest=last, volume_kg=volume,
+                       price_floor_usd_lb=floor, terms=self.terms.toPlainText().strip())
+
+
+# -- projects ----------------------------------------------------------------------------------
+class ProjectDialog(_ProducerRecordDialog):
+    title = "Project"
+
+    def build(self, form: QFormLayout) -> None:
+        self.producer_field(form)
+        self.year = self.add("year", "Year", QLineEdit())
+        self.category = self.add("category", "Category", enum_combo(ProjectCategory))
+        amount_row = QWidget()
+        row = QHBoxLayout(amount_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.amount = QLineEdit()
+        self.currency = QLineEdit("USD")
+        self.currency.setMaximumWidth(70)
+        row.addWidget(self.amount, 1)
+        row.addWidget(self.currency)
+        self.add("amount", "Amount", amount_row)
+        self.fields["amount"] = self.amount
+        self.fields["currency"] = self.currency
+        self.description = self.add("description", "What it funded", QPlainTextEdit())
+        self.description.setFixedHeight(80)
+
+    def load(self, p: Project) -> None:
+        self.year.setText(str(p.year))
+        self.category.setCurrentIndex(self.category.findData(p.category))
+        self.amount.setText(text_of(p.amount))
+        self.currency.setText(p.currency)
+        self.description.setPlainText(p.description)
+
+    def collect(self) -> Project:
+        year = parse_int(self.year.text(), "year", "Year", minimum=1900, maximum=2100,
+                         required=True)
+        amount = parse_decimal(self.amount.text(), "amount", "Amount", minimum=Decimal(0),
+                               required=True)
+        currency = self.currency.text().strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise FieldError("currency", f"Currency: “{currency}” is not a code like USD")
+        base = self.record
+        desc = self.description.toPlainText().strip()
+        if base is None:
+            return Project(self.producer_id(), year, self.category.currentData(), amount,
+                           currency, desc)
+        return replace(base, year=year, category=self.category.currentData(), amount=amount,
+                       currency=currency, description=desc)

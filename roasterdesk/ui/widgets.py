@@ -1,0 +1,281 @@
+"""Small shared widgets: validated fields, inline error messages, simple record tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
+
+ObjectRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class FieldError(ValueError):
+    """Bad input in one field: the message names the field and says what is expected."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# -- parsing user text -------------------------------------------------------------------------
+def _clean_number(text: str) -> str:
+    return text.strip().replace("\u00a0", "").replace(" ", "").replace(",", "")
+
+
+def parse_decimal(text: str, field: str, label: str, *, minimum: Decimal | None = None,
+                  maximum: Decimal | None = None, positive: bool = False,
+                  required: bool = False) -> Decimal | None:
+    t = _clean_number(text)
+    if not t:
+        if required:
+            raise FieldError(field, f"{label}: enter a number")
+        return None
+    try:
+        value = Decimal(t)
+    except InvalidOperation:
+        raise FieldError(field, f"{label}: “{text.strip()}” is not a number") from None
+    if not value.is_finite():
+        raise FieldError(field, f"{label}: “{text.strip()}” is not a number")
+    if positive and value <= 0:
+        raise FieldError(field, f"{label} must be more than 0")
+    if minimum is not None and value < minimum:
+        raise FieldError(field, f"{label} must be at least {minimum}")
+    if maximum is not None and value > maximum:
+        raise FieldError(field, f"{label} must be at most {maximum}")
+    return value
+
+
+def parse_int(text: str, field: str, label: str, *, minimum: int | None = None,
+              maximum: int | None = None, required: bool = False) -> int | None:
+    t = _clean_number(text)
+    if not t:
+        if required:
+            raise FieldError(field, f"{label}: enter a whole number")
+        return None
+    try:
+        value = int(t)
+    except ValueError:
+        raise FieldError(field, f"{label}: “{text.strip()}” is not a whole number") from None
+    if minimum is not None and value < minimum:
+        raise FieldError(field, f"{label} must be at least {minimum:,}")
+    if maximum is not None and value > maximum:
+        raise FieldError(field, f"{label} must be at most {maximum:,}")
+    return value
+
+
+def parse_date(text: str, field: str, label: str, *, required: bool = False) -> date | None:
+    t = text.strip()
+    if not t:
+        if required:
+            raise FieldError(field, f"{label}: enter a date as YYYY-MM-DD")
+        return None
+    try:
+        return date.fromisoformat(t)
+    except ValueError:
+        raise FieldError(field, f"{label}: “{t}” is not a date (use YYYY-MM-DD)") from None
+
+
+def parse_list(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(",") if x.strip())
+
+
+def fmt(value: Any, places: int | None = None) -> str:
+    """Display text for a value (Decimals rounded half-up only here, for display)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        if places is not None:
+            value = value.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP")
+        return f"{value:,}" if places is None else f"{value:,.{places}f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return ", ".join(str(getattr(v, "value", v)) for v in value)
+    return str(getattr(value, "label", None) or getattr(value, "value", value))
+
+
+def text_of(value: Any) -> str:
+    """Text to put back into an edit field."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+# -- widgets -----------------------------------------------------------------------------------
+class DateEdit(QLineEdit):
+    """A date as YYYY-MM-DD; empty means no date."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("YYYY-MM-DD")
+        self.setMaximumWidth(140)
+
+
+class ErrorLabel(QLabel):
+    """The inline message under a form: hidden until there is something to say."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("formError")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self.setText(text)
+        self.show()
+
+    def clear_error(self) -> None:
+        self.clear()
+        self.hide()
+
+
+def mark_invalid(widget: QWidget | None, invalid: bool) -> None:
+    if widget is None:
+        return
+    widget.setProperty("invalid", invalid)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def hline() -> QFrame:
+    f = QFrame()
+    f.setFrameShape(QFrame.Shape.HLine)
+    f.setObjectName("rule")
+    return f
+
+
+def heading(text: str, level: int = 1) -> QLabel:
+    lab = QLabel(text)
+    lab.setObjectName("h1" if level == 1 else "h2")
+    return lab
+
+
+def muted(text: str) -> QLabel:
+    lab = QLabel(text)
+    lab.setObjectName("muted")
+    lab.setWordWrap(True)
+    return lab
+
+
+# -- tables ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Any], Any]
+    align_right: bool = False
+    places: int | None = None
+    tip: str = ""
+
+
+class RecordTableModel(QAbstractTableModel):
+    """A small in-memory table of records (one producer's people, plots, …).
+
+    Not for big lists: those are SQL-backed (see :mod:`roasterdesk.ui.models`).
+    ``ObjectRole`` returns the record, ``SortRole`` the raw value.
+    """
+
+    def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.records: list[Any] = []
+        self.warn: Callable[[Any], bool] | None = None
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.records = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> Any:
+        return self.records[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.records):
+            return None
+        rec = self.records[index.row()]
+        col = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return fmt(col.value(rec), col.places)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            h = Qt.AlignmentFlag.AlignRight if col.align_right else Qt.AlignmentFlag.AlignLeft
+            return int(h | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and self.warn and self.warn(rec):
+            return QColor("#b3261e")
+        if role == ObjectRole:
+            return rec
+        if role == SortRole:
+            v = col.value(rec)
+            return v if isinstance(v, (int, float, str)) else fmt(v)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            col = self.columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return col.header
+            if role == Qt.ItemDataRole.ToolTipRole and col.tip:
+                return col.tip
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                h = Qt.AlignmentFlag.AlignRight if col.align_right else Qt.AlignmentFlag.AlignLeft
+                return int(h | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+def make_table(model: QAbstractTableModel, parent: QWidget | None = None) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(28)
+    hh = view.horizontalHeader()
+    hh.setHighlightSections(False)
+    hh.setStretchLastSection(True)
+    hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    hh.setMinimumSectionSize(60)
+    return view
+
+
+def fit_columns(view: QTableView, max_width: int = 320) -> None:
+    """Size columns to their contents (visible rows only), capped."""
+    view.resizeColumnsToContents()
+    model = view.model()
+    for c in range(model.columnCount() - 1):
+        if view.columnWidth(c) > max_width:
+            view.setColumnWidth(c, max_width)
+        else:
+            view.setColumnWidth(c, view.columnWidth(c) + 16)
