@@ -43,6 +43,8 @@ def validate_geometry(geom: dict) -> None:
         raise GeometryError(f"a plot is a Point or a Polygon, not {kind!r}")
     if not isinstance(coords, list) or len(coords) != 1:
         raise GeometryError("a plot polygon has exactly one ring (no holes)")
+    if not isinstance(coords[0], (list, tuple)):
+        raise GeometryError("a polygon ring is a list of [longitude, latitude] positions")
     ring = [_position(p) for p in coords[0]]
     if len(ring) < 4:
         raise GeometryError("a polygon ring needs at least 4 positions")
