@@ -5,7 +5,10 @@ Order of work at open, chosen so that a refused or failed open never changes the
    from a newer RoasterDesk is refused before anything is written;
 2. pending migrations run, each in its own transaction (a failure rolls back; with a rollback
    journal or WAL the main file is left as it was); ``before_migrate`` is called first so that a
-   backup can be taken;
+   backup can be taken — by default a verified backup (:func:`roasterdesk.services.backup.
+   backup_before_migrate`, imported lazily: the one call from the store up to a service, so that
+   no caller can forget it; pass ``before_migrate=None`` to skip it). All pending migrations run
+   in one outer transaction, so a failing one leaves the file byte-identical;
 3. only then the connection switches to WAL with ``synchronous=FULL`` and foreign keys on.
 """
 
@@ -21,7 +24,7 @@ from urllib.parse import quote
 from sqlite_utils import Database
 
 from .. import __version__
-from .errors import NewerDatabaseError, NotADatabaseError, StoreError
+from .errors import DamagedDatabaseError, NewerDatabaseError, NotADatabaseError, StoreError
 from .schema import MIGRATION_SET, SCHEMA_COMPAT, known_migrations, migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -101,6 +104,29 @@ def check_compatible(path: Path, version: FileVersion) -> None:
         )
 
 
+def quick_check(path: Path) -> None:
+    """``PRAGMA quick_check`` on a read-only connection; a damaged file raises
+    :class:`DamagedDatabaseError` (one line for the user)."""
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        rows = [str(exc)]
+    if rows != ["ok"]:
+        raise DamagedDatabaseError(
+            f"{path} is damaged ({rows[0]}). It can be moved aside and the newest backup restored."
+        )
+
+
+def verified_backup_first(path: Path, version: FileVersion) -> None:
+    from ..services.backup import backup_before_migrate
+
+    backup_before_migrate(path, version)
+
+
 def connect(path: Path | str) -> Database:
     """A sqlite-utils Database on ``path`` with RoasterDesk's pragmas (no migration)."""
     conn = sqlite3.connect(str(path), timeout=10, isolation_level=None, check_same_thread=False)
@@ -121,7 +147,7 @@ def open_database(
     path: Path | str,
     *,
     create: bool = True,
-    before_migrate: Callable[[Path, FileVersion], None] | None = None,
+    before_migrate: Callable[[Path, FileVersion], None] | None = verified_backup_first,
 ) -> Database:
     """Open (and if needed create or upgrade) a RoasterDesk database.
 
@@ -136,6 +162,7 @@ def open_database(
     if exists:
         version = read_file_version(path)
         check_compatible(path, version)
+        quick_check(path)
     else:
         if not path.parent.exists():
             raise StoreError(f"the folder {path.parent} does not exist.")
@@ -146,8 +173,8 @@ def open_database(
         if todo and exists and not version.empty and before_migrate is not None:
             before_migrate(path, version)
         if todo:
-            migrations.apply(db)
-            with db.atomic():
+            with db.atomic():  # all pending steps or none
+                migrations.apply(db)
                 db.execute(f"PRAGMA user_version = {SCHEMA_COMPAT}")
                 db["meta"].upsert({"key": "app_version", "value": __version__}, pk="key")
         set_durable(db)

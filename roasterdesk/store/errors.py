@@ -26,6 +26,13 @@ class NotADatabaseError(StoreError):
     """The file is not a SQLite database (or is damaged beyond opening)."""
 
 
+class DamagedDatabaseError(NotADatabaseError):
+    """The file is a database but fails SQLite's ``quick_check``: it is damaged.
+
+    The app moves it aside and offers the newest verified backup
+    (:mod:`roasterdesk.services.backup`)."""
+
+
 class RecordNotFound(StoreError):
     pass
 

@@ -35,7 +35,7 @@ from ..domain.relationship import Relationship, relationship
 from ..domain.transparency import Checklist, checklist
 from . import rows as R
 from .codec import d2s, now
-from .db import FileVersion, open_database
+from .db import FileVersion, open_database, verified_backup_first
 from .errors import RecordNotFound, StoreError, ValidationError
 
 T = TypeVar("T")
@@ -79,7 +79,7 @@ class Store:
         path: Path | str,
         *,
         create: bool = True,
-        before_migrate: Callable[[Path, FileVersion], None] | None = None,
+        before_migrate: Callable[[Path, FileVersion], None] | None = verified_backup_first,
     ) -> Store:
         return cls(open_database(path, create=create, before_migrate=before_migrate), Path(path))
 
