@@ -17,7 +17,7 @@ def fill(store: Store, n: int = 3) -> None:
     for i in range(n):
         p = store.save_producer(Producer(f"Finca {i}", ProducerKind.FARM, "CO"))
         store.save_lot(Lot(f"CO-25-{i:03d}", p.id, 2025, bags=10 + i, bag_kg=Decimal(70)))
-        store.save_visit(Visit(p.id, date(2025, 3, 1 + i), notes=f"visit {i}"))
+        store.save_visit(Visit(p.id, date(2025, 3, 1 + i % 28), notes=f"visit {i} " * 20))
 
 
 @pytest.fixture

@@ -1,0 +1,145 @@
+"""Opening never harms a file: failed migrations, newer databases, damaged or foreign files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+
+import pytest
+
+from roasterdesk.cli import main
+from roasterdesk.services import backup as B
+from roasterdesk.store import NewerDatabaseError, NotADatabaseError, Store
+from roasterdesk.store.errors import DamagedDatabaseError
+from roasterdesk.store.schema import migrations
+
+from .conftest import fill
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def extra_migrations():
+    """Register temporary migrations on the real set; removed afterwards."""
+    added = []
+
+    def register(fn, name):
+        migrations(name=name)(fn)
+        added.append(name)
+
+    yield register
+    migrations._migrations[:] = [m for m in migrations._migrations if m.name not in added]
+
+
+def test_a_failing_migration_leaves_the_file_byte_identical(filled, extra_migrations):
+    db, counts = filled
+    before = sha(db)
+    seen = {}
+
+    def m900_ok(d):
+        d.execute("CREATE TABLE harvest_notes (id INTEGER PRIMARY KEY, note TEXT)")
+        d.execute("UPDATE producers SET notes = 'rewritten'")
+
+    def m901_fails(d):
+        d.execute("INSERT INTO harvest_notes (note) VALUES ('half done')")
+        seen["rows"] = d.execute("SELECT count(*) FROM harvest_notes").fetchone()[0]
+        raise RuntimeError("step 901 broke half way")
+
+    extra_migrations(m900_ok, "m900_ok")
+    extra_migrations(m901_fails, "m901_fails")
+    with pytest.raises(RuntimeError, match="half way"):
+        Store.open(db)
+    assert seen == {"rows": 1}  # it really ran, after m900
+    assert sha(db) == before
+    assert not os.path.exists(f"{db}-wal") or os.path.getsize(f"{db}-wal") == 0
+    # the verified backup that came first is there and restorable
+    (made,) = B.list_backups(B.default_backup_dir(db))
+    assert made.reason == B.BEFORE_MIGRATION and made.counts["producers"] == counts["producers"]
+    B.verify_backup(made.path)
+
+
+def test_a_successful_migration_is_preceded_by_a_backup(filled, extra_migrations):
+    db, _ = filled
+    extra_migrations(lambda d: d.execute("CREATE TABLE tasting (id INTEGER PRIMARY KEY)"),
+                     "m902_tasting")
+    with Store.open(db) as s:
+        assert "tasting" in s.db.table_names()
+    (made,) = B.list_backups(B.default_backup_dir(db))
+    assert "tasting" not in made.counts and made.reason == B.BEFORE_MIGRATION
+
+
+def test_a_migration_whose_backup_fails_does_not_run(filled, extra_migrations):
+    db, _ = filled
+    extra_migrations(lambda d: d.execute("CREATE TABLE tasting (id INTEGER PRIMARY KEY)"),
+                     "m903_tasting")
+    B.default_backup_dir(db).write_text("a file where the backup folder should be")
+    before = sha(db)
+    with pytest.raises(B.BackupError, match="needs an upgrade"):
+        Store.open(db)
+    assert sha(db) == before
+
+
+def test_a_newer_database_is_refused_untouched(filled):
+    db, _ = filled
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                 "VALUES ('roasterdesk', 'm050_future', '2030-01-01')")
+    conn.execute("PRAGMA user_version = 9")
+    conn.execute("UPDATE meta SET value = '9.0' WHERE key = 'app_version'")
+    conn.commit()
+    conn.close()
+    before = sha(db)
+    with pytest.raises(NewerDatabaseError, match="written by RoasterDesk 9.0"):
+        Store.open(db)
+    assert sha(db) == before
+    assert not B.default_backup_dir(db).exists()
+
+
+def _damage_middle_page(db):
+    data = bytearray(db.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    middle = (len(data) // page // 2) * page
+    data[middle:middle + 12] = b"\xa5" * 12  # b-tree page header of a page in the middle
+    db.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage, error", [
+    (lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]), NotADatabaseError),
+    (lambda p: p.write_bytes(os.urandom(len(p.read_bytes()))), NotADatabaseError),
+    (lambda p: p.write_bytes(b""), None),
+    (_damage_middle_page, DamagedDatabaseError),
+], ids=["truncated", "random-bytes", "emptied", "flipped-middle"])
+def test_a_damaged_file_is_detected_at_open_with_one_clear_line(db_path, capsys, damage, error):
+    with Store.open(db_path) as s:
+        fill(s, 40)
+    damage(db_path)
+    if error is None:  # an empty file counts as "no database"; create=False refuses it
+        assert main(["info", "--db", str(db_path)]) == 2
+        assert "does not exist" in capsys.readouterr().err
+        return
+    before = sha(db_path)
+    with pytest.raises(error):
+        Store.open(db_path)
+    assert sha(db_path) == before
+    assert main(["info", "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(db_path) in err
+    assert ("damaged" in err) or ("not a RoasterDesk database" in err)
+
+
+def test_a_damaged_database_is_moved_aside_and_the_newest_backup_restored(filled, tmp_path):
+    db, counts = filled
+    good = B.create_backup(db)
+    _damage_middle_page(db)
+    with pytest.raises(DamagedDatabaseError):
+        Store.open(db)
+    aside = B.set_aside_damaged(db)
+    assert aside.exists() and not db.exists() and ".damaged-" in aside.name
+    offered = B.newest_verified_backup(db)
+    assert offered.path == good.path
+    B.restore_backup(offered.path, db)
+    with Store.open(db) as s:
+        assert s.counts() == counts
