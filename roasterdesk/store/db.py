@@ -62,7 +62,10 @@ def read_file_version(path: Path) -> FileVersion:
             f"{path} is not a RoasterDesk database (it is not an SQLite file, or it is damaged)."
         )
     last_error: Exception | None = None
-    for immutable in (False, True):
+    # Without a -wal beside it, read the file as immutable: a plain read-only connection to a
+    # WAL database would leave new -wal/-shm files behind, even when the file is then refused.
+    wal = path.with_name(path.name + "-wal").exists()
+    for immutable in ((False, True) if wal else (True, False)):
         try:
             conn = sqlite3.connect(_ro_uri(path, immutable), uri=True)
             try:
@@ -93,9 +96,10 @@ def read_file_version(path: Path) -> FileVersion:
 def check_compatible(path: Path, version: FileVersion) -> None:
     if version.user_version > SCHEMA_COMPAT or version.unknown_migrations:
         writer = version.app_version or f"a newer version (schema {version.user_version})"
-        detail = ""
+        details = [f"file schema {version.user_version}"] if version.app_version else []
         if version.unknown_migrations:
-            detail = "unknown schema steps: " + ", ".join(version.unknown_migrations)
+            details.append("unknown schema steps: " + ", ".join(version.unknown_migrations))
+        detail = "; ".join(details)
         raise NewerDatabaseError(
             str(path),
             writer,
