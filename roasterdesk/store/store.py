@@ -370,7 +370,9 @@ class Store:
         }
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
-            for r in self._rows(f"SELECT * FROM lot_plots WHERE lot_id IN ({marks})", chunk):
+            for r in self._rows(  # rowid order: the plots in the order they were entered
+                f"SELECT * FROM lot_plots WHERE lot_id IN ({marks}) ORDER BY rowid", chunk
+            ):
                 parts["plots"][r["lot_id"]].append(r["plot_id"])
             for table in ("fixations", "cost_legs", "premiums"):
                 for r in self._rows(
