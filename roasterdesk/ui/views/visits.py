@@ -1,0 +1,842 @@
+"""Visits: the log (search-as-you-type over notes, filters) and the visit editor.
+
+The log is a :class:`~roasterdesk.ui.views.paged.SqlPagedModel`: filtering is SQL (the notes
+search goes through the ``visits_fts`` full-text index), sorting is ``ORDER BY``. The editor
+holds one visit: date, mode, participants, purposes, the structured observations of DOMAIN.md
+(observed / reported / not checked, each with a note), notes, follow-ups and photos (dropped
+on the photo strip or chosen with a file dialog; copied into the attachments folder on save).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QImageReader, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.model import (
+    Evidence,
+    FollowUp,
+    Observation,
+    Photo,
+    Purpose,
+    Topic,
+    Visit,
+    VisitMode,
+)
+from ...errors import KNOWN_ERRORS
+from ...store.store import fts_query
+from ..widgets import (
+    DateEdit,
+    ErrorLabel,
+    FieldError,
+    heading,
+    make_table,
+    mark_invalid,
+    muted,
+    parse_date,
+    parse_list,
+)
+from .paged import SqlColumn, SqlPagedModel, SqlQuery
+
+if TYPE_CHECKING:
+    from ..context import AppContext
+
+EVIDENCE_CHOICES = (
+    (Evidence.NOT_CHECKED, "not checked"),
+    (Evidence.OBSERVED, "observed"),
+    (Evidence.REPORTED, "reported"),
+)
+MODE_FILTERS = (
+    ("All modes", None),
+    ("In person", ["in_person"]),
+    ("Remote (any)", ["call", "video", "message"]),
+    ("Call", ["call"]),
+    ("Video", ["video"]),
+    ("Message", ["message"]),
+)
+EARLIEST = date(1950, 1, 1)
+
+
+def _mode_label(v: Any) -> str:
+    try:
+        return VisitMode(v).label
+    except ValueError:
+        return str(v or "")
+
+
+def _purposes_label(v: Any) -> str:
+    try:
+        return ", ".join(json.loads(v or "[]"))
+    except ValueError:
+        return ""
+
+
+def _count(v: Any) -> str:
+    return str(v) if v else ""
+
+
+VISIT_COLUMNS = (
+    SqlColumn("Date", "v.date"),
+    SqlColumn("Producer", "p.name", sort=("p.name COLLATE NOCASE",)),
+    SqlColumn("Country", "p.country"),
+    SqlColumn("Mode", "v.mode", show=_mode_label),
+    SqlColumn("Purpose", "v.purposes", show=_purposes_label),
+    SqlColumn("Open",
+              "(SELECT count(*) FROM follow_ups f WHERE f.visit_id = v.id AND f.done = 0)",
+              show=_count, align_right=True, tip="Open follow-ups (not yet done)"),
+    SqlColumn("Notes", "substr(replace(v.notes, char(10), ' '), 1, 160)",
+              sort=("v.notes COLLATE NOCASE",), tooltip=lambda row: str(row[7] or "")),
+)
+
+
+class VisitListModel(SqlPagedModel):
+    """The visit log: one row per visit, newest first; ``ObjectRole`` gives the :class:`Visit`."""
+
+    def __init__(self, ctx: AppContext, parent: Any = None, page_size: int = 200) -> None:
+        query = SqlQuery("visits v JOIN producers p ON p.id = v.producer_id", "v.id")
+        super().__init__(ctx, VISIT_COLUMNS, query, load=lambda i: ctx.store.visit(i),
+                         sort_column=0, sort_order=Qt.SortOrder.DescendingOrder,
+                         page_size=page_size, parent=parent)
+
+
+def visit_filter(*, text: str = "", producer: str = "", producer_id: int | None = None,
+                 modes: list[str] | None = None, start: date | None = None,
+                 end: date | None = None, open_follow_ups: bool = False,
+                 ) -> tuple[list[str], list[Any]]:
+    """WHERE clauses and parameters for the visit log."""
+    where: list[str] = []
+    params: list[Any] = []
+    q = fts_query(text)
+    if q:
+        where.append("v.id IN (SELECT rowid FROM visits_fts WHERE visits_fts MATCH ?)")
+        params.append(q)
+    if producer_id is not None:
+        where.append("v.producer_id = ?")
+        params.append(producer_id)
+    elif producer.strip():
+        where.append("v.producer_id IN (SELECT id FROM producers WHERE name LIKE ?)")
+        params.append(f"%{producer.strip()}%")
+    if modes:
+        where.append(f"v.mode IN ({','.join('?' * len(modes))})")
+        params.extend(modes)
+    if start is not None:
+        where.append("v.date >= ?")
+        params.append(start.isoformat())
+    if end is not None:
+        where.append("v.date <= ?")
+        params.append(end.isoformat())
+    if open_follow_ups:
+        where.append("EXISTS (SELECT 1 FROM follow_ups f WHERE f.visit_id = v.id AND f.done = 0)")
+    return where, params
+
+
+# -- the producer picker -----------------------------------------------------------------------
+class ProducerPicker(QLineEdit):
+    """Type part of a producer's name and pick it; names come from SQL a few at a time."""
+
+    picked = Signal(object)  # producer id or None
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.producer_id: int | None = None
+        self._names: dict[str, int] = {}
+        self.setPlaceholderText("Type a producer's name")
+        self.completer_ = QCompleter([], self)
+        self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer_.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.setCompleter(self.completer_)
+        self.textEdited.connect(self._suggest)
+        self.completer_.activated.connect(self._resolve)
+        self.editingFinished.connect(lambda: self._resolve(self.text()))
+
+    def _suggest(self, text: str) -> None:
+        self.producer_id = None
+        rows = self.ctx.store.db.execute(
+            "SELECT id, name, country FROM producers WHERE name LIKE ? "
+            "ORDER BY name COLLATE NOCASE LIMIT 30", [f"%{text.strip()}%"]).fetchall()
+        self._names = {f"{n} ({c})": i for i, n, c in rows}
+        self.completer_.model().setStringList(list(self._names))  # type: ignore[attr-defined]
+        self.picked.emit(None)
+
+    def _resolve(self, text: str) -> None:
+        pid = self._names.get(text)
+        if pid is None:
+            rows = self.ctx.store.db.execute(
+                "SELECT id FROM producers WHERE name = ? COLLATE NOCASE LIMIT 2",
+                [text.strip()]).fetchall()
+            pid = rows[0][0] if len(rows) == 1 else None
+        if pid is not None and pid != self.producer_id:
+            self.set_producer(pid)
+            self.picked.emit(pid)
+
+    def set_producer(self, producer_id: int | None) -> None:
+        self.producer_id = producer_id
+        if producer_id is None:
+            self.clear()
+            return
+        row = self.ctx.store.db.execute("SELECT name, country FROM producers WHERE id = ?",
+                                        [producer_id]).fetchone()
+        self.setText(f"{row[0]} ({row[1]})" if row else "")
+        if row:
+            self._names[self.text()] = producer_id
+
+
+# -- photos --------------------------------------------------------------------------------------
+class PhotoStrip(QListWidget):
+    """Thumbnails of a visit's photos; accepts dropped image files."""
+
+    files_dropped = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setIconSize(QSize(96, 72))
+        self.setGridSize(QSize(116, 100))
+        self.setFlow(QListWidget.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setMovement(QListWidget.Movement.Static)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setMinimumHeight(110)
+        self.setMaximumHeight(130)
+        self.setToolTip("Drop photos here")
+
+    def _paths(self, event: Any) -> list[Path]:
+        md = event.mimeData()
+        if not md.hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in md.urls() if u.isLocalFile()]
+
+    def dragEnterEvent(self, event: Any) -> None:  # noqa: N802
+        if self._paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: Any) -> None:  # noqa: N802
+        if self._paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: Any) -> None:  # noqa: N802
+        paths = self._paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.files_dropped.emit(paths)
+
+
+def _thumbnail(path: Path) -> QIcon:
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid():
+        reader.setScaledSize(size.scaled(QSize(192, 144), Qt.AspectRatioMode.KeepAspectRatio))
+    img = reader.read()
+    if img.isNull():
+        return QIcon()
+    return QIcon(QPixmap.fromImage(img))
+
+
+# -- the editor ------------------------------------------------------------------------------------
+class VisitEditor(QWidget):
+    """Edits one visit; ``save()`` writes it (undoable) when every field is valid."""
+
+    saved = Signal(int)
+    dirty_changed = Signal(bool)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.visit: Visit | None = None
+        self.dirty = False
+        self._loading = False
+        self._errors: dict[str, str] = {}
+        self._photos: list[Photo] = []
+        self._pending: list[Path] = []  # new photos, copied into the attachments folder on save
+
+        self.title = heading("New visit", 2)
+        self.producer = ProducerPicker(ctx)
+        self.date = DateEdit()
+        self.mode = QComboBox()
+        for m in VisitMode:
+            self.mode.addItem(m.label, m)
+        self.participants = QLineEdit()
+        self.participants.setPlaceholderText("Names, separated by commas")
+        self.purposes: dict[Purpose, QCheckBox] = {p: QCheckBox(p.value) for p in Purpose}
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow("Producer", self.producer)
+        form.addRow("Date", self.date)
+        form.addRow("Mode", self.mode)
+        form.addRow("Participants", self.participants)
+        prow = QGridLayout()
+        for i, cb in enumerate(self.purposes.values()):
+            prow.addWidget(cb, i // 3, i % 3)
+        form.addRow("Purpose", prow)
+
+        # structured observations: one row per topic
+        obs_box = QGroupBox("Observations")
+        grid = QGridLayout(obs_box)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(4)
+        self.evidence: dict[Topic, QComboBox] = {}
+        self.obs_note: dict[Topic, QLineEdit] = {}
+        for r, topic in enumerate(Topic):
+            combo = QComboBox()
+            for ev, label in EVIDENCE_CHOICES:
+                combo.addItem(label, ev)
+            note = QLineEdit()
+            note.setPlaceholderText("note")
+            grid.addWidget(QLabel(topic.label), r, 0)
+            grid.addWidget(combo, r, 1)
+            grid.addWidget(note, r, 2)
+            self.evidence[topic] = combo
+            self.obs_note[topic] = note
+        grid.setColumnStretch(2, 1)
+
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText("What you saw, heard and agreed")
+        self.notes.setMinimumHeight(110)
+
+        # follow-ups
+        fu_box = QGroupBox("Follow-ups")
+        fu_layout = QVBoxLayout(fu_box)
+        self.follow_ups = QTableWidget(0, 4)
+        self.follow_ups.setHorizontalHeaderLabels(["What", "Who", "Due (YYYY-MM-DD)", "Done"])
+        self.follow_ups.verticalHeader().hide()
+        hh = self.follow_ups.horizontalHeader()
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in (1, 2, 3):
+            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.follow_ups.setMinimumHeight(110)
+        self.add_follow_up_btn = QPushButton("Add follow-up")
+        self.remove_follow_up_btn = QPushButton("Remove")
+        brow = QHBoxLayout()
+        brow.addWidget(self.add_follow_up_btn)
+        brow.addWidget(self.remove_follow_up_btn)
+        brow.addStretch(1)
+        fu_layout.addWidget(self.follow_ups)
+        fu_layout.addLayout(brow)
+
+        # photos
+        ph_box = QGroupBox("Photos")
+        ph_layout = QVBoxLayout(ph_box)
+        self.photo_strip = PhotoStrip()
+        self.add_photos_btn = QPushButton("Add photos…")
+        self.remove_photo_btn = QPushButton("Remove")
+        prow2 = QHBoxLayout()
+        prow2.addWidget(self.add_photos_btn)
+        prow2.addWidget(self.remove_photo_btn)
+        prow2.addWidget(muted("or drop image files on the strip"))
+        prow2.addStretch(1)
+        ph_layout.addWidget(self.photo_strip)
+        ph_layout.addLayout(prow2)
+
+        self.error = ErrorLabel()
+        self.save_btn = QPushButton("Save")
+        self.save_btn.setDefault(True)
+        self.revert_btn = QPushButton("Revert")
+        bar = QHBoxLayout()
+        bar.addWidget(self.error, 1)
+        bar.addWidget(self.revert_btn)
+        bar.addWidget(self.save_btn)
+
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.addWidget(self.title)
+        lay.addLayout(form)
+        lay.addWidget(obs_box)
+        lay.addWidget(QLabel("Notes"))
+        lay.addWidget(self.notes)
+        lay.addWidget(fu_box)
+        lay.addWidget(ph_box)
+        lay.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(480)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(bar)
+
+        # wiring
+        for w in (self.date, self.participants):
+            w.textChanged.connect(self._changed)
+        self.producer.picked.connect(self._changed)
+        self.mode.currentIndexChanged.connect(self._changed)
+        for cb in self.purposes.values():
+            cb.toggled.connect(self._changed)
+        for topic in Topic:
+            self.evidence[topic].currentIndexChanged.connect(self._changed)
+            self.obs_note[topic].textChanged.connect(self._changed)
+        self.notes.textChanged.connect(self._changed)
+        self.follow_ups.itemChanged.connect(self._changed)
+        self.add_follow_up_btn.clicked.connect(lambda: self.add_follow_up())
+        self.remove_follow_up_btn.clicked.connect(self._remove_follow_up)
+        self.add_photos_btn.clicked.connect(self._choose_photos)
+        self.remove_photo_btn.clicked.connect(self._remove_photo)
+        self.photo_strip.files_dropped.connect(self.add_photo_files)
+        self.save_btn.clicked.connect(self.save)
+        self.revert_btn.clicked.connect(self.revert)
+        self.new_visit()
+
+    # -- loading ---------------------------------------------------------------------------
+    def new_visit(self, producer_id: int | None = None) -> None:
+        self.load(None, producer_id=producer_id)
+
+    def load(self, visit: Visit | None, producer_id: int | None = None) -> None:
+        self._loading = True
+        try:
+            self.visit = visit
+            v = visit
+            self.title.setText("New visit" if v is None else f"Visit of {v.date.isoformat()}")
+            self.producer.set_producer(v.producer_id if v else producer_id)
+            self.date.setText((v.date if v else date.today()).isoformat())
+            self.mode.setCurrentIndex(self.mode.findData(v.mode if v else VisitMode.IN_PERSON))
+            self.participants.setText(", ".join(v.participants) if v else "")
+            for p, cb in self.purposes.items():
+                cb.setChecked(bool(v and p in v.purposes))
+            for topic in Topic:
+                obs = v.observation(topic) if v else None
+                ev = obs.evidence if obs else Evidence.NOT_CHECKED
+                self.evidence[topic].setCurrentIndex(self.evidence[topic].findData(ev))
+                self.obs_note[topic].setText(obs.note if obs else "")
+            self.notes.setPlainText(v.notes if v else "")
+            self.follow_ups.setRowCount(0)
+            for f in (v.follow_ups if v else ()):
+                self.add_follow_up(f.what, f.who, f.due.isoformat() if f.due else "", f.done,
+                                   uuid=f.uuid)
+            self._photos = list(v.photos) if v else []
+            self._pending = []
+            self._show_photos()
+        finally:
+            self._loading = False
+        self._set_dirty(False)
+        self.validate()
+
+    def revert(self) -> None:
+        self.load(self.visit, producer_id=self.producer.producer_id)
+
+    # -- follow-ups ------------------------------------------------------------------------
+    def add_follow_up(self, what: str = "", who: str = "", due: str = "", done: bool = False,
+                      uuid: str | None = None) -> int:
+        t = self.follow_ups
+        was = self._loading
+        self._loading = True
+        row = t.rowCount()
+        t.insertRow(row)
+        first = QTableWidgetItem(what)
+        first.setData(Qt.ItemDataRole.UserRole, uuid)
+        t.setItem(row, 0, first)
+        t.setItem(row, 1, QTableWidgetItem(who))
+        t.setItem(row, 2, QTableWidgetItem(due))
+        check = QTableWidgetItem()
+        check.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                       | Qt.ItemFlag.ItemIsSelectable)
+        check.setCheckState(Qt.CheckState.Checked if done else Qt.CheckState.Unchecked)
+        t.setItem(row, 3, check)
+        self._loading = was
+        if not was:
+            self._changed()
+            t.setCurrentCell(row, 0)
+        return row
+
+    def _remove_follow_up(self) -> None:
+        row = self.follow_ups.currentRow()
+        if row >= 0:
+            self.follow_ups.removeRow(row)
+            self._changed()
+
+    # -- photos ----------------------------------------------------------------------------
+    def _choose_photos(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Add photos", str(Path.home()),
+            "Images (*.jpg *.jpeg *.png *.gif *.webp *.heic *.heif *.tif *.tiff *.bmp)")
+        if files:
+            self.add_photo_files([Path(f) for f in files])
+
+    def add_photo_files(self, paths: list[Path]) -> None:
+        from ...services.attachments import PHOTO_EXTENSIONS, safe_extension
+
+        refused = []
+        for p in paths:
+            p = Path(p)
+            if p.is_file() and safe_extension(p.name) in PHOTO_EXTENSIONS:
+                if p not in self._pending:
+                    self._pending.append(p)
+            else:
+                refused.append(p.name or str(p))
+        if refused:
+            self.ctx.messages.warning.emit("Not added (not a photo file): " + ", ".join(refused))
+        self._show_photos()
+        self._changed()
+
+    def _remove_photo(self) -> None:
+        item = self.photo_strip.currentItem()
+        if item is None:
+            return
+        kind, value = item.data(Qt.ItemDataRole.UserRole)
+        if kind == "stored":
+            self._photos = [p for p in self._photos if p.sha256 != value]
+        else:
+            self._pending = [p for p in self._pending if str(p) != value]
+        self._show_photos()
+        self._changed()
+
+    def _show_photos(self) -> None:
+        from ...errors import UserError
+        from ...services.attachments import photo_path
+
+        self.photo_strip.clear()
+        for ph in self._photos:
+            try:
+                path = photo_path(self.ctx.attachments_dir, ph)
+                icon = _thumbnail(path) if path.exists() else QIcon()
+            except UserError:
+                icon = QIcon()
+            item = QListWidgetItem(icon, ph.caption or ph.filename)
+            item.setData(Qt.ItemDataRole.UserRole, ("stored", ph.sha256))
+            item.setToolTip(ph.filename)
+            self.photo_strip.addItem(item)
+        for p in self._pending:
+            item = QListWidgetItem(_thumbnail(p), p.name)
+            item.setData(Qt.ItemDataRole.UserRole, ("pending", str(p)))
+            item.setToolTip(f"{p} (copied when you save)")
+            self.photo_strip.addItem(item)
+
+    @property
+    def photo_count(self) -> int:
+        return len(self._photos) + len(self._pending)
+
+    # -- validation ------------------------------------------------------------------------
+    def _changed(self, *_: Any) -> None:
+        if self._loading:
+            return
+        self._set_dirty(True)
+        self.validate()
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self.dirty:
+            self.dirty = dirty
+            self.dirty_changed.emit(dirty)
+        self.revert_btn.setEnabled(dirty)
+
+    def _follow_ups(self) -> tuple[FollowUp, ...]:
+        out = []
+        t = self.follow_ups
+        for r in range(t.rowCount()):
+            items = [t.item(r, c) for c in range(3)]
+            what, who, due_text = (it.text().strip() if it is not None else "" for it in items)
+            done_item = t.item(r, 3)
+            done = done_item is not None and done_item.checkState() == Qt.CheckState.Checked
+            if not what and not who and not due_text:
+                continue
+            label = f"Follow-up {r + 1}"
+            if not what:
+                raise FieldError("follow_ups", f"{label}: say what needs doing")
+            due = parse_date(due_text, "follow_ups", f"{label} due date")
+            if due is not None and not EARLIEST <= due <= date.today() + timedelta(days=3650):
+                raise FieldError("follow_ups", f"{label}: due date {due} is out of range")
+            first = t.item(r, 0)
+            uuid = first.data(Qt.ItemDataRole.UserRole) if first is not None else None
+            kw = {"uuid": uuid} if uuid else {}
+            out.append(FollowUp(what=what, who=who, due=due, done=done, **kw))
+        return tuple(out)
+
+    def build(self) -> Visit:
+        """The visit as the fields describe it; raises FieldError on bad input."""
+        pid = self.producer.producer_id
+        if pid is None:
+            raise FieldError("producer", "Producer: pick one from the list")
+        day = parse_date(self.date.text(), "date", "Date", required=True)
+        assert day is not None
+        if day > date.today() + timedelta(days=1):
+            raise FieldError("date", f"Date: {day} is in the future (log a visit once it "
+                             "happened; plan it as a follow-up)")
+        if day < EARLIEST:
+            raise FieldError("date", f"Date: {day} is before {EARLIEST.year}")
+        observations = []
+        for topic in Topic:
+            ev = Evidence(self.evidence[topic].currentData())
+            note = self.obs_note[topic].text().strip()
+            if ev is not Evidence.NOT_CHECKED or note:
+                observations.append(Observation(topic, ev, note))
+        base = self.visit
+        fields: dict[str, Any] = dict(
+            producer_id=pid, date=day, mode=VisitMode(self.mode.currentData()),
+            participants=parse_list(self.participants.text()),
+            purposes=tuple(p for p, cb in self.purposes.items() if cb.isChecked()),
+            observations=tuple(observations), notes=self.notes.toPlainText().strip(),
+            follow_ups=self._follow_ups(), photos=tuple(self._photos),
+        )
+        try:
+            return replace(base, **fields) if base is not None else Visit(**fields)
+        except ValueError as exc:
+            raise FieldError("", str(exc)) from exc
+
+    def validate(self) -> bool:
+        for w in (self.producer, self.date, self.follow_ups):
+            mark_invalid(w, False)
+        try:
+            self.build()
+        except FieldError as exc:
+            widget = {"producer": self.producer, "date": self.date,
+                      "follow_ups": self.follow_ups}.get(exc.field)
+            mark_invalid(widget, True)
+            self.error.show_error(str(exc))
+            self.save_btn.setEnabled(False)
+            return False
+        self.error.clear_error()
+        self.save_btn.setEnabled(self.dirty)
+        return True
+
+    # -- saving ----------------------------------------------------------------------------
+    def save(self) -> bool:
+        from ...services.attachments import add_photo
+        from ..undo import save_record
+
+        if not self.validate():
+            return False
+        visit = self.build()
+        try:
+            photos = list(visit.photos)
+            for path in self._pending:
+                photo = add_photo(path, self.ctx.attachments_dir)
+                if all(p.sha256 != photo.sha256 for p in photos):
+                    photos.append(photo)
+            visit = replace(visit, photos=tuple(photos))
+            stored = save_record(self.ctx, visit)
+        except KNOWN_ERRORS as exc:
+            self.error.show_error(f"Not saved: {exc}")
+            return False
+        self.load(stored)
+        self.ctx.messages.info.emit(f"Visit of {stored.date.isoformat()} saved")
+        self.saved.emit(stored.id)
+        return True
+
+
+# -- the page ----------------------------------------------------------------------------------
+class VisitsPage(QWidget):
+    """The visit log beside the visit editor."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search visit notes…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.producer_filter = QLineEdit()
+        self.producer_filter.setPlaceholderText("Producer")
+        self.producer_filter.setClearButtonEnabled(True)
+        self.mode_filter = QComboBox()
+        for label, modes in MODE_FILTERS:
+            self.mode_filter.addItem(label, modes)
+        self.date_from = DateEdit()
+        self.date_from.setPlaceholderText("from YYYY-MM-DD")
+        self.date_to = DateEdit()
+        self.date_to.setPlaceholderText("to YYYY-MM-DD")
+        self.open_only = QCheckBox("Open follow-ups")
+        self.new_btn = QPushButton("New visit")
+        self.count = muted("")
+
+        self.model = VisitListModel(ctx, self)
+        self.table = make_table(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        hh = self.table.horizontalHeader()
+        for c, w in enumerate((96, 200, 50, 84, 150, 60)):
+            self.table.setColumnWidth(c, max(w, hh.sectionSizeHint(c) + 8))
+        self.editor = VisitEditor(ctx)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.producer_filter, 2)
+        filters.addWidget(self.mode_filter, 1)
+        filters.addWidget(self.date_from, 1)
+        filters.addWidget(self.date_to, 1)
+        filters.addWidget(self.open_only)
+        top = QHBoxLayout()
+        top.addWidget(heading("Visits"))
+        top.addStretch(1)
+        top.addWidget(self.new_btn)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addLayout(top)
+        ll.addWidget(self.search)
+        ll.addLayout(filters)
+        ll.addWidget(self.table, 1)
+        ll.addWidget(self.count)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.editor)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 12, 12, 12)
+        lay.addWidget(split)
+
+        self.search.textChanged.connect(self.apply_filter)
+        self.producer_filter.textChanged.connect(self.apply_filter)
+        self.mode_filter.currentIndexChanged.connect(self.apply_filter)
+        self.date_from.textChanged.connect(self.apply_filter)
+        self.date_to.textChanged.connect(self.apply_filter)
+        self.open_only.toggled.connect(self.apply_filter)
+        self.new_btn.clicked.connect(lambda: self.new_record())
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+        self.editor.saved.connect(self._saved)
+        ctx.messages.data_changed.connect(self._data_changed)
+        for keys, slot in ((QKeySequence.StandardKey.Find, self.focus_find),):
+            sc = QShortcut(keys, self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
+        self._update_count()
+
+    # -- filtering -------------------------------------------------------------------------
+    def _dates(self) -> tuple[date | None, date | None]:
+        out: list[date | None] = []
+        for w in (self.date_from, self.date_to):
+            try:
+                out.append(parse_date(w.text(), "date", "Date"))
+                mark_invalid(w, False)
+            except FieldError:
+                out.append(None)
+                mark_invalid(w, True)
+        return out[0], out[1]
+
+    def apply_filter(self, *_: Any) -> None:
+        start, end = self._dates()
+        where, params = visit_filter(
+            text=self.search.text(), producer=self.producer_filter.text(),
+            modes=self.mode_filter.currentData(), start=start, end=end,
+            open_follow_ups=self.open_only.isChecked())
+        self.model.set_filter(where, params)
+
+    def _update_count(self, *_: Any) -> None:
+        n = self.model.rowCount()
+        more = "+" if self.model.canFetchMore(QModelIndex()) else ""
+        self.count.setText(f"{n:,}{more} visit{'s' if n != 1 or more else ''}"
+                           + (" — scroll for more" if more else ""))
+
+    # -- records ---------------------------------------------------------------------------
+    def _row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        vid = self.model.id_at(current.row()) if current.isValid() else None
+        if vid is None or (self.editor.visit is not None and self.editor.visit.id == vid):
+            return
+        if not self.maybe_leave():
+            QTimer.singleShot(0, lambda: self._select_id(
+                self.editor.visit.id if self.editor.visit else None))
+            return
+        self.editor.load(self.ctx.store.visit(vid))
+
+    def _select_id(self, vid: int | None) -> None:
+        row = self.model.row_of(vid) if vid is not None else None
+        sm = self.table.selectionModel()
+        sm.blockSignals(True)
+        if row is None:
+            self.table.clearSelection()
+        else:
+            self.table.selectRow(row)
+            self.table.setCurrentIndex(self.model.index(row, 0))
+        sm.blockSignals(False)
+
+    def refresh(self) -> None:
+        self.model.refresh()
+        if self.editor.visit is not None and not self.editor.dirty:
+            try:
+                self.editor.load(self.ctx.store.visit(self.editor.visit.id))  # type: ignore[arg-type]
+            except KNOWN_ERRORS:
+                self.editor.new_visit()
+        self._select_id(self.editor.visit.id if self.editor.visit else None)
+
+    def _data_changed(self, kind: str) -> None:
+        if kind in ("visit", "producer", "*"):
+            self.refresh()
+
+    def _saved(self, vid: int) -> None:
+        self._select_id(vid)
+
+    def open_record(self, id_: int) -> None:
+        if not self.maybe_leave():
+            return
+        self.editor.load(self.ctx.store.visit(id_))
+        self._select_id(id_)
+
+    def new_record(self, producer_id: int | None = None) -> None:
+        if not self.maybe_leave():
+            return
+        self.editor.new_visit(producer_id)
+        self.table.clearSelection()
+        self.editor.producer.setFocus()
+
+    def save(self) -> bool:
+        return self.editor.save()
+
+    def focus_find(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def step_record(self, delta: int) -> None:
+        cur = self.table.currentIndex()
+        row = (cur.row() if cur.isValid() else -1) + delta
+        self.model.fetch_all_to(row)
+        if 0 <= row < self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(row, 0))
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def maybe_leave(self) -> bool:
+        """Ask what to do with unsaved edits; False keeps the user here."""
+        if not self.editor.dirty:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved visit",
+                          "This visit has changes that are not saved.",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.editor.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.editor.revert()
+            return True
+        return False
