@@ -1,0 +1,391 @@
+"""The columns an import understands, per record kind, with the header names buyers use.
+
+Each :class:`FieldSpec` has a canonical ``label`` (what an export writes, so that export →
+import round-trips) and synonyms seen in real spreadsheets. Headers are compared folded: lower
+case, no accents, punctuation and units in brackets ignored ("Altitude (masl)" = "altitude").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..domain.model import (
+    ConsentScope,
+    ContractType,
+    Evidence,
+    LotStatus,
+    Process,
+    ProducerKind,
+    Purpose,
+    Role,
+    Scheme,
+    Species,
+    Topic,
+    VisitMode,
+)
+from ..domain.units import Basis
+from . import parsing as P
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    parse: Callable[[str], Any] = str
+    required: bool = False
+
+
+def fold(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    plain = plain.replace("#", " number ").replace("%", " pct ")
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+
+
+def _enum(enum: type, synonyms: dict[str, str] | None = None, what: str = "") -> Callable:
+    table = {fold(e.value): e for e in enum}
+    table.update({fold(e.name): e for e in enum})
+    for k, v in (synonyms or {}).items():
+        table[fold(k)] = enum(v)
+
+    def parse(text: str) -> Any:
+        value = table.get(fold(text))
+        if value is None:
+            choices = ", ".join(e.value for e in enum)
+            raise ValueError(f"{text.strip()!r} is not a {what or enum.__name__.lower()} "
+                             f"({choices})")
+        return value
+
+    return parse
+
+
+def _enum_list(one: Callable) -> Callable:
+    def parse(text: str) -> tuple:
+        return tuple(dict.fromkeys(one(t) for t in re.split(r"\s*[;,|]\s*", text) if t.strip()))
+
+    return parse
+
+
+def parse_text(text: str) -> str:
+    return text.strip()
+
+
+parse_kind = _enum(ProducerKind, {
+    "finca": "farm", "farmer": "farm", "smallholder": "farm", "hacienda": "estate",
+    "fazenda": "estate", "coop": "cooperative", "co-op": "cooperative",
+    "association": "cooperative", "asociacion": "cooperative", "cooperativa": "cooperative",
+    "washing station": "washing_station", "station": "washing_station", "cws": "washing_station",
+    "mill": "washing_station", "wet mill": "washing_station", "beneficio": "washing_station",
+}, "producer kind")
+parse_process = _enum(Process, {
+    "fully washed": "washed", "lavado": "washed", "wet": "washed", "wet process": "washed",
+    "washed process": "washed", "semi washed": "washed",
+    "dry": "natural", "dry process": "natural", "sun dried": "natural", "natural process": "natural",
+    "unwashed": "natural", "natural sun dried": "natural", "natural dry": "natural",
+    "pulped natural": "honey", "semi dry": "honey", "miel": "honey", "yellow honey": "honey",
+    "red honey": "honey", "black honey": "honey", "white honey": "honey",
+    "anaerobic natural": "anaerobic", "anaerobic washed": "anaerobic", "carbonic maceration":
+    "anaerobic", "fermented": "anaerobic",
+    "wet hulled": "wet-hulled", "giling basah": "wet-hulled", "semi washed wet hulled":
+    "wet-hulled",
+}, "process")
+parse_species = _enum(Species, {"coffea arabica": "arabica", "canephora": "robusta",
+                                "coffea canephora": "robusta", "conilon": "robusta"})
+parse_status = _enum(LotStatus, {
+    "offered": "offer", "sample": "offer", "signed": "contracted", "contract": "contracted",
+    "in transit": "shipped", "afloat": "shipped", "delivered": "arrived", "landed": "arrived",
+    "in warehouse": "arrived", "spot": "arrived", "canceled": "cancelled",
+})
+parse_contract = _enum(ContractType, {"fixed price": "fixed", "outright": "fixed",
+                                      "price to be fixed": "ptbf", "ptf": "ptbf",
+                                      "differential": "ptbf"}, "contract type")
+parse_role = _enum(Role, {"president": "co-op president", "farmer": "owner",
+                          "producer": "owner", "contact": "exporter contact",
+                          "exporter": "exporter contact", "director": "manager",
+                          "administrator": "manager", "administrador": "manager"})
+parse_mode = _enum(VisitMode, {"in person": "in_person", "visit": "in_person",
+                               "farm visit": "in_person", "onsite": "in_person",
+                               "phone": "call", "phone call": "call", "zoom": "video",
+                               "video call": "video", "whatsapp": "message",
+                               "email": "message"}, "visit mode")
+parse_purposes = _enum_list(_enum(Purpose, None, "purpose"))
+parse_scopes = _enum_list(_enum(ConsentScope, {"named": "name", "picture": "photo",
+                                               "pictured": "photo", "quoted": "quote"},
+                                "consent scope"))
+parse_schemes = _enum_list(_enum(Scheme, {
+    "ft": "Fairtrade", "fair trade": "Fairtrade", "flo": "Fairtrade", "organic": "Organic (EU)",
+    "eu organic": "Organic (EU)", "usda organic": "Organic (USDA)", "nop": "Organic (USDA)",
+    "ra": "Rainforest Alliance", "utz": "Rainforest Alliance", "smithsonian": "Bird Friendly",
+    "cafe practices": "C.A.F.E. Practices",
+}, "certification"))
+parse_basis = _enum(Basis, {"parchment": "parchment", "pergamino": "parchment",
+                            "dry parchment": "parchment", "pergamino seco": "parchment",
+                            "dried cherry": "dry_cherry", "natural": "dry_cherry",
+                            "fresh cherry": "cherry", "cereza": "cherry", "cherries": "cherry",
+                            "oro": "green", "excelso": "green"})
+_topic = _enum(Topic, {t.label: t.value for t in Topic}, "observation topic")
+_evidence = _enum(Evidence, {"not checked": "not_checked", "seen": "observed", "heard":
+                             "reported", "told": "reported"}, "evidence")
+
+
+def parse_observations(text: str) -> tuple[tuple[Topic, Evidence, str], ...]:
+    """ "shade: observed; water use: reported (no meter)" → topics with evidence and note."""
+    out = []
+    for part in re.split(r"\s*;\s*", text.strip()):
+        if not part:
+            continue
+        if ":" not in part:
+            raise ValueError(f"{part!r}: write observations as 'topic: observed|reported'")
+        topic, rest = part.split(":", 1)
+        m = re.match(r"\s*([^()]*?)\s*(?:\((.*)\))?\s*$", rest)
+        evidence, note = (m.group(1), m.group(2) or "") if m else (rest, "")
+        out.append((_topic(topic), _evidence(evidence), note.strip()))
+    return tuple(out)
+
+
+def parse_fixations(text: str) -> tuple[tuple[Any, Any, Any], ...]:
+    """ "2025-03-14 380.00 700; 2025-04-02 392.5" → (date, C cents/lb, volume kg or None)."""
+    out = []
+    for part in re.split(r"\s*;\s*", text.strip()):
+        if not part:
+            continue
+        bits = part.replace("@", " ").split()
+        if len(bits) not in (2, 3):
+            raise ValueError(f"{part!r}: write a fixation as 'date C-cents [kg]'")
+        on = P.parse_date(bits[0])
+        cents = P.parse_cents(bits[1])
+        vol = P.parse_mass_kg(bits[2]) if len(bits) == 3 else None
+        out.append((on, cents, vol))
+    return tuple(out)
+
+
+F = FieldSpec
+_PRODUCER_REF = (
+    F("producer", "Producer", ("Producer Name", "Farm Name", "Farm", "Finca", "Estate",
+                               "Cooperative", "Co-op", "Organisation", "Organization",
+                               "Supplier", "Washing Station", "ProducerName", "Grower"),
+      parse_text, True),
+    F("country", "Country", ("Country of Origin", "Origin", "Origin Country", "Pais", "País",
+                             "ProducerCountry", "Producer Country"), P.parse_country, True),
+)
+_UUID = F("uuid", "UUID", ("Record ID",), parse_text)
+_NEW_PRODUCER = (  # used only for a producer the import creates
+    F("producer_region", "Producer region", ("Region", "Department", "Departamento", "State",
+                                             "Province"), parse_text),
+    F("producer_altitude", "Producer altitude", ("Altitude", "Altitude (masl)", "Elevation",
+                                                 "Altitud", "Altura", "Masl"), P.parse_altitude),
+)
+
+KINDS: dict[str, tuple[FieldSpec, ...]] = {
+    "producers": (
+        F("name", "Producer", ("Producer Name", "Farm Name", "Farm", "Finca", "Estate", "Name",
+                               "Cooperative", "Organisation", "Organization", "Washing Station",
+                               "ProducerName", "Grower"), parse_text, True),
+        F("kind", "Type", ("Kind", "Producer Type", "Producer Kind", "Tipo"), parse_kind),
+        _PRODUCER_REF[1],
+        F("region", "Region", ("Department", "Departamento", "State", "Province", "Estado",
+                               "Zone", "Area / Region"), parse_text),
+        F("municipality", "Municipality", ("Town", "District", "Village", "Municipio",
+                                           "Woreda", "Vereda", "Sector"), parse_text),
+        F("altitude", "Altitude", ("Altitude (masl)", "Elevation", "Altitud", "Altura",
+                                   "Altitude Range", "Masl", "Height"), P.parse_altitude),
+        F("altitude_min_m", "Altitude min (masl)", ("Min Altitude", "Lowest Altitude",
+                                                    "Altitude From"), P.parse_int),
+        F("altitude_max_m", "Altitude max (masl)", ("Max Altitude", "Highest Altitude",
+                                                    "Altitude To"), P.parse_int),
+        F("total_area_ha", "Total area (ha)", ("Farm Size", "Farm Area", "Total Area",
+                                               "Size", "Hectares"), P.parse_area_ha),
+        F("coffee_area_ha", "Coffee area (ha)", ("Area under Coffee", "Coffee Area",
+                                                 "Area in Coffee"), P.parse_area_ha),
+        F("varieties", "Varieties", ("Variety", "Varietals", "Varietal", "Cultivars",
+                                     "Cultivar", "Variedades"), P.parse_list),
+        F("processes", "Processes", ("Processing Methods", "Processing Method", "Process",
+                                     "Processing"), P.parse_list),
+        F("harvest_months", "Harvest months", ("Harvest Season", "Harvest Period",
+                                               "Harvest"), P.parse_months),
+        F("parent", "Member of", ("Parent", "Member of Cooperative", "Co-op Member of",
+                                  "Belongs to"), parse_text),
+        F("notes", "Notes", ("Comments", "Remarks", "Note"), parse_text),
+        _UUID,
+    ),
+    "people": (
+        *_PRODUCER_REF,
+        F("name", "Name", ("Person", "Person Name", "Contact", "Contact Name", "Full Name",
+                           "Nombre"), parse_text, True),
+        F("role", "Role", ("Position", "Title", "Cargo"), parse_role),
+        F("phone", "Phone", ("Telephone", "Mobile", "WhatsApp", "Tel", "Telefono"), parse_text),
+        F("email", "Email", ("E-mail", "Mail", "Correo"), parse_text),
+        F("consent_given_on", "Consent given on", ("Consent Date", "Consent"), P.parse_date),
+        F("consent_scope", "Consent scope", ("Consent to",), parse_scopes),
+        F("consent_withdrawn_on", "Consent withdrawn on", ("Withdrawn",), P.parse_date),
+        F("consent_note", "Consent note", (), parse_text),
+        F("quote", "Quote", ("Quotation", "Testimonial"), parse_text),
+        F("pseudonymised", "Pseudonymised", (), P.parse_bool),
+        _UUID,
+    ),
+    "plots": (
+        *_PRODUCER_REF,
+        F("name", "Plot", ("Plot Name", "Lote", "Parcela", "Field", "Block", "Production Place",
+                           "ProductionPlace"), parse_text, True),
+        F("area_ha", "Area (ha)", ("Area", "Plot Size", "Size", "Hectares", "Plot Area"),
+          P.parse_area_ha),
+        F("latitude", "Latitude", ("Lat", "Y", "GPS Latitude", "Latitud"), P.parse_decimal),
+        F("longitude", "Longitude", ("Lon", "Long", "Lng", "X", "GPS Longitude", "Longitud"),
+          P.parse_decimal),
+        F("geometry", "Geometry (GeoJSON)", ("Geometry", "GeoJSON", "Polygon"), parse_text),
+        F("altitude_m", "Altitude (masl)", ("Altitude", "Elevation", "Altura"), P.parse_altitude),
+        F("varieties", "Varieties", ("Variety", "Varietal", "Cultivar"), P.parse_list),
+        F("shade_pct", "Shade (%)", ("Shade", "Shade Cover", "Sombra"), P.parse_percent),
+        F("planted_on", "Planted on", ("Planted", "Planting Date", "Date Planted"),
+          P.parse_date),
+        F("forest_after_2020", "Forest after 2020", ("Forest after 31 Dec 2020",
+                                                     "Deforested", "Was Forest"),
+          P.parse_bool),
+        _UUID,
+    ),
+    "lots": (
+        F("code", "Lot code", ("Lot", "Lot Number", "Lot No", "Lot #", "Lot ID", "ICO Number",
+                               "ICO Mark", "Code", "Reference", "Contract Number"),
+          parse_text, True),
+        F("name", "Lot name", ("Name", "Coffee", "Coffee Name", "Description", "Marks"),
+          parse_text),
+        *_PRODUCER_REF,
+        F("harvest", "Harvest", ("Harvest Year", "Crop Year", "Crop", "Cosecha", "Safra",
+                                 "Season"), P.parse_harvest_year, True),
+        F("weight_kg", "Weight (kg)", ("Weight", "Net Weight", "Total Weight", "Total kg",
+                                       "Quantity", "Volume", "Kilos", "Kg"), P.parse_mass_kg),
+        F("bags", "Bags", ("Number of Bags", "No of Bags", "Bag Count", "Sacos", "Sacas",
+                           "Units", "Number Bags"), P.parse_int),
+        F("bag_kg", "Bag size (kg)", ("Bag Weight", "Bag Size", "Bag", "Kg per Bag",
+                                      "Packaging"), P.parse_mass_kg),
+        F("variety", "Variety", ("Varietal", "Varieties", "Cultivar", "Variedad"), parse_text),
+        F("process", "Process", ("Processing Method", "Processing", "Process Method",
+                                 "Proceso", "Preparation"), parse_process),
+        F("species", "Species", (), parse_species),
+        F("quality_score", "Cup score", ("Total Cup Points", "Cupping Score", "SCA Score",
+                                         "Score", "Q Score", "Points", "Puntaje",
+                                         "Final Score"), P.parse_decimal),
+        F("defects_cat1", "Category 1 defects", ("Primary Defects", "Cat 1 Defects",
+                                                 "Cat 1"), P.parse_int),
+        F("defects_cat2", "Category 2 defects", ("Secondary Defects", "Cat 2 Defects",
+                                                 "Cat 2"), P.parse_int),
+        F("moisture_pct", "Moisture (%)", ("Moisture", "Humidity", "Humedad", "Moisture Content"),
+          P.parse_percent),
+        F("status", "Status", ("Lot Status", "Stage"), parse_status),
+        F("contract_type", "Contract type", ("Contract", "Price Type", "Pricing"),
+          parse_contract),
+        F("contract_date", "Contract date", ("Date of Contract", "Purchase Date",
+                                             "Contract Signed", "Date"), P.parse_date),
+        F("futures_month", "Futures month", ("Futures", "KC Month", "Position"), parse_text),
+        F("c_cents_lb", "C price (cents/lb)", ("C Price", "NY C", "C Market", "KC"),
+          P.parse_cents),
+        F("c_estimated", "C estimated", ("C from reference series",), P.parse_bool),
+        F("differential_cents_lb", "Differential (cents/lb)", ("Differential", "Diff",
+                                                               "Premium over C"), P.parse_cents),
+        F("fob_usd_lb", "FOB (USD/lb)", ("FOB", "FOB Price", "FOB USD/lb", "Price FOB",
+                                         "Price per lb", "Price USD/lb"),
+          lambda t: P.parse_price(t, per="lb")),
+        F("fob_usd_kg", "FOB (USD/kg)", ("FOB per kg", "Price per kg", "Price USD/kg"),
+          lambda t: P.parse_price(t, per="kg")),
+        F("fixations", "Fixations", ("Price Fixations", "Fixed at"), parse_fixations),
+        F("fg_amount", "Farm-gate price", ("Farm Gate Price", "Farmgate Price",
+                                           "Price paid to Producer", "Precio al productor"),
+          P.parse_decimal),
+        F("fg_currency", "Farm-gate currency", ("Farm Gate Currency", "Local Currency"),
+          lambda t: t.strip().upper()),
+        F("fg_unit", "Farm-gate unit", ("Farm Gate Unit", "Local Unit", "Per"), parse_text),
+        F("fg_unit_kg", "Farm-gate unit (kg)", ("Farm Gate Unit kg", "Unit kg"), P.parse_mass_kg),
+        F("fg_basis", "Farm-gate basis", ("Farm Gate Basis", "Basis"), parse_basis),
+        F("fg_kg_per_kg_green", "Farm-gate kg per kg green", ("Outturn", "Conversion Factor",
+                                                             "kg per kg green"),
+          P.parse_decimal),
+        F("fg_fx", "Exchange rate (local per USD)", ("Exchange Rate", "FX", "FX Rate", "TRM"),
+          P.parse_decimal),
+        F("fg_fx_date", "Exchange rate date", ("FX Date",), P.parse_date),
+        F("fg_fx_source", "Exchange rate source", ("FX Source",), parse_text),
+        F("exporter", "Exporter", ("Exporter Name", "Exportador"), parse_text),
+        F("importer", "Importer", ("Importer Name", "Importador"), parse_text),
+        F("organic", "Organic", ("Organic Certified", "Is Organic"), P.parse_bool),
+        F("certifications", "Certifications", ("Certification", "Certificates", "Certified"),
+          parse_schemes),
+        F("story", "Story", ("Public Story", "Notes", "Description Long"), parse_text),
+        _UUID,
+        *_NEW_PRODUCER,
+    ),
+    "visits": (
+        *_PRODUCER_REF,
+        F("date", "Date", ("Visit Date", "Date of Visit", "Fecha", "When"), P.parse_date, True),
+        F("mode", "Mode", ("Visit Type", "Type", "Contact Type", "How"), parse_mode),
+        F("participants", "Participants", ("Who", "Attendees", "People", "Present"),
+          P.parse_list),
+        F("purposes", "Purposes", ("Purpose", "Reason", "Objective"), parse_purposes),
+        F("observations", "Observations", ("Structured Observations",), parse_observations),
+        F("notes", "Notes", ("Visit Notes", "Comments", "Remarks", "Summary"), parse_text),
+        _UUID,
+    ),
+}
+
+IDENTITY = {
+    "producers": "name + country",
+    "people": "producer + name",
+    "plots": "producer + plot name",
+    "lots": "lot code",
+    "visits": "producer + date + mode",
+}
+
+
+def _names(spec: FieldSpec) -> list[str]:
+    return [fold(spec.label), fold(spec.key.replace("_", " ")), *(fold(s) for s in spec.synonyms)]
+
+
+def header_index(kind: str) -> dict[str, str]:
+    """Folded header text → field key (labels win over synonyms, earlier fields over later)."""
+    index: dict[str, str] = {}
+    for spec in KINDS[kind]:
+        index.setdefault(fold(spec.label), spec.key)
+    for spec in KINDS[kind]:
+        for name in _names(spec):
+            index.setdefault(name, spec.key)
+    return index
+
+
+def match_header(kind: str, header: str, index: dict[str, str] | None = None) -> str | None:
+    """The field a header means, if any: exact folded match, then without a unit in brackets."""
+    index = index or header_index(kind)
+    h = fold(header)
+    if not h:
+        return None
+    if h in index:
+        return index[h]
+    bare = fold(re.sub(r"[(\[].*?[)\]]", " ", header))
+    return index.get(bare)
+
+
+def auto_mapping(kind: str, headers: list[str]) -> dict[int, str]:
+    """Column index → field key for the headers that match, each field used once (leftmost)."""
+    index = header_index(kind)
+    mapping: dict[int, str] = {}
+    used: set[str] = set()
+    for i, h in enumerate(headers):
+        key = match_header(kind, h, index)
+        if key and key not in used:
+            mapping[i] = key
+            used.add(key)
+    return mapping
+
+
+def header_score(kind: str) -> Callable[[list[str]], int]:
+    index = header_index(kind)
+
+    def score(cells: list[str]) -> int:
+        return len({k for c in cells if (k := match_header(kind, c, index))})
+
+    return score
+
+
+def spec(kind: str, key: str) -> FieldSpec:
+    return next(s for s in KINDS[kind] if s.key == key)

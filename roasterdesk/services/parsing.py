@@ -1,0 +1,286 @@
+"""Parsers for the values real buyer spreadsheets hold.
+
+Each parser takes the cell text and returns a value or raises ``ValueError`` whose text is the
+reason shown to the user ("'12 kg' is not a percentage"). Choices:
+
+- Thousands and decimal separators: when both ``,`` and ``.`` occur, the last one is the decimal
+  mark ("1.234,5" and "1,234.5" are both 1234.5). A lone ``,`` is a decimal comma ("84,5"),
+  unless it is followed by exactly three digits ("1,750"), which reads as a thousands separator.
+  A lone ``.`` is a decimal point, except in whole-number fields (altitude, bags), where "1.750"
+  is 1750.
+- Percentages: "12 %", "12" and "0.12" (a spreadsheet cell formatted as percent) all mean 12 %.
+- Altitude: metres above sea level; feet are converted (1 ft = 0.3048 m exactly), rounded.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from ..domain.countries import country_code
+from ..domain.harvest import parse_harvest
+from ..domain.units import LB_KG
+
+FT_M = Decimal("0.3048")
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']+")
+
+
+def tidy(value: Decimal) -> Decimal:
+    """Drop trailing zeros without going to exponent form: 1.5E+3 → 1500, 11.500 → 11.5."""
+    return Decimal(format(value.normalize(), "f"))
+
+
+def clean(text: object) -> str:
+    """A cell as trimmed text ('' for None)."""
+    if text is None:
+        return ""
+    return str(text).strip()
+
+
+def parse_number(text: str, *, whole: bool = False) -> Decimal:
+    """A number with any common thousands/decimal separators ("1,750", "84,25", "1.234,5")."""
+    raw = _SPACES.sub("", text.strip())
+    if raw.startswith("+"):
+        raw = raw[1:]
+    if not raw:
+        raise ValueError("is empty")
+    if "," in raw and "." in raw:
+        if raw.rfind(",") > raw.rfind("."):
+            raw = raw.replace(".", "").replace(",", ".")
+        else:
+            raw = raw.replace(",", "")
+    elif "," in raw:
+        parts = raw.split(",")
+        if len(parts) > 2 or (len(parts[1]) == 3 and parts[0].lstrip("-").isdigit()):
+            raw = raw.replace(",", "")
+        else:
+            raw = raw.replace(",", ".")
+    elif raw.count(".") > 1 or (whole and re.fullmatch(r"-?\d{1,3}\.\d{3}", raw)):
+        raw = raw.replace(".", "")
+    if not re.fullmatch(r"-?(\d+\.?\d*|\.\d+)", raw):
+        raise ValueError(f"{text.strip()!r} is not a number")
+    try:
+        return Decimal(raw)
+    except InvalidOperation:  # pragma: no cover - the pattern above admits only valid text
+        raise ValueError(f"{text.strip()!r} is not a number") from None
+
+
+def parse_decimal(text: str) -> Decimal:
+    return parse_number(text)
+
+
+def parse_int(text: str) -> int:
+    value = parse_number(text, whole=True)
+    if value != value.to_integral_value():
+        raise ValueError(f"{text.strip()!r} is not a whole number")
+    return int(value)
+
+
+_NUM = r"[-+]?\d[\d\s.,'\u00a0]*"
+_ALT = re.compile(
+    rf"^\s*(?:approx\.?|ca\.?|~)?\s*({_NUM})\s*(?:(?:-|–|—|to|a|bis)\s*({_NUM}))?\s*"
+    r"(m|mt|mts|meters|metres|masl|m\.?s\.?n\.?m\.?|msnm|m\.a\.s\.l\.|m a\.?s\.?l\.?|ft|feet|"
+    r"fasl|ft\.? asl)?\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_altitude(text: str) -> tuple[int, int]:
+    """ "1600-1800 masl", "1,750 m", "5000 ft" → (lowest, highest) metres above sea level."""
+    m = _ALT.match(text)
+    if not m:
+        raise ValueError(f"{text.strip()!r} is not an altitude (e.g. 1600-1800 masl)")
+    lo = parse_number(m.group(1), whole=True)
+    hi = parse_number(m.group(2), whole=True) if m.group(2) else lo
+    unit = (m.group(3) or "m").lower()
+    if unit.startswith("f"):
+        lo, hi = lo * FT_M, hi * FT_M
+    lo_m, hi_m = int(lo.quantize(Decimal(1))), int(hi.quantize(Decimal(1)))
+    if lo_m > hi_m:
+        lo_m, hi_m = hi_m, lo_m
+    for alt in (lo_m, hi_m):
+        if not -500 <= alt <= 6000:
+            raise ValueError(f"{alt:,} m is not a plausible altitude (−500 to 6,000 masl)")
+    return lo_m, hi_m
+
+
+_MASS_UNITS = {
+    "kg": Decimal(1), "kgs": Decimal(1), "kilo": Decimal(1), "kilos": Decimal(1),
+    "kilogram": Decimal(1), "kilograms": Decimal(1),
+    "lb": LB_KG, "lbs": LB_KG, "pound": LB_KG, "pounds": LB_KG,
+    "t": Decimal(1000), "mt": Decimal(1000), "tonne": Decimal(1000), "tonnes": Decimal(1000),
+    "g": Decimal("0.001"),
+}
+_MASS = re.compile(rf"^\s*({_NUM})\s*([a-z]+)?\.?\s*$", re.IGNORECASE)
+
+
+def parse_mass_kg(text: str) -> Decimal:
+    """ "70 kg", "69kg", "100 lb", "1,400", "1.5 t" → kilograms (no unit means kg)."""
+    m = _MASS.match(text)
+    if not m:
+        raise ValueError(f"{text.strip()!r} is not a weight (e.g. 70 kg or 100 lb)")
+    unit = (m.group(2) or "kg").lower()
+    if unit not in _MASS_UNITS:
+        raise ValueError(f"unknown weight unit {m.group(2)!r} (use kg, lb or t)")
+    value = parse_number(m.group(1)) * _MASS_UNITS[unit]
+    if value <= 0:
+        raise ValueError("a weight must be more than 0")
+    return tidy(value)
+
+
+def parse_area_ha(text: str) -> Decimal:
+    """ "2.5 ha", "2,5", "25000 m2" → hectares."""
+    m = re.match(rf"^\s*({_NUM})\s*(ha|hectares?|has|m2|m²|acres?|ac)?\.?\s*$", text,
+                 re.IGNORECASE)
+    if not m:
+        raise ValueError(f"{text.strip()!r} is not an area (e.g. 2.5 ha)")
+    value = parse_number(m.group(1))
+    unit = (m.group(2) or "ha").lower()
+    if unit in ("m2", "m²"):
+        value = value / 10_000
+    elif unit.startswith("ac"):
+        value = value * Decimal("0.40468564224")
+    if value <= 0:
+        raise ValueError("an area must be more than 0 ha")
+    return tidy(value)
+
+
+def parse_percent(text: str) -> Decimal:
+    """ "12 %", "12", "0.12" (a cell formatted as percent) → 12."""
+    raw = text.strip()
+    had_sign = raw.endswith("%")
+    value = parse_number(raw.rstrip("%").strip())
+    if not had_sign and 0 < value < 1:
+        value = value * 100
+    if not 0 <= value <= 100:
+        raise ValueError(f"{raw!r} is not a percentage between 0 and 100")
+    return tidy(value)
+
+
+def parse_price(text: str, *, per: str = "lb") -> Decimal:
+    """ "4.75", "USD 4.75/lb", "$10.47 / kg", "4,75" → USD per ``per`` (lb or kg)."""
+    raw = text.strip()
+    m = re.match(rf"^\s*(?:usd|us\$|\$)?\s*({_NUM})\s*(?:usd|us\$|\$)?\s*"
+                 r"(?:/|per)?\s*(lb|lbs|kg)?\s*$", raw, re.IGNORECASE)
+    if not m:
+        raise ValueError(f"{raw!r} is not a price (e.g. 4.75 or 4.75 USD/lb)")
+    value = parse_number(m.group(1))
+    unit = (m.group(2) or per).lower().rstrip("s")
+    if unit != per:
+        value = value * LB_KG if unit == "kg" else value / LB_KG
+    return value
+
+
+def parse_cents(text: str) -> Decimal:
+    """US cents per lb: "380", "380.00 c/lb", "+95", "-12,5"."""
+    raw = re.sub(r"\s*(¢|c|cts|cents)?\s*(/\s*lb)?\s*$", "", text.strip(), flags=re.IGNORECASE)
+    return parse_number(raw)
+
+
+def parse_country(text: str) -> str:
+    code = country_code(text)
+    if code is None:
+        raise ValueError(f"unknown country {text.strip()!r} (use a name or an ISO code like CO)")
+    return code
+
+
+def parse_harvest_year(text: str) -> int:
+    raw = text.strip()
+    if re.fullmatch(r"\d{4}\.0+", raw):  # a year typed into a number cell
+        raw = raw.split(".")[0]
+    return parse_harvest(raw)
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d %b %Y",
+                 "%d %B %Y", "%b %d, %Y", "%B %d, %Y")
+
+
+def parse_date(text: str) -> date:
+    """ISO dates, day-first dates (25/03/2024, 25.03.2024) and '14 Mar 2025'.
+
+    Choice: a slashed date is read day first (the custom at origin and in Europe); an ambiguous
+    US-style date therefore needs the ISO form.
+    """
+    raw = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?", raw):
+        raw = raw[:10]
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{raw!r} is not a date (use 2025-03-14)")
+
+
+_TRUE = {"yes", "y", "true", "1", "x", "si", "sí", "sim", "oui", "ja", "✓"}
+_FALSE = {"no", "n", "false", "0", "não", "nao", "non", "nein", "-"}
+
+
+def parse_bool(text: str) -> bool:
+    raw = text.strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ValueError(f"{text.strip()!r} is not yes or no")
+
+
+def parse_list(text: str) -> tuple[str, ...]:
+    """ "Castillo, Caturra; Typica" → ("Castillo", "Caturra", "Typica")."""
+    parts = re.split(r"\s*[;,|/]\s*", text.strip())
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def _month(token: str) -> int:
+    t = token.strip().lower()[:3]
+    if t.isdigit() and 1 <= int(t) <= 12:
+        return int(t)
+    if t in _MONTHS:
+        return _MONTHS[t]
+    raise ValueError(f"{token.strip()!r} is not a month")
+
+
+def parse_months(text: str) -> tuple[int, ...]:
+    """ "Oct-Jan" → (10, 11, 12, 1); "5, 6, 7" → (5, 6, 7); "May–Sep" → (5, …, 9)."""
+    months: list[int] = []
+    for part in re.split(r"\s*[;,]\s*", text.strip()):
+        if not part:
+            continue
+        ends = re.split(r"\s*(?:-|–|to)\s*", part)
+        if len(ends) == 2:
+            a, b = _month(ends[0]), _month(ends[1])
+            m = a
+            while True:
+                months.append(m)
+                if m == b:
+                    break
+                m = m % 12 + 1
+        else:
+            months.append(_month(part))
+    return tuple(dict.fromkeys(months))
+
+
+def parse_month_key(text: str) -> tuple[int, int]:
+    """A month for the C price series: "2024-03", "2024-03-15", "03/2024", "Mar 2024"."""
+    raw = text.strip()
+    m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?(?:[T ].*)?", raw)
+    if m:
+        y, mo = int(m.group(1)), int(m.group(2))
+    else:
+        m = re.fullmatch(r"(?:\d{1,2}[/.])?(\d{1,2})[/.](\d{4})", raw)
+        if m:
+            y, mo = int(m.group(2)), int(m.group(1))
+        else:
+            m = re.fullmatch(r"([A-Za-z]+)\.?[\s-]+(\d{4})", raw)
+            if not m:
+                raise ValueError(f"{raw!r} is not a month (use 2024-03)")
+            y, mo = int(m.group(2)), _month(m.group(1))
+    if not 1 <= mo <= 12:
+        raise ValueError(f"{raw!r}: month {mo} is not 1–12")
+    return y, mo
