@@ -1,0 +1,130 @@
+"""Start the desktop app: pick the database, open it, show the main window.
+
+Which database: ``--demo`` → the demo database (built on first use, in the background with a
+progress dialog); else ``--db`` / ``ROASTERDESK_DB``; else the database opened last; else the
+default file in the user's data folder. On an empty database the first start offers the demo
+data or an empty start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ..errors import KNOWN_ERRORS
+from .context import AppContext
+from .errors import ErrorHandler, install_excepthook, setup_logging, user_text
+from .settings import Settings
+from .style import apply_style
+from .tasks import TaskManager
+
+log = logging.getLogger(__name__)
+
+DEMO = "demo"
+EMPTY = "empty"
+
+
+def choose_db(args: argparse.Namespace, settings: Settings) -> Path:
+    """``--db``, then ``ROASTERDESK_DB``, then the last database, then the default."""
+    from ..cli import resolve_db
+
+    if getattr(args, "db", None) is not None or os.environ.get("ROASTERDESK_DB"):
+        return resolve_db(args)
+    last = settings.last_db
+    if last is not None and last.exists():
+        return last
+    return resolve_db(args)
+
+
+def ask_first_start(parent: QWidget | None, path: Path) -> str:
+    """Ask what to do with an empty database: open the demo data or start empty."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("Welcome to RoasterDesk")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setText("<b>Your database is empty.</b>")
+    box.setInformativeText(
+        "Explore RoasterDesk with demo data (made-up producers, visits and lots, kept in a "
+        f"separate file), or start with an empty database:\n{path}")
+    demo = box.addButton("Open the demo data", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Start empty", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(demo)
+    box.exec()
+    return DEMO if box.clickedButton() is demo else EMPTY
+
+
+def build_demo_database(parent: QWidget | None = None) -> Path:
+    """Build (or find) the demo database in a worker thread, with a progress dialog."""
+    from ..services.demo import demo_db_path, ensure_demo
+
+    target = demo_db_path()
+    tasks = TaskManager(dialog_parent=parent)
+    result: dict[str, object] = {}
+    loop = QEventLoop()
+
+    def done(path: object) -> None:
+        result["path"] = path
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        result["error"] = exc
+        loop.quit()
+
+    tasks.run(lambda progress, _cancelled: ensure_demo(target, progress=progress),
+              on_done=done, on_error=failed, label="Creating the demo database…")
+    loop.exec()
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return Path(result["path"])  # type: ignore[arg-type]
+
+
+def open_context(path: Path, settings: Settings) -> AppContext:
+    ctx = AppContext.create(path, settings=settings)
+    settings.add_recent(path)
+    return ctx
+
+
+def start(args: argparse.Namespace, settings: Settings | None = None,
+          ask: Callable[[QWidget | None, Path], str] = ask_first_start,
+          make_demo: Callable[[QWidget | None], Path] = build_demo_database):
+    """Build the main window for ``args`` (without running the event loop)."""
+    from .main_window import MainWindow
+
+    settings = settings or Settings()
+    if getattr(args, "demo", False):
+        path = make_demo(None)
+    else:
+        path = choose_db(args, settings)
+    ctx = open_context(path, settings)
+    if ctx.store.is_empty() and not getattr(args, "demo", False):
+        if ask(None, path) == DEMO:
+            demo_path = make_demo(None)
+            ctx.close()
+            ctx = open_context(demo_path, settings)
+    return MainWindow(ctx, open_context=lambda p: open_context(p, settings))
+
+
+def run_app(args: argparse.Namespace) -> int:
+    log_path = setup_logging()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("RoasterDesk")
+    app.setOrganizationName("RoasterDesk")
+    apply_style(app)  # type: ignore[arg-type]
+    handler = ErrorHandler(lambda: QApplication.activeWindow())
+    install_excepthook(handler)
+    log.info("starting; log file %s", log_path)
+    try:
+        window = start(args)
+    except KNOWN_ERRORS as exc:
+        QMessageBox.critical(None, "RoasterDesk", user_text(exc))
+        return 2
+    window.show()
+    code = app.exec()
+    window.ctx.close()
+    return int(code)
