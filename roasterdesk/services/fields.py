@@ -254,7 +254,7 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
         F("name", "Lot name", ("Name", "Coffee", "Coffee Name", "Description", "Marks"),
           parse_text),
         *_PRODUCER_REF,
-        F("harvest", "Harvest", ("Harvest Year", "Crop Year", "Crop", "Cosecha", "Safra",
+        F("harvest", "Harvest", ("Harvest Year", "Crop Year", "Crop", "Cosecha", "Safra", "Year",
                                  "Season"), P.parse_harvest_year, True),
         F("weight_kg", "Weight (kg)", ("Weight", "Net Weight", "Total Weight", "Total kg",
                                        "Quantity", "Volume", "Kilos", "Kg"), P.parse_mass_kg),

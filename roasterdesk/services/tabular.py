@@ -136,8 +136,8 @@ def find_header(
 
     The header is the row among the first non-blank ones whose cells best match known column
     names (``score``). If the row above it is a group row (merged cells), its texts are carried
-    across the merged span and prefixed where that makes a column recognisable ("Weight" over
-    "kg" → "Weight kg").
+    across the merged span and prefixed wherever the combined text is a known column ("Bag" over
+    "Count" and "Weight" → "Bag Count", "Bag Weight").
     """
     best_i, best_score = -1, 0
     seen = 0
@@ -167,7 +167,7 @@ def find_header(
                 group = filled[j] if j < len(filled) else ""
                 if group and h and group != h:
                     combined = f"{group} {h}"
-                    if score([combined]) > score([h]):
+                    if score([combined]):  # "Bag" over "Weight" → "Bag Weight", not "Weight"
                         headers[j] = combined
                 elif group and not h:
                     headers[j] = group if score([group]) else ""
