@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import NoReturn
 
 from . import __version__, commands
 from .errors import KNOWN_ERRORS
@@ -28,6 +29,13 @@ def _command_modules() -> list[ModuleType]:
     return mods
 
 
+class _Parser(argparse.ArgumentParser):
+    """A bad argument is a user error too: one line on stderr (no usage block), status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def db_parent() -> argparse.ArgumentParser:
     """The ``--db`` option every command shares (it may come before or after the command)."""
     parent = argparse.ArgumentParser(add_help=False)
@@ -39,7 +47,7 @@ def db_parent() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="roasterdesk",
         description="RoasterDesk: producers, visits, lots and the price chain of green coffee.",
         parents=[db_parent()],
