@@ -71,6 +71,7 @@ class SqlPagedModel(QAbstractTableModel):
         self.sort_order = sort_order
         self.rows: list[tuple[Any, ...]] = []
         self._more = False
+        self._fetching = False
         self._cache: dict[int, Any] = {}
         self._reload()
 
@@ -101,9 +102,13 @@ class SqlPagedModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Reload from the first page (after a write, a new filter or a new sort)."""
-        self.beginResetModel()
-        self._reload()
-        self.endResetModel()
+        self._fetching = True  # no fetchMore from slots of the reset signals
+        try:
+            self.beginResetModel()
+            self._reload()
+            self.endResetModel()
+        finally:
+            self._fetching = False
 
     def set_filter(self, where: list[str], params: list[Any]) -> None:
         self.query.where = list(where)
@@ -112,23 +117,26 @@ class SqlPagedModel(QAbstractTableModel):
 
     # -- lazy loading ------------------------------------------------------------------------
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more
+        return not parent.isValid() and self._more and not self._fetching
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or not self._more:
+        if parent.isValid() or not self._more or self._fetching:
             return
-        rows = self._page(len(self.rows))
-        self._more = len(rows) > self.page_size
-        rows = rows[: self.page_size]
-        if not rows:
-            return
-        first = len(self.rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self.rows.extend(rows)
-        self.endInsertRows()
+        self._fetching = True  # views may ask again while rows are being inserted
+        try:
+            rows = self._page(len(self.rows))
+            self._more = len(rows) > self.page_size
+            rows = rows[: self.page_size]
+            if rows:
+                first = len(self.rows)
+                self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+                self.rows.extend(rows)
+                self.endInsertRows()
+        finally:
+            self._fetching = False
 
     def fetch_all_to(self, row: int) -> None:
-        while row >= len(self.rows) and self._more:
+        while row >= len(self.rows) and self.canFetchMore():
             self.fetchMore()
 
     # -- model API ---------------------------------------------------------------------------

@@ -1,0 +1,228 @@
+"""The Lots page driven as a user would: add the DOMAIN.md worked-example lot and watch the
+premium figures appear, undo an edit, and bad input that saves nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from PySide6.QtCore import Qt
+
+from roasterdesk.domain.model import ContractType, Lot, Producer, ProducerKind
+from roasterdesk.domain.units import Basis
+from roasterdesk.ui.context import AppContext
+from roasterdesk.ui.settings import Settings
+from roasterdesk.ui.views.lots import LotListModel, LotsPage, lot_filter
+from roasterdesk.ui.widgets import ObjectRole, SortRole
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_ignore("This plugin does not support"),
+]
+
+
+@pytest.fixture
+def ctx(qapp, tmp_path):
+    c = AppContext.create(tmp_path / "rd.sqlite", settings=Settings(tmp_path / "s.ini"))
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def coop(ctx):
+    return ctx.store.save_producer(Producer("Cooperativa Los Andes", ProducerKind.COOPERATIVE,
+                                            "CO", region="Huila"))
+
+
+@pytest.fixture
+def page(ctx, coop, qtbot):
+    p = LotsPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1400, 950)
+    p.show()
+    return p
+
+
+def _type(qtbot, editor, key, text):
+    w = editor.w[key]
+    w.clear()
+    qtbot.keyClicks(w, text)
+
+
+def _combo(editor, key, data):
+    c = editor.w[key]
+    c.setCurrentIndex(c.findData(data))
+
+
+def test_worked_example_figures_appear_live_and_the_lot_is_saved(page, ctx, coop, qtbot):
+    ed = page.editor
+    page.new_record()
+    assert not ed.save_btn.isEnabled()
+    _type(qtbot, ed, "code", "CO-25-001")
+    qtbot.keyClicks(ed.producer, "Cooperativa Los Andes")
+    qtbot.keyClick(ed.producer, Qt.Key.Key_Return)
+    _type(qtbot, ed, "harvest", "2025")
+    _type(qtbot, ed, "variety", "Castillo")
+    _type(qtbot, ed, "bags", "20")
+    _type(qtbot, ed, "bag_kg", "70")
+    assert ed.fig["weight"].text() == "1,400 kg = 3,086.47 lb"
+    _combo(ed, "contract_type", ContractType.PTBF)
+    _type(qtbot, ed, "contract_date", "2025-03-01")
+    _type(qtbot, ed, "futures_month", "KCK25")
+    ed.add_fixation("2025-03-14", "380.00")
+    assert "Differential: needed" in ed.err["differential_cents_lb"].text()
+    _type(qtbot, ed, "differential_cents_lb", "+95")
+    assert ed.fig["fob"].text() == "4.7500 USD/lb"
+    assert ed.fig["premium"].text() == "0.9500 USD/lb"
+    assert ed.fig["premium_pct"].text() == "25.0 %"
+    assert ed.fig["share"].text() == "needs farm gate and FOB"
+    _type(qtbot, ed, "fg_amount", "2600000")
+    _type(qtbot, ed, "fg_currency", "COP")
+    unit = ed.w["fg_unit"]
+    unit.setCurrentIndex(unit.findText("carga (125 kg)"))
+    assert ed.w["fg_unit_kg"].text() == "125"
+    _combo(ed, "fg_basis", Basis.PARCHMENT)
+    _combo(ed, "fg_outturn_mode", "fr")
+    _type(qtbot, ed, "fg_outturn", "94")
+    _type(qtbot, ed, "fg_fx", "4100")
+    assert ed.fig["farm_gate"].text() == "3.0901 USD/lb"
+    assert ed.fig["share"].text() == "65.1 %"
+    assert ed.fig["fob_value"].text() == "USD 14,660.74"
+    assert ed.fig["premium_value"].text() == "USD 2,932.15"
+    assert ed.fig["farm_gate_value"].text() == "USD 9,537.56"
+    assert ed.fig["between_value"].text() == "USD 5,123.18"
+    assert ed.fig["fairtrade"].text() == "4.0000 USD/lb; FOB is 0.7500 USD/lb above"
+    assert ed.errors == {} and ed.save_btn.isEnabled()
+    qtbot.mouseClick(ed.save_btn, Qt.MouseButton.LeftButton)
+
+    lot = ctx.store.lot_by_code("CO-25-001")
+    assert lot is not None and lot.contract_type is ContractType.PTBF
+    assert lot.farm_gate.kg_per_kg_green == D(94) / D(70)
+    assert lot.farm_gate.unit_name == "carga (125 kg)"
+    assert not ed.dirty and ed.title.text() == "Lot CO-25-001"
+    m = page.model
+    assert m.rowCount() == 1
+    cols = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
+    row = {cols[c]: m.index(0, c).data() for c in range(m.columnCount())}
+    assert row["Premium over C"] == "0.9500"
+    assert row["Premium %"] == "25.0 %"
+    assert row["Farm-gate share"] == "65.1 %"
+    assert row["FOB USD/lb"] == "4.7500"
+    # the saved lot loads back into the editor unchanged (FR shown as FR)
+    page.open_record(lot.id)
+    assert ed.w["fg_outturn"].text() == "94" and not ed.dirty
+    assert ed.fig["share"].text() == "65.1 %"
+
+
+def _saved_lot(ctx, coop, **kw):
+    base = dict(code="CO-25-009", producer_id=coop.id, harvest=2025, bags=20, bag_kg=D(70),
+                contract_date=date(2025, 3, 14), c_cents_lb=D("380"), fob_usd_lb=D("4.75"))
+    base.update(kw)
+    return ctx.store.save_lot(Lot(**base))
+
+
+def test_undo_the_last_edit(page, ctx, coop, qtbot):
+    lot = _saved_lot(ctx, coop)
+    page.refresh()
+    page.open_record(lot.id)
+    assert page.editor.fig["premium"].text() == "0.9500 USD/lb"
+    _type(qtbot, page.editor, "fob_usd_lb", "5.10")
+    assert page.editor.fig["premium"].text() == "1.3000 USD/lb"
+    assert page.save()
+    assert ctx.store.lot(lot.id).fob_usd_lb == D("5.10")
+    ctx.undo_stack.undo()
+    assert ctx.store.lot(lot.id).fob_usd_lb == D("4.75")
+    assert page.editor.w["fob_usd_lb"].text() == "4.75"
+    assert page.editor.fig["premium"].text() == "0.9500 USD/lb"
+    ctx.undo_stack.redo()
+    assert ctx.store.lot(lot.id).fob_usd_lb == D("5.10")
+
+
+@pytest.mark.parametrize("key,text,message", [
+    ("moisture_pct", "45", "Moisture: 45 % is outside 0–30 %"),
+    ("weight_kg", "-5", "Weight must be more than 0 kg"),
+    ("contract_date", "2025-02-30", "is not a date"),
+    ("c_cents_lb", "3.80", "C is quoted in US cents per lb"),
+    ("fob_usd_lb", "950", "FOB is in USD per lb"),
+    ("quality_score", "112", "Quality score: 112 points is outside 0–100"),
+    ("harvest", "25", "Harvest: 25 is outside"),
+    ("futures_month", "May 2025", "ICE code like KCK25"),
+    ("fg_currency", "pesos", "three-letter ISO code"),
+])
+def test_bad_input_shows_a_message_and_saves_nothing(page, ctx, coop, qtbot, key, text,
+                                                     message):
+    lot = _saved_lot(ctx, coop, fob_usd_lb=D("4.75"))
+    page.refresh()
+    page.open_record(lot.id)
+    ed = page.editor
+    if key == "fg_currency":
+        _type(qtbot, ed, "fg_amount", "2600000")
+    _type(qtbot, ed, key, text)
+    assert message in ed.err[key].text()
+    assert ed.err[key].isVisible()
+    assert ed.w[key].property("invalid") is True
+    assert "to correct before saving" in ed.error.text()
+    assert not ed.save_btn.isEnabled()
+    qtbot.mouseClick(ed.save_btn, Qt.MouseButton.LeftButton)
+    assert not page.save()
+    assert ctx.store.lot(lot.id) == lot  # nothing written
+    assert ed.fig["fob"].text() == "—"
+
+
+def test_a_new_lot_without_code_or_producer_cannot_be_saved(page, ctx, qtbot):
+    page.new_record()
+    _type(qtbot, page.editor, "harvest", "2025")
+    page.editor.w["name"].setText("x")
+    assert "every lot needs a code" in page.editor.err["code"].text()
+    assert "pick one" in page.editor.err["producer"].text()
+    assert not page.save()
+    assert ctx.store.counts()["lots"] == 0
+
+
+def test_premiums_are_voided_not_deleted(page, ctx, coop, qtbot):
+    lot = _saved_lot(ctx, coop)
+    page.refresh()
+    page.open_record(lot.id)
+    ed = page.editor
+    row = ed.add_premium()
+    ed.premiums.item(row, 2).setText("500")
+    basis = ed.premiums.cellWidget(row, 1)
+    basis.setCurrentIndex(basis.findText("per lot"))
+    ed.premiums.item(row, 3).setCheckState(Qt.CheckState.Unchecked)  # paid on top
+    assert ed.fig["premiums_on_top"].text() == "USD 500.00"
+    assert page.save()
+    [p] = ctx.store.lot(lot.id).premiums
+    assert p.amount == D(500) and not p.included_in_fob
+    ed.premiums.item(0, 6).setCheckState(Qt.CheckState.Checked)
+    assert ed.fig["premiums_on_top"].text() == "USD 0.00"
+    assert page.save()
+    [p] = ctx.store.lot(lot.id).premiums
+    assert p.voided
+
+
+def test_lot_model_passes_qtmodeltester_sorts_and_filters_in_sql(ctx, coop, qtmodeltester):
+    for n in range(30):
+        _saved_lot(ctx, coop, code=f"CO-{n:03d}", harvest=2015 + n % 10,
+                   fob_usd_lb=D("3.00") + D(n) / 10, variety="Geisha" if n == 7 else "Caturra")
+    model = LotListModel(ctx, page_size=12)
+    assert model.rowCount() == 12 and model.canFetchMore()
+    qtmodeltester.check(model)
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 30
+    harvests = [model.index(r, 3).data(SortRole) for r in range(30)]
+    assert harvests == sorted(harvests, reverse=True)
+    for col in range(model.columnCount()):
+        model.sort(col, Qt.SortOrder.AscendingOrder)
+        model.sort(col, Qt.SortOrder.DescendingOrder)
+    model.sort(9, Qt.SortOrder.DescendingOrder)  # premium over C
+    prem = [model.index(r, 9).data(SortRole) for r in range(model.rowCount())]
+    assert prem == sorted(prem, reverse=True) and prem[0] > prem[-1]
+    assert model.index(0, 0).data(ObjectRole).code == "CO-029"
+    model.set_filter(*lot_filter(text="geisha"))
+    assert model.rowCount() == 1 and model.index(0, 0).data() == "CO-007"
+    model.set_filter(*lot_filter(text="andes", harvest=2016))
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
+        "CO-021", "CO-011", "CO-001"]
+    qtmodeltester.check(model)
