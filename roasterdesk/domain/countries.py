@@ -125,8 +125,9 @@ _ALPHA3 = {
 
 def _fold(text: str) -> str:
     """Lower case, no accents, single spaces: "  Etiopía " → "etiopia"."""
+    text = text.replace("’", "'")  # before folding to ASCII, which would drop it
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(plain.replace("’", "'").lower().split())
+    return " ".join(plain.lower().split())
 
 
 _BY_NAME: dict[str, str] = {
