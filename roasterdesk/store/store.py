@@ -34,6 +34,7 @@ from ..domain.reference import CSeries, FairtradeTerms, LivingIncomeReference
 from ..domain.relationship import Relationship, relationship
 from ..domain.transparency import Checklist, checklist
 from . import rows as R
+from .cipher import integrity_errors
 from .codec import d2s, now
 from .db import FileVersion, open_database, verified_backup_first
 from .errors import RecordNotFound, StoreError, ValidationError
@@ -80,7 +81,14 @@ class Store:
         *,
         create: bool = True,
         before_migrate: Callable[[Path, FileVersion], None] | None = verified_backup_first,
+        key: bytes | None = None,
     ) -> Store:
+        """``key``: open an encrypted database (:mod:`roasterdesk.store.cipher`)."""
+        if key is not None:
+            from .cipher import open_encrypted
+
+            hook = "backup" if before_migrate is verified_backup_first else before_migrate
+            return cls(open_encrypted(path, key, create=create, before_migrate=hook), Path(path))
         return cls(open_database(path, create=create, before_migrate=before_migrate), Path(path))
 
     def close(self) -> None:
@@ -98,7 +106,7 @@ class Store:
         try:
             with self.db.atomic():
                 yield self.db
-        except sqlite3.IntegrityError as exc:
+        except integrity_errors() as exc:  # stdlib's, and SQLCipher's on an encrypted database
             raise ValidationError(_integrity_message(exc)) from exc
 
     # -- generic helpers --------------------------------------------------------------------

@@ -1,0 +1,188 @@
+"""Encrypting a database, and keeping its key: OS keyring, passphrase, printable recovery key.
+
+The database key is 32 random bytes (:mod:`roasterdesk.store.cipher`). It is kept
+
+1. in the OS keyring (``keyring``: macOS Keychain, Windows Credential Locker, Secret Service)
+   under service ``RoasterDesk`` and the database's id (SQLCipher's salt, the file's first 16
+   bytes — stable when the file is moved or copied); or, where no keyring exists,
+2. wrapped with a passphrase in ``<database>.key.json`` beside it: scrypt (n=2^15, r=8, p=1) of
+   the passphrase and a random salt gives 64 bytes; the first 32 are XORed with the key, the
+   other 32 authenticate it (HMAC-SHA256), so a wrong passphrase is told apart from damage.
+   The file alone does not reveal the key.
+
+The **recovery key** is the database key printed as 11 groups of 5 letters/digits (base32 of
+the key plus a 2-byte checksum, so a typo is caught). Whoever holds it can open the database
+anywhere: print it and keep it apart from the laptop.
+
+An encrypted file cannot be read by plain SQLite. Backups of an encrypted database are
+encrypted with the same key. Older, unencrypted backups stay readable: delete them once the
+encrypted ones exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from pathlib import Path
+
+from ..errors import UserError
+from ..store import cipher
+from ..store.cipher import KEY_BYTES, WrongKeyError
+
+SERVICE = "RoasterDesk"
+_SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+
+
+def new_key() -> bytes:
+    return secrets.token_bytes(KEY_BYTES)
+
+
+# -- recovery key --------------------------------------------------------------------------------
+def recovery_key(key: bytes) -> str:
+    raw = key + hashlib.sha256(key).digest()[:2]
+    text = base64.b32encode(raw).decode().rstrip("=")
+    return "-".join(text[i:i + 5] for i in range(0, len(text), 5))
+
+
+def parse_recovery_key(text: str) -> bytes:
+    cleaned = "".join(c for c in text.upper() if c.isalnum())
+    cleaned = cleaned.replace("0", "O").replace("1", "I").replace("8", "B")
+    try:
+        raw = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
+    except ValueError:
+        raw = b""
+    if len(raw) != KEY_BYTES + 2 or hashlib.sha256(raw[:KEY_BYTES]).digest()[:2] != raw[KEY_BYTES:]:
+        raise UserError("this is not a valid recovery key (check it for a typo)")
+    return raw[:KEY_BYTES]
+
+
+# -- passphrase-wrapped key ----------------------------------------------------------------------
+def key_file_for(db_path: Path | str) -> Path:
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + ".key.json")
+
+
+def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=64,
+                          maxmem=128 * 1024 * 1024)
+
+
+def wrap_key(key: bytes, passphrase: str) -> dict[str, object]:
+    if len(passphrase) < 8:
+        raise UserError("a passphrase needs at least 8 characters")
+    salt = secrets.token_bytes(16)
+    d = _derive(passphrase, salt, **_SCRYPT)
+    wrapped = bytes(a ^ b for a, b in zip(key, d[:32], strict=True))
+    mac = hmac.new(d[32:], wrapped, hashlib.sha256).hexdigest()
+    return {"format": 1, "kdf": "scrypt", **_SCRYPT, "salt": salt.hex(),
+            "wrapped": wrapped.hex(), "mac": mac}
+
+
+def unwrap_key(data: dict[str, object], passphrase: str) -> bytes:
+    try:
+        salt, wrapped = bytes.fromhex(str(data["salt"])), bytes.fromhex(str(data["wrapped"]))
+        d = _derive(passphrase, salt, int(data["n"]), int(data["r"]), int(data["p"]))  # type: ignore[call-overload]
+        mac = str(data["mac"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise UserError(f"the key file is damaged ({exc}); use the recovery key") from exc
+    if not hmac.compare_digest(hmac.new(d[32:], wrapped, hashlib.sha256).hexdigest(), mac):
+        raise WrongKeyError("the passphrase is not right for this database")
+    return bytes(a ^ b for a, b in zip(wrapped, d[:32], strict=True))
+
+
+def save_key_file(db_path: Path | str, key: bytes, passphrase: str) -> Path:
+    path = key_file_for(db_path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(wrap_key(key, passphrase)))
+    os.replace(tmp, path)
+    return path
+
+
+def key_from_file(db_path: Path | str, passphrase: str) -> bytes:
+    path = key_file_for(db_path)
+    if not path.exists():
+        raise UserError(f"{path.name} is missing; open the database with its recovery key")
+    return unwrap_key(json.loads(path.read_text()), passphrase)
+
+
+# -- OS keyring ----------------------------------------------------------------------------------
+def keyring_available() -> bool:
+    try:
+        import keyring
+        from keyring.backends import fail
+    except ImportError:
+        return False
+    kr = keyring.get_keyring()
+    return not isinstance(kr, fail.Keyring) and getattr(kr, "priority", 0) > 0
+
+
+def save_key_to_keyring(db_path: Path | str, key: bytes) -> None:
+    import keyring
+
+    keyring.set_password(SERVICE, cipher.salt(Path(db_path)), key.hex())
+
+
+def key_from_keyring(db_path: Path | str) -> bytes | None:
+    if not keyring_available():
+        return None
+    import keyring
+
+    value = keyring.get_password(SERVICE, cipher.salt(Path(db_path)))
+    return bytes.fromhex(value) if value else None
+
+
+# -- whole-file operations -----------------------------------------------------------------------
+def is_encrypted(db_path: Path | str) -> bool:
+    """True for an existing, non-empty file that is not plain SQLite but has a key file or a
+    keyring entry (random bytes are not called encrypted)."""
+    path = Path(db_path)
+    if not path.is_file() or path.stat().st_size == 0 or cipher.is_plain_sqlite(path):
+        return False
+    return key_file_for(path).exists() or key_from_keyring(path) is not None
+
+
+def encrypt_database(db_path: Path | str, key: bytes) -> Path:
+    """Replace a plain database by an encrypted copy (verified first: integrity and counts).
+
+    The plain file is deleted afterwards (on SSDs its blocks may survive until reused)."""
+    from .backup import check_integrity, table_counts
+    from .lock import writer_lock
+
+    path = Path(db_path)
+    if not path.is_file() or not cipher.is_plain_sqlite(path):
+        raise UserError(f"{path} is not a plain RoasterDesk database")
+    tmp = path.with_name(f".{path.name}.encrypting")
+    tmp.unlink(missing_ok=True)
+    with writer_lock(path):
+        import sqlite3
+
+        plain = sqlite3.connect(path)
+        try:
+            plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            before = table_counts(plain)
+        finally:
+            plain.close()
+        cipher.export(path, tmp, src_key=None, dest_key=key)
+        conn = cipher.raw_connect(tmp, key)
+        try:
+            check_integrity(conn, "the encrypted copy")
+            after = table_counts(conn)
+        finally:
+            conn.close()
+        if after != before:
+            tmp.unlink()
+            raise UserError("the encrypted copy does not hold the same rows; nothing was changed")
+        for side in ("-wal", "-shm"):
+            Path(str(path) + side).unlink(missing_ok=True)
+        os.replace(tmp, path)
+    return path
+
+
+def change_passphrase(db_path: Path | str, key: bytes, passphrase: str) -> Path:
+    """Write (or rewrite) the passphrase key file for ``key`` (after checking the key fits)."""
+    cipher.raw_connect(db_path, key, readonly=True).close()
+    return save_key_file(db_path, key, passphrase)

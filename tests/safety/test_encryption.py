@@ -1,0 +1,198 @@
+"""Encryption at rest with SQLCipher: every store operation works, plain SQLite cannot read it."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+pytest.importorskip("sqlcipher3", reason="the optional 'encryption' extra is not installed")
+
+from roasterdesk.domain.model import (  # noqa: E402
+    Commitment,
+    FollowUp,
+    Lot,
+    Premium,
+    PremiumBasis,
+    PremiumType,
+    Producer,
+    ProducerKind,
+    Visit,
+)
+from roasterdesk.errors import UserError  # noqa: E402
+from roasterdesk.services import backup as B  # noqa: E402
+from roasterdesk.services import encryption as E  # noqa: E402
+from roasterdesk.store import NotADatabaseError, Store, ValidationError  # noqa: E402
+from roasterdesk.store.cipher import WrongKeyError, open_encrypted  # noqa: E402
+from roasterdesk.store.schema import migrations  # noqa: E402
+
+from .conftest import fill  # noqa: E402
+
+KEY = bytes(range(32))
+
+
+@pytest.fixture
+def enc(tmp_path):
+    path = tmp_path / "secret.sqlite"
+    with Store.open(path, key=KEY) as s:
+        fill(s, 3)
+    return path
+
+
+def test_every_store_operation_works_on_an_encrypted_database(tmp_path):
+    path = tmp_path / "secret.sqlite"
+    with Store.open(path, key=KEY) as s:  # creation runs every migration through sqlite-utils
+        assert s.schema_version() >= 1
+        assert s.db["fairtrade_terms"].count == 1  # insert / insert_all of m002
+        p = s.save_producer(Producer("Finca La Esperanza", ProducerKind.FARM, "HN"))
+        s.save_commitment(Commitment(p.id, 2025, 2027, volume_kg=Decimal(6000)))
+        lot = s.save_lot(Lot("HN-25-007", p.id, 2025, bags=20, bag_kg=Decimal(69),
+                             fob_usd_lb=Decimal("3.40"), c_cents_lb=Decimal("250"),
+                             premiums=(Premium(PremiumType.QUALITY, PremiumBasis.PER_KG,
+                                               Decimal("0.40")),)))
+        v = s.save_visit(Visit(p.id, date(2025, 2, 3), notes="drying beds renewed",
+                               follow_ups=(FollowUp("send cupping notes"),)))
+        s.set_follow_up_done(v.follow_ups[0].id, True)
+        s.set_c_prices({(2025, 1): Decimal("320.5")})
+        assert s.lot(lot.id).premiums[0].amount == Decimal("0.40")
+        assert s.analyse(lot).economics.fob_usd_lb == Decimal("3.40")
+        assert {h.kind for h in s.search("esperanza")} == {"producer"}
+        assert [h.kind for h in s.search("drying")] == ["visit"]
+        # integrity errors from SQLCipher become the store's clear messages
+        with pytest.raises(ValidationError, match="another lot already has this code"):
+            s.save_lot(Lot("HN-25-007", p.id, 2025))
+        with pytest.raises(ValidationError, match="never deleted"), s.transaction():
+            s.db.execute("DELETE FROM lots")
+        with pytest.raises(ValidationError, match="still used"):
+            s.delete_producer(p.id)
+        with pytest.raises(ValidationError):  # a group of writes is all or nothing
+            with s.transaction():
+                s.save_producer(Producer("Half written", ProducerKind.FARM, "HN"))
+                s.save_lot(Lot("HN-25-007", p.id, 2025))
+        assert [x.name for x in s.producers()] == ["Finca La Esperanza"]
+        counts = s.counts()
+    with Store.open(path, key=KEY) as s:
+        assert s.counts() == counts
+        assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_plain_sqlite_cannot_read_it_and_no_text_is_visible(enc):
+    conn = sqlite3.connect(enc)
+    with pytest.raises(sqlite3.DatabaseError, match="not a database"):
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    conn.close()
+    data = enc.read_bytes()
+    assert b"SQLite format 3" not in data and b"Finca" not in data and b"visit 1" not in data
+    with pytest.raises(NotADatabaseError):
+        Store.open(enc)
+
+
+def test_a_wrong_key_is_a_clear_message_and_changes_nothing(enc):
+    before = hashlib.sha256(enc.read_bytes()).hexdigest()
+    with pytest.raises(WrongKeyError, match="the key does not fit"):
+        Store.open(enc, key=bytes(32))
+    assert hashlib.sha256(enc.read_bytes()).hexdigest() == before
+
+
+def test_a_failing_migration_on_an_encrypted_database_changes_nothing(enc):
+    before = hashlib.sha256(enc.read_bytes()).hexdigest()
+
+    def m950_fails(d):
+        d.execute("CREATE TABLE t (a)")
+        raise RuntimeError("boom")
+
+    migrations(name="m950_fails")(m950_fails)
+    try:
+        with pytest.raises(RuntimeError):
+            open_encrypted(enc, KEY)
+    finally:
+        migrations._migrations[:] = [m for m in migrations._migrations if m.name != "m950_fails"]
+    assert hashlib.sha256(enc.read_bytes()).hexdigest() == before
+    (made,) = B.list_backups(B.default_backup_dir(enc))
+    assert made.reason == B.BEFORE_MIGRATION
+    B.verify_backup(made.path, key=KEY)
+
+
+def test_backup_and_restore_of_an_encrypted_database(enc, tmp_path):
+    with Store.open(enc, key=KEY) as s:
+        counts = s.counts()
+    info = B.create_backup(enc, tmp_path / "o", key=KEY)
+    with pytest.raises(B.BackupError):  # without the key the copy cannot be checked
+        B.verify_backup(info.path)
+    B.verify_backup(info.path, key=KEY)
+    with Store.open(enc, key=KEY) as s:
+        s.save_producer(Producer("After the backup", ProducerKind.FARM, "HN"))
+    result = B.restore_backup(info.path, enc, key=KEY)
+    with Store.open(enc, key=KEY) as s:
+        assert s.counts() == counts
+    assert not E.cipher.is_plain_sqlite(result.moved_aside)
+
+
+def test_encrypting_an_existing_plain_database(filled):
+    db, counts = filled
+    key = E.new_key()
+    E.encrypt_database(db, key)
+    assert not E.cipher.is_plain_sqlite(db)
+    with Store.open(db, key=key) as s:
+        assert s.counts() == counts
+    with pytest.raises(UserError, match="not a plain"):
+        E.encrypt_database(db, key)
+
+
+def test_recovery_key_round_trip_and_typos():
+    key = E.new_key()
+    text = E.recovery_key(key)
+    groups = text.split("-")
+    assert len(groups) == 11 and all(len(g) <= 5 for g in groups)
+    assert E.parse_recovery_key(text.lower().replace("-", " ")) == key
+    typo = text[:7] + ("A" if text[7] != "A" else "B") + text[8:]
+    with pytest.raises(UserError, match="typo"):
+        E.parse_recovery_key(typo)
+
+
+def test_passphrase_key_file(enc):
+    E.change_passphrase(enc, KEY, "long enough passphrase")
+    assert E.key_from_file(enc, "long enough passphrase") == KEY
+    assert KEY.hex() not in E.key_file_for(enc).read_text()
+    with pytest.raises(WrongKeyError, match="passphrase is not right"):
+        E.key_from_file(enc, "a wrong passphrase")
+    with pytest.raises(UserError, match="at least 8"):
+        E.wrap_key(KEY, "short")
+    assert E.is_encrypted(enc)
+    with pytest.raises(WrongKeyError):
+        E.change_passphrase(enc, bytes(32), "another passphrase")
+
+
+def test_keyring_holds_the_key_by_database_id_even_after_a_move(enc, tmp_path):
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+        store: dict = {}
+
+        def set_password(self, service, username, password):
+            self.store[(service, username)] = password
+
+        def get_password(self, service, username):
+            return self.store.get((service, username))
+
+        def delete_password(self, service, username):
+            self.store.pop((service, username), None)
+
+    old = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        assert E.keyring_available()
+        E.save_key_to_keyring(enc, KEY)
+        moved = tmp_path / "moved.sqlite"
+        enc.rename(moved)
+        assert E.key_from_keyring(moved) == KEY
+        assert E.is_encrypted(moved)
+        with Store.open(moved, key=E.key_from_keyring(moved)) as s:
+            assert s.counts()["producers"] == 3
+    finally:
+        keyring.set_keyring(old)
