@@ -37,8 +37,9 @@ def usd_kg_to_usd_lb(usd_kg: Decimal) -> Decimal:
 def fixed_c_cents(lot: Lot) -> Decimal | None:
     """C at fixation (cents/lb): volume-weighted over partial fixations for PTBF contracts.
 
-    Choice: a fixation without a volume counts for the unfixed rest of the lot; if the lot has no
-    weight, fixations are averaged with equal weight.
+    Choice: a fixation without a volume counts for the unfixed rest of the lot (nothing when the
+    recorded volumes already cover the lot); when every fixation has a volume, those volumes are
+    the weights; fixations without volumes on a lot without a weight count equally.
     """
     if lot.contract_type is ContractType.PTBF and lot.fixations:
         return _weighted(lot, [f.c_cents_lb for f in lot.fixations])
@@ -47,12 +48,12 @@ def fixed_c_cents(lot: Lot) -> Decimal | None:
 
 def _weighted(lot: Lot, values: list[Decimal]) -> Decimal:
     volumes = [f.volume_kg for f in lot.fixations]
+    unfixed = sum(1 for v in volumes if v is None)
     total = lot.weight
-    if total is None or all(v is None for v in volumes):
+    if unfixed and total is None:
         return sum(values, Decimal(0)) / len(values)
     known = sum((v for v in volumes if v is not None), Decimal(0))
-    unfixed = [v for v in volumes if v is None]
-    rest = (total - known) / len(unfixed) if unfixed else Decimal(0)
+    rest = max(total - known, Decimal(0)) / unfixed if unfixed and total else Decimal(0)
     weights = [v if v is not None else rest for v in volumes]
     return sum((w * x for w, x in zip(weights, values)), Decimal(0)) / sum(weights, Decimal(0))
 

@@ -142,9 +142,27 @@ def test_a_fixation_without_volume_takes_the_unfixed_rest(make_lot):
     assert fixed_c_cents(lot) == (D(300) * 400 + D(400) * 1000) / 1400
 
 
-def test_fixations_without_lot_weight_count_equally(make_lot):
+def test_fixations_with_volumes_are_weighted_by_them_even_without_lot_weight(make_lot):
     lot = make_lot(bags=None, fixations=(
         Fixation(date(2025, 1, 10), D(300), D(100)),
+        Fixation(date(2025, 2, 10), D(400), D(900)),
+    ))
+    assert lot.weight is None
+    assert fixed_c_cents(lot) == 390
+
+
+def test_fixations_recorded_beyond_the_lot_weight_never_leave_their_range(make_lot):
+    # 1,500 kg fixed on a 1,400 kg lot: the fixation without volume has no rest to cover
+    lot = make_lot(fixations=(
+        Fixation(date(2025, 1, 10), D(300), D(1500)),
+        Fixation(date(2025, 2, 10), D(400)),
+    ))
+    assert fixed_c_cents(lot) == 300
+
+
+def test_fixations_without_volumes_or_lot_weight_count_equally(make_lot):
+    lot = make_lot(bags=None, fixations=(
+        Fixation(date(2025, 1, 10), D(300)),
         Fixation(date(2025, 2, 10), D(400), D(900)),
     ))
     assert lot.weight is None
