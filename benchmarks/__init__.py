@@ -1,0 +1,1 @@
+"""Performance harness: ``python -m benchmarks [--db PATH] [--json]`` (not timed tests)."""

@@ -1,0 +1,177 @@
+"""``python -m benchmarks [--db PATH] [--json] [--repeats N]``: measure RoasterDesk's speed.
+
+Start-up is measured here, in fresh subprocesses (the app and a bare PySide6 window, interleaved,
+median of ``--repeats``). Every module ``benchmarks/bench_*.py`` that defines
+``run(db_path) -> dict`` is then run and its keys merged into the result, so other parts of the
+app add their own figures by adding one module.
+
+The database is the ``large`` demo (``--db``, default /tmp/demo-large.sqlite); when the file
+does not exist it is built first with :mod:`roasterdesk.services.demo`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import pkgutil
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DB = Path(tempfile.gettempdir()) / "demo-large.sqlite"
+TARGETS = {  # metric: (limit, "≤" — lower is better)
+    "startup_ratio": 1.5,
+    "list_first_paint_ms": 50.0,
+    "search_p95_ms": 30.0,
+    "recompute_ms": 5.0,
+}
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def ensure_db(path: Path) -> Path:
+    if path.exists() and path.stat().st_size > 0:
+        return path
+    from roasterdesk.services.demo import build_demo
+
+    log(f"building the large demo database at {path} (takes a while)…")
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] > 10:
+            last[0] = now
+            log(f"  {done:,} / {total:,}")
+
+    stats = build_demo(path, "large", progress=progress)
+    log(f"built in {stats.seconds:.0f} s: {stats.counts}")
+    return path
+
+
+def _start_once(mode: str, db: Path, ini: Path) -> dict[str, Any]:
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    cmd = [sys.executable, "-m", "benchmarks.startup_child", mode, str(db), str(ini)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, cwd=Path(__file__).resolve().parent.parent)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    wall = (time.perf_counter() - t0) * 1000
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode != 0 or not line.strip():
+        raise RuntimeError(f"start-up of {mode} failed ({proc.returncode}): {err[-2000:]}")
+    out = json.loads(line)
+    out["wall_ms"] = wall
+    return out
+
+
+def measure_startup(db: Path, repeats: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        ini = Path(tmp) / "settings.ini"
+        _start_once("app", db, ini)  # warm the OS file cache for both kinds of start
+        _start_once("bare", db, ini)
+        app_ms, bare_ms, rss = [], [], []
+        for _ in range(repeats):
+            for mode in ("bare", "app"):
+                r = _start_once(mode, db, ini)
+                (app_ms if mode == "app" else bare_ms).append(r["wall_ms"])
+                if mode == "app":
+                    rss.append(r["rss_mb"])
+    app_med, bare_med = statistics.median(app_ms), statistics.median(bare_ms)
+    return {
+        "startup_ratio": round(app_med / bare_med, 2),
+        "startup_app_ms": round(app_med, 1),
+        "startup_bare_ms": round(bare_med, 1),
+        "startup_repeats": repeats,
+        "rss_mb": round(statistics.median(rss), 1),
+    }
+
+
+def bench_modules() -> list[str]:
+    here = Path(__file__).resolve().parent
+    return sorted(m.name for m in pkgutil.iter_modules([str(here)])
+                  if m.name.startswith("bench_"))
+
+
+def machine() -> dict[str, Any]:
+    return {"cpu_count": os.cpu_count(), "platform": platform.platform(),
+            "machine": platform.machine(), "processor": platform.processor() or ""}
+
+
+def versions() -> dict[str, str]:
+    import sqlite3
+
+    import PySide6
+
+    from roasterdesk import __version__
+
+    return {"python": platform.python_version(), "PySide6": PySide6.__version__,
+            "qt": PySide6.QtCore.qVersion(), "sqlite": sqlite3.sqlite_version,
+            "roasterdesk": __version__}
+
+
+def table(result: dict[str, Any]) -> str:
+    rows = [("metric", "value", "target")]
+    for key, value in result.items():
+        if isinstance(value, (dict, list)):
+            continue
+        target = TARGETS.get(key)
+        mark = "" if target is None else (f"≤ {target:g}  "
+                                           + ("ok" if value <= target else "MISSED"))
+        rows.append((key, f"{value:g}" if isinstance(value, float) else str(value), mark))
+    w = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(f"{a:<{w[0]}}  {b:>{w[1]}}  {c}" for a, b, c in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--only", default="", help="comma-separated bench_* modules to run")
+    parser.add_argument("--no-startup", action="store_true")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    db = ensure_db(args.db)
+
+    result: dict[str, Any] = {}
+    if not args.no_startup:
+        log("start-up…")
+        result.update(measure_startup(db, args.repeats))
+    only = {f"bench_{x.strip().removeprefix('bench_')}" for x in args.only.split(",") if x}
+    for name in bench_modules():
+        if only and name not in only:
+            continue
+        module = importlib.import_module(f"benchmarks.{name}")
+        run = getattr(module, "run", None)
+        if run is None:
+            continue
+        log(f"{name}…")
+        result.update(run(db))
+    from roasterdesk.store import Store
+
+    with Store.open(db, create=False) as store:
+        counts = store.counts()
+    result["machine"] = machine()
+    result["versions"] = versions()
+    result["db"] = {"path": str(db), "size_mb": round(db.stat().st_size / 2**20, 1),
+                    "counts": counts}
+    result["targets"] = TARGETS
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
