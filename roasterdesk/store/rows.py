@@ -310,6 +310,17 @@ def row_to_fairtrade(r: Row) -> FairtradeTerms:
     )
 
 
+def fairtrade_to_values(t: FairtradeTerms) -> tuple[str, ...]:
+    """The ``fairtrade_terms`` columns in table order."""
+    m = t.minimums
+    return (
+        t.valid_from.isoformat(), d2s(m[(Species.ARABICA, "washed")]),
+        d2s(m[(Species.ARABICA, "natural")]), d2s(m[(Species.ROBUSTA, "washed")]),
+        d2s(m[(Species.ROBUSTA, "natural")]), d2s(t.premium_usd_lb),
+        d2s(t.organic_differential_usd_lb),
+    )  # type: ignore[return-value]
+
+
 def row_to_living_income(r: Row) -> LivingIncomeReference:
     return LivingIncomeReference(
         id=r["id"], country=r["country"], year=r["year"], value=Decimal(r["value"]),

@@ -422,6 +422,20 @@ class Store:
             self.refresh_all_metrics()
         return len(months)
 
+    def save_fairtrade_terms(self, terms: FairtradeTerms) -> FairtradeTerms:
+        """Insert or replace the Fairtrade terms valid from ``terms.valid_from`` (the latest
+        terms apply to every lot's comparison)."""
+        with self.transaction():
+            self.db.conn.execute(
+                "INSERT OR REPLACE INTO fairtrade_terms (valid_from, arabica_washed, "
+                "arabica_natural, robusta_washed, robusta_natural, premium, "
+                "organic_differential) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                R.fairtrade_to_values(terms),
+            )
+            self._reference = None
+            self.refresh_all_metrics()
+        return terms
+
     def save_living_income(self, ref: LivingIncomeReference) -> LivingIncomeReference:
         with self.transaction():
             row = R.living_income_to_row(ref)

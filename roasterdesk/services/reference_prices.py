@@ -1,0 +1,114 @@
+"""Reference prices from files: the monthly ICE "C" series (US cents/lb).
+
+A C series CSV or XLSX has a month (or date) column and a price column; a header row is
+optional. Choices:
+
+- Several rows in one month (a daily series) are averaged into that month's level.
+- A series whose every value is below 20 is read as USD/lb and converted to cents (the C price
+  has not been below 40 ¢/lb in decades); the report says so.
+
+Once stored, a lot's C at fixation is filled from its contract date by the domain (and marked
+*estimated*) wherever the lot records none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..errors import UserError
+from .importing import Problem
+from .parsing import parse_month_key, parse_number
+from .tabular import read_rows
+
+MONTH_HEADERS = ("month", "date", "period", "fecha", "mes", "time")
+PRICE_HEADERS = ("price", "close", "settle", "settlement", "last", "value", "c", "kc",
+                 "cents", "cents lb", "cents/lb", "c price", "us cents/lb", "precio")
+
+
+@dataclass
+class CPriceImport:
+    source: str
+    months: dict[tuple[int, int], Decimal] = field(default_factory=dict)
+    days: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.months) and not self.problems
+
+    def report(self) -> str:
+        lines = [f"C prices from {self.source}: {len(self.months)} months from {self.days} rows"]
+        if self.months:
+            first, last = min(self.months), max(self.months)
+            lines.append(f"  {first[0]}-{first[1]:02d} … {last[0]}-{last[1]:02d}")
+        lines += [f"  {n}" for n in self.notes]
+        lines += [f"  ERROR {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+def _columns(header: list[str]) -> tuple[int, int] | None:
+    names = [h.strip().lower() for h in header]
+    month = next((i for i, h in enumerate(names) if h in MONTH_HEADERS), None)
+    price = next((i for i, h in enumerate(names) if h in PRICE_HEADERS
+                  or "cent" in h or "price" in h), None)
+    if month is None or price is None:
+        return None
+    return month, price
+
+
+def read_c_prices(path: Path | str) -> CPriceImport:
+    path = Path(path)
+    rows, notes = read_rows(path)
+    result = CPriceImport(path.name, notes=list(notes))
+    body = [(n, c) for n, c in rows if any(x.strip() for x in c)]
+    if not body:
+        raise UserError(f"{path.name} is empty")
+    cols = _columns(body[0][1])
+    if cols is not None:
+        body = body[1:]
+    else:
+        cols = (0, 1)
+    mi, pi = cols
+    sums: dict[tuple[int, int], list[Decimal]] = {}
+    for line, cells in body:
+        month_text = cells[mi] if mi < len(cells) else ""
+        price_text = cells[pi] if pi < len(cells) else ""
+        try:
+            key = parse_month_key(month_text)
+        except ValueError as exc:
+            result.problems.append(Problem(line, "month", str(exc)))
+            continue
+        try:
+            value = parse_number(price_text.replace("¢", ""))
+        except ValueError as exc:
+            result.problems.append(Problem(line, "price", str(exc)))
+            continue
+        if value <= 0:
+            result.problems.append(Problem(line, "price", "a C price must be positive"))
+            continue
+        sums.setdefault(key, []).append(value)
+        result.days += 1
+    scale = Decimal(1)
+    if sums and all(v < 20 for vs in sums.values() for v in vs):
+        scale = Decimal(100)
+        result.notes.append("values below 20 read as USD/lb and converted to US cents/lb")
+    for key, values in sorted(sums.items()):
+        avg = sum(values, Decimal(0)) / len(values) * scale
+        result.months[key] = avg.quantize(Decimal("0.01"))
+    if any(len(v) > 1 for v in sums.values()):
+        result.notes.append("several rows in a month averaged into one monthly level")
+    if not sums and not result.problems:
+        result.problems.append(Problem(0, "", "no month and price found"))
+    return result
+
+
+def import_c_prices(store: Any, path: Path | str, *, dry_run: bool = False) -> CPriceImport:
+    """Read the series and (unless ``dry_run`` or it has problems) store it in one transaction."""
+    result = read_c_prices(path)
+    if result.ok and not dry_run:
+        store.set_c_prices(result.months)
+    return result
