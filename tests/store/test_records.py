@@ -286,7 +286,7 @@ def metrics(store, lot_id):
     cur = store.db.execute("SELECT * FROM lot_metrics WHERE lot_id = ?", [lot_id])
     cols = [d[0] for d in cur.description]
     row = cur.fetchone()
-    return dict(zip(cols, row)) if row else None
+    return dict(zip(cols, row, strict=True)) if row else None
 
 
 def test_lot_metrics_are_refreshed_after_a_save(store, farm):

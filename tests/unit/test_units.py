@@ -52,7 +52,10 @@ rates = st.decimals(min_value=D("0.01"), max_value=D("50000"), places=4)
 currencies = st.sampled_from(["COP", "BRL", "ETB", "UGX", "HNL", "EUR"])
 
 
-def close(a: Decimal, b: Decimal, rel: Decimal = D("1e-20")) -> bool:
+REL = D("1e-20")
+
+
+def close(a: Decimal, b: Decimal, rel: Decimal = REL) -> bool:
     """Equal up to the last digits of a 28-digit Decimal division."""
     return abs(a - b) <= rel * max(abs(a), abs(b), D(1))
 
