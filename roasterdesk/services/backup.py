@@ -51,6 +51,7 @@ import stat
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -219,7 +220,7 @@ def create_backup(
         raise BackupError(f"{db_path} does not exist; there is nothing to back up.")
     out = Path(out_dir) if out_dir is not None else default_backup_dir(db_path)
     out.mkdir(parents=True, exist_ok=True)
-    created = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    created = (now or datetime.now(UTC)).astimezone(UTC)
     step = progress or (lambda done, total: None)
     connect = _connector(key)
     files = attachment_files(attachments_dir_for(db_path))
@@ -551,9 +552,12 @@ def set_aside_damaged(db_path: Path | str) -> Path | None:
 
 def restore_backup(
     backup: Path | str, db_path: Path | str, *, key: bytes | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, lock: bool = True, aside_label: str = BEFORE_RESTORE,
 ) -> RestoreResult:
-    """Put a verified backup in place of ``db_path`` (see the module text for the order)."""
+    """Put a verified backup in place of ``db_path`` (see the module text for the order).
+
+    The writer lock of ``db_path`` is taken for the time of the restore (``lock=False``: the
+    caller holds it already — the app, with its own connection closed)."""
     from ..store.db import check_compatible, read_file_version
     from .lock import writer_lock
 
@@ -561,7 +565,7 @@ def restore_backup(
     step = progress or (lambda done, total: None)
     if not db_path.parent.is_dir():
         raise BackupError(f"the folder {db_path.parent} does not exist.")
-    with writer_lock(db_path):
+    with writer_lock(db_path) if lock else nullcontext():
         step(0, 100)
         info, copy = verify_backup(backup, db_path.parent, key=key, keep=True)
         assert copy is not None
@@ -569,10 +573,18 @@ def restore_backup(
             step(60, 100)
             if key is None:
                 check_compatible(copy, read_file_version(copy))
+            else:
+                from ..store import cipher
+
+                conn = cipher.raw_connect(copy, key, readonly=True)
+                try:
+                    check_compatible(copy, cipher.read_version(conn))
+                finally:
+                    conn.close()
             att_dir = attachments_dir_for(db_path)
             added = _restore_attachments(backup, att_dir)
             step(90, 100)
-            aside = move_aside(db_path, BEFORE_RESTORE)
+            aside = move_aside(db_path, aside_label)
             os.replace(copy, db_path)
             _fsync_dir(db_path.parent)
         finally:

@@ -6,6 +6,11 @@ One module owns settings. Defaults:
 - ``recent_dbs``: up to :data:`MAX_RECENT` databases, newest first.
 - ``geometry`` / ``window_state``: main-window geometry (bytes, Qt's own format).
 - ``first_start_done``: the empty-database question was answered for ``last_db``.
+- ``backup_dir``: where backups go (None: ``<db name>-backups`` beside the database).
+- ``backup_rotation``: automatic backups kept besides today's and yesterday's —
+  ``backup/daily`` 7, ``backup/weekly`` 8, ``backup/monthly`` 12 (:class:`RotationPolicy`).
+- ``backup_every_hours``: automatic backup at most this often while there are changes (4),
+  and always on close after changes.
 
 Tests (and the screenshots command) pass an ``ini_path`` so nothing touches the user's settings.
 """
@@ -15,6 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
+
+from ..services.backup import RotationPolicy
 
 MAX_RECENT = 8
 ORGANIZATION = "RoasterDesk"
@@ -80,6 +87,35 @@ class Settings:
     @last_page.setter
     def last_page(self, value: str) -> None:
         self.q.setValue("window/page", value)
+
+    # -- backups -----------------------------------------------------------------------------
+    @property
+    def backup_dir(self) -> Path | None:
+        v = self.q.value("backup/dir", "")
+        return Path(str(v)) if v else None
+
+    @backup_dir.setter
+    def backup_dir(self, path: Path | None) -> None:
+        self.q.setValue("backup/dir", str(path) if path else "")
+
+    @property
+    def backup_rotation(self) -> RotationPolicy:
+        d = RotationPolicy()
+        return RotationPolicy(*(max(0, int(self.q.value(f"backup/{k}", getattr(d, k))))
+                                for k in ("daily", "weekly", "monthly")))
+
+    @backup_rotation.setter
+    def backup_rotation(self, policy: RotationPolicy) -> None:
+        for k in ("daily", "weekly", "monthly"):
+            self.q.setValue(f"backup/{k}", getattr(policy, k))
+
+    @property
+    def backup_every_hours(self) -> float:
+        return max(0.1, float(self.q.value("backup/every_hours", 4)))
+
+    @backup_every_hours.setter
+    def backup_every_hours(self, hours: float) -> None:
+        self.q.setValue("backup/every_hours", float(hours))
 
     def sync(self) -> None:
         self.q.sync()
