@@ -26,5 +26,7 @@ def run(args: argparse.Namespace) -> int:
                   "e-mail, quote and consent; add --yes to do it")
             return 1
         erased = erase_person(store, args.person)
-    print(f"person {args.person} is now {erased.name!r}; personal data cleared")
+    print(f"person {args.person} is now {erased.name!r}; personal data cleared and the full "
+          "name replaced in this producer's records (mentions by first name alone are not "
+          "found: check visit notes)")
     return 0

@@ -7,8 +7,11 @@ Money stays exact (Decimals as strings), dates ISO.
 
 Erase (a request to be forgotten): the person's name becomes a pseudonym, phone, e-mail, quote
 and consent are cleared and ``pseudonymised`` is set; photos showing them lose the link; their
-name is replaced by the pseudonym in visit participants, follow-ups and premium payees. Lots and
-payments stay: a buyer must keep them (accounts, the price chain). All in one transaction.
+full name is replaced by the pseudonym wherever it is written in this producer's records (visit
+participants, notes, photo captions, follow-ups, lot stories, project descriptions, premium
+payees). A mention by first name alone cannot be found reliably and is not changed: the report
+says so. Lots and payments stay: a buyer must keep them (accounts, the price chain). All in one
+transaction.
 """
 
 from __future__ import annotations
@@ -137,10 +140,20 @@ def erase_person(store: Any, person_id: int) -> Person:
             if old in names:
                 db.execute("UPDATE visits SET participants = ? WHERE id = ?",
                            [j([alias if n == old else n for n in names]), vid])
-        db.execute("UPDATE follow_ups SET who = ? WHERE who = ? AND visit_id IN "
-                   "(SELECT id FROM visits WHERE producer_id = ?)",
-                   [alias, old, person.producer_id])
-        db.execute("UPDATE premiums SET paid_to = ? WHERE paid_to = ? AND lot_id IN "
-                   "(SELECT id FROM lots WHERE producer_id = ?)",
-                   [alias, old, person.producer_id])
+        pid = [person.producer_id]
+        visits_of = "(SELECT id FROM visits WHERE producer_id = ?)"
+        for sql in (
+            f"UPDATE follow_ups SET who = replace(who, ?1, ?2), what = replace(what, ?1, ?2) "
+            f"WHERE visit_id IN {visits_of.replace('?', '?3')}",
+            f"UPDATE photos SET caption = replace(caption, ?1, ?2) "
+            f"WHERE visit_id IN {visits_of.replace('?', '?3')}",
+            "UPDATE visits SET notes = replace(notes, ?1, ?2) WHERE producer_id = ?3",
+            "UPDATE lots SET story = replace(story, ?1, ?2) WHERE producer_id = ?3",
+            "UPDATE producers SET notes = replace(notes, ?1, ?2) WHERE id = ?3",
+            "UPDATE projects SET description = replace(description, ?1, ?2) "
+            "WHERE producer_id = ?3",
+            "UPDATE premiums SET paid_to = replace(paid_to, ?1, ?2) "
+            "WHERE lot_id IN (SELECT id FROM lots WHERE producer_id = ?3)",
+        ):
+            db.execute(sql, [old, alias, *pid])
     return store.person(person_id)
