@@ -125,13 +125,16 @@ def demo_db_path() -> Path:
 
 
 def ensure_demo(
-    path: Path | str | None = None, scale: str = "roaster", progress: Progress | None = None
+    path: Path | str | None = None,
+    scale: str = "roaster",
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> Path:
     """Build the demo database if it does not exist yet (or holds no data); return its path."""
     target = Path(path) if path is not None else demo_db_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     if not _has_data(target):
-        build_demo(target, scale, progress=progress)
+        build_demo(target, scale, progress=progress, cancel=cancel)
     return target
 
 
@@ -179,10 +182,21 @@ def _build_file(
     cancel: Callable[[], bool] | None, today: date, replace_existing: bool,
 ) -> DemoStats:
     started = time.perf_counter()
-    if _has_data(path) and not replace_existing:
-        raise UserError(f"{path} already holds data; use --force to replace it with demo data")
     if not path.parent.is_dir():
         raise UserError(f"the folder {path.parent} does not exist")
+    if _has_data(path) and not replace_existing:
+        raise UserError(f"{path} already holds data; use --force to replace it with demo data")
+    from .lock import writer_lock
+
+    with writer_lock(path, "demo"):  # not while the app (or another build) writes it
+        stats = _build_beside(path, scale, seed, progress, cancel, today)
+    return replace(stats, path=path, seconds=time.perf_counter() - started)
+
+
+def _build_beside(
+    path: Path, scale: str, seed: int, progress: Progress | None,
+    cancel: Callable[[], bool] | None, today: date,
+) -> DemoStats:
     tmp = path.with_name(f".{path.name}.demo-build")
     _remove_db_files(tmp)
     try:
@@ -206,7 +220,7 @@ def _build_file(
     except BaseException:
         _remove_db_files(tmp)
         raise
-    return replace(stats, path=path, seconds=time.perf_counter() - started)
+    return stats
 
 
 def _remove_db_files(path: Path) -> None:
@@ -336,7 +350,7 @@ class _Bundle:
 
 
 class _Writer:
-    BATCH_LOTS = 4000
+    BATCH_LOTS = 1000
 
     def __init__(self, store: Store, scale: Scale, seed: int, today: date,
                  progress: Progress | None, cancel: Callable[[], bool] | None) -> None:

@@ -14,6 +14,7 @@ from roasterdesk.domain.geo import geometry_area_ha, validate_geometry
 from roasterdesk.domain.pricing import economics
 from roasterdesk.domain.reference import DEMO_C_ANNUAL_CENTS
 from roasterdesk.domain.relationship import CommitmentState
+from roasterdesk.errors import UserError
 from roasterdesk.services.demo import DemoCancelled, build_demo, ensure_demo
 from roasterdesk.store import Store
 from roasterdesk.store.store import metrics_row
@@ -161,7 +162,8 @@ def test_command_refuses_a_database_with_data_unless_forced(small_path, tmp_path
     assert main(["demo", "--scale", "small", "--db", str(path), "--seed", "3", "--force"]) == 0
     out = capsys.readouterr().out
     assert "lots" in out and "300" in out
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.sqlite"]  # no temp, no stale WAL
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["mine.sqlite", "mine.sqlite.lock"]  # no temporary file, no stale WAL
     assert _dump(path, "lots") != _dump(small_path, "lots")  # seed 3, not seed 7
 
 
@@ -183,7 +185,8 @@ def test_a_cancelled_build_leaves_nothing(tmp_path):
 
     with pytest.raises(DemoCancelled):
         build_demo(path, "small", cancel=cancel)
-    assert list(tmp_path.iterdir()) == []
+    assert not path.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["cancel.sqlite.lock"]
 
     with Store.open(path) as store:
         with pytest.raises(DemoCancelled):
@@ -191,6 +194,16 @@ def test_a_cancelled_build_leaves_nothing(tmp_path):
         assert store.is_empty()
         assert all(n == 0 for n in store.counts().values())
         assert store.db.execute("SELECT count(*) FROM c_prices").fetchone()[0] == 0
+
+
+def test_a_database_open_for_writing_elsewhere_is_not_replaced(tmp_path):
+    from roasterdesk.services.lock import writer_lock
+
+    path = tmp_path / "busy.sqlite"
+    with writer_lock(path):
+        with pytest.raises(UserError, match="already open"):
+            build_demo(path, "small")
+    assert not path.exists()
 
 
 def test_ensure_demo_builds_once(tmp_path):
