@@ -45,7 +45,8 @@ def evaluate_commitment(c: Commitment, lots: list[Lot], current_harvest: int) ->
     Choices: the volume is per harvest, so the total owed is volume × harvests covered; the price
     test uses the volume-weighted average FOB of the covered lots (every lot with a FOB and a
     weight); a commitment whose last harvest is not yet over (≥ ``current_harvest``) and is not yet
-    met is *in progress*, not broken. Cancelled lots do not count.
+    met is *in progress*, not broken. Cancelled lots do not count. A price floor that no covered
+    lot with a FOB can test is not shown as kept, even when the volume is met.
     """
     covered = [
         lot for lot in lots
@@ -65,8 +66,11 @@ def evaluate_commitment(c: Commitment, lots: list[Lot], current_harvest: int) ->
     price_met = None
     if c.price_floor_usd_lb is not None:
         price_met = avg >= c.price_floor_usd_lb if avg is not None else None
-    tests = [t for t in (volume_met, price_met) if t is not None]
-    if tests and all(tests):
+    # every promised part must be shown met: a floor no covered lot's FOB can test is not kept
+    required = [volume_met] if committed is not None else []
+    if c.price_floor_usd_lb is not None:
+        required.append(price_met)
+    if required and all(t is True for t in required):
         state = CommitmentState.KEPT
     elif c.last_harvest >= current_harvest:
         state = CommitmentState.IN_PROGRESS

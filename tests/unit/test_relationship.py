@@ -127,6 +127,16 @@ def test_price_floor_without_any_priced_lot_is_unknown():
     assert res.state is CommitmentState.NOT_KEPT
 
 
+def test_volume_met_but_price_floor_unknown_is_not_kept():
+    c = Commitment(1, 2023, 2024, volume_kg=D(1000), price_floor_usd_lb=D("4.00"))
+    lots = [lot(2023, 1000, fob=None), lot(2024, 1000, fob=None)]
+    res = evaluate_commitment(c, lots, current_harvest=2025)
+    assert (res.volume_met, res.price_met) == (True, None)
+    assert res.state is CommitmentState.NOT_KEPT
+    assert evaluate_commitment(c, lots, current_harvest=2024).state is \
+        CommitmentState.IN_PROGRESS
+
+
 def test_relationship_counts_commitments():
     cs = [Commitment(1, 2023, 2023, volume_kg=D(1000)),
           Commitment(1, 2022, 2022, volume_kg=D(1000)),
