@@ -85,7 +85,11 @@ def build_demo_database(parent: QWidget | None = None) -> Path:
 
 
 def open_context(path: Path, settings: Settings) -> AppContext:
-    ctx = AppContext.create(path, settings=settings)
+    """Locked for this app, a damaged file recovered on request, unsafe places warned about
+    (:mod:`roasterdesk.ui.safety`)."""
+    from .safety import open_guarded
+
+    ctx = open_guarded(path, lambda p: AppContext.create(p, settings=settings))
     settings.add_recent(path)
     return ctx
 
