@@ -196,3 +196,20 @@ def test_keyring_holds_the_key_by_database_id_even_after_a_move(enc, tmp_path):
             assert s.counts()["producers"] == 3
     finally:
         keyring.set_keyring(old)
+
+
+def test_cli_encrypt_with_a_passphrase_prints_a_recovery_key_that_opens_it(filled, monkeypatch,
+                                                                         capsys):
+    from roasterdesk.cli import main
+
+    db, counts = filled
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "correct horse battery")
+    assert main(["encrypt", "--db", str(db), "--passphrase"]) == 0
+    out = capsys.readouterr().out
+    recovery = out.splitlines()[1].strip()
+    key = E.parse_recovery_key(recovery)
+    assert E.key_from_file(db, "correct horse battery") == key
+    with Store.open(db, key=key) as s:
+        assert s.counts() == counts
+    assert main(["encrypt", "--db", str(db), "--passphrase"]) == 2  # already encrypted
+    assert "not a plain" in capsys.readouterr().err
