@@ -363,6 +363,7 @@ class _Writer:
         self.c_months: dict[tuple[int, int], Decimal] = {}
         self.pending_lots = 0
         self.serials: dict[str, int] = defaultdict(int)
+        self.names: set[str] = set()
 
     # plumbing
     def _id(self, table: str) -> int:
@@ -501,6 +502,19 @@ class _FamilyBuilder:
         return f"{self.rng.choice(first)} {self.rng.choice(last)}"
 
     def producer_name(self, p: _Planned) -> str:
+        """A name not used yet in this demo: the family name, the place or a number is added."""
+        base = self.base_name(p)
+        used = self.w.names
+        extras = [] if p.kind in ("cooperative", "washing_station") else [
+            f"{base} – {self.person_name(p.origin).split()[-1]}", f"{base} ({p.place})"]
+        name, n = base, 2
+        while name in used:
+            name = extras.pop(0) if extras else f"{base} {n}"
+            n += 0 if extras else 1
+        used.add(name)
+        return name
+
+    def base_name(self, p: _Planned) -> str:
         o, r = p.origin, self.rng
         key = o.names if o.names in O.FARM_WORDS else "other"
         word = r.choice(O.FARM_WORDS[key])
@@ -515,7 +529,9 @@ class _FamilyBuilder:
             return {
                 "es": r.choice([f"Cooperativa Cafetalera {place}",
                                 f"Asociación de Productores de {place}",
-                                f"Cooperativa Agraria {place}"]),
+                                f"Cooperativa Agraria {place}",
+                                f"Cooperativa {r.choice(O.COOP_WORDS)}",
+                                f"Asociación {r.choice(O.COOP_WORDS)} de {place}"]),
                 "pt": f"Cooperativa dos Cafeicultores de {place}",
                 "ke": f"{place} Farmers' Cooperative Society",
                 "vn": f"Hợp tác xã {place}",
@@ -671,8 +687,7 @@ class _FamilyBuilder:
                                                   k=r.randint(1, 2))), key=list(Purpose).index))
             if in_person:
                 topics = r.sample(_TOPICS, r.randint(2, 10))
-                obs = tuple(Observation(t, r.choices(list(Evidence), [60, 25, 15])[0])
-                            for t in sorted(topics, key=_TOPICS.index))
+                obs = tuple(self.observation(t) for t in sorted(topics, key=_TOPICS.index))
                 parts = [self.fill(r.choice(O.NOTE_OPENINGS[purposes[0].value]), p, b, year)]
                 parts += [self.fill(s, p, b, year)
                           for s in r.sample(O.NOTE_OBSERVATIONS, r.randint(1, 4))]
@@ -702,6 +717,15 @@ class _FamilyBuilder:
                     "id": f.id, "uuid": f.uuid, "visit_id": v.id, "what": f.what, "who": f.who,
                     "due": f.due.isoformat() if f.due else None, "done": int(f.done)})
             b.visits.append(v)
+
+    def observation(self, topic: Topic) -> Observation:
+        r = self.rng
+        evidence = r.choices(list(Evidence), [60, 25, 15])[0]
+        note = ""
+        if evidence is not Evidence.NOT_CHECKED and r.random() < 0.6:
+            note = r.choice(O.OBSERVATION_NOTES[topic.value]).format(
+                pct=r.randrange(10, 80, 5), n=r.randint(3, 40))
+        return Observation(topic, evidence, note)
 
     # certifications, commitments, projects -----------------------------------------------------
     def certifications(self, p: _Planned, b: _Bundle) -> None:
@@ -751,19 +775,20 @@ class _FamilyBuilder:
         if len(years) < 3 or r.random() > chance:
             return
         delivered: dict[int, Decimal] = defaultdict(Decimal)
-        fobs: list[Decimal] = []
+        priced: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
         for lot in b.lots:
             if lot.status is not LotStatus.CANCELLED and lot.weight is not None:
                 delivered[lot.harvest] += lot.weight
                 f = fob_usd_lb(lot)
                 if f is not None:
-                    fobs.append(f)
+                    priced[lot.harvest].append((lot.weight, f))
         plans = []
-        if years[-1] == 2025 and r.random() < 0.35:
+        # Fixed rotations (not coin tosses) so that even the small demo shows every state.
+        if years[-1] == 2025 and self.w.serial("commitment-now") % 3 == 0:
             plans.append((2025, 2027, "in progress"))
         first = r.choice(years[:-1])
-        plans.append((first, min(2025, first + r.randint(1, 2)),
-                      "kept" if r.random() < 0.65 else "short"))
+        intent = ("kept", "short", "kept")[self.w.serial("commitment") % 3]
+        plans.append((first, min(2025, first + r.randint(1, 2)), intent))
         for lo, hi, intent in plans:
             n = hi - lo + 1
             got = sum((delivered[y] for y in range(lo, hi + 1)), Decimal(0))
@@ -772,8 +797,9 @@ class _FamilyBuilder:
                       "in progress": r.uniform(1.1, 1.5)}[intent]
             volume = max(Decimal(60), _q(float(per) * factor, "10"))
             floor = None
-            if fobs and r.random() < 0.45:
-                avg = sum(fobs) / len(fobs)
+            window = [x for y in range(lo, hi + 1) for x in priced[y]]
+            if window and r.random() < 0.45:
+                avg = sum(w * f for w, f in window) / sum(w for w, _ in window)
                 floor = _q(float(avg) * (r.uniform(0.8, 0.95) if intent != "short"
                                          else r.uniform(1.1, 1.3)), "0.01")
             terms = f"At least {volume:,} kg green per harvest"

@@ -317,7 +317,10 @@ FARM_WORDS = {
            "La Estrella", "Bella Vista", "El Guayabo", "Los Alpes", "La Montañita", "El Arrayán",
            "San Isidro", "La Victoria", "El Naranjal", "Las Flores", "El Retiro", "La Reserva",
            "Alto de los Ángeles", "El Cedral", "La Florida", "Santa Teresa", "El Volcán",
-           "Las Margaritas", "Piedra Blanca", "El Manantial", "La Ceiba", "Los Pinos"),
+           "Las Margaritas", "Piedra Blanca", "El Manantial", "La Ceiba", "Los Pinos",
+           "El Mirto", "La Pradera", "Las Brisas", "El Jardín", "La Granja", "El Tesoro",
+           "La Aurora", "Los Cerezos", "El Ocaso", "La Sierra", "El Filo", "La Quebrada",
+           "Las Palmas", "El Mortiño", "La Trinidad", "Agua Blanca", "El Morro", "Campo Alegre"),
     "pt": ("Santa Inês", "Boa Vista", "Esperança", "São Bento", "Bela Vista", "Santa Lúcia",
            "Serra Negra", "Sertãozinho", "Campo Alegre", "Recreio", "Bom Jardim", "Cachoeira",
            "Três Barras", "São Sebastião", "Rio Verde", "Monte Alegre", "Pinhal", "Ipanema"),
@@ -326,6 +329,11 @@ FARM_WORDS = {
     "other": ("Highlands", "Hillside", "Riverside", "Green Valley", "Sunrise", "Mist Ridge",
               "Blue Hill", "Forest Edge", "Crater View", "Spring Valley"),
 }
+
+COOP_WORDS = ("Flor del Café", "Nueva Esperanza", "Café del Sur", "Los Andes",
+              "Mujeres Cafeteras", "Frontera Verde", "Montaña Verde", "El Progreso",
+              "Sol y Café", "Alto Cielo", "Nuevo Amanecer", "Unión Cafetalera", "Tierra Nuestra",
+              "Café de Altura")
 
 BUYERS = ("Lena Hoffmann", "Tom Becker", "Sofia Marino", "Jonas Berg")
 IMPORTERS = ("Kestrel Green Coffee Imports", "Lighthouse Coffee Trading",
@@ -429,6 +437,43 @@ REMOTE_NOTES = (
     "Message: samples of {n} lots shipped by courier for pre-shipment approval.",
     "Call to explain the customer feedback on the {process} lot.",
 )
+
+OBSERVATION_NOTES = {
+    "worker_housing": ("Dormitory for {n} pickers with beds, water and latrines.",
+                       "Pickers stay with families in the village; no housing on the farm.",
+                       "Housing repaired since last visit; kitchen still shared."),
+    "pay_vs_minimum": ("Pickers paid per kg; a good day is above the legal minimum wage.",
+                       "Permanent workers paid the legal minimum plus meals.",
+                       "Pay slips shown for {n} workers; all above the minimum."),
+    "child_labour": ("No children seen in the plots; school in session.",
+                     "Children of pickers stay at the day-care run by the cooperative."),
+    "safety_equipment": ("Gloves, masks and boots available for spraying.",
+                         "No masks at the fertiliser store; discussed."),
+    "shade": ("About {pct} % shade from inga, banana and avocado.",
+              "Full sun on the lower plot, native trees on the upper one.",
+              "New shade trees planted along the contour lines."),
+    "water_use": ("Eco-pulper uses about {n} litres of water per kg of parchment.",
+                  "Water from the spring, metered since this year.",
+                  "Dry pulping, water only for washing after fermentation."),
+    "wastewater": ("Two settling ponds before the water returns to the stream.",
+                   "Wastewater goes to an infiltration pit; works in the dry season only.",
+                   "Vetiver filter installed after the wet mill."),
+    "composting": ("Pulp composted with lime and returned to the plots.",
+                   "Pulp heaps uncovered; smell near the house.",
+                   "Vermicompost beds, about {n} tonnes a year."),
+    "agrochemicals": ("Copper fungicide only; herbicides stopped.",
+                      "Synthetic fertiliser twice a year, records kept.",
+                      "Organic inputs only (certified)."),
+    "biodiversity": ("Forest reserve of about {pct} % of the farm, with a spring.",
+                     "Birds counted with the local school: {n} species.",
+                     "Hedges of native trees between plots."),
+    "processing_drying": ("Raised beds, drying 12–18 days to 11 % moisture.",
+                          "Patio drying, parchment turned every hour.",
+                          "Mechanical dryer for the rainy weeks, guardiola at 40 °C."),
+    "infrastructure": ("Needs a covered drying area for the rainy season.",
+                       "Road to the farm impassable after heavy rain.",
+                       "Asked for a second fermentation tank."),
+}
 
 PORTS = {"CO": "Buenaventura", "ET": "Djibouti", "KE": "Mombasa", "GT": "Santo Tomás",
          "HN": "Puerto Cortés", "PE": "Paita", "BR": "Santos", "RW": "Mombasa",
