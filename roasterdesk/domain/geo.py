@@ -50,6 +50,8 @@ def validate_geometry(geom: dict) -> None:
         raise GeometryError("a polygon ring needs at least 4 positions")
     if ring[0] != ring[-1]:
         raise GeometryError("a polygon ring must be closed (first position = last)")
+    if len(set(ring)) < 3:
+        raise GeometryError("a polygon ring needs at least 3 different positions")
     if self_intersects(ring):
         raise GeometryError("the polygon's edges cross each other")
 

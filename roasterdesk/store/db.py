@@ -62,9 +62,9 @@ def read_file_version(path: Path) -> FileVersion:
             f"{path} is not a RoasterDesk database (it is not an SQLite file, or it is damaged)."
         )
     last_error: Exception | None = None
-    # Without a -wal beside it, read the file as immutable: a plain read-only connection to a
-    # WAL database would leave new -wal/-shm files behind, even when the file is then refused.
-    wal = path.with_name(path.name + "-wal").exists()
+    # Without a -wal (or hot -journal) beside it, read the file as immutable: a plain read-only
+    # connection to a WAL database would leave new -wal/-shm files behind, even when refused.
+    wal = any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal"))
     for immutable in ((False, True) if wal else (True, False)):
         try:
             conn = sqlite3.connect(_ro_uri(path, immutable), uri=True)

@@ -113,7 +113,7 @@ class Store:
     def _one(self, table: str, id_: int) -> dict[str, Any]:
         row = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [id_]).fetchone()
         if row is None:
-            raise RecordNotFound(f"no {table[:-1].replace('_', ' ')} with id {id_}")
+            raise RecordNotFound(f"no {_record_name(table)} with id {id_}")
         cols = [d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description]
         return dict(zip(cols, row))
 
@@ -132,12 +132,12 @@ class Store:
         sets = ", ".join(f"{c} = ?" for c in row)
         cur = self.db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*row.values(), id_])
         if cur.rowcount != 1:
-            raise RecordNotFound(f"no {table[:-1].replace('_', ' ')} with id {id_}")
+            raise RecordNotFound(f"no {_record_name(table)} with id {id_}")
 
     def _delete(self, table: str, id_: int) -> None:
         cur = self.db.execute(f"DELETE FROM {table} WHERE id = ?", [id_])
         if cur.rowcount != 1:
-            raise RecordNotFound(f"no {table[:-1].replace('_', ' ')} with id {id_}")
+            raise RecordNotFound(f"no {_record_name(table)} with id {id_}")
 
     def _save(
         self,
@@ -581,6 +581,11 @@ def fts_query(text: str) -> str:
     quoted = [f'"{w}"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def _record_name(table: str) -> str:
+    """ "people" → "person", "follow_ups" → "follow up": a table's record, for messages."""
+    return "person" if table == "people" else table[:-1].replace("_", " ")
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:

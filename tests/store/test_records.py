@@ -178,9 +178,12 @@ def test_updates_replace_the_record(store, farm):
 
 
 def test_missing_records_raise_record_not_found(store):
-    for get in (store.producer, store.person, store.plot, store.visit, store.lot):
-        with pytest.raises(RecordNotFound):
+    for get, name in ((store.producer, "producer"), (store.person, "person"),
+                      (store.plot, "plot"), (store.visit, "visit"), (store.lot, "lot")):
+        with pytest.raises(RecordNotFound, match=f"^no {name} with id 42$"):
             get(42)
+    with pytest.raises(RecordNotFound, match="^no person with id 7$"):
+        store.delete_person(Person(1, "Nobody", id=7))
     assert store.lot_by_code("nope") is None and store.producer_by_uuid("nope") is None
     with pytest.raises(RecordNotFound):
         store.save_producer(Producer("Ghost", ProducerKind.FARM, "CO", id=42))

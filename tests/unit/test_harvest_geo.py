@@ -74,6 +74,8 @@ def test_valid_point_and_polygon():
     ({"type": "Point", "coordinates": [10.5, 120.0]}, "latitude"),
     (poly(SQUARE[:-1]), "closed"),
     (poly(SQUARE[:3]), "at least 4"),
+    (poly([[1, 1], [1, 1], [1, 1], [1, 1]]), "3 different positions"),
+    (poly([[1, 1], [2, 2], [1, 1], [2, 2], [1, 1]]), "3 different positions"),
     ({"type": "Polygon", "coordinates": [SQUARE, SQUARE]}, "no holes"),
     ({"type": "Polygon", "coordinates": []}, "no holes"),
     ({"type": "Polygon", "coordinates": "x"}, "no holes"),
