@@ -54,12 +54,12 @@ def producer() -> Producer:
     return Producer("Finca El Mirador", ProducerKind.FARM, "CO", region="Nariño", id=1)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_lot():
     """The worked-example lot with any field replaced."""
     return colombia_lot
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_farm_gate():
     return colombia_farm_gate

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from roasterdesk.domain.model import (
     ContractType,
@@ -401,3 +403,33 @@ def test_a_per_lot_premium_needs_no_weight(make_lot):
     e = economics(lot)
     assert e.premiums_on_top_usd == 100
     assert e.fob_value_usd is None
+
+
+# -- properties ----------------------------------------------------------------------------------
+
+cents = st.decimals(min_value=D(50), max_value=D(500), places=2)
+kgs = st.one_of(st.none(), st.decimals(min_value=D(1), max_value=D(50000), places=1))
+
+
+@given(st.lists(st.tuples(cents, kgs), min_size=1, max_size=6), kgs,
+       st.decimals(min_value=D(-100), max_value=D(300), places=1))
+def test_weighted_c_and_fob_stay_within_the_fixations(make_lot, parts, weight, diff):
+    fixations = tuple(Fixation(date(2025, 1, 1 + i), c, v) for i, (c, v) in enumerate(parts))
+    lot = make_lot(bags=None, weight_kg=weight, fixations=fixations, differential_cents_lb=diff)
+    c = fixed_c_cents(lot)
+    low, high = min(p[0] for p in parts), max(p[0] for p in parts)
+    assert low - D("1e-20") <= c <= high + D("1e-20")
+    assert abs(fob_usd_lb(lot) - (c + diff) / 100) < D("1e-20")
+
+
+@given(st.decimals(min_value=D("0.5"), max_value=D(12), places=2),
+       st.decimals(min_value=D(100), max_value=D(20000), places=0),
+       st.decimals(min_value=D(100_000), max_value=D(5_000_000), places=0))
+def test_lot_totals_add_up(make_lot, make_farm_gate, fob, weight, local):
+    lot = make_lot(contract_type=ContractType.FIXED, fixations=(), fob_usd_lb=fob,
+                   c_cents_lb=D(300), bags=None, weight_kg=weight,
+                   farm_gate=make_farm_gate(amount=local))
+    e = economics(lot)
+    assert abs(e.farm_gate_value_usd + e.intermediaries_value_usd - e.fob_value_usd) < D("1e-15")
+    assert abs(e.farm_gate_share * e.fob_usd_lb - e.farm_gate_usd_lb) < D("1e-20")
+    assert e.split.producer + e.split.exporter_total == e.fob_usd_lb
