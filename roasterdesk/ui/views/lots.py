@@ -149,8 +149,9 @@ def lot_filter(*, text: str = "", harvest: int | None = None, status: str | None
     params: list[Any] = []
     q = fts_query(text)
     if q:
-        where.append("l.id IN (SELECT rowid FROM lots_fts WHERE lots_fts MATCH ?) OR "
-                     "l.producer_id IN (SELECT rowid FROM producers_fts WHERE producers_fts "
+        # "+": the matches filter rows, the sort's index still drives (LIMIT stops early)
+        where.append("+l.id IN (SELECT rowid FROM lots_fts WHERE lots_fts MATCH ?) OR "
+                     "+l.producer_id IN (SELECT rowid FROM producers_fts WHERE producers_fts "
                      "MATCH ?)")
         params += [q, q]
     for col, value in (("l.harvest", harvest), ("l.status", status), ("l.process", process),

@@ -24,6 +24,11 @@ IdRole = Qt.ItemDataRole.UserRole + 3
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+          | Qt.ItemFlag.ItemNeverHasChildren)
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 
 def _plain(v: Any) -> str:
@@ -164,23 +169,24 @@ class SqlPagedModel(QAbstractTableModel):
         return self._cache[id_]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        # Called for every visible cell and role on each paint: keep the common path short.
+        r = index.row()
+        if not 0 <= r < len(self.rows) or not index.isValid():
             return None
-        row = self.rows[index.row()]
-        col = self.columns[index.column()]
-        raw = row[index.column() + 1]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.show(raw)
+        if role == _DISPLAY:
+            c = index.column()
+            return self.columns[c].show(self.rows[r][c + 1])
+        if role == _ALIGN:
+            return _RIGHT if self.columns[index.column()].align_right else _LEFT
         if role == SortRole:
-            return raw
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col.align_right else _LEFT
-        if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
-            return col.tooltip(row)
+            return self.rows[r][index.column() + 1]
+        if role == _TOOLTIP:
+            col = self.columns[index.column()]
+            return col.tooltip(self.rows[r]) if col.tooltip is not None else None
         if role == IdRole:
-            return row[0]
+            return self.rows[r][0]
         if role == ObjectRole:
-            return self.record(index.row())
+            return self.record(r)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -197,10 +203,7 @@ class SqlPagedModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):

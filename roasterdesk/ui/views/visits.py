@@ -86,6 +86,8 @@ MODE_FILTERS = (
     ("Message", ["message"]),
 )
 EARLIEST = date(1950, 1, 1)
+MIN_SEARCH_CHARS = 2
+"""A one-letter prefix matches nearly every visit and costs the most: search starts at two."""
 
 
 def _mode_label(v: Any) -> str:
@@ -139,7 +141,9 @@ def visit_filter(*, text: str = "", producer: str = "", producer_id: int | None 
     params: list[Any] = []
     q = fts_query(text)
     if q:
-        where.append("v.id IN (SELECT rowid FROM visits_fts WHERE visits_fts MATCH ?)")
+        # "+v.id": the matches are a filter, not the driver, so that the date index still
+        # gives rows in order and LIMIT stops early (2–5× faster for common words).
+        where.append("+v.id IN (SELECT rowid FROM visits_fts WHERE visits_fts MATCH ?)")
         params.append(q)
     if producer_id is not None:
         where.append("v.producer_id = ?")
@@ -746,8 +750,11 @@ class VisitsPage(QWidget):
 
     def apply_filter(self, *_: Any) -> None:
         start, end = self._dates()
+        text = self.search.text()
+        if len(text.strip()) < MIN_SEARCH_CHARS:
+            text = ""
         where, params = visit_filter(
-            text=self.search.text(), producer=self.producer_filter.text(),
+            text=text, producer=self.producer_filter.text(),
             modes=self.mode_filter.currentData(), start=start, end=end,
             open_follow_ups=self.open_only.isChecked())
         self.model.set_filter(where, params)
@@ -755,8 +762,12 @@ class VisitsPage(QWidget):
     def _update_count(self, *_: Any) -> None:
         n = self.model.rowCount()
         more = "+" if self.model.canFetchMore(QModelIndex()) else ""
-        self.count.setText(f"{n:,}{more} visit{'s' if n != 1 or more else ''}"
-                           + (" — scroll for more" if more else ""))
+        text = f"{n:,}{more} visit{'s' if n != 1 or more else ''}"
+        if more:
+            text += " — scroll for more"
+        if 0 < len(self.search.text().strip()) < MIN_SEARCH_CHARS:
+            text += " — type two or more letters to search the notes"
+        self.count.setText(text)
 
     # -- records ---------------------------------------------------------------------------
     def _row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
