@@ -2,7 +2,7 @@
 
 Figures are plausible approximations for demonstration (annual average exchange rates, typical
 altitudes and varieties of real coffee regions); names of farms, people and companies are made up.
-Nothing here is used outside :mod:`roasterdesk.services.demo`.
+Used only by the demo builder (:mod:`roasterdesk.services.demo_records`).
 """
 
 from __future__ import annotations
