@@ -43,6 +43,7 @@ from roasterdesk.domain.model import (
     Visit,
     VisitMode,
 )
+from roasterdesk.domain.reference import LivingIncomeReference
 from roasterdesk.domain.units import Basis, factor_from_rendimiento
 from roasterdesk.store import RecordNotFound, ValidationError
 
@@ -334,3 +335,25 @@ def test_analyse_brings_economics_checklist_and_relationship(store, farm):
     draft = replace(lot, id=None, code="CO-25-777", harvest=2026)
     assert store.analyse(draft, today=date(2026, 9, 1)).relationship.harvests_bought == 3
     assert store.relationship(farm.id, date(2025, 9, 1)).first_harvest == 2024
+
+
+def test_reference_figures_round_trip_and_refresh_the_lots(store, farm):
+    lot = store.save_lot(full_lot(farm.id, organic=False))
+    before = store.analyse(lot).economics
+    assert before.living_income.year == 2021
+    ref = store.save_living_income(LivingIncomeReference(
+        "CO", 2024, D("3.10"), "USD", D(1), Basis.PARCHMENT, "updated LIRP"))
+    assert ref.id is not None
+    _, refs, _ = store.reference()
+    assert ref in refs
+    after = store.analyse(lot).economics
+    assert after.living_income == ref
+    assert after.farm_gate_vs_living_income < before.farm_gate_vs_living_income
+    store.save_living_income(replace(ref, value=D("3.20")))
+    assert store.analyse(lot).economics.living_income.value == D("3.20")
+    store.delete_living_income(ref.id)
+    assert store.analyse(lot).economics.living_income.year == 2021
+    with pytest.raises(RecordNotFound):
+        store.delete_living_income(ref.id)
+    assert store.set_c_prices({(2025, 1): D(350), (2025, 2): D(360)}) == 2
+    assert store.reference()[2].at(date(2025, 2, 15)) == 360
