@@ -1,0 +1,120 @@
+"""Export many statements at once over a process pool (both cores), each worker with its own
+read-only Store.
+
+Plain Python; the app runs :func:`export_batch` in a background task and the command line runs
+it directly. Workers are started with ``spawn`` so that a Qt process is never forked.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import UserError
+
+if TYPE_CHECKING:
+    from ..pdf.template import Template
+    from ..store import Store
+
+_worker: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class Exported:
+    lot_id: int
+    code: str
+    path: Path
+    pages: int
+
+
+def safe_file_name(code: str) -> str:
+    """A lot code as a file name: letters, digits, dot, dash and underscore only."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", code).strip("._") or "lot"
+    return f"{cleaned}.pdf"
+
+
+def _init(db_path: str, template: str | None, on: date | None) -> None:
+    from ..pdf import load_template
+    from .statement import open_read_only
+
+    _worker["store"] = open_read_only(db_path)
+    _worker["template"] = load_template(template)
+    _worker["on"] = on
+
+
+def export_one(store: Store, lot_id: int, template: Template, out: Path,
+               on: date | None = None) -> Exported:
+    from ..pdf import render_statement
+    from .statement import load_statement
+
+    data = load_statement(store, lot_id, on=on, coordinate_decimals=template.coordinate_decimals)
+    pdf = render_statement(data, template)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(pdf)
+    os.replace(tmp, out)
+    return Exported(lot_id, data.lot.code, out, count_pages(pdf))
+
+
+def count_pages(pdf: bytes) -> int:
+    """Pages of a reportlab PDF (its page objects are written uncompressed)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def _job(args: tuple[int, str]) -> Exported:
+    lot_id, out = args
+    return export_one(_worker["store"], lot_id, _worker["template"], Path(out),
+                      _worker["on"])  # type: ignore[arg-type]
+
+
+def export_batch(db_path: Path, lots: Iterable[tuple[int, str]], out_dir: Path, *,
+                 template: str | None = None, processes: int | None = None,
+                 on: date | None = None,
+                 progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> list[Exported]:
+    """Render the statements of ``lots`` ((id, code) pairs) into ``out_dir``.
+
+    ``processes`` defaults to the number of cores. Stops early when ``cancelled()`` turns true;
+    the files already written stay.
+    """
+    from ..pdf import load_template
+
+    load_template(template)  # a bad template fails here, before any worker starts
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot create {out_dir}: {exc.strerror or exc}") from exc
+    jobs = [(lot_id, str(out_dir / safe_file_name(code))) for lot_id, code in lots]
+    done: list[Exported] = []
+    n = processes or os.cpu_count() or 1
+    if progress:
+        progress(0, len(jobs))
+    if n == 1 or len(jobs) <= 1:
+        _init(str(db_path), template, on)
+        try:
+            for job in jobs:
+                if cancelled and cancelled():
+                    break
+                done.append(_job(job))
+                if progress:
+                    progress(len(done), len(jobs))
+        finally:
+            _worker.pop("store").close()  # type: ignore[attr-defined]
+        return done
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(n, initializer=_init, initargs=(str(db_path), template, on)) as pool:
+        for result in pool.imap_unordered(_job, jobs, chunksize=max(1, len(jobs) // (n * 8))):
+            done.append(result)
+            if progress:
+                progress(len(done), len(jobs))
+            if cancelled and cancelled():
+                pool.terminate()
+                break
+    return done
