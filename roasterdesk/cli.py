@@ -19,14 +19,23 @@ from . import __version__, commands
 from .errors import KNOWN_ERRORS
 
 EXIT_USER_ERROR = 2
+# In the PyInstaller build the command modules sit in an archive that pkgutil may not list;
+# build.spec ships their names in this file beside them.
+FROZEN_COMMANDS = "commands.txt"
+
+
+def _command_names() -> list[str]:
+    names = {info.name for info in pkgutil.iter_modules(commands.__path__)}
+    if getattr(sys, "frozen", False):
+        for folder in commands.__path__:
+            listing = Path(folder) / FROZEN_COMMANDS
+            if listing.is_file():
+                names.update(listing.read_text(encoding="utf-8").split())
+    return sorted(name for name in names if not name.startswith("_"))
 
 
 def _command_modules() -> list[ModuleType]:
-    mods = []
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
-            mods.append(importlib.import_module(f"{commands.__name__}.{info.name}"))
-    return mods
+    return [importlib.import_module(f"{commands.__name__}.{name}") for name in _command_names()]
 
 
 class _Parser(argparse.ArgumentParser):
