@@ -33,7 +33,8 @@ def make_csv(path: Path, rows: int, producers: int) -> None:
             p = i % producers
             year = 2016 + rnd.randrange(10)
             fh.write(
-                f"L-{i:06d};Farm {p:04d};{COUNTRIES[p % len(COUNTRIES)]};{year - 1}/{year % 100:02d};"
+                f"L-{i:06d};Farm {p:04d};{COUNTRIES[p % len(COUNTRIES)]};"
+                f"{year - 1}/{year % 100:02d};"
                 f"{rnd.randint(5, 60)};{rnd.choice(['60 kg', '69 kg', '70kg'])};"
                 f"{rnd.choice(PROCESSES)};{rnd.randint(8000, 9200) / 100:.2f}".replace(".", ",")
                 + f";{rnd.randint(95, 120) / 10:.1f} %;{rnd.randint(250, 700) / 100:.2f};"

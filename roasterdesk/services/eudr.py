@@ -7,7 +7,8 @@ properties ``ProducerName``, ``ProducerCountry`` (ISO-2), ``ProductionPlace``, `
 
 Which plots: the plots linked to each lot; a lot with no linked plot stands for all plots of its
 producer (the buyer did not record which ones), and for a cooperative or washing station without
-plots of its own, for the plots of its member farms (each feature then names the member farm). Before writing, :func:`validate` lists every
+plots of its own, for the plots of its member farms (each feature then names the member farm).
+Before writing, :func:`validate` lists every
 problem; plots with an error are left out of the file.
 
 Country check: a rectangle around each origin country (:mod:`roasterdesk.domain.countries`) — a

@@ -84,7 +84,8 @@ parse_kind = _enum(ProducerKind, {
 parse_process = _enum(Process, {
     "fully washed": "washed", "lavado": "washed", "wet": "washed", "wet process": "washed",
     "washed process": "washed", "semi washed": "washed",
-    "dry": "natural", "dry process": "natural", "sun dried": "natural", "natural process": "natural",
+    "dry": "natural", "dry process": "natural", "sun dried": "natural",
+    "natural process": "natural",
     "unwashed": "natural", "natural sun dried": "natural", "natural dry": "natural",
     "pulped natural": "honey", "semi dry": "honey", "miel": "honey", "yellow honey": "honey",
     "red honey": "honey", "black honey": "honey", "white honey": "honey",

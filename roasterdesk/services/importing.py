@@ -229,10 +229,11 @@ class _Context:
             for id_, uuid, pid, name in q("SELECT id, uuid, producer_id, name FROM plots"):
                 self.by_uuid[uuid], self.by_identity[(pid, FS.fold(name))] = id_, id_
         elif kind == "visits":
-            for id_, uuid, pid, d, mode in q("SELECT id, uuid, producer_id, date, mode FROM visits"):
+            sql = "SELECT id, uuid, producer_id, date, mode FROM visits"
+            for id_, uuid, pid, d, mode in q(sql):
                 self.by_uuid[uuid], self.by_identity[(pid, d, mode)] = id_, id_
         elif kind == "producers":
-            for (name, country), (id_, uuid) in self.producers.items():
+            for (name, country), (id_, _uuid) in self.producers.items():
                 self.by_identity[(name, country)] = id_
             self.by_uuid = dict(self.producer_uuids)
 
@@ -449,7 +450,8 @@ def _geometry(values: dict[str, Any], line: int, header_of: dict[str, str]) -> d
         try:
             geom = json.loads(values["geometry"])
         except ValueError as exc:
-            raise ValueError(f"{header_of.get('geometry', 'Geometry')}: not GeoJSON ({exc})") from exc
+            col = header_of.get("geometry", "Geometry")
+            raise ValueError(f"{col}: not GeoJSON ({exc})") from exc
         if isinstance(geom, dict) and geom.get("type") == "Feature":
             geom = geom.get("geometry")
         return geom
@@ -508,7 +510,8 @@ def _build_plot(plan, ctx, line, values, header_of, seen, cells) -> None:  # typ
 
 _LOT_SCALARS = ("code", "name", "harvest", "weight_kg", "bags", "bag_kg", "variety", "process",
                 "species", "quality_score", "defects_cat1", "defects_cat2", "moisture_pct",
-                "status", "contract_type", "contract_date", "futures_month", "c_cents_lb", "c_estimated",
+                "status", "contract_type", "contract_date", "futures_month", "c_cents_lb",
+                "c_estimated",
                 "differential_cents_lb", "fob_usd_lb", "exporter", "importer", "organic",
                 "story", "uuid")
 _FG = ("fg_amount", "fg_currency", "fg_unit", "fg_unit_kg", "fg_basis", "fg_kg_per_kg_green",

@@ -96,7 +96,10 @@ def read_csv_rows(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
     return rows, [f"read as {encoding}, {name}-separated"]
 
 
-def read_xlsx_rows(path: Path, sheet: str | None = None) -> tuple[list[tuple[int, list[str]]], list[str]]:
+Rows = list[tuple[int, list[str]]]
+
+
+def read_xlsx_rows(path: Path, sheet: str | None = None) -> tuple[Rows, list[str]]:
     from openpyxl import load_workbook
 
     try:
@@ -117,7 +120,7 @@ def read_xlsx_rows(path: Path, sheet: str | None = None) -> tuple[list[tuple[int
     return rows, [f"sheet {title!r}"]
 
 
-def read_rows(path: Path, sheet: str | None = None) -> tuple[list[tuple[int, list[str]]], list[str]]:
+def read_rows(path: Path, sheet: str | None = None) -> tuple[Rows, list[str]]:
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path} does not exist")

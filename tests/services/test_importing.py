@@ -1,4 +1,4 @@
-"""Importing buyers' spreadsheets: preview with every problem, all-or-nothing commit, no duplicates."""
+"""Importing buyers' spreadsheets: a preview with every problem, all or nothing, no duplicates."""
 
 from __future__ import annotations
 
@@ -307,7 +307,7 @@ def test_formula_injection_payloads_stay_text(store, tmp_path):
     header = [c.value for c in ws[1]]
     name_col, diff_col = header.index("Lot name"), header.index("Differential (cents/lb)")
     rows = list(ws.iter_rows(min_row=2))
-    for row, payload in zip(rows, INJECTIONS):
+    for row, payload in zip(rows, INJECTIONS, strict=True):
         cell = row[name_col]
         # XML stores a carriage return as a line feed; the text is otherwise unchanged
         assert cell.data_type == "s" and cell.value == payload.replace("\r", "\n")

@@ -14,7 +14,15 @@ from roasterdesk.domain.countries import (
     in_box,
     location_check,
 )
-from roasterdesk.domain.model import Consent, ConsentScope, Lot, Person, Producer, ProducerKind, Role
+from roasterdesk.domain.model import (
+    Consent,
+    ConsentScope,
+    Lot,
+    Person,
+    Producer,
+    ProducerKind,
+    Role,
+)
 from roasterdesk.domain.pledge import pledge_row, public_producer_name, summarise
 from roasterdesk.domain.transparency import checklist
 

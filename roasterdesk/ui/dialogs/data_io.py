@@ -1,0 +1,700 @@
+"""Data in and out in the window: import, list export, EUDR GeoJSON, Pledge, reference prices.
+
+- :class:`ImportDialog` — file → kind → column mapping (auto-mapped columns preselected) →
+  preview with every problem by line and column → Import (disabled while there are errors).
+  Reading, checking and importing run in the background (``ctx.tasks``) with progress and
+  Cancel; a worker opens its own ``Store`` on ``ctx.db_path``. The import re-checks the file in
+  its own transaction, so what is written is what was previewed, all or nothing.
+- :func:`export_list` — the current list (producers, people, plots, lots, visits) to CSV/XLSX.
+- :class:`GeoJsonDialog` — the EUDR validation report for a harvest or lots, then the file.
+- :class:`PledgeDialog` — the Transparency Pledge view of a period and its CSV.
+- :class:`ReferencePricesDialog` — the C price series (import), Fairtrade terms, living-income
+  reference prices.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.model import Species
+from ...domain.money import fmt_pct, round_per_lb
+from ...domain.reference import LivingIncomeReference
+from ...domain.units import Basis
+from ...errors import KNOWN_ERRORS
+from ...services import fields as FS
+
+if TYPE_CHECKING:
+    from ...services.importing import ImportPlan
+    from ...services.tabular import Table
+    from ..context import AppContext
+
+KIND_LABELS = {"producers": "Producers", "people": "People", "plots": "Plots", "lots": "Lots",
+               "visits": "Visits"}
+PAGE_KINDS = {"producer": "producers", "overview": "producers", "lot": "lots",
+              "visit": "visits", "people": "people", "plot": "plots"}
+IGNORE = "(ignore)"
+OPEN_FILTER = "Spreadsheets and maps (*.csv *.tsv *.txt *.xlsx *.geojson *.json *.kml)"
+
+
+def _table(headers: list[str], parent: QWidget | None = None) -> QTableWidget:
+    t = QTableWidget(0, len(headers), parent)
+    t.setHorizontalHeaderLabels(headers)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.verticalHeader().setVisible(False)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
+    t.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            t.setItem(r, c, QTableWidgetItem(text))
+    t.resizeColumnsToContents()
+
+
+class ImportDialog(QDialog):
+    """File → kind → mapping → preview → Import."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Import")
+        self.resize(900, 640)
+        self.path: Path | None = None
+        self.table: Table | None = None
+        self.plan: ImportPlan | None = None
+        self.result: Any = None
+        self._generation = 0
+        self._busy = False
+
+        self.file_label = QLabel("No file chosen")
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        choose = QPushButton("Choose file…")
+        choose.clicked.connect(self.choose_file)
+        self.kind = QComboBox()
+        for key, label in KIND_LABELS.items():
+            self.kind.addItem(label, key)
+        self.kind.setCurrentIndex(list(KIND_LABELS).index("lots"))
+        self.kind.currentIndexChanged.connect(self._reload)
+        self.on_duplicate = QComboBox()
+        self.on_duplicate.addItem("Skip rows already in the database", "skip")
+        self.on_duplicate.addItem("Update records already in the database", "update")
+        self.on_duplicate.currentIndexChanged.connect(self.refresh_preview)
+
+        top = QFormLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.file_label, 1)
+        row.addWidget(choose)
+        top.addRow("File", row)
+        top.addRow("Rows are", self.kind)
+        top.addRow("Already there", self.on_duplicate)
+
+        self.mapping = _table(["Column in the file", "First value", "Imported as"])
+        self.mapping.horizontalHeader().setStretchLastSection(False)
+        self.mapping.setMinimumHeight(180)
+        self.summary = QLabel("Choose a CSV, XLSX, GeoJSON or KML file.")
+        self.summary.setWordWrap(True)
+        self.problems = _table(["Line", "Column", "Problem", ""])
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.import_button = self.buttons.addButton("Import",
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.start_import)
+        self.buttons.rejected.connect(self.reject)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(QLabel("Columns (recognised headers are mapped already; change any):"))
+        lay.addWidget(self.mapping, 2)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.problems, 3)
+        lay.addWidget(self.buttons)
+
+    # -- steps -----------------------------------------------------------------------------
+    @property
+    def kind_key(self) -> str:
+        return str(self.kind.currentData())
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import from", str(Path.home()), OPEN_FILTER)
+        if name:
+            self.load_file(Path(name))
+
+    def load_file(self, path: Path, kind: str | None = None) -> None:
+        self.path = Path(path)
+        self.file_label.setText(str(self.path))
+        if kind is not None:
+            self.kind.blockSignals(True)
+            self.kind.setCurrentIndex(list(KIND_LABELS).index(kind))
+            self.kind.blockSignals(False)
+        elif self.path.suffix.lower() in (".geojson", ".kml"):
+            self.kind.blockSignals(True)
+            self.kind.setCurrentIndex(list(KIND_LABELS).index("plots"))
+            self.kind.blockSignals(False)
+        self._reload()
+
+    def _reload(self) -> None:
+        if self.path is None:
+            return
+        from ...services.importing import read_source
+
+        path, kind = self.path, self.kind_key
+        self._set_waiting("Reading the file…")
+        self.ctx.tasks.run(lambda _p, _c: read_source(path, kind),
+                           on_done=self._table_read, on_error=self._failed)
+
+    def _table_read(self, table: Table) -> None:
+        self.table = table
+        auto = FS.auto_mapping(self.kind_key, table.headers)
+        specs = FS.KINDS[self.kind_key]
+        self.mapping.blockSignals(True)
+        self.mapping.setRowCount(len(table.headers))
+        first = table.rows[0][1] if table.rows else []
+        for i, header in enumerate(table.headers):
+            self.mapping.setItem(i, 0, QTableWidgetItem(header or f"(column {i + 1})"))
+            self.mapping.setItem(i, 1, QTableWidgetItem(first[i] if i < len(first) else ""))
+            combo = QComboBox()
+            combo.addItem(IGNORE, None)
+            for s in specs:
+                combo.addItem(s.label + (" *" if s.required else ""), s.key)
+            if i in auto:
+                combo.setCurrentIndex(combo.findData(auto[i]))
+                combo.setToolTip("recognised from the header")
+            combo.currentIndexChanged.connect(self.refresh_preview)
+            self.mapping.setCellWidget(i, 2, combo)
+        self.mapping.blockSignals(False)
+        self.mapping.resizeColumnsToContents()
+        self.refresh_preview()
+
+    def current_mapping(self) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for i in range(self.mapping.rowCount()):
+            combo = self.mapping.cellWidget(i, 2)
+            key = combo.currentData() if isinstance(combo, QComboBox) else None
+            if key:
+                out[i] = key
+        return out
+
+    def set_mapping(self, column: int, key: str | None) -> None:
+        combo = self.mapping.cellWidget(column, 2)
+        assert isinstance(combo, QComboBox)
+        combo.setCurrentIndex(combo.findData(key) if key else 0)
+
+    def refresh_preview(self) -> None:
+        if self.table is None:
+            return
+        from ...services.importing import plan_import
+        from ...store import Store
+
+        self._generation += 1
+        gen = self._generation
+        table, kind, mapping = self.table, self.kind_key, self.current_mapping()
+        dup, db_path = str(self.on_duplicate.currentData()), self.ctx.db_path
+        dupes = [k for k in set(mapping.values()) if list(mapping.values()).count(k) > 1]
+        if dupes:
+            self.plan = None
+            self.import_button.setEnabled(False)
+            labels = ", ".join(FS.spec(kind, k).label for k in dupes)
+            self.summary.setText(f"Two columns are mapped to the same field: {labels}.")
+            return
+
+        def work(progress: Any, cancelled: Any) -> ImportPlan:
+            with Store.open(db_path, create=False) as store:
+                return plan_import(store, table, kind, mapping, on_duplicate=dup,
+                                   progress=progress, cancelled=cancelled)
+
+        self._set_waiting("Checking every row…")
+        self.ctx.tasks.run(work, on_done=lambda plan: self._previewed(gen, plan),
+                           on_error=self._failed, label="Checking the file", cancellable=True)
+
+    def _previewed(self, gen: int, plan: ImportPlan) -> None:
+        if gen != self._generation:
+            return  # a newer check is running
+        self.plan = plan
+        new = f"; {len(plan.new_producers):,} new producers" if plan.new_producers else ""
+        head = (f"{len(plan.table.rows):,} rows (header on line {plan.table.header_line}"
+                + (f"; {'; '.join(plan.table.notes)}" if plan.table.notes else "") + "). "
+                f"Will create {plan.count('create'):,}, update {plan.count('update'):,}, "
+                f"skip {plan.count('skip'):,}{new}. ")
+        errors, warnings = len(plan.errors), len(plan.warnings)
+        tail = (f"{errors:,} errors must be fixed before importing (nothing has been written)."
+                if errors else "No errors: nothing is written until you press Import.")
+        if warnings:
+            tail += f" {warnings:,} warnings."
+        self.summary.setText(head + tail)
+        rows = [[str(p.line), p.column, p.reason, "error" if p.error else "warning"]
+                for p in sorted(plan.problems, key=lambda p: (p.line, not p.error))]
+        _fill(self.problems, rows)
+        self.import_button.setEnabled(plan.ok and bool(plan.count("create")
+                                                        + plan.count("update")))
+
+    def _set_waiting(self, text: str) -> None:
+        self.import_button.setEnabled(False)
+        self.summary.setText(text)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.plan = None
+        self.import_button.setEnabled(False)
+        if isinstance(exc, KNOWN_ERRORS):
+            self.summary.setText(str(exc))
+        else:
+            self.ctx.tasks.report(exc)
+
+    def start_import(self) -> None:
+        if self.plan is None or not self.plan.ok or self.table is None:
+            return
+        from ...services.importing import commit_import, plan_import
+        from ...store import Store
+
+        table, kind, mapping = self.table, self.kind_key, self.current_mapping()
+        dup, db_path = str(self.on_duplicate.currentData()), self.ctx.db_path
+
+        def work(progress: Any, cancelled: Any) -> Any:
+            with Store.open(db_path, create=False) as store:
+                plan = plan_import(store, table, kind, mapping, on_duplicate=dup,
+                                   cancelled=cancelled)
+                return commit_import(store, plan, progress=progress, cancelled=cancelled)
+
+        self.import_button.setEnabled(False)
+        self.summary.setText("Importing…")
+        self.ctx.tasks.run(work, on_done=self._imported, on_error=self._import_failed,
+                           label=f"Importing {kind}", cancellable=True)
+
+    def _imported(self, result: Any) -> None:
+        self.result = result
+        self.summary.setText(str(result).capitalize() + ".")
+        self.ctx.messages.info.emit(str(result).capitalize())
+        self.ctx.messages.data_changed.emit("*")
+        self.plan = None
+
+    def _import_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, KNOWN_ERRORS):
+            self.summary.setText(f"{exc} Nothing was imported.")
+            self.import_button.setEnabled(self.plan is not None and self.plan.ok)
+        else:
+            self.ctx.tasks.report(exc)
+
+
+# -- export --------------------------------------------------------------------------------------
+def export_list(ctx: AppContext, kind: str, parent: QWidget | None = None,
+                path: Path | None = None) -> None:
+    """Export the list of ``kind`` (a page key like "lot" or a kind like "lots")."""
+    from ...services.exporting import export_list as write
+    from ...store import Store
+
+    kinds = PAGE_KINDS.get(kind, kind)
+    if kinds not in FS.KINDS:
+        ctx.messages.warning.emit("This page has no list to export; open Producers, Lots or "
+                                  "Visits first.")
+        return
+    if path is None:
+        name, _ = QFileDialog.getSaveFileName(
+            parent, f"Export {kinds}", str(Path.home() / f"{kinds}.xlsx"),
+            "Excel workbook (*.xlsx);;CSV (*.csv)")
+        if not name:
+            return
+        path = Path(name)
+    db_path = ctx.db_path
+
+    def work(_p: Any, _c: Any) -> int:
+        with Store.open(db_path, create=False) as store:
+            return write(store, kinds, path)
+
+    ctx.tasks.run(work, label=f"Exporting {kinds}",
+                  on_done=lambda n: ctx.messages.info.emit(f"Exported {n:,} {kinds} to {path}"))
+
+
+# -- EUDR ------------------------------------------------------------------------------------------
+class GeoJsonDialog(QDialog):
+    """Validation report of the plots behind a harvest (or lots), then the GeoJSON file."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("EUDR geolocation file")
+        self.resize(860, 560)
+        self.report: Any = None
+        self.harvest = QComboBox()
+        for h in reversed(ctx.store.harvests()):
+            self.harvest.addItem(str(h), h)
+        self.codes = QLineEdit()
+        self.codes.setPlaceholderText("or lot codes, separated by spaces")
+        check = QPushButton("Check")
+        check.clicked.connect(self.validate)
+        form = QHBoxLayout()
+        form.addWidget(QLabel("Harvest"))
+        form.addWidget(self.harvest)
+        form.addWidget(self.codes, 1)
+        form.addWidget(check)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.problems = _table(["Problem", "Producer", "Plot", "Lots", "Detail"])
+        self.force = QCheckBox("Write the valid plots only (the others are left out)")
+        self.save = QPushButton("Save GeoJSON…")
+        self.save.setEnabled(False)
+        self.save.clicked.connect(self.save_file)
+        self.force.toggled.connect(self._update_save)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        close.addButton(self.save, QDialogButtonBox.ButtonRole.ActionRole)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.problems, 1)
+        lay.addWidget(self.force)
+        lay.addWidget(close)
+        if self.harvest.count():
+            self.validate()
+
+    def _selection(self) -> dict[str, Any]:
+        codes = self.codes.text().split()
+        return {"codes": codes} if codes else {"harvest": self.harvest.currentData()}
+
+    def validate(self) -> None:
+        from ...services import eudr
+
+        try:
+            self.report = eudr.validate(self.ctx.store, **self._selection())
+        except KNOWN_ERRORS as exc:
+            self.report = None
+            self.summary.setText(str(exc))
+            self.problems.setRowCount(0)
+            self._update_save()
+            return
+        r = self.report
+        counts = ", ".join(f"{cat}: {n}" for cat, n in r.counts().items())
+        self.summary.setText(
+            f"{len(r.lots)} lots, {r.plots_checked} plots checked, {len(r.features)} ready. "
+            f"{counts}." + (f" Country not checked for {len(r.notes)} plots (no bounding box)."
+                            if r.notes else "")
+            + (" The country check is a rectangle around each country: it catches swapped or "
+               "mistyped coordinates, not a plot just across a border."))
+        rows = [[p.category, p.producer, p.plot, ", ".join(p.lots), p.detail]
+                for p in [*r.problems, *r.notes]]
+        _fill(self.problems, rows)
+        self._update_save()
+
+    def _update_save(self) -> None:
+        r = self.report
+        self.force.setEnabled(bool(r and r.problems and r.features))
+        self.save.setEnabled(bool(r and r.features and (r.ok or self.force.isChecked())))
+
+    def save_file(self, path: Path | None = None) -> bool:
+        from ...services.eudr import export_geojson
+
+        if not path:
+            name, _ = QFileDialog.getSaveFileName(self, "Save geolocation", str(
+                Path.home() / "geolocation.geojson"), "GeoJSON (*.geojson)")
+            if not name:
+                return False
+            path = Path(name)
+        report, written = export_geojson(self.ctx.store, path, force=self.force.isChecked(),
+                                         **self._selection())
+        if written:
+            self.ctx.messages.info.emit(f"Wrote {len(report.features)} plots to {path}")
+        return written
+
+
+# -- Transparency Pledge --------------------------------------------------------------------------
+class PledgeDialog(QDialog):
+    """The five data points per lot of a period, the share reported, and the CSV."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Transparency Pledge")
+        self.resize(980, 600)
+        year = date.today().year
+        self.start = QDateEdit(QDate(year - 1, 1, 1))
+        self.end = QDateEdit(QDate(year - 1, 12, 31))
+        for d in (self.start, self.end):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+            d.dateChanged.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Lots contracted from"))
+        top.addWidget(self.start)
+        top.addWidget(QLabel("to"))
+        top.addWidget(self.end)
+        top.addStretch(1)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.table = _table(["Lot", "Producer or organisation", "FOB (USD/lb)", "Quality",
+                             "Lot size (kg)", "Relationship", "All five", "Not yet recorded"])
+        export = QPushButton("Export CSV…")
+        export.clicked.connect(lambda: self.export())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(export, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(buttons)
+        self.rows: list[Any] = []
+        self.refresh()
+
+    def _period(self) -> tuple[date, date]:
+        return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]
+
+    def refresh(self) -> None:
+        from ...domain.pledge import summarise
+        from ...services.pledge import pledge_rows
+
+        try:
+            self.rows = pledge_rows(self.ctx.store, *self._period())
+        except KNOWN_ERRORS as exc:
+            self.rows = []
+            self.summary.setText(str(exc))
+            self.table.setRowCount(0)
+            return
+        s = summarise(self.rows)
+        self.summary.setText(
+            f"{s.lots} lots; {s.reported_lots} with all five data points. Share of volume "
+            f"reported: {fmt_pct(s.share_reported, 'no lot has a weight')} "
+            f"({s.reported_kg:,f} of {s.total_kg:,f} kg)"
+            + (f"; {s.lots_without_weight} lots without a weight are not in the share."
+               if s.lots_without_weight else "."))
+        _fill(self.table, [[
+            r.lot_code, r.producer,
+            "" if r.fob_usd_lb is None else f"{round_per_lb(r.fob_usd_lb)}",
+            "" if r.quality is None else str(r.quality),
+            "" if r.weight_kg is None else f"{r.weight_kg:,f}",
+            "" if r.first_harvest is None else f"{r.relationship_harvests} harvests "
+                                               f"(since {r.first_harvest})",
+            "yes" if r.reported else "no", "; ".join(r.missing)] for r in self.rows])
+
+    def export(self, path: Path | None = None) -> bool:
+        from ...services.pledge import export_pledge
+
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, "Export Pledge data", str(
+                Path.home() / "transparency-pledge.csv"), "CSV (*.csv)")
+            if not name:
+                return False
+            path = Path(name)
+        try:
+            rows, _s = export_pledge(self.ctx.store, *self._period(), path)
+        except KNOWN_ERRORS as exc:
+            self.ctx.messages.error.emit(str(exc))
+            return False
+        self.ctx.messages.info.emit(f"Wrote {len(rows)} lots to {path}")
+        return True
+
+
+# -- reference prices -----------------------------------------------------------------------------
+FT_FIELDS = (("arabica", "washed", "Arabica washed minimum (USD/lb)"),
+             ("arabica", "natural", "Arabica natural minimum (USD/lb)"),
+             ("robusta", "washed", "Robusta washed minimum (USD/lb)"),
+             ("robusta", "natural", "Robusta natural minimum (USD/lb)"))
+LI_HEADERS = ["Country", "Year", "Value", "Currency", "Per kg of", "Basis", "Species",
+              "Organic", "Source"]
+
+
+class ReferencePricesDialog(QDialog):
+    """C price series, Fairtrade terms and living-income reference prices, editable."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Reference prices")
+        self.resize(820, 560)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._c_tab(), "C price (monthly)")
+        self.tabs.addTab(self._ft_tab(), "Fairtrade")
+        self.tabs.addTab(self._li_tab(), "Living income")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.status)
+        lay.addWidget(buttons)
+        self.load()
+
+    def _c_tab(self) -> QWidget:
+        w = QWidget()
+        self.c_table = _table(["Month", "US cents/lb"])
+        imp = QPushButton("Import CSV or XLSX…")
+        imp.clicked.connect(lambda: self.import_c())
+        lay = QVBoxLayout(w)
+        lay.addWidget(QLabel("Lots without a recorded C take the month of their contract date "
+                             "(shown as estimated)."))
+        lay.addWidget(self.c_table, 1)
+        lay.addWidget(imp, 0, Qt.AlignmentFlag.AlignLeft)
+        return w
+
+    def _ft_tab(self) -> QWidget:
+        w = QWidget()
+        form = QFormLayout(w)
+        self.ft_from = QLineEdit()
+        form.addRow("Valid from (YYYY-MM-DD)", self.ft_from)
+        self.ft_edits: dict[tuple[str, str], QLineEdit] = {}
+        for species, process, label in FT_FIELDS:
+            self.ft_edits[(species, process)] = QLineEdit()
+            form.addRow(label, self.ft_edits[(species, process)])
+        self.ft_premium, self.ft_organic = QLineEdit(), QLineEdit()
+        form.addRow("Fairtrade Premium (USD/lb)", self.ft_premium)
+        form.addRow("Organic differential (USD/lb)", self.ft_organic)
+        save = QPushButton("Save Fairtrade terms")
+        save.clicked.connect(self.save_fairtrade)
+        form.addRow(save)
+        return w
+
+    def _li_tab(self) -> QWidget:
+        w = QWidget()
+        self.li_table = QTableWidget(0, len(LI_HEADERS))
+        self.li_table.setHorizontalHeaderLabels(LI_HEADERS)
+        self.li_table.horizontalHeader().setStretchLastSection(True)
+        add, delete, save = (QPushButton("Add row"), QPushButton("Delete row"),
+                             QPushButton("Save living-income table"))
+        add.clicked.connect(self._add_li_row)
+        delete.clicked.connect(self._delete_li_row)
+        save.clicked.connect(self.save_living_income)
+        row = QHBoxLayout()
+        for b in (add, delete, save):
+            row.addWidget(b)
+        row.addStretch(1)
+        lay = QVBoxLayout(w)
+        lay.addWidget(QLabel("Farm-gate living-income reference prices; no comparison is shown "
+                             "for a country without one."))
+        lay.addWidget(self.li_table, 1)
+        lay.addLayout(row)
+        return w
+
+    def load(self) -> None:
+        ft, lir, cs = self.ctx.store.reference()
+        _fill(self.c_table, [[f"{y}-{m:02d}", f"{v:f}"] for (y, m), v in
+                             sorted(cs.months.items(), reverse=True)])
+        if ft is not None:
+            self.ft_from.setText(ft.valid_from.isoformat())
+            for (species, process), edit in self.ft_edits.items():
+                edit.setText(f"{ft.minimums[(Species(species), process)]:f}")
+            self.ft_premium.setText(f"{ft.premium_usd_lb:f}")
+            self.ft_organic.setText(f"{ft.organic_differential_usd_lb:f}")
+        self.li_table.setRowCount(0)
+        self._li_ids: list[int | None] = []
+        for r in lir:
+            self._add_li_row([r.country, str(r.year), f"{r.value:f}", r.currency,
+                              f"{r.unit_kg:f}", r.basis.value, r.species.value,
+                              "yes" if r.organic else "no", r.source], r.id)
+        self._deleted: list[int] = []
+
+    def import_c(self, path: Path | None = None) -> None:
+        from ...services.reference_prices import import_c_prices
+
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, "C price series", str(Path.home()),
+                                                  "Spreadsheets (*.csv *.txt *.xlsx)")
+            if not name:
+                return
+            path = Path(name)
+        try:
+            result = import_c_prices(self.ctx.store, path)
+        except KNOWN_ERRORS as exc:
+            self.status.setText(str(exc))
+            return
+        self.status.setText(result.report() + ("" if result.ok else "\nNothing was imported."))
+        if result.ok:
+            self.ctx.messages.data_changed.emit("lot")
+        self.load()
+
+    def save_fairtrade(self) -> bool:
+        from ...domain.reference import FairtradeTerms
+
+        try:
+            valid_from = date.fromisoformat(self.ft_from.text().strip())
+            minimums = {(Species(s), p): Decimal(e.text().strip())
+                        for (s, p), e in self.ft_edits.items()}
+            terms = FairtradeTerms(valid_from, minimums, Decimal(self.ft_premium.text().strip()),
+                                   Decimal(self.ft_organic.text().strip()))
+            if any(v <= 0 for v in minimums.values()):
+                raise ValueError("minimum prices must be positive")
+        except (ValueError, InvalidOperation) as exc:
+            self.status.setText(f"Fairtrade terms not saved: {exc or 'not a number'}")
+            return False
+        self.ctx.store.save_fairtrade_terms(terms)
+        self.status.setText(f"Fairtrade terms valid from {valid_from} saved.")
+        self.ctx.messages.data_changed.emit("lot")
+        return True
+
+    def _add_li_row(self, cells: list[str] | None = None, id_: int | None = None) -> None:
+        r = self.li_table.rowCount()
+        self.li_table.insertRow(r)
+        defaults = cells or ["", str(date.today().year), "", "USD", "1", "parchment", "arabica",
+                             "no", ""]
+        for c, text in enumerate(defaults):
+            self.li_table.setItem(r, c, QTableWidgetItem(text))
+        self._li_ids.append(id_)
+
+    def _delete_li_row(self) -> None:
+        r = self.li_table.currentRow()
+        if r < 0:
+            return
+        id_ = self._li_ids.pop(r)
+        if id_ is not None:
+            self._deleted.append(id_)
+        self.li_table.removeRow(r)
+
+    def save_living_income(self) -> bool:
+        from ...services.parsing import parse_bool, parse_country
+
+        refs = []
+        try:
+            for r in range(self.li_table.rowCount()):
+                cell = [self.li_table.item(r, c).text().strip() if self.li_table.item(r, c)
+                        else "" for c in range(len(LI_HEADERS))]
+                try:
+                    value, unit_kg = Decimal(cell[2]), Decimal(cell[4])
+                    if value <= 0 or unit_kg <= 0:
+                        raise ValueError("value and unit must be positive")
+                    refs.append(LivingIncomeReference(
+                        country=parse_country(cell[0]), year=int(cell[1]), value=value,
+                        currency=cell[3].upper(), unit_kg=unit_kg, basis=Basis(cell[5]),
+                        source=cell[8], species=Species(cell[6]), organic=parse_bool(cell[7]),
+                        id=self._li_ids[r]))
+                except (ValueError, InvalidOperation) as exc:
+                    raise ValueError(f"row {r + 1}: {exc}") from exc
+        except ValueError as exc:
+            self.status.setText(f"Living-income table not saved: {exc}")
+            return False
+        store = self.ctx.store
+        with store.transaction():
+            for id_ in self._deleted:
+                store.delete_living_income(id_)
+            for ref in refs:
+                store.save_living_income(ref)
+        self.status.setText(f"Living-income table saved ({len(refs)} rows).")
+        self.ctx.messages.data_changed.emit("lot")
+        self.load()
+        return True
