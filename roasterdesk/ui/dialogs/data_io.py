@@ -118,7 +118,6 @@ class ImportDialog(QDialog):
         top.addRow("Already there", self.on_duplicate)
 
         self.mapping = _table(["Column in the file", "First value", "Imported as"])
-        self.mapping.horizontalHeader().setStretchLastSection(False)
         self.mapping.setMinimumHeight(180)
         self.summary = QLabel("Choose a CSV, XLSX, GeoJSON or KML file.")
         self.summary.setWordWrap(True)
