@@ -40,6 +40,8 @@ from ..errors import UserError
 from ..store import Store
 from ..store.db import check_compatible, read_file_version
 from ..store.store import METRICS_UPSERT, metrics_row
+from .backup import attachments_dir_for
+from .demo_photos import write_images
 from .demo_plan import SCALES, Scale, plan
 from .demo_records import Bundle, FamilyBuilder, q
 
@@ -109,9 +111,14 @@ def build_demo(
         raise UserError(f"unknown demo scale {scale!r} (choose {', '.join(SCALES)})")
     today = today or date.today()
     if isinstance(store_or_path, Store):
-        return _build_into(store_or_path, scale, seed, progress, cancel, today)
-    return _build_file(Path(store_or_path), scale, seed, progress, cancel, today,
-                       replace_existing)
+        stats = _build_into(store_or_path, scale, seed, progress, cancel, today)
+    else:
+        stats = _build_file(Path(store_or_path), scale, seed, progress, cancel, today,
+                            replace_existing)
+    # The pictures the visits show, beside the database (after the data, so a cancelled build
+    # leaves no files; content-named, so nothing already there is ever overwritten).
+    write_images(attachments_dir_for(stats.path))  # type: ignore[arg-type]
+    return stats
 
 
 def _build_into(
@@ -205,7 +212,8 @@ def _has_data(path: Path) -> bool:
 
 # -- writing ------------------------------------------------------------------------------------
 _TABLES = ("producers", "people", "plots", "certifications", "commitments", "visits",
-           "follow_ups", "lots", "lot_plots", "fixations", "cost_legs", "premiums", "projects")
+           "follow_ups", "photos", "lots", "lot_plots", "fixations", "cost_legs", "premiums",
+           "projects")
 
 
 class Writer:

@@ -33,6 +33,7 @@ from ..domain.model import (
     Observation,
     Party,
     Person,
+    Photo,
     Plot,
     Premium,
     PremiumBasis,
@@ -55,6 +56,7 @@ from ..domain.units import DEFAULT_KG_PER_KG_GREEN, LB_KG, factor_from_rendimien
 from ..store import rows as R
 from ..store.codec import d2s
 from . import demo_origins as O
+from .demo_photos import demo_images
 from .demo_plan import Family, Planned
 
 if TYPE_CHECKING:
@@ -346,15 +348,38 @@ class FamilyBuilder:
                         what=self.fill(r.choice(O.FOLLOW_UPS), p, b, year),
                         who=r.choice([participants[0], *participants[1:]]), due=due, done=done,
                         id=self.w.new_id("follow_ups"), uuid=self.uuid()))
+            photos = self.photos(b, day) if in_person and r.random() < 0.25 else ()
             v = Visit(producer_id=p.id, date=day, mode=mode, participants=participants,
                       purposes=purposes, observations=obs, notes=notes,
-                      follow_ups=tuple(follow_ups), id=self.w.new_id("visits"), uuid=self.uuid())
+                      follow_ups=tuple(follow_ups), photos=photos,
+                      id=self.w.new_id("visits"), uuid=self.uuid())
             self.row("visits", {"id": v.id, **R.visit_to_row(v), "updated_at": iso_stamp(day)})
             for f in follow_ups:
                 self.row("follow_ups", {
                     "id": f.id, "uuid": f.uuid, "visit_id": v.id, "what": f.what, "who": f.who,
                     "due": f.due.isoformat() if f.due else None, "done": int(f.done)})
+            for ph in photos:
+                self.row("photos", {
+                    "id": self.w.new_id("photos"), "visit_id": v.id, "sha256": ph.sha256,
+                    "filename": ph.filename, "caption": ph.caption, "person_id": ph.person_id})
             b.visits.append(v)
+
+    def photos(self, b: Bundle, day: date) -> tuple[Photo, ...]:
+        """1–3 of the demo pictures; a portrait shows one of the producer's people (whose
+        consent, given, missing or withdrawn, decides whether a customer document may use it)."""
+        r = self.rng
+        out = []
+        for img in r.sample(demo_images(), r.randint(1, 3)):
+            person = None
+            if img.kind == "portrait":
+                if not b.people:
+                    continue
+                person = r.choice(b.people)
+            caption = f"{person.name}: {img.caption.lower()}" if person else img.caption
+            name = f"IMG_{day:%Y%m%d}_{r.randint(1000, 9999)}.png"
+            out.append(Photo(sha256=img.sha256, filename=name, caption=caption,
+                             person_id=person.id if person else None))
+        return tuple(out)
 
     def observation(self, topic: Topic) -> Observation:
         r = self.rng

@@ -11,10 +11,13 @@ import pytest
 
 from roasterdesk.cli import main
 from roasterdesk.domain.geo import geometry_area_ha, validate_geometry
+from roasterdesk.domain.model import ConsentScope
 from roasterdesk.domain.pricing import economics
 from roasterdesk.domain.reference import DEMO_C_ANNUAL_CENTS
 from roasterdesk.domain.relationship import CommitmentState
 from roasterdesk.errors import UserError
+from roasterdesk.services.attachments import photo_path
+from roasterdesk.services.backup import attachments_dir_for
 from roasterdesk.services.demo import DemoCancelled, build_demo, ensure_demo
 from roasterdesk.store import Store
 from roasterdesk.store.store import metrics_row
@@ -143,6 +146,17 @@ def test_bulk_metrics_equal_what_the_store_computes(demo):
         assert tuple(stored) == metrics_row(demo.analyse(lot))
 
 
+def test_visit_photos_lie_beside_the_database_and_some_show_people(demo, small_path):
+    folder = attachments_dir_for(small_path)
+    photos = [ph for p in demo.producers() for v in demo.visits(p.id) for ph in v.photos]
+    assert len(photos) > 10
+    for ph in photos:
+        assert hashlib.sha256(photo_path(folder, ph).read_bytes()).hexdigest() == ph.sha256
+    shown = [demo.person(ph.person_id) for ph in photos if ph.person_id is not None]
+    assert any(p.may_appear(ConsentScope.PHOTO, TODAY) for p in shown)
+    assert any(not p.may_appear(ConsentScope.PHOTO, TODAY) for p in shown)
+
+
 def test_search_finds_visit_notes_and_names(demo):
     hits = demo.search("fermentation")
     assert any(h.kind == "visit" for h in hits)
@@ -163,7 +177,7 @@ def test_command_refuses_a_database_with_data_unless_forced(small_path, tmp_path
     out = capsys.readouterr().out
     assert "lots" in out and "300" in out
     left = sorted(p.name for p in tmp_path.iterdir())
-    assert left == ["mine.sqlite", "mine.sqlite.lock"]  # no temporary file, no stale WAL
+    assert left == ["mine-attachments", "mine.sqlite", "mine.sqlite.lock"]  # no temp, no WAL
     assert _dump(path, "lots") != _dump(small_path, "lots")  # seed 3, not seed 7
 
 
