@@ -38,8 +38,8 @@ def run(args: argparse.Namespace) -> int:
         if args.out is None:
             raise UserError("--lot needs --out FILE")
         from ..pdf import load_template
-        from ..services.statement_batch import export_one
         from ..services.statement import find_lot
+        from ..services.statement_batch import export_one
 
         template = load_template(args.template)
         store = open_read_only(path)

@@ -1,0 +1,78 @@
+"""``roasterdesk export-pdf`` and ``roasterdesk preflight`` on a database the test builds."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from statement_sample import build_example
+
+from roasterdesk.cli import main
+
+
+def test_export_pdf_one_lot_and_preflight(store, db_path, tmp_path, capsys):
+    _, lot = build_example(store)
+    out = tmp_path / "statement.pdf"
+    assert main(["export-pdf", "--db", str(db_path), "--lot", lot.code, "--out", str(out),
+                 "--template", "default-es"]) == 0
+    reader = PdfReader(io.BytesIO(out.read_bytes()))
+    assert "Declaración de impacto" in reader.pages[0].extract_text()
+    assert "pages" in capsys.readouterr().out
+
+    assert main(["preflight", "--db", str(db_path), "--lot", lot.code]) == 1
+    listed = capsys.readouterr().out
+    assert "Multi-year buying commitment" in listed
+
+    assert main(["export-pdf", "--db", str(db_path), "--lot", "NOPE", "--out",
+                 str(tmp_path / "x.pdf")]) == 2
+    assert "no lot with code 'NOPE'" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_export_pdf_a_whole_harvest_in_two_processes(store, db_path, tmp_path, capsys):
+    build_example(store)
+    out_dir = tmp_path / "out"
+    assert main(["export-pdf", "--db", str(db_path), "--harvest", "2025", "--out-dir",
+                 str(out_dir), "--processes", "2"]) == 0
+    assert sorted(p.name for p in out_dir.iterdir()) == ["CO-25-001.pdf"]
+    assert main(["export-pdf", "--db", str(db_path), "--harvest", "1999", "--out-dir",
+                 str(out_dir)]) == 2
+    assert "no lots of harvest 1999" in capsys.readouterr().err
+
+
+def test_batch_over_two_worker_processes_writes_every_lot(store, db_path, tmp_path):
+    from roasterdesk.services.statement_batch import export_batch
+
+    build_example(store)
+    lots = [(x.id, x.code) for x in store.lots_where("1 = 1")]
+    seen = []
+    done = export_batch(db_path, lots, tmp_path / "b", processes=2,
+                        progress=lambda d, t: seen.append((d, t)))
+    assert sorted(d.code for d in done) == ["CO-24-007", "CO-25-001"]
+    assert all(d.path.read_bytes().startswith(b"%PDF") and d.pages >= 2 for d in done)
+    assert seen[-1] == (2, 2)
+
+
+def test_preflight_exit_zero_when_nothing_is_missing(store, db_path, capsys):
+    """A lot whose checklist is complete and whose people may be named."""
+    from dataclasses import replace
+    from datetime import date
+
+    from roasterdesk.domain.model import (
+        Commitment,
+        Consent,
+        ConsentScope,
+        Evidence,
+        Observation,
+        Topic,
+        Visit,
+    )
+
+    _, lot = build_example(store)
+    store.save_commitment(Commitment(lot.producer_id, 2024, 2026, volume_kg=700))
+    store.save_visit(Visit(lot.producer_id, date(2025, 4, 1), observations=(
+        Observation(Topic.COMPOSTING, Evidence.OBSERVED),)))
+    for p in store.people(lot.producer_id):
+        store.save_person(replace(p, consent=Consent(date(2024, 1, 1), frozenset(ConsentScope))))
+    assert main(["preflight", "--db", str(db_path), "--lot", lot.code]) == 0
+    assert "nothing missing" in capsys.readouterr().out
