@@ -135,7 +135,12 @@ class Store:
             raise RecordNotFound(f"no {_record_name(table)} with id {id_}")
 
     def _delete(self, table: str, id_: int) -> None:
-        cur = self.db.execute(f"DELETE FROM {table} WHERE id = ?", [id_])
+        try:
+            cur = self.db.execute(f"DELETE FROM {table} WHERE id = ?", [id_])
+        except integrity_errors() as exc:
+            if "FOREIGN KEY" in str(exc):
+                raise ValidationError(IN_USE) from exc
+            raise
         if cur.rowcount != 1:
             raise RecordNotFound(f"no {_record_name(table)} with id {id_}")
 
@@ -593,12 +598,15 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[i:i + size]
 
 
+IN_USE = "this record is still used by other records (lots, visits or people)"
+
+
 def _integrity_message(exc: sqlite3.IntegrityError) -> str:
     text = str(exc)
     if "UNIQUE constraint failed: lots.code" in text:
         return "another lot already has this code"
-    if "FOREIGN KEY" in text:
-        return "this record is still used by other records (lots, visits or people)"
+    if "FOREIGN KEY" in text:  # deletes say IN_USE (see Store._delete)
+        return "a record this one refers to does not exist (it may have been deleted)"
     if "never deleted" in text:
         return text
     return f"the change was refused by the database: {text}"

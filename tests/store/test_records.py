@@ -193,7 +193,7 @@ def test_missing_records_raise_record_not_found(store):
 # -- constraints and transactions ---------------------------------------------------------------
 
 def test_foreign_keys_are_enforced(store, farm):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="refers to does not exist"):
         store.save_person(Person(999, "Nobody"))
     with pytest.raises(ValidationError):
         store.save_lot(Lot("X-1", 999, 2025))
@@ -207,6 +207,14 @@ def test_foreign_keys_are_enforced(store, farm):
     with pytest.raises(ValidationError, match="still used"):
         store.delete_producer(farm.id)
     assert store.producer(farm.id) == farm
+
+
+def test_a_producer_cannot_be_its_own_member(store, farm):
+    with pytest.raises(ValidationError, match="member of itself"):
+        store.save_producer(replace(farm, parent_id=farm.id))
+    with pytest.raises(ValidationError, match="refers to does not exist"):
+        store.save_producer(replace(farm, parent_id=4242))  # no such cooperative
+    assert store.producer(farm.id).parent_id is None
 
 
 def test_a_duplicate_lot_code_is_refused_with_a_message(store, farm):
