@@ -86,6 +86,8 @@ def ensure_demo(
     target.parent.mkdir(parents=True, exist_ok=True)
     if not _has_data(target):
         build_demo(target, scale, progress=progress, cancel=cancel)
+    else:
+        write_images(attachments_dir_for(target))  # in case the folder was removed
     return target
 
 
