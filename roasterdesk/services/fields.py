@@ -133,17 +133,34 @@ _evidence = _enum(Evidence, {"not checked": "not_checked", "seen": "observed", "
                              "reported", "told": "reported"}, "evidence")
 
 
+def _split_outside_brackets(text: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        if ch == ";" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p.strip() for p in parts if p.strip()]
+
+
 def parse_observations(text: str) -> tuple[tuple[Topic, Evidence, str], ...]:
-    """ "shade: observed; water use: reported (no meter)" → topics with evidence and note."""
+    """ "shade: observed; water use: reported (no meter; said 2 m³)" → topics, evidence, notes.
+
+    A note is everything between the first "(" after the evidence and the last ")" of the part;
+    ";" inside the brackets belongs to the note.
+    """
     out = []
-    for part in re.split(r"\s*;\s*", text.strip()):
-        if not part:
-            continue
-        if ":" not in part:
+    for part in _split_outside_brackets(text):
+        m = re.match(r"([^:()]+):\s*([^()]*?)\s*(?:\((.*)\))?\s*$", part, re.DOTALL)
+        if not m:
             raise ValueError(f"{part!r}: write observations as 'topic: observed|reported'")
-        topic, rest = part.split(":", 1)
-        m = re.match(r"\s*([^()]*?)\s*(?:\((.*)\))?\s*$", rest)
-        evidence, note = (m.group(1), m.group(2) or "") if m else (rest, "")
+        topic, evidence, note = m.group(1), m.group(2), m.group(3) or ""
         out.append((_topic(topic), _evidence(evidence), note.strip()))
     return tuple(out)
 

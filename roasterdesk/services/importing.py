@@ -219,6 +219,7 @@ class _Context:
             self.producer_uuids[uuid] = id_
         self.by_uuid: dict[str, int] = {}
         self.by_identity: dict[Any, int] = {}
+        self.pending_parents: list[tuple[int, str, str, str]] = []
         if kind == "lots":
             for id_, uuid, code in q("SELECT id, uuid, code FROM lots"):
                 self.by_uuid[uuid], self.by_identity[code.strip()] = id_, id_
@@ -312,6 +313,7 @@ def plan_import(
             build(plan, ctx, line, values, header_of, seen, tuple(cells))
         except ValueError as exc:
             plan.problems.append(Problem(line, "", str(exc)))
+    _resolve_parents(plan, ctx)
     if progress is not None:
         progress(total, total)
     return plan
@@ -343,17 +345,22 @@ def _resolve_producer(plan: ImportPlan, ctx: _Context, values: dict[str, Any]
 
 def _duplicate(plan: ImportPlan, ctx: _Context, line: int, identity: Any, uuid: str | None,
                seen: dict[Any, tuple[int, tuple[str, ...]]], cells: tuple[str, ...],
-               what: str) -> tuple[str, int | None] | None:
-    """("create"|"update"|"skip", stored id); ``None`` when the row must be dropped."""
-    if identity in seen:
-        first, first_cells = seen[identity]
+               what: str, unique: bool = False) -> tuple[str, int | None] | None:
+    """("create"|"update"|"skip", stored id); ``None`` when the row must be dropped.
+
+    Within the file, rows with a UUID are told apart by it (two calls on one day are two
+    visits; two farms may share a name), except lots, whose code the database keeps unique.
+    """
+    key = ("uuid", uuid) if uuid and not unique else identity
+    if key in seen:
+        first, first_cells = seen[key]
         if first_cells == cells:
             plan.problems.append(Problem(line, "", f"repeats line {first} exactly; skipped", False))
         else:
             plan.problems.append(Problem(line, "", f"{what} is also on line {first} with "
                                          "different values; keep one of the two rows"))
         return None
-    seen[identity] = (line, cells)
+    seen[key] = (line, cells)
     existing = ctx.by_uuid.get(uuid) if uuid else None
     if existing is None and identity is not None:
         existing = ctx.by_identity.get(identity)
@@ -398,12 +405,19 @@ def _build_producer(plan, ctx, line, values, header_of, seen, cells) -> None:  #
     if rec is not None:
         ctx.producers.setdefault(key, (existing or 0, rec.uuid))
     if parent and rec is not None:
-        pkey = _pkey(parent, values["country"])
-        target = ctx.producers.get(pkey)
+        ctx.pending_parents.append((line, rec.uuid, parent, values["country"]))
+
+
+def _resolve_parents(plan: ImportPlan, ctx: _Context) -> None:
+    """After every row is read: a member may come before its cooperative in the file."""
+    for line, uuid, parent, country in ctx.pending_parents:
+        target = ctx.producers.get(_pkey(parent, country))
         if target is None:
-            raise ValueError(f"member of {parent!r}: no such producer in "
-                             f"{country_name(values['country'])} (in the database or this file)")
-        plan.parents[rec.uuid] = target[1]
+            plan.problems.append(Problem(line, "", f"member of {parent!r}: no such producer in "
+                                         f"{country_name(country)} (in the database or this "
+                                         "file)"))
+        else:
+            plan.parents[uuid] = target[1]
 
 
 def _known_process(text: str) -> bool:
@@ -558,7 +572,8 @@ def _farm_gate(values: dict[str, Any], old: FarmGatePrice | None) -> FarmGatePri
 def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
     pid, pkey = _resolve_producer(plan, ctx, values)
     code = values["code"].strip()
-    found = _duplicate(plan, ctx, line, code, values.get("uuid"), seen, cells, f"lot {code}")
+    found = _duplicate(plan, ctx, line, code, values.get("uuid"), seen, cells, f"lot {code}",
+                       unique=True)
     if found is None:
         return
     action, existing = found
@@ -589,7 +604,10 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
         if pkey is not None or rec.producer_id != old.producer_id:
             plan.moved_from.add(old.producer_id)
     w, bags, bag_kg = rec.weight_kg, rec.bags, rec.bag_kg
-    if w is not None and bags and bag_kg and abs(w - bags * bag_kg) > bag_kg / 2:
+    # choice: net weights differ from bags × nominal size (tare, moisture); flag beyond the
+    # larger of half a bag and 2 %
+    if w is not None and bags and bag_kg and abs(w - bags * bag_kg) > max(
+            bag_kg / 2, bags * bag_kg / 50):
         plan.problems.append(Problem(line, header_of.get("weight_kg", ""),
                                      f"weight {w} kg differs from {bags} bags × {bag_kg} kg",
                                      False))

@@ -70,12 +70,25 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
-    best, best_score = ",", -1
+    """The delimiter that splits the first records into the most rows of one width (> 1).
+
+    Records are parsed with quotes respected, so ``;`` or ``,`` inside quoted notes do not
+    mislead; ties go to the order comma, semicolon, tab, bar.
+    """
+    sample = "\n".join(text.splitlines()[:200])
+    best, best_score = ",", (-1, -1)
     for d in (",", ";", "\t", "|"):
-        counts = [ln.count(d) for ln in lines]
-        score = sum(1 for c in counts if c > 0 and c == max(counts))
-        if max(counts, default=0) > 0 and score > best_score:
+        try:
+            widths = [len(r) for r in csv.reader(io.StringIO(sample, newline=""), delimiter=d)
+                      if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        wide = [w for w in widths if w > 1]
+        if not wide:
+            continue
+        mode = max(set(wide), key=lambda w: (wide.count(w), w))
+        score = (wide.count(mode), mode)
+        if score > best_score:
             best, best_score = d, score
     return best
 
