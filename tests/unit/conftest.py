@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import settings
 
 from roasterdesk.domain.model import (
     ContractType,
@@ -17,6 +18,11 @@ from roasterdesk.domain.model import (
     ProducerKind,
 )
 from roasterdesk.domain.units import Basis, factor_from_rendimiento
+
+# No per-example deadline: the machine running the suite may be busy, and a slow example is
+# not a wrong one. Failing examples are printed so they can be replayed.
+settings.register_profile("roasterdesk", deadline=None, print_blob=True)
+settings.load_profile("roasterdesk")
 
 
 def colombia_farm_gate(**kw) -> FarmGatePrice:
