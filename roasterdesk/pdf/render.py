@@ -72,8 +72,8 @@ class Styles:
                                          leading=25, textColor=white)
         self.band_sub = ParagraphStyle("band_sub", base, fontSize=9.5, leading=13,
                                        textColor=HexColor("#F3E9DF"))
-        self.tile_big = ParagraphStyle("tile_big", base, fontName=BOLD, fontSize=15.5,
-                                       leading=19, textColor=self.c["accent"])
+        self.tile_big = ParagraphStyle("tile_big", base, fontName=BOLD, fontSize=14,
+                                       leading=18, textColor=self.c["accent"])
         self.tile_label = ParagraphStyle("tile_label", base, fontName=BOLD, fontSize=7.6,
                                          leading=10, textColor=self.c["primary"])
         self.tile_sub = ParagraphStyle("tile_sub", base, fontSize=7.4, leading=9.6,
@@ -248,7 +248,7 @@ class Statement:
             big_text = self.e(big)
             for unit in (" USD/lb", " %"):
                 if big != self.nr and big.endswith(unit):
-                    big_text = f'{self.e(big[:-len(unit)])}<font size="8.5"> {unit.strip()}</font>'
+                    big_text = f'{self.e(big[:-len(unit)])}<font size="7.5"> {unit.strip()}</font>'
             cells.append([self.p(self.e(label.upper()), self.s.tile_label), Spacer(1, 3),
                           self.p(big_text, big_style), Spacer(1, 2),
                           self.p(self.e(sub), self.s.tile_sub)])

@@ -140,10 +140,18 @@ def _name_patterns(person: Person) -> list[str]:
 def redact(text: str, hidden: list[Person]) -> str:
     """Replace the names of people who may not appear with their role, e.g. "(the owner)"."""
     for person in hidden:
+        role = f"the {person.role.value}"
         for pat in sorted(_name_patterns(person), key=len, reverse=True):
-            text = re.sub(rf"\b{re.escape(pat)}\b", f"the {person.role.value}", text,
-                          flags=re.IGNORECASE)
+            text = re.sub(rf"\b{re.escape(pat)}\b",
+                          lambda m, r=role: _capitalised(r, m.string[:m.start()]),
+                          text, flags=re.IGNORECASE)
     return text
+
+
+def _capitalised(word: str, before: str) -> str:
+    """``word`` with a capital letter when it starts the text or a sentence."""
+    tail = before.rstrip()
+    return word[:1].upper() + word[1:] if not tail or tail[-1] in ".!?:" else word
 
 
 def _mentions(text: str, hidden: list[Person]) -> bool:
@@ -320,7 +328,8 @@ def preflight_data(data: StatementData) -> list[str]:
     said = {key for key, m in _SAME_AS_ECONOMICS.items() if m in a.economics.missing}
     for item in a.checklist.items:
         if item.answer is Answer.NOT_ANSWERED and item.key not in said:
-            items.append(f"checklist {item.number}, {item.question}: {item.missing}")
+            items.append(f"{item.question} (checklist {item.number}): missing "
+                         f"{item.missing}")
     if not data.people:
         if data.hidden_people:
             items.append(

@@ -106,7 +106,7 @@ def test_a_person_with_consent_appears_and_one_without_never_does(example):
     assert HIDDEN not in text and "Quiñónez" not in text
     assert HIDDEN_QUOTE not in flat(text)
     # the story and notes that named the person are kept, with the role instead
-    assert "the manager ferments this lot for 36 hours" in flat(text)
+    assert "The manager ferments this lot for 36 hours" in flat(text)
     for blob in (pdf, decompressed_streams(pdf)):
         for encoding in ("utf-8", "utf-16-be", "latin-1"):
             needle = "Quiñónez".encode(encoding, errors="ignore")
