@@ -359,3 +359,20 @@ def test_the_small_demo_round_trips_through_its_lists(store, tmp_path):
                 assert got == want
     finally:
         b.close()
+
+
+def test_cancelling_the_commit_writes_nothing(store, tmp_path):
+    lines = ["Lot code,Producer,Country,Harvest"] + [f"C-{i},F{i % 3},CO,2024"
+                                                      for i in range(2500)]
+    path = tmp_path / "c.csv"
+    path.write_text("\n".join(lines))
+    p = I.plan_import(store, I.read_source(path, "lots"), "lots")
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 1  # the user presses Cancel during the write
+
+    with pytest.raises(I.ImportCancelled):
+        I.commit_import(store, p, cancelled=cancelled)
+    assert counts(store) == {}
