@@ -61,10 +61,11 @@ counts = info["counts"]
 assert info["path"].endswith("demo.sqlite"), info["path"]
 assert counts["producers"] > 0 and counts["lots"] > 0, counts
 with sqlite3.connect(sys.argv[1]) as db:
-    (code,) = db.execute("SELECT code FROM lots ORDER BY id LIMIT 1").fetchone()
-print(code)
+    code, harvest = db.execute("SELECT code, harvest FROM lots ORDER BY id LIMIT 1").fetchone()
+print(code, harvest)
 EOF
 )
+read -r lot harvest <<<"$lot"
 echo "smoke:   $(tr -d '\n' <info.json | cut -c1-160)…"
 
 if registered export-pdf; then
@@ -72,11 +73,18 @@ if registered export-pdf; then
   app export-pdf --lot "$lot" --out "$tmp/lot.pdf" --db "$db"
   qpdf --check "$tmp/lot.pdf" >/dev/null
   pages=$(pdfinfo "$tmp/lot.pdf" | sed -n 's/^Pages: *//p')
-  if [ "${pages:-0}" -lt 1 ] || ! pdftotext "$tmp/lot.pdf" - | grep -qF "$lot"; then
-    echo "smoke: $tmp/lot.pdf has no page naming lot $lot" >&2
+  pdftotext "$tmp/lot.pdf" lot.txt
+  if [ "${pages:-0}" -lt 1 ] || ! grep -qF "$lot" lot.txt; then
+    echo "smoke: lot.pdf has no page naming lot $lot" >&2
     exit 1
   fi
   echo "smoke:   $pages page(s), names lot $lot"
+  # worker processes started with spawn must come up from the frozen program too
+  step "export-pdf --harvest $harvest --processes 2"
+  app export-pdf --harvest "$harvest" --processes 2 --out-dir "$tmp/harvest" --db "$db" >/dev/null
+  pdfs=$(find "$tmp/harvest" -name '*.pdf' | wc -l)
+  for pdf in "$tmp/harvest"/*.pdf; do qpdf --check "$pdf" >/dev/null; done
+  echo "smoke:   $pdfs PDFs for harvest $harvest"
 else
   step "SKIPPED export-pdf: not registered in this build"
 fi
