@@ -258,7 +258,7 @@ class Writer:
         rng = random.Random(self.seed)
         self.c_months = _c_series(rng)
         self.store.set_c_prices(self.c_months)
-        families = plan(self.scale, rng)
+        families = plan(self.scale, rng, self.today.year)
         total = sum(len(f.producers) for f in families)
         done = 0
         self._tick(done, total)

@@ -47,7 +47,16 @@ class Family:
     producers: list[Planned]
 
 
-def plan(scale: Scale, rng: random.Random) -> list[Family]:
+LAST_PRICED = max(O.YEARS)
+"""The last harvest with a demo C level; a later current harvest gets open contracts only."""
+
+
+def plan(scale: Scale, rng: random.Random, current: int) -> list[Family]:
+    """Producers and, per producer, lots per harvest and visits, to the scale's totals.
+
+    ``current`` is today's harvest: when it is after :data:`LAST_PRICED`, producers still bought
+    from get contracts for it too (price to be fixed, or offers).
+    """
     families: list[Family] = []
     planned: list[Planned] = []
     weights = [o.weight for o in O.ORIGINS]
@@ -62,8 +71,10 @@ def plan(scale: Scale, rng: random.Random) -> list[Family]:
         region = rng.choice(origin.regions)
         root = Planned(len(planned) + 1, kind, origin, region, rng.choice(region.places))
         start = rng.choices(O.YEARS, [10, 8, 7, 6, 6, 5, 5, 4, 4, 3])[0]
-        end = 2025 if rng.random() < 0.8 else rng.randint(start, 2025)
+        end = LAST_PRICED if rng.random() < 0.8 else rng.randint(start, LAST_PRICED)
         years = [y for y in range(start, end + 1) if y == start or rng.random() > 0.08]
+        if end == LAST_PRICED and current > LAST_PRICED and rng.random() < 0.6:
+            years.append(current)
         root.lots = {y: 1 for y in years}
         root.visit_weight = (len(years) + 1) * (2.0 if kind != "farm" else 1.0)
         if rng.random() < 0.06:

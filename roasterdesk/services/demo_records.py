@@ -57,7 +57,7 @@ from ..store import rows as R
 from ..store.codec import d2s
 from . import demo_origins as O
 from .demo_photos import demo_images
-from .demo_plan import Family, Planned
+from .demo_plan import LAST_PRICED, Family, Planned
 
 if TYPE_CHECKING:
     from .demo import Writer
@@ -145,8 +145,11 @@ class FamilyBuilder:
         """A name not used yet in this demo: the family name, the place or a number is added."""
         base = self.base_name(p)
         used = self.w.names
-        extras = [] if p.kind in ("cooperative", "washing_station") else [
-            f"{base} – {self.person_name(p.origin).split()[-1]}", f"{base} ({p.place})"]
+        extras = [f"{base} ({p.place})"]
+        if p.kind in ("cooperative", "washing_station"):
+            extras = []
+        elif p.origin.names in O.FARM_WORDS:  # a farm's own name: tell them apart by family
+            extras.insert(0, f"{base} – {self.person_name(p.origin).split()[-1]}")
         name, n = base, 2
         while name in used:
             name = extras.pop(0) if extras else f"{base} {n}"
@@ -161,7 +164,7 @@ class FamilyBuilder:
         place = p.place
         if p.kind == "farm":
             return {"es": f"Finca {word}", "pt": f"Sítio {word}", "vn": f"Nông trại {word}"}.get(
-                o.names, f"{self.person_name(o).split()[-1]} Family Farm")
+                o.names, f"{self.person_name(o)} Farm")  # East Africa: named after the farmer
         if p.kind == "estate":
             return {"es": f"Hacienda {word}", "pt": f"Fazenda {word}"}.get(
                 o.names, f"{place} {word} Estate")
@@ -343,7 +346,8 @@ class FamilyBuilder:
             if r.random() < 0.35:
                 for _ in range(r.randint(1, 2)):
                     due = day + timedelta(days=r.randint(14, 120))
-                    done = r.random() < (0.93 if due < self.today - timedelta(days=60) else 0.35)
+                    age = (self.today - due).days  # old follow-ups were dealt with long ago
+                    done = age > 365 or r.random() < (0.8 if age > 60 else 0.35)
                     follow_ups.append(FollowUp(
                         what=self.fill(r.choice(O.FOLLOW_UPS), p, b, year),
                         who=r.choice([participants[0], *participants[1:]]), due=due, done=done,
@@ -447,11 +451,13 @@ class FamilyBuilder:
                     priced[lot.harvest].append((lot.weight, f))
         plans = []
         # Fixed rotations (not coin tosses) so that even the small demo shows every state.
-        if years[-1] == 2025 and self.w.serial("commitment-now") % 3 == 0:
-            plans.append((2025, 2027, "in progress"))
-        first = r.choice(years[:-1])
-        intent = ("kept", "short", "kept")[self.w.serial("commitment") % 3]
-        plans.append((first, min(2025, first + r.randint(1, 2)), intent))
+        if years[-1] >= LAST_PRICED and self.w.serial("commitment-now") % 3 == 0:
+            plans.append((LAST_PRICED, LAST_PRICED + 2, "in progress"))
+        closed = [y for y in years if y < LAST_PRICED]
+        if closed:
+            first = r.choice(closed)
+            intent = ("kept", "short", "kept")[self.w.serial("commitment") % 3]
+            plans.append((first, min(LAST_PRICED, first + r.randint(1, 2)), intent))
         for lo, hi, intent in plans:
             n = hi - lo + 1
             got = sum((delivered[y] for y in range(lo, hi + 1)), Decimal(0))
@@ -487,8 +493,8 @@ class FamilyBuilder:
             local = r.random() < 0.2
             pr = Project(
                 producer_id=p.id, year=year, category=cat,
-                amount=q(r.uniform(400, 25000) * (float(p.origin.fx[year]) if local else 1),
-                          "1"),
+                amount=q(r.uniform(400, 25000) * (
+                    float(p.origin.fx[min(year, LAST_PRICED)]) if local else 1), "1"),
                 currency=p.origin.currency if local else "USD",
                 description=r.choice(O.PROJECTS[cat.value]),
                 evidence_visit_id=r.choice(evidence).id if evidence and r.random() < 0.6
@@ -508,7 +514,10 @@ class FamilyBuilder:
         code = f"{o.code}-{harvest % 100:02d}-{self.w.codes[key]:04d}"
         variety = r.choice(prod.varieties)
         process = Process(r.choice(prod.processes))
-        if harvest < 2025:
+        open_harvest = harvest > LAST_PRICED  # this year's contracts: no C level to price them
+        if open_harvest:
+            status = r.choices([LotStatus.CONTRACTED, LotStatus.OFFER], [65, 35])[0]
+        elif harvest < LAST_PRICED:
             status = LotStatus.ARRIVED
         else:
             status = r.choices([LotStatus.ARRIVED, LotStatus.SHIPPED, LotStatus.CONTRACTED,
@@ -518,7 +527,7 @@ class FamilyBuilder:
         month = r.randint(1, 9)
         contract = date(harvest, month, r.randint(1, 28))
         if contract >= self.today:
-            contract = self.today - timedelta(days=r.randint(1, 30))
+            contract = self.today - timedelta(days=r.randint(1, 60))
         bags_range = {"farm": (2, 25), "estate": (10, 150), "cooperative": (20, 275),
                       "washing_station": (20, 320)}[p.kind]
         if p.parent is not None:
@@ -542,10 +551,15 @@ class FamilyBuilder:
         c_level = self.w.c_at(contract)
         c_day = q(float(c_level) * r.uniform(0.97, 1.03), "0.05")
         diff = q(min(300.0, max(30.0, 45 + (float(score) - 82) * 30 + r.gauss(0, 20))), "1")
-        ptbf = not robusta and r.random() < 0.45
+        ptbf = not robusta and (open_harvest or r.random() < 0.45)
         fixations: tuple[Fixation, ...] = ()
         fields: dict[str, Any] = {}
-        if ptbf:
+        if open_harvest and ptbf:  # arabica: the differential is agreed, the price not fixed
+            fields = dict(contract_type=ContractType.PTBF, differential_cents_lb=diff,
+                          futures_month=self.futures_month(contract))
+        elif open_harvest:  # robusta: an offer still under negotiation
+            status = LotStatus.OFFER if status is not LotStatus.CANCELLED else status
+        elif ptbf:
             fixations = self.fixations(contract, harvest, weight or (
                 bags * bag_kg if bags and bag_kg else None), status)
             fields = dict(contract_type=ContractType.PTBF, differential_cents_lb=diff,
@@ -584,7 +598,7 @@ class FamilyBuilder:
         if fob is not None and r.random() < (0.85 if harvest >= 2022 else 0.7):
             fg = self.farm_gate(p, robusta, fob, harvest, contract)
         costs = self.costs(fob, fg, bool(claimed)) if fg is not None else ()
-        premiums = self.premiums(p, prod, claimed)
+        premiums = self.premiums(p, prod, claimed) if not open_harvest else ()
         return replace(lot, farm_gate=fg, costs=costs, premiums=premiums)
 
     def fixations(self, contract: date, harvest: int, weight: Decimal | None,

@@ -62,7 +62,19 @@ def test_small_scale_has_the_promised_size_and_spread(demo):
     assert len(countries) >= 8
     coops = demo.producers("kind = 'cooperative'")
     assert coops and all(demo.members(c.id) for c in coops)
-    assert demo.harvests() == list(range(2016, 2026))
+    assert demo.harvests()[:10] == list(range(2016, 2026))
+    assert demo.harvests()[10:] == ([TODAY.year] if TODAY.year > 2025 else [])
+
+
+def test_this_harvests_contracts_are_open(demo):
+    """After the last harvest with a demo C level, contracts are price-to-be-fixed or offers."""
+    lots = demo.lots_where("harvest > 2025")
+    assert bool(lots) == (TODAY.year > 2025)
+    for lot in lots:
+        assert lot.status.value in ("contracted", "offer", "cancelled")
+        assert not lot.fixations and lot.fob_usd_lb is None and lot.farm_gate is None
+        if lot.contract_type.value == "ptbf":
+            assert lot.futures_month.startswith("KC") and 30 <= lot.differential_cents_lb <= 300
 
 
 def test_people_with_without_and_withdrawn_consent(demo):
@@ -90,7 +102,7 @@ def test_farm_gate_share_and_c_price_follow_the_domain(demo):
     shares = []
     for lot in lots:
         eco = economics(lot, c_series=c_series)
-        if eco.c_usd_lb is not None:
+        if eco.c_usd_lb is not None and lot.harvest in DEMO_C_ANNUAL_CENTS:
             level = DEMO_C_ANNUAL_CENTS[lot.harvest] / 100
             assert abs(eco.c_usd_lb / level - 1) < Decimal("0.15"), lot.code
         if lot.farm_gate is not None and eco.fob_usd_lb is not None:
