@@ -321,8 +321,9 @@ class FamilyBuilder:
         for _ in range(p.visits):
             year = r.choice(pool)
             day = date(year, r.randint(1, 12), r.randint(1, 28))
-            if day >= self.today:
-                day = self.today - timedelta(days=r.randint(1, 90))
+            if day >= self.today:  # this year: spread over the days already past
+                start = date(self.today.year, 1, 1)
+                day = start + timedelta(days=r.randrange(max(1, (self.today - start).days)))
             in_person = r.random() < 0.55
             mode = VisitMode.IN_PERSON if in_person else r.choice(
                 [VisitMode.CALL, VisitMode.VIDEO, VisitMode.MESSAGE])
