@@ -78,6 +78,8 @@ def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
         for c, text in enumerate(cells):
             t.setItem(r, c, QTableWidgetItem(text))
     t.resizeColumnsToContents()
+    for c in range(t.columnCount()):
+        t.setColumnWidth(c, min(t.columnWidth(c), 320))
 
 
 class ImportDialog(QDialog):
