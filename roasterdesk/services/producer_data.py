@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -69,7 +69,7 @@ def producer_record(store: Any, producer_id: int) -> dict[str, Any]:
     p = store.producer(producer_id)
     return {
         "format": "RoasterDesk producer data",
-        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "app_version": __version__,
         "producer": jsonable(p),
         "member_of": jsonable(store.producer(p.parent_id)) if p.parent_id else None,
