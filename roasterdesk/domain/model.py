@@ -552,6 +552,11 @@ class Lot:
             raise ValueError("a C price must be positive")
         if self.fob_usd_lb is not None and self.fob_usd_lb <= 0:
             raise ValueError("a FOB price must be positive")
+        diff = self.differential_cents_lb
+        if self.contract_type is ContractType.PTBF and diff is not None and any(
+            f.c_cents_lb + diff <= 0 for f in self.fixations
+        ):
+            raise ValueError("C + differential must be above 0 ¢/lb: a FOB price must be positive")
 
     @property
     def weight(self) -> Decimal | None:

@@ -14,6 +14,7 @@ from roasterdesk.domain.model import (
     Commitment,
     Consent,
     ConsentScope,
+    ContractType,
     CostLeg,
     Evidence,
     FarmGatePrice,
@@ -182,6 +183,17 @@ def test_follow_up_overdue():
 def test_lot_validation(kw, message):
     with pytest.raises(ValueError, match=message):
         Lot(**{"code": "CO-25-001", "producer_id": 1, "harvest": 2025, **kw})
+
+
+def test_a_ptbf_differential_cannot_make_the_fob_zero_or_negative():
+    fix = (Fixation(date(2025, 1, 1), D(380)), Fixation(date(2025, 2, 1), D(100)))
+    with pytest.raises(ValueError, match="C \\+ differential must be above 0"):
+        Lot("A", 1, 2025, contract_type=ContractType.PTBF, fixations=fix,
+            differential_cents_lb=D(-100))
+    Lot("A", 1, 2025, contract_type=ContractType.PTBF, fixations=fix,
+        differential_cents_lb=D("-99.99"))
+    # a fixed-price lot ignores fixations left on it
+    Lot("A", 1, 2025, fixations=fix, differential_cents_lb=D(-100), fob_usd_lb=D(3))
 
 
 def test_lot_weight_is_recorded_weight_else_bags_times_bag_size():
