@@ -142,11 +142,11 @@ def _build_file(
     started = time.perf_counter()
     if not path.parent.is_dir():
         raise UserError(f"the folder {path.parent} does not exist")
-    if _has_data(path) and not replace_existing:
-        raise UserError(f"{path} already holds data; use --force to replace it with demo data")
     from .lock import writer_lock
 
     with writer_lock(path, "demo"):  # not while the app (or another build) writes it
+        if _has_data(path) and not replace_existing:
+            raise UserError(f"{path} already holds data; use --force to replace it with demo data")
         stats = _build_beside(path, scale, seed, progress, cancel, today)
     return replace(stats, path=path, seconds=time.perf_counter() - started)
 
