@@ -40,3 +40,11 @@ def test_from_source_every_command_module_is_a_subcommand():
     found = _subcommands(cli.build_parser())
     assert {"info", "demo"} <= found
     assert all(not name.startswith("_") for name in found)
+
+
+def test_build_spec_ships_the_list_under_the_name_cli_reads():
+    from pathlib import Path
+
+    spec = (Path(__file__).resolve().parents[2] / "build.spec").read_text(encoding="utf-8")
+    assert f'WORK / "{cli.FROZEN_COMMANDS}"' in spec
+    assert '"roasterdesk/commands")' in spec
