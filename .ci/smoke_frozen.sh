@@ -22,7 +22,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Headless, and nothing from this checkout, the venv or the user's own folders.
 export QT_QPA_PLATFORM=offscreen HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" \
-  XDG_CONFIG_HOME="$tmp/config" XDG_CACHE_HOME="$tmp/cache"
+  XDG_CONFIG_HOME="$tmp/config" XDG_CACHE_HOME="$tmp/cache" XDG_STATE_HOME="$tmp/state"
 unset PYTHONPATH PYTHONHOME VIRTUAL_ENV ROASTERDESK_DB
 mkdir -p "$HOME"
 cd "$tmp"
@@ -100,6 +100,18 @@ if registered screenshots; then
   echo "smoke:   $shots pages rendered"
 else
   step "SKIPPED screenshots: not registered in this build"
+fi
+
+step "the window starts and stays up (8 s, offscreen)"
+set +e
+timeout 8 "$exe" --db "$db" >window.log 2>&1
+status=$?
+set -e
+if [ "$status" -ne 124 ] || grep -rqsE "Traceback|ERROR|CRITICAL" window.log "$XDG_STATE_HOME"; then
+  echo "smoke: the app exited with status $status or logged an error:" >&2
+  cat window.log >&2
+  find "$XDG_STATE_HOME" -name '*.log' -exec cat {} + >&2
+  exit 1
 fi
 
 # What build.spec leaves out must stay out.
