@@ -483,9 +483,12 @@ class Store:
         certs: list[Certification],
         projects: list[Project],
         today: date | None = None,
+        rel: Relationship | None = None,
     ) -> LotAnalysis:
+        """``rel``: the producer's relationship when the caller already has it (bulk work)."""
         ft, lir, cs = self.reference()
-        rel = relationship(lots, visits, commitments, current_harvest(today))
+        if rel is None:
+            rel = relationship(lots, visits, commitments, current_harvest(today))
         eco = economics(lot, fairtrade=ft, living_income=lir, country=producer.country,
                         c_series=cs)
         check = checklist(lot, producer, visits=visits, certifications=certs,
@@ -507,9 +510,10 @@ class Store:
         producer = self.producer(producer_id)
         visits, commitments = self.visits(producer_id), self.commitments(producer_id)
         certs, projects = self.certifications(producer_id), self.projects(producer_id)
+        rel = relationship(lots, visits, commitments, current_harvest())
         rows = []
         for lot in lots:
-            a = self._analyse(lot, producer, lots, visits, commitments, certs, projects)
+            a = self._analyse(lot, producer, lots, visits, commitments, certs, projects, rel=rel)
             rows.append(metrics_row(a))
         self.db.conn.executemany(METRICS_UPSERT, rows)
 
