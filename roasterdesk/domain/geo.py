@@ -30,7 +30,7 @@ def _position(pos: Any) -> tuple[float, float]:
     return float(lon), float(lat)
 
 
-def validate_geometry(geom: dict) -> None:
+def validate_geometry(geom: object) -> None:
     """Raise :class:`GeometryError` unless ``geom`` is a valid Point or single-ring Polygon."""
     if not isinstance(geom, dict):
         raise GeometryError("a geometry is a GeoJSON object")
@@ -60,7 +60,10 @@ def _cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
 
-def _segments_cross(p1, p2, p3, p4) -> bool:  # type: ignore[no-untyped-def]
+def _segments_cross(
+    p1: tuple[float, float], p2: tuple[float, float],
+    p3: tuple[float, float], p4: tuple[float, float],
+) -> bool:
     d1, d2 = _cross(p3, p4, p1), _cross(p3, p4, p2)
     d3, d4 = _cross(p1, p2, p3), _cross(p1, p2, p4)
     return ((d1 > 0) != (d2 > 0)) and ((d3 > 0) != (d4 > 0)) and 0 not in (d1, d2, d3, d4)
@@ -68,7 +71,7 @@ def _segments_cross(p1, p2, p3, p4) -> bool:  # type: ignore[no-untyped-def]
 
 def self_intersects(ring: list[tuple[float, float]]) -> bool:
     """Whether two non-adjacent edges of a closed ring cross (proper crossings)."""
-    edges = list(zip(ring, ring[1:]))
+    edges = list(zip(ring, ring[1:], strict=False))
     n = len(edges)
     for i in range(n):
         for j in range(i + 2, n):
@@ -83,19 +86,19 @@ def ring_area_ha(ring: list[tuple[float, float]] | list[list[float]]) -> float:
     """Area of a closed lon/lat ring in hectares (spherical excess, good for farm-sized plots)."""
     pts = [(math.radians(p[0]), math.radians(p[1])) for p in ring]
     total = 0.0
-    for (lon1, lat1), (lon2, lat2) in zip(pts, pts[1:]):
+    for (lon1, lat1), (lon2, lat2) in zip(pts, pts[1:], strict=False):
         total += (lon2 - lon1) * (2 + math.sin(lat1) + math.sin(lat2))
     return abs(total) * EARTH_RADIUS_M**2 / 2 / 10_000
 
 
-def geometry_area_ha(geom: dict) -> float | None:
+def geometry_area_ha(geom: dict[str, Any]) -> float | None:
     """Area of a Polygon in ha; ``None`` for a Point."""
     if geom.get("type") == "Polygon":
         return ring_area_ha(geom["coordinates"][0])
     return None
 
 
-def centroid(geom: dict) -> tuple[float, float]:
+def centroid(geom: dict[str, Any]) -> tuple[float, float]:
     """(lon, lat) of a Point, or the vertex average of a Polygon ring (fine at plot scale)."""
     if geom["type"] == "Point":
         lon, lat = geom["coordinates"][:2]
@@ -104,7 +107,7 @@ def centroid(geom: dict) -> tuple[float, float]:
     return (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
 
 
-def rounded_location(geom: dict, decimals: int = 2) -> tuple[float, float]:
+def rounded_location(geom: dict[str, Any], decimals: int = 2) -> tuple[float, float]:
     """A public location: the centroid rounded (2 decimals ≈ 1.1 km), never the polygon."""
     lon, lat = centroid(geom)
     return round(lon, decimals), round(lat, decimals)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 from .units import Basis
 
@@ -139,7 +140,7 @@ class Plot:
     producer_id: int
     name: str
     area_ha: Decimal | None = None
-    geometry: dict | None = None
+    geometry: dict[str, Any] | None = None
     altitude_m: int | None = None
     varieties: tuple[str, ...] = ()
     shade_pct: int | None = None

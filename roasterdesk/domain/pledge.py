@@ -78,11 +78,11 @@ class PledgeSummary:
 
 
 def summarise(rows: list[PledgeRow]) -> PledgeSummary:
-    weighed = [r for r in rows if r.weight_kg is not None]
+    weighed = [(r, r.weight_kg) for r in rows if r.weight_kg is not None]
     return PledgeSummary(
         lots=len(rows),
         reported_lots=sum(1 for r in rows if r.reported),
-        total_kg=sum((r.weight_kg for r in weighed), Decimal(0)),  # type: ignore[misc]
-        reported_kg=sum((r.weight_kg for r in weighed if r.reported), Decimal(0)),  # type: ignore[misc]
+        total_kg=sum((kg for _, kg in weighed), Decimal(0)),
+        reported_kg=sum((kg for r, kg in weighed if r.reported), Decimal(0)),
         lots_without_weight=len(rows) - len(weighed),
     )

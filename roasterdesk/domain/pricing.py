@@ -55,7 +55,8 @@ def _weighted(lot: Lot, values: list[Decimal]) -> Decimal:
     known = sum((v for v in volumes if v is not None), Decimal(0))
     rest = max(total - known, Decimal(0)) / unfixed if unfixed and total else Decimal(0)
     weights = [v if v is not None else rest for v in volumes]
-    return sum((w * x for w, x in zip(weights, values)), Decimal(0)) / sum(weights, Decimal(0))
+    weighted = sum((w * x for w, x in zip(weights, values, strict=True)), Decimal(0))
+    return weighted / sum(weights, Decimal(0))
 
 
 def fob_usd_lb(lot: Lot) -> Decimal | None:

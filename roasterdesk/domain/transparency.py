@@ -133,7 +133,8 @@ def checklist(
     since = first_harvest if first_harvest is not None else lot.harvest
     put("relationship", since <= lot.harvest, "first harvest bought")
     put("farm_gate", lot.farm_gate is not None, "farm-gate price with exchange rate and unit")
-    chain_missing = [n for n, v in (("exporter", lot.exporter), ("importer", lot.importer)) if not v]
+    chain = (("exporter", lot.exporter), ("importer", lot.importer))
+    chain_missing = [n for n, v in chain if not v]
     put("supply_chain", not chain_missing, " and ".join(chain_missing))
     seen = {
         o.topic for v in visits for o in v.observations

@@ -143,7 +143,7 @@ def factor_from_rendimiento(fr: object) -> Decimal:
 
 
 def factor_from_ico(ico_factor: object) -> Decimal:
-    """An ICO conversion factor (kg green per kg basis, e.g. 0.8 for parchment) → kg per kg green."""
+    """An ICO conversion factor (kg green per kg basis, e.g. 0.8 for parchment) → kg/kg green."""
     value = dec(ico_factor)
     if not 0 < value <= 1:
         raise ValueError("an ICO factor is a fraction between 0 and 1")

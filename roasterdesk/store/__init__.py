@@ -1,6 +1,12 @@
 """SQLite storage through sqlite-utils: opening, migrations, repositories."""
 
-from .errors import NewerDatabaseError, NotADatabaseError, RecordNotFound, StoreError, ValidationError
+from .errors import (
+    NewerDatabaseError,
+    NotADatabaseError,
+    RecordNotFound,
+    StoreError,
+    ValidationError,
+)
 from .store import LotAnalysis, SearchHit, Store, current_harvest
 
 __all__ = [

@@ -55,7 +55,7 @@ def available() -> bool:
 
 def _module() -> Any:
     try:
-        import sqlcipher3  # type: ignore[import-not-found]
+        import sqlcipher3
     except ImportError as exc:
         raise EncryptionUnavailable(f"this database is encrypted; {INSTALL_HINT}") from exc
     return sqlcipher3
@@ -169,7 +169,7 @@ def open_encrypted(
             with db.atomic():
                 migrations.apply(db)
                 db.execute(f"PRAGMA user_version = {SCHEMA_COMPAT}")
-                db["meta"].upsert({"key": "app_version", "value": __version__}, pk="key")
+                db.table("meta").upsert({"key": "app_version", "value": __version__}, pk="key")
         set_durable(db)
     except database_errors() as exc:
         db.close()

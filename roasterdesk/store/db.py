@@ -180,7 +180,7 @@ def open_database(
             with db.atomic():  # all pending steps or none
                 migrations.apply(db)
                 db.execute(f"PRAGMA user_version = {SCHEMA_COMPAT}")
-                db["meta"].upsert({"key": "app_version", "value": __version__}, pk="key")
+                db.table("meta").upsert({"key": "app_version", "value": __version__}, pk="key")
         set_durable(db)
     except sqlite3.DatabaseError as exc:
         db.close()

@@ -297,11 +297,15 @@ def m001_core(db: Database) -> None:
     ):
         db.execute(_NO_DELETE.format(table=table, what=what, how=how))
     tokenize = "unicode61 remove_diacritics 2"
-    db["visits"].enable_fts(["notes", "participants"], create_triggers=True, tokenize=tokenize)
-    db["producers"].enable_fts(
+    db.table("visits").enable_fts(
+        ["notes", "participants"], create_triggers=True, tokenize=tokenize
+    )
+    db.table("producers").enable_fts(
         ["name", "region", "municipality"], create_triggers=True, tokenize=tokenize
     )
-    db["lots"].enable_fts(["code", "name", "variety"], create_triggers=True, tokenize=tokenize)
+    db.table("lots").enable_fts(
+        ["code", "name", "variety"], create_triggers=True, tokenize=tokenize
+    )
 
 
 @migrations()
@@ -311,7 +315,7 @@ def m002_reference_defaults(db: Database) -> None:
     from ..domain.reference import FAIRTRADE_2023, LIVING_INCOME_DEFAULTS
 
     t = FAIRTRADE_2023
-    db["fairtrade_terms"].insert({
+    db.table("fairtrade_terms").insert({
         "valid_from": t.valid_from.isoformat(),
         "arabica_washed": str(t.minimums[(Species.ARABICA, "washed")]),
         "arabica_natural": str(t.minimums[(Species.ARABICA, "natural")]),
@@ -320,7 +324,7 @@ def m002_reference_defaults(db: Database) -> None:
         "premium": str(t.premium_usd_lb),
         "organic_differential": str(t.organic_differential_usd_lb),
     })
-    db["living_income_refs"].insert_all(
+    db.table("living_income_refs").insert_all(
         {
             "country": r.country, "year": r.year, "value": str(r.value),
             "currency": r.currency, "unit_kg": str(r.unit_kg), "basis": r.basis.value,

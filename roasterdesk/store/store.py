@@ -7,7 +7,6 @@ write the derived ``lot_metrics`` of the producer's lots are refreshed in the sa
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -115,12 +114,12 @@ class Store:
         if row is None:
             raise RecordNotFound(f"no {_record_name(table)} with id {id_}")
         cols = [d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description]
-        return dict(zip(cols, row))
+        return dict(zip(cols, row, strict=True))
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         cur = self.db.execute(sql, list(params))
         cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r)) for r in cur.fetchall()]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
     def _insert(self, table: str, row: dict[str, Any]) -> int:
         cols = ", ".join(row)
@@ -535,7 +534,8 @@ class Store:
         specs = (
             ("producer", "producers_fts", "producers", "p.name", "p.region"),
             ("lot", "lots_fts", "lots", "p.code", "p.name"),
-            ("visit", "visits_fts", "visits", "p.date", "snippet(visits_fts, 0, '[', ']', '…', 12)"),
+            ("visit", "visits_fts", "visits", "p.date",
+             "snippet(visits_fts, 0, '[', ']', '…', 12)"),
         )
         for kind, fts, table, title, snip in specs:
             sql = (
@@ -558,7 +558,7 @@ class Store:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def is_empty(self) -> bool:
-        return self.db.execute("SELECT count(*) FROM producers").fetchone()[0] == 0
+        return int(self.db.execute("SELECT count(*) FROM producers").fetchone()[0]) == 0
 
 
 METRICS_UPSERT = (
@@ -605,7 +605,7 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
 IN_USE = "this record is still used by other records (lots, visits or people)"
 
 
-def _integrity_message(exc: sqlite3.IntegrityError) -> str:
+def _integrity_message(exc: Exception) -> str:
     text = str(exc)
     if "UNIQUE constraint failed: lots.code" in text:
         return "another lot already has this code"
