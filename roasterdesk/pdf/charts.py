@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Drawing, Line, Path, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib.colors import HexColor, white
 
@@ -147,12 +148,41 @@ def history_drawing(width: float, points: tuple[HarvestPoint, ...], this_harvest
     return d
 
 
-def qr_drawing(url: str, size: float, colour: str) -> Drawing:
-    from reportlab.graphics.barcode.qr import QrCodeWidget
+@lru_cache(maxsize=64)
+def qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The QR code of ``url`` (error correction M) as (modules, dark runs (row, col, length))."""
+    from reportlab.graphics.barcode import qrencoder
 
-    w = QrCodeWidget(url, barLevel="M")
-    w.barFillColor = HexColor(colour)
-    x0, y0, x1, y1 = w.getBounds()
-    d = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    d.add(w)
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(url)
+    qr.make()
+    n = qr.getModuleCount()
+    runs = []
+    for r in range(n):
+        c = 0
+        while c < n:
+            if qr.isDark(r, c):
+                start = c
+                while c < n and qr.isDark(r, c):
+                    c += 1
+                runs.append((r, start, c - start))
+            else:
+                c += 1
+    return n, tuple(runs)
+
+
+def qr_drawing(url: str, size: float, colour: str) -> Drawing:
+    """A QR code as one filled path, with the quiet zone of 4 modules the standard asks for."""
+    n, runs = qr_runs(url)
+    unit = size / (n + 8)
+    path = Path(fillColor=HexColor(colour), strokeColor=None, strokeWidth=0)
+    for r, c, length in runs:
+        x, y = (c + 4) * unit, size - (r + 5) * unit
+        path.moveTo(x, y)
+        path.lineTo(x + length * unit, y)
+        path.lineTo(x + length * unit, y + unit)
+        path.lineTo(x, y + unit)
+        path.closePath()
+    d = Drawing(size, size)
+    d.add(path)
     return d

@@ -57,13 +57,12 @@ class Styles:
                                    textColor=self.c["muted"])
         self.label = ParagraphStyle("label", base, fontSize=8, leading=10.8,
                                     textColor=self.c["muted"])
+        self.check = ParagraphStyle("check", base, fontSize=8.2, leading=10.8)
         self.value = ParagraphStyle("value", base, fontName=BOLD, fontSize=9, leading=12.2)
         self.value_r = ParagraphStyle("value_r", self.value, alignment=2)
         self.h2 = ParagraphStyle("h2", base, fontName=BOLD, fontSize=12.5, leading=16,
-                                 textColor=self.c["primary"], spaceBefore=13, spaceAfter=5,
-                                 keepWithNext=1)
-        self.intro = ParagraphStyle("intro", base, textColor=self.c["muted"], spaceAfter=6,
-                                    keepWithNext=1)
+                                 textColor=self.c["primary"], spaceBefore=11, spaceAfter=4)
+        self.intro = ParagraphStyle("intro", base, textColor=self.c["muted"], spaceAfter=6)
         self.quote = ParagraphStyle("quote", base, fontSize=10, leading=14.5,
                                     textColor=self.c["primary"], leftIndent=10)
         self.band_small = ParagraphStyle("band_small", base, fontSize=8.5, leading=11,
@@ -141,7 +140,7 @@ class Statement:
 
     # -- building blocks ---------------------------------------------------------------------
     def heading(self, section: str) -> list[Flowable]:
-        out: list[Flowable] = [CondPageBreak(32 * mm),
+        out: list[Flowable] = [CondPageBreak(38 * mm),
                                self.p(self.e(self.tpl.heading(section)), self.s.h2)]
         intro = self.tpl.intro(section)
         if intro:
@@ -150,7 +149,7 @@ class Statement:
 
     def rule_table(self, rows: list[list[Any]], widths: list[float], *, header: bool = False,
                    align_right: tuple[int, ...] = ()) -> Table:
-        t = Table(rows, colWidths=widths, hAlign="LEFT")
+        t = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=1 if header else 0)
         style = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -570,31 +569,52 @@ class Statement:
         rows = []
         for item in ck.items:
             colour, glyph, word = marks[item.answer]
-            q = self.e(t.question(item.key, item.question))
+            q = f'<font color="{t.colours["muted"]}">{item.number}</font>&nbsp;&nbsp;' \
+                + self.e(t.question(item.key, item.question))
             if item.pledge:
-                q += f' <font size="6.5" color="{t.colours["muted"]}">' \
+                q += f' <font size="6" color="{t.colours["muted"]}">' \
                      f'{self.e(t.t("pledge").upper())}</font>'
             rows.append([
-                self.p(str(item.number), self.s.small),
-                self.p(q, self.s.body),
+                self.p(q, self.s.check),
                 self.p(f'<font color="{colour}"><b>{glyph}</b></font> {self.e(word)}',
-                       self.s.body),
+                       self.s.check),
             ])
-        out.append(self.rule_table(rows, [self.width * 0.05, self.width * 0.67,
-                                          self.width * 0.28]))
+        half = (len(rows) + 1) // 2
+        col = (self.width - 14) / 2
+        tables = [self.rule_table(part, [col * 0.66, col * 0.34])
+                  for part in (rows[:half], rows[half:])]
+        both = Table([tables], colWidths=[col + 14, col], hAlign="LEFT")
+        both.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (0, -1), 14),
+                                  ("RIGHTPADDING", (1, 0), (1, -1), 0)]))
+        out.append(both)
         return out
 
-    def link(self) -> list[Flowable]:
+    def link(self, with_methodology: bool = False) -> list[Flowable]:
+        """The QR code and link; with the methodology note beside it when it follows."""
         t = self.tpl
         url = t.link_for(self.d.lot.code, self.d.lot.harvest)
         if not url:
-            return []
-        qr = charts.qr_drawing(url, 26 * mm, t.colours["primary"])
-        text = [self.p(f"<b>{self.e(t.t('link_text'))}</b>", self.s.body), Spacer(1, 2),
-                self.p(self.e(url), self.s.small)]
-        tbl = Table([[qr, text]], colWidths=[30 * mm, self.width - 30 * mm], hAlign="LEFT")
-        tbl.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                                 ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+            return self.methodology() if with_methodology else []
+        qr = charts.qr_drawing(url, 28 * mm, t.colours["primary"])
+        text: list[Flowable] = [self.p(f"<b>{self.e(t.t('link_text'))}</b>", self.s.body),
+                                Spacer(1, 2), self.p(self.e(url), self.s.small)]
+        if not with_methodology:
+            tbl = Table([[qr, text]], colWidths=[30 * mm, self.width - 30 * mm], hAlign="LEFT")
+            tbl.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                     ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+            return [KeepTogether([*self.heading("link"), tbl])]
+        left = Table([[qr], [text]], colWidths=[self.width * 0.3])
+        left.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("TOPPADDING", (0, 0), (-1, -1), 0)]))
+        tbl = Table([[left, self.methodology()]], colWidths=[self.width * 0.33,
+                                                             self.width * 0.67], hAlign="LEFT")
+        tbl.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                 ("LINEBEFORE", (1, 0), (1, 0), 0.5, self.s.c["rule"]),
+                                 ("LEFTPADDING", (1, 0), (1, 0), 12)]))
         return [KeepTogether([*self.heading("link"), tbl])]
 
     def methodology(self) -> list[Flowable]:
@@ -608,8 +628,14 @@ class Statement:
 
     def story(self) -> list[Flowable]:
         out: list[Flowable] = [self.title_band()]
-        for section in self.tpl.sections:
-            out += getattr(self, section)()
+        sections = list(self.tpl.sections)
+        while sections:
+            section = sections.pop(0)
+            if section == "link" and sections[:1] == ["methodology"]:
+                sections.pop(0)
+                out += self.link(with_methodology=True)
+            else:
+                out += getattr(self, section)()
         return out
 
 
