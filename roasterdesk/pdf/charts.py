@@ -48,7 +48,7 @@ def money_split_drawing(width: float, split: MoneySplit, fob: Decimal, colours: 
     ]
     shown = [(k, v) for k, v in segments if v > 0]
     total = float(sum((v for _, v in shown), Decimal(0))) or 1.0
-    height = 112.0
+    height = 96.0
     d = Drawing(width, height)
     bar_y, bar_h = 40.0, 30.0
     x = 0.0
@@ -82,7 +82,7 @@ def history_drawing(width: float, points: tuple[HarvestPoint, ...], this_harvest
                     colours: dict[str, str], labels: dict[str, str],
                     fmt_axis: Callable[[float], str]) -> Drawing:
     """FOB paid, farm gate and C per harvest (USD/lb green), this lot's harvest marked."""
-    height = 175.0
+    height = 150.0
     d = Drawing(width, height)
     series = [
         ("fob", [(p.harvest, float(p.fob_usd_lb)) for p in points if p.fob_usd_lb is not None],

@@ -147,6 +147,13 @@ class Statement:
             out.append(self.p(self.e(intro), self.s.intro))
         return out
 
+    @staticmethod
+    def together(out: list[Flowable]) -> list[Flowable]:
+        """A section kept on one page: its page-break condition first, then the rest as one."""
+        if out and isinstance(out[0], CondPageBreak):
+            return [out[0], KeepTogether(out[1:])]
+        return [KeepTogether(out)]
+
     def rule_table(self, rows: list[list[Any]], widths: list[float], *, header: bool = False,
                    align_right: tuple[int, ...] = ()) -> Table:
         t = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=1 if header else 0)
@@ -366,15 +373,17 @@ class Statement:
         return out
 
     def photos(self) -> Table:
-        cells = []
-        w = (self.width - 10) / 2
+        """Up to two photos, 38 mm high, side by side with their captions."""
+        cells, widths = [], []
+        height = 38 * mm
         for ph in self.d.photos[:2]:
+            w = min(height * ph.width / ph.height, (self.width - 16) / 2)
             img = Image(io.BytesIO(ph.jpeg), width=w, height=w * ph.height / ph.width)
-            if img.drawHeight > 70 * mm:
-                img.drawWidth, img.drawHeight = img.drawWidth * 70 * mm / img.drawHeight, 70 * mm
-            cells.append([img, self.p(self.e(ph.caption), self.s.tiny)])
-        tbl = Table([cells], colWidths=[w + 5] * len(cells), hAlign="LEFT")
+            cells.append([img, Spacer(1, 2), self.p(self.e(ph.caption), self.s.tiny)])
+            widths.append(w + 10)
+        tbl = Table([cells], colWidths=widths, hAlign="LEFT")
         tbl.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                 ("RIGHTPADDING", (0, 0), (-1, -1), 10),
                                  ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         return tbl
 
@@ -471,7 +480,7 @@ class Statement:
         if not e.split.importer_legs:
             note += " " + t.t("importer_missing")
         out.append(self.p(self.e(note), self.s.small))
-        return [KeepTogether(out)]
+        return self.together(out)
 
     def history(self) -> list[Flowable]:
         t = self.tpl
@@ -486,7 +495,7 @@ class Statement:
         fmt_axis: Callable[[float], str] = lambda v: self.num(f"{v:.2f}")  # noqa: E731
         out.append(charts.history_drawing(self.width, pts, self.d.lot.harvest,
                                           self.tpl.colours, labels, fmt_axis))
-        return [KeepTogether(out)]
+        return self.together(out)
 
     def visits(self) -> list[Flowable]:
         t = self.tpl
@@ -589,7 +598,7 @@ class Statement:
                                   ("RIGHTPADDING", (0, 0), (0, -1), 14),
                                   ("RIGHTPADDING", (1, 0), (1, -1), 0)]))
         out.append(both)
-        return out
+        return self.together(out)
 
     def link(self, with_methodology: bool = False) -> list[Flowable]:
         """The QR code and link; with the methodology note beside it when it follows."""
@@ -604,7 +613,7 @@ class Statement:
             tbl = Table([[qr, text]], colWidths=[30 * mm, self.width - 30 * mm], hAlign="LEFT")
             tbl.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                      ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-            return [KeepTogether([*self.heading("link"), tbl])]
+            return self.together([*self.heading("link"), tbl])
         left = Table([[qr], [text]], colWidths=[self.width * 0.3])
         left.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("TOPPADDING", (0, 0), (-1, -1), 0)]))
@@ -615,7 +624,7 @@ class Statement:
                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                  ("LINEBEFORE", (1, 0), (1, 0), 0.5, self.s.c["rule"]),
                                  ("LEFTPADDING", (1, 0), (1, 0), 12)]))
-        return [KeepTogether([*self.heading("link"), tbl])]
+        return self.together([*self.heading("link"), tbl])
 
     def methodology(self) -> list[Flowable]:
         t = self.tpl
