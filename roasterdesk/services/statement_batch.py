@@ -86,11 +86,12 @@ def export_batch(db_path: Path, lots: Iterable[tuple[int, str]], out_dir: Path, 
                  template: str | None = None, processes: int | None = None,
                  on: date | None = None,
                  progress: Callable[[int, int], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> list[Exported]:
+                 cancelled: Callable[[], bool] | None = None,
+                 start: str | None = None) -> list[Exported]:
     """Render the statements of ``lots`` ((id, code) pairs) into ``out_dir``.
 
     ``processes`` defaults to the number of cores. Stops early when ``cancelled()`` turns true;
-    the files already written stay.
+    the files already written stay. ``start`` forces a multiprocessing start method.
     """
     from ..pdf import load_template
 
@@ -118,7 +119,7 @@ def export_batch(db_path: Path, lots: Iterable[tuple[int, str]], out_dir: Path, 
         finally:
             _worker.pop("store").close()  # type: ignore[attr-defined]
         return done
-    ctx = mp.get_context(start_method())
+    ctx = mp.get_context(start or start_method())
     with ctx.Pool(n, initializer=_init, initargs=(str(db_path), template, on)) as pool:
         for result in pool.imap_unordered(_job, jobs, chunksize=max(1, len(jobs) // (n * 8))):
             done.append(result)

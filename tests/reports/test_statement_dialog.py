@@ -74,3 +74,9 @@ def test_batch_dialog_for_selected_lots(qtbot, ctx, tmp_path):
     qtbot.addWidget(dlg)
     assert dlg.by_selection.isChecked()
     assert sorted(code for _, code in dlg.chosen_lots()) == ["CO-24-007", "CO-25-001"]
+    dlg.folder.setText(str(tmp_path / "chosen"))
+    dlg.start()  # two lots: two worker processes, spawned (Qt is running)
+    qtbot.waitUntil(lambda: dlg.task is None, timeout=60000)
+    assert dlg.result_count == 2
+    assert sorted(p.name for p in (tmp_path / "chosen").iterdir()) == [
+        "CO-24-007.pdf", "CO-25-001.pdf"]
