@@ -23,6 +23,7 @@ temporary folder. ``db_path`` (the harness's large demo) is not needed here.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import statistics
 import sys
@@ -195,6 +196,7 @@ def measure_batch(db: Path, work: Path) -> dict[str, Any]:
     import multiprocessing as mp
 
     times = {}
+    load_before = os.getloadavg()[0]
     methods = mp.get_all_start_methods()
     for key, n, start in ((1, 1, None), ("fork", 2, "fork"), ("spawn", 2, "spawn")):
         if start is not None and start not in methods:
@@ -207,6 +209,8 @@ def measure_batch(db: Path, work: Path) -> dict[str, Any]:
         shutil.rmtree(out)
     two = times.get("fork", times["spawn"])
     return {
+        # other work on the machine (1-minute load average before the batch) caps the speed-up
+        "batch_load_before": round(load_before, 2),
         "batch_speedup": round(times[1] / two, 2),
         "batch_speedup_spawn": round(times[1] / times["spawn"], 2),
         "batch_lots": len(lots),
