@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor, white
@@ -36,10 +36,12 @@ from reportlab.platypus import (
 
 from ..domain.money import fmt_pct, fmt_usd, fmt_usd_lb, round_per_lb
 from ..domain.transparency import Answer
-from ..services.statement import StatementData
 from . import charts
 from .fonts import BOLD, REGULAR, register_fonts
 from .template import Template
+
+if TYPE_CHECKING:
+    from ..services.statement import StatementData
 
 MARGIN = 18 * mm
 

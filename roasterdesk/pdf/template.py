@@ -62,7 +62,14 @@ class Template:
     def t(self, key: str, **values: Any) -> str:
         """A wording of the template (``[text]``), English default when absent."""
         raw = self.text.get(key, DEFAULT_TEXT.get(key, key))
-        return raw.format(**values) if values else raw
+        if not values:
+            return raw
+        try:
+            return raw.format(**values)
+        except (KeyError, IndexError, ValueError) as exc:
+            names = ", ".join("{" + k + "}" for k in values)
+            raise UserError(f"template {self.name}: text.{key} may use {names} only "
+                            f"(braces must be paired): {raw!r}") from exc
 
     def term(self, value: str, fallback: str | None = None) -> str:
         """A recorded term (process, role, topic, scheme…) in the template's language."""

@@ -268,3 +268,32 @@ def test_pdftoppm_renders_every_page(statement, tmp_path):
     pngs = sorted(tmp_path.glob("p-*.png"))
     assert len(pngs) == pages
     assert all(p.stat().st_size > 1000 for p in pngs)
+
+
+def test_a_roasters_logo_and_a_broken_wording_in_a_copied_template(example, tmp_path):
+    from PIL import Image
+
+    store, lot = example
+    Image.new("RGB", (120, 60), "#4A2C1D").save(tmp_path / "logo.png")
+    good = tmp_path / "mine.toml"
+    good.write_text('[roaster]\nname = "Tostadores Ñandú"\nlogo = "logo.png"\n'
+                    'link = ""\n', encoding="utf-8")
+    data = load_statement(store, lot.code, on=ON)
+    pdf = render_statement(data, load_template(good))
+    assert sum(len(p.images) for p in PdfReader(io.BytesIO(pdf)).pages) == 1  # the logo
+    assert PdfReader(io.BytesIO(pdf)).metadata.author == "Tostadores Ñandú"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[text]\nanswered_of = "{answered} of {total"\n', encoding="utf-8")
+    with pytest.raises(UserError, match="text.answered_of"):
+        render_statement(data, load_template(bad))
+
+
+def test_importing_the_pdf_package_loads_no_reportlab():
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys, roasterdesk.pdf, roasterdesk.services.statement; "
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('reportlab'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert json.loads(out.stdout) == []
