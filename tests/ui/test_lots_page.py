@@ -226,3 +226,61 @@ def test_lot_model_passes_qtmodeltester_sorts_and_filters_in_sql(ctx, coop, qtmo
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
         "CO-021", "CO-011", "CO-001"]
     qtmodeltester.check(model)
+
+
+def test_keyboard_new_save_step_and_the_unsaved_changes_guard(ctx, coop, qtbot, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from roasterdesk.ui.main_window import MainWindow
+
+    for code in ("CO-25-101", "CO-25-102"):
+        _saved_lot(ctx, coop, code=code)
+    win = MainWindow(ctx, open_context=lambda p: AppContext.create(
+        p, settings=Settings(tmp_path / "s2.ini")))
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()  # window shortcuts need the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    page = win.show_page("lot")
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    assert page.editor.title.text().startswith("Lot CO-25-10")
+    page.table.setFocus()
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(page.table, Qt.Key.Key_N, ctrl)
+    assert page.editor.title.text() == "New lot"
+    _type(qtbot, page.editor, "code", "CO-25-103")
+    page.editor.producer.set_producer(coop.id)
+    page.editor.producer.picked.emit(coop.id)
+    _type(qtbot, page.editor, "harvest", "2025")
+    qtbot.keyClick(page.editor.w["code"], Qt.Key.Key_S, ctrl)
+    assert ctx.store.lot_by_code("CO-25-103") is not None
+    assert not page.editor.dirty
+    qtbot.keyClick(page.table, Qt.Key.Key_F, ctrl)
+    assert page.search.hasFocus() or QApplication.focusWidget() is page.search
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    first = page.editor.lot.code
+    qtbot.keyClick(page.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert page.editor.lot.code != first
+
+    # an unsaved edit: stepping away asks; Cancel keeps the edit, Discard drops it
+    _type(qtbot, page.editor, "name", "unsaved name")
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(10, answer)
+            return
+        box.button(answers.pop(0)).click()
+
+    before = page.editor.lot.code
+    QTimer.singleShot(0, answer)
+    page.step_record(1)
+    assert page.editor.lot.code == before and page.editor.dirty
+    row = page.model.row_of(page.editor.lot.id)
+    qtbot.waitUntil(lambda: page.table.currentIndex().row() == row)  # selection put back
+    QTimer.singleShot(0, answer)
+    page.step_record(1)
+    assert page.editor.lot.code != before and not page.editor.dirty
+    assert all(lot.name != "unsaved name" for lot in ctx.store.lots(coop.id))

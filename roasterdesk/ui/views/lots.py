@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -1150,9 +1149,6 @@ class LotsPage(QWidget):
         self.model.rowsInserted.connect(self._update_count)
         self.editor.saved.connect(self._saved)
         ctx.messages.data_changed.connect(self._data_changed)
-        sc = QShortcut(QKeySequence.StandardKey.Find, self)
-        sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        sc.activated.connect(self.focus_find)
         self._update_count()
 
     def _fill_harvests(self) -> None:

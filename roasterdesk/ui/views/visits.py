@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QImageReader, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QIcon, QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -730,10 +730,6 @@ class VisitsPage(QWidget):
         self.model.rowsInserted.connect(self._update_count)
         self.editor.saved.connect(self._saved)
         ctx.messages.data_changed.connect(self._data_changed)
-        for keys, slot in ((QKeySequence.StandardKey.Find, self.focus_find),):
-            sc = QShortcut(keys, self)
-            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(slot)
         self._update_count()
 
     # -- filtering -------------------------------------------------------------------------
