@@ -21,11 +21,14 @@ from .fonts import BOLD, REGULAR
 
 
 def _legend(d: Drawing, x: float, y: float, items: list[tuple[Any, str]], size: float = 7.5,
-            gap: float = 14, dashed: tuple[int, ...] = ()) -> None:
-    """Swatches with labels in one row from (x, y)."""
+            gap: float = 14, dashed: tuple[int, ...] = (), right: float | None = None) -> None:
+    """Swatches with labels from (x, y), wrapping to a new row below before ``right``."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    x0 = x
     for i, (colour, label) in enumerate(items):
+        if right is not None and x > x0 and x + 13 + stringWidth(label, REGULAR, size) > right:
+            x, y = x0, y - size - 5
         if i in dashed:
             d.add(Line(x, y + 3, x + 10, y + 3, strokeColor=colour, strokeWidth=1.5,
                        strokeDashArray=[2, 2]))
@@ -48,9 +51,9 @@ def money_split_drawing(width: float, split: MoneySplit, fob: Decimal, colours: 
     ]
     shown = [(k, v) for k, v in segments if v > 0]
     total = float(sum((v for _, v in shown), Decimal(0))) or 1.0
-    height = 96.0
+    height = 100.0
     d = Drawing(width, height)
-    bar_y, bar_h = 40.0, 30.0
+    bar_y, bar_h = 42.0, 30.0
     x = 0.0
     fob_x = 0.0
     for key, value in shown:
@@ -74,7 +77,8 @@ def money_split_drawing(width: float, split: MoneySplit, fob: Decimal, colours: 
                  textAnchor="middle"))
     d.add(String(width, top + 5, unit_label, fontName=REGULAR, fontSize=7,
                  fillColor=HexColor(colours["muted"]), textAnchor="end"))
-    _legend(d, 0, 16, [(HexColor(colours[k]), f"{labels[k]}  {fmt(v)}") for k, v in shown])
+    _legend(d, 0, 18, [(HexColor(colours[k]), f"{labels[k]}  {fmt(v)}") for k, v in shown],
+            right=width)
     return d
 
 

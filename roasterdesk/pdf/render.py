@@ -198,9 +198,12 @@ class Statement:
         lot = self.d.lot
         t = self.tpl
         top = " · ".join(x for x in (t.roaster, t.t("title")) if x)
-        name = lot.name or lot.code
-        sub = f"{self.e(self.producer_label())} · {self.e(self.d.region_label)} · " \
-              f"{self.e(t.t('harvest'))} {lot.harvest} · {self.e(t.t('lot'))} {self.e(lot.code)}"
+        name = self.d.lot_title
+        where = [self.producer_label()]
+        if self.d.producer_named:  # the anonymous label already names the region
+            where.append(self.d.region_label)
+        sub = " · ".join(self.e(x) for x in where) + " · " \
+            f"{self.e(t.t('harvest'))} {lot.harvest} · {self.e(t.t('lot'))} {self.e(lot.code)}"
         left = [self.p(self.e(top.upper()), self.s.band_small), Spacer(1, 3),
                 self.p(self.e(name), self.s.band_title), Spacer(1, 2),
                 self.p(sub, self.s.band_sub)]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -119,6 +120,7 @@ class StatementData:
     history: tuple[HarvestPoint, ...]
     photos: tuple[PhotoView, ...]
     story: str
+    lot_title: str  # the lot's name (names without consent replaced), else its code
     farm_gate_local_per_kg_green: Decimal | None
     coordinate_decimals: int
 
@@ -184,7 +186,7 @@ def clean_photo(path: Path, caption: str) -> PhotoView | None:
 
 
 def _photos(store: Store, visits: list[Visit], people: dict[int, Person], on: date,
-            hidden: list[Person]) -> tuple[PhotoView, ...]:
+            clean: Callable[[str], str]) -> tuple[PhotoView, ...]:
     from .attachments import photo_path
 
     folder = store.path.with_name(f"{store.path.stem}-attachments")
@@ -200,7 +202,7 @@ def _photos(store: Store, visits: list[Visit], people: dict[int, Person], on: da
             except UserError:
                 continue
             if path.is_file():
-                view = clean_photo(path, redact(ph.caption, hidden))
+                view = clean_photo(path, clean(ph.caption))
                 if view is not None:
                     chosen.append(view)
     return tuple(chosen)
@@ -249,31 +251,41 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
     assert pid is not None
     people = store.people(pid)
     hidden = [p for p in people if not p.may_appear(ConsentScope.NAME, on)]
-    named = [
-        NamedPerson(p.name, p.role.value,
-                    redact(p.quote, hidden) if p.may_appear(ConsentScope.QUOTE, on) else "")
-        for p in people if p.may_appear(ConsentScope.NAME, on)
-    ]
     region = _region_label(analysis)
     producer_named = not _mentions(producer.name, hidden)
     label = producer.name if producer_named else f"a {producer.kind.label} in {region}"
 
+    def clean(text: str) -> str:
+        """Free text for the page: a producer name that may not appear becomes "the farm",
+        then the names of people without consent become their role."""
+        if not producer_named:
+            text = re.sub(re.escape(producer.name),
+                          lambda m: _capitalised(f"the {producer.kind.label}",
+                                                 m.string[:m.start()]),
+                          text, flags=re.IGNORECASE)
+        return redact(text, hidden)
+
+    named = [
+        NamedPerson(p.name, p.role.value,
+                    clean(p.quote) if p.may_appear(ConsentScope.QUOTE, on) else "")
+        for p in people if p.may_appear(ConsentScope.NAME, on)
+    ]
     plot_ids = lot.plot_ids
     plots = [store.plot(i) for i in plot_ids] if plot_ids else store.plots(pid)
     plot_views = tuple(
         PlotView(
-            redact(pl.name, hidden), pl.area_ha, pl.altitude_m, pl.shade_pct, pl.varieties,
+            clean(pl.name), pl.area_ha, pl.altitude_m, pl.shade_pct, pl.varieties,
             rounded_location(pl.geometry, coordinate_decimals) if pl.geometry else None,
         )
         for pl in plots
     )
 
     visits = [v for v in store.visits(pid) if not v.mode.remote and v.date <= on]
-    visit_views = tuple(_visit_view(v, hidden) for v in visits if v.observations)
+    visit_views = tuple(_visit_view(v, clean) for v in visits if v.observations)
 
-    certs = tuple(_cert_view(c, on, hidden) for c in store.certifications(pid))
+    certs = tuple(_cert_view(c, on, clean) for c in store.certifications(pid))
     projects = tuple(
-        ProjectView(p.year, p.category.value, p.amount, p.currency, redact(p.description, hidden))
+        ProjectView(p.year, p.category.value, p.amount, p.currency, clean(p.description))
         for p in _relevant_projects(store.projects(pid), lot)
     )
 
@@ -285,27 +297,28 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
         for x in all_lots
     ))
     people_by_id = {p.id: p for p in people if p.id is not None}
-    photo_views = _photos(store, visits, people_by_id, on, hidden) if photos else ()
+    photo_views = _photos(store, visits, people_by_id, on, clean) if photos else ()
     local = farm_gate_local_per_kg_green(lot.farm_gate) if lot.farm_gate is not None else None
     return StatementData(
         analysis=analysis, on=on, producer_label=label, producer_named=producer_named,
         region_label=region, people=tuple(named), hidden_people=len(hidden),
         plots=plot_views, visits=visit_views, certifications=certs, projects=projects,
-        history=history, photos=photo_views, story=redact(lot.story, hidden),
+        history=history, photos=photo_views, story=clean(lot.story),
+        lot_title=clean(lot.name) or lot.code,
         farm_gate_local_per_kg_green=local, coordinate_decimals=coordinate_decimals,
     )
 
 
-def _visit_view(v: Visit, hidden: list[Person]) -> VisitView:
+def _visit_view(v: Visit, clean: Callable[[str], str]) -> VisitView:
     def pick(ev: Evidence) -> tuple[tuple[str, str], ...]:
-        return tuple((o.topic.value, redact(o.note, hidden))
+        return tuple((o.topic.value, clean(o.note))
                      for o in v.observations if o.evidence is ev)
 
     return VisitView(v.date, v.mode.value, pick(Evidence.OBSERVED), pick(Evidence.REPORTED))
 
 
-def _cert_view(c: Certification, on: date, hidden: list[Person]) -> CertificationView:
-    return CertificationView(c.scheme.value, c.number, redact(c.holder, hidden), c.valid_from,
+def _cert_view(c: Certification, on: date, clean: Callable[[str], str]) -> CertificationView:
+    return CertificationView(c.scheme.value, c.number, clean(c.holder), c.valid_from,
                              c.valid_to, c.valid_on(on))
 
 

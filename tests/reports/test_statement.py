@@ -134,6 +134,13 @@ def test_a_farm_named_after_someone_without_consent_is_shown_by_region(example):
     assert HIDDEN not in text and "Quiñónez" not in text
     assert "a farm in Nariño, Colombia" in text
     assert any("contains a person's name" in item for item in preflight(store, lot.code, ON))
+    # the lot's name and story that repeat the farm's name say "the farm" instead
+    store.save_lot(replace(store.lot(lot.id), name=f"Finca {HIDDEN} Castillo",
+                           story=f"Finca {HIDDEN} sits above the river."))
+    data = load_statement(store, lot.code, on=ON)
+    text = flat(text_of(render_statement(data)))
+    assert HIDDEN not in text and "Quiñónez" not in text
+    assert "The farm sits above the river." in text and data.lot_title == "The farm Castillo"
 
 
 def test_coordinates_are_rounded_and_no_polygon_appears(statement):
