@@ -306,7 +306,8 @@ class LotEditor(QWidget):
         self.save_btn = QPushButton("Save")
         self.save_btn.setDefault(True)
         bar = QHBoxLayout()
-        bar.addWidget(self.error, 1)
+        bar.addWidget(self.error, 3)
+        bar.addStretch(1)
         bar.addWidget(self.statement_btn)
         bar.addWidget(self.revert_btn)
         bar.addWidget(self.save_btn)
@@ -351,7 +352,7 @@ class LotEditor(QWidget):
             row.addWidget(w, 1)
             u = QLabel(unit)
             u.setObjectName("muted")
-            u.setFixedWidth(86)
+            u.setFixedWidth(100)
             row.addWidget(u)
             v.addLayout(row)
         else:
@@ -491,8 +492,8 @@ class LotEditor(QWidget):
 
     def _table_setup(self, t: QTableWidget, stretch: int) -> None:
         t.verticalHeader().hide()
-        t.setMinimumHeight(96)
-        t.setMaximumHeight(150)
+        t.setMinimumHeight(120)
+        t.setMaximumHeight(170)
         hh = t.horizontalHeader()
         for c in range(t.columnCount()):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
@@ -1108,8 +1109,8 @@ class LotsPage(QWidget):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(DEFAULT_SORT, Qt.SortOrder.DescendingOrder)
         hh = self.table.horizontalHeader()
-        for c, w in enumerate((110, 190, 44, 70, 84, 84, 80, 60, 86, 110, 86, 110, 100)):
-            self.table.setColumnWidth(c, max(w, hh.sectionSizeHint(c) + 8))
+        for c, w in enumerate((100, 170, 40, 60, 70, 76, 70, 50, 80, 100, 80, 100, 90)):
+            self.table.setColumnWidth(c, max(w, hh.sectionSizeHint(c)))
         self.editor = LotEditor(ctx)
 
         filters = QHBoxLayout()
@@ -1132,8 +1133,9 @@ class LotsPage(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
         split.addWidget(self.editor)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([400, 600])
         split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 12)
@@ -1170,7 +1172,7 @@ class LotsPage(QWidget):
 
     def _update_count(self, *_: Any) -> None:
         n = self.model.rowCount()
-        more = "+" if self.model.canFetchMore(QModelIndex()) else ""
+        more = "+" if self.model.has_more else ""
         self.count.setText(f"{n:,}{more} lot{'s' if n != 1 or more else ''}  ")
 
     def _row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:

@@ -140,6 +140,11 @@ class SqlPagedModel(QAbstractTableModel):
         finally:
             self._fetching = False
 
+    @property
+    def has_more(self) -> bool:
+        """Whether rows beyond those fetched exist (also while a reset is being signalled)."""
+        return self._more
+
     def fetch_all_to(self, row: int) -> None:
         while row >= len(self.rows) and self.canFetchMore():
             self.fetchMore()

@@ -111,7 +111,7 @@ def _count(v: Any) -> str:
 VISIT_COLUMNS = (
     SqlColumn("Date", "v.date"),
     SqlColumn("Producer", "p.name", sort=("p.name COLLATE NOCASE",)),
-    SqlColumn("Country", "p.country"),
+    SqlColumn("Ctry", "p.country", tip="Country"),
     SqlColumn("Mode", "v.mode", show=_mode_label),
     SqlColumn("Purpose", "v.purposes", show=_purposes_label),
     SqlColumn("Open",
@@ -336,6 +336,7 @@ class VisitEditor(QWidget):
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("What you saw, heard and agreed")
         self.notes.setMinimumHeight(110)
+        self.notes.setMaximumHeight(220)
 
         # follow-ups
         fu_box = QGroupBox("Follow-ups")
@@ -347,7 +348,8 @@ class VisitEditor(QWidget):
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in (1, 2, 3):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        self.follow_ups.setMinimumHeight(110)
+        self.follow_ups.setMinimumHeight(96)
+        self.follow_ups.setMaximumHeight(170)
         self.add_follow_up_btn = QPushButton("Add follow-up")
         self.remove_follow_up_btn = QPushButton("Remove")
         brow = QHBoxLayout()
@@ -376,7 +378,8 @@ class VisitEditor(QWidget):
         self.save_btn.setDefault(True)
         self.revert_btn = QPushButton("Revert")
         bar = QHBoxLayout()
-        bar.addWidget(self.error, 1)
+        bar.addWidget(self.error, 3)
+        bar.addStretch(1)
         bar.addWidget(self.revert_btn)
         bar.addWidget(self.save_btn)
 
@@ -686,7 +689,7 @@ class VisitsPage(QWidget):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         hh = self.table.horizontalHeader()
-        for c, w in enumerate((96, 200, 50, 84, 150, 60)):
+        for c, w in enumerate((92, 180, 40, 76, 120, 44)):
             self.table.setColumnWidth(c, max(w, hh.sectionSizeHint(c) + 8))
         self.editor = VisitEditor(ctx)
 
@@ -711,8 +714,9 @@ class VisitsPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(self.editor)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([840, 560])
         split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 12)
@@ -757,7 +761,7 @@ class VisitsPage(QWidget):
 
     def _update_count(self, *_: Any) -> None:
         n = self.model.rowCount()
-        more = "+" if self.model.canFetchMore(QModelIndex()) else ""
+        more = "+" if self.model.has_more else ""
         text = f"{n:,}{more} visit{'s' if n != 1 or more else ''}"
         if more:
             text += " — scroll for more"
