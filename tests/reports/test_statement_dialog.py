@@ -63,7 +63,7 @@ def test_batch_dialog_exports_a_harvest_with_progress(qtbot, ctx, tmp_path):
     qtbot.waitUntil(lambda: dlg.task is None, timeout=60000)
     assert dlg.result_count == 1
     assert (tmp_path / "out" / "CO-25-001.pdf").read_bytes().startswith(b"%PDF")
-    assert dlg.status.text().startswith("Done: 1 statements")
+    assert dlg.status.text().startswith("Done: 1 statement (")
 
 
 def test_batch_dialog_for_selected_lots(qtbot, ctx, tmp_path):

@@ -340,7 +340,8 @@ class BatchExportDialog(QDialog):
         if was_cancelled:
             self.status.setText(f"Cancelled: {count} statements were written to {where}.")
         else:
-            self.status.setText(f"Done: {count} statements ({pages} pages) in {where}.")
+            noun = "statement" if count == 1 else "statements"
+            self.status.setText(f"Done: {count} {noun} ({pages} pages) in {where}.")
             self.ctx.messages.info.emit(f"{count} impact statements exported to {where}")
 
     def _failed(self, exc: BaseException) -> None:
