@@ -45,14 +45,29 @@ from .widgets import (
 )
 
 
-def enum_combo(enum: type, current: Any = None) -> QComboBox:
-    box = QComboBox()
-    for member in enum:
-        box.addItem(str(getattr(member, "label", member.value)).capitalize()
-                    if member.value.islower() else member.value, member)
-    if current is not None:
-        box.setCurrentIndex(box.findData(current))
-    return box
+class EnumCombo(QComboBox):
+    """A choice of enum members. (Qt turns str-based enum members into plain str, so the
+    item data is the member's value and :meth:`current` turns it back.)"""
+
+    def __init__(self, enum: type, current: Any = None) -> None:
+        super().__init__()
+        self.enum = enum
+        for member in enum:
+            text = str(getattr(member, "label", member.value))
+            self.addItem(text[:1].upper() + text[1:], member.value)
+        if current is not None:
+            self.set_current(current)
+
+    def current(self) -> Any:
+        data = self.currentData()
+        return self.enum(data) if data is not None else None
+
+    def set_current(self, member: Any) -> None:
+        self.setCurrentIndex(max(0, self.findData(member.value)))
+
+
+def enum_combo(enum: type, current: Any = None) -> EnumCombo:
+    return EnumCombo(enum, current)
 
 
 class ProducerChoice(QComboBox):
@@ -131,7 +146,7 @@ class PersonDialog(_ProducerRecordDialog):
 
     def load(self, p: Person) -> None:
         self.name.setText(p.name)
-        self.role.setCurrentIndex(self.role.findData(p.role))
+        self.role.set_current(p.role)
         self.phone.setText(p.phone)
         self.email.setText(p.email)
         self.quote.setPlainText(p.quote)
@@ -164,7 +179,7 @@ class PersonDialog(_ProducerRecordDialog):
                 raise FieldError("scope", "Consent: tick what may be shown (name, quote, photo)")
             consent = Consent(given, scope, withdrawn, self.consent_note.text().strip())
         base = self.record or Person(producer_id=self.producer_id(), name=name)
-        return replace(base, name=name, role=self.role.currentData(),
+        return replace(base, name=name, role=self.role.current(),
                        phone=self.phone.text().strip(), email=email, consent=consent,
                        quote=self.quote.toPlainText().strip(),
                        pseudonymised=self.pseudonymised.isChecked())
@@ -241,7 +256,7 @@ class PlotDialog(_ProducerRecordDialog):
         self.shade = self.add("shade", "Shade cover (%)", QLineEdit())
         self.planted = self.add("planted", "Planted on", DateEdit())
         self.forest = self.add("forest", "Forest after 31 Dec 2020", QComboBox())
-        for label, value in (("Not known", None), ("No", False), ("Yes", True)):
+        for label, value in (("Not known", "unknown"), ("No", "no"), ("Yes", "yes")):
             self.forest.addItem(label, value)
         form.addRow("", muted("EUDR: plots over 4 ha need an outline, not only a point."))
         self.coords.textChanged.connect(self._update_geo_info)
@@ -268,7 +283,7 @@ class PlotDialog(_ProducerRecordDialog):
         self.varieties.setText(text_of(p.varieties))
         self.shade.setText(text_of(p.shade_pct))
         self.planted.setText(text_of(p.planted_on))
-        self.forest.setCurrentIndex(self.forest.findData(p.forest_after_2020))
+        self.forest.set_current(p.forest_after_2020)
 
     def collect(self) -> Plot:
         name = self.name.text().strip()
@@ -286,7 +301,9 @@ class PlotDialog(_ProducerRecordDialog):
         base = self.record or Plot(producer_id=self.producer_id(), name=name)
         return replace(base, name=name, area_ha=area, geometry=geom, altitude_m=altitude,
                        varieties=parse_list(self.varieties.text()), shade_pct=shade,
-                       planted_on=planted, forest_after_2020=self.forest.currentData())
+                       planted_on=planted,
+                       forest_after_2020={"unknown": None, "no": False,
+                                          "yes": True}[self.forest.currentData()])
 
 
 # -- certifications ----------------------------------------------------------------------------
@@ -302,7 +319,7 @@ class CertificationDialog(_ProducerRecordDialog):
         self.valid_to = self.add("valid_to", "Valid to", DateEdit())
 
     def load(self, c: Certification) -> None:
-        self.scheme.setCurrentIndex(self.scheme.findData(c.scheme))
+        self.scheme.set_current(c.scheme)
         self.number.setText(c.number)
         self.holder.setText(c.holder)
         self.valid_from.setText(text_of(c.valid_from))
@@ -313,8 +330,8 @@ class CertificationDialog(_ProducerRecordDialog):
         end = parse_date(self.valid_to.text(), "valid_to", "Valid to", required=True)
         if start and end and end < start:
             raise FieldError("valid_to", "Valid to: a certificate cannot expire before it starts")
-        base = self.record or Certification(self.producer_id(), self.scheme.currentData())
-        return replace(base, scheme=self.scheme.currentData(),
+        base = self.record or Certification(self.producer_id(), self.scheme.current())
+        return replace(base, scheme=self.scheme.current(),
                        number=self.number.text().strip(), holder=self.holder.text().strip(),
                        valid_from=start, valid_to=end)
 
@@ -393,7 +410,7 @@ class ProjectDialog(_ProducerRecordDialog):
 
     def load(self, p: Project) -> None:
         self.year.setText(str(p.year))
-        self.category.setCurrentIndex(self.category.findData(p.category))
+        self.category.set_current(p.category)
         self.amount.setText(text_of(p.amount))
         self.currency.setText(p.currency)
         self.description.setPlainText(p.description)
@@ -409,7 +426,7 @@ class ProjectDialog(_ProducerRecordDialog):
         base = self.record
         desc = self.description.toPlainText().strip()
         if base is None:
-            return Project(self.producer_id(), year, self.category.currentData(), amount,
+            return Project(self.producer_id(), year, self.category.current(), amount,
                            currency, desc)
-        return replace(base, year=year, category=self.category.currentData(), amount=amount,
+        return replace(base, year=year, category=self.category.current(), amount=amount,
                        currency=currency, description=desc)

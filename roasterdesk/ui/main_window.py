@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         side = QWidget()
         side.setObjectName("sidebar")
-        side.setFixedWidth(220)
+        side.setFixedWidth(236)
         sl = QVBoxLayout(side)
         sl.setContentsMargins(0, 0, 0, 10)
         title = QLabel("RoasterDesk")
@@ -138,6 +138,11 @@ class MainWindow(QMainWindow):
         ctx.tasks.dialog_parent = self
         ctx.tasks.status.connect(lambda t: self.statusBar().showMessage(t))
         self._install_undo_actions()
+        from .dialogs.backup import AutoBackup  # backups after changes, every few hours
+
+        if getattr(self, "auto_backup", None) is not None:
+            self.auto_backup.on_close()  # the previous database, before it is closed
+        self.auto_backup = AutoBackup(ctx, parent=self)
         path = str(ctx.db_path)
         self.status_path.setText(f"Database: {path}")
         self.db_label.setText(Path(path).name)
@@ -453,4 +458,5 @@ class MainWindow(QMainWindow):
         s.geometry = self.saveGeometry()
         s.window_state = self.saveState()
         s.sync()
+        self.auto_backup.on_close()  # a verified backup if anything changed
         event.accept()

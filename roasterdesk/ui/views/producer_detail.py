@@ -198,7 +198,7 @@ class ProfileForm(QWidget):
             self.producer = p
             blank = p is None
             self.name.setText("" if blank else p.name)
-            self.kind.setCurrentIndex(self.kind.findData(ProducerKind.FARM if blank else p.kind))
+            self.kind.set_current(ProducerKind.FARM if blank else p.kind)
             self.country.setText("" if blank else p.country)
             self._fill_parents(None if blank else p.parent_id, None if blank else p.id)
             self.region.setText("" if blank else p.region)
@@ -242,7 +242,7 @@ class ProfileForm(QWidget):
             raise FieldError("coffee_area", "Coffee area: larger than the total area")
         months = parse_months(self.months.text())
         fields = dict(
-            name=name, kind=self.kind.currentData(), country=country,
+            name=name, kind=self.kind.current(), country=country,
             region=self.region.text().strip(), municipality=self.municipality.text().strip(),
             altitude_min_m=lo, altitude_max_m=hi, total_area_ha=total, coffee_area_ha=coffee,
             varieties=parse_list(self.varieties.text()),

@@ -51,7 +51,7 @@ class ProducerList(QWidget):
         self.kind = QComboBox()
         self.kind.addItem("Any kind", None)
         for k in ProducerKind:
-            self.kind.addItem(k.label.capitalize(), k)
+            self.kind.addItem(k.label.capitalize(), k.value)
         self.scheme = QComboBox()
         self.scheme.addItem("Any certification", "")
         for s in Scheme:
@@ -97,8 +97,10 @@ class ProducerList(QWidget):
             box.blockSignals(False)
 
     def current_filter(self) -> ProducerFilter:
+        kind = self.kind.currentData()
         return ProducerFilter(text=self.search.text(), country=self.country.currentData() or "",
-                              kind=self.kind.currentData(), scheme=self.scheme.currentData(),
+                              kind=ProducerKind(kind) if kind else None,
+                              scheme=self.scheme.currentData(),
                               harvest=self.harvest.currentData())
 
     def apply_filter(self) -> None:
