@@ -94,3 +94,16 @@ def test_a_damaged_database_is_moved_aside_and_the_backup_restored(qtbot, filled
     assert any(".damaged-" in p.name for p in db.parent.iterdir())
     with Store.open(db) as s:
         assert s.counts() == counts
+
+
+def test_closing_the_main_window_after_a_change_leaves_a_verified_backup(qtbot, ctx):
+    from roasterdesk.ui.main_window import MainWindow
+
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    ctx.store.save_producer(Producer("Finca Cierre", ProducerKind.FARM, "BO"))
+    w.close()
+    (info,) = B.list_backups(B.default_backup_dir(ctx.db_path))
+    assert info.reason == B.AUTO and info.counts["producers"] == ctx.store.counts()["producers"]
+    B.verify_backup(info.path)
