@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -171,6 +172,14 @@ def _region_label(analysis: LotAnalysis) -> str:
 # -- photos ----------------------------------------------------------------------------------
 def clean_photo(path: Path, caption: str) -> PhotoView | None:
     """Re-encode a photo as JPEG without EXIF/XMP/ICC; ``None`` if it cannot be read."""
+    encoded = _reencode(str(path))
+    return PhotoView(encoded[0], encoded[1], encoded[2], caption) if encoded else None
+
+
+@lru_cache(maxsize=32)
+def _reencode(path: str) -> tuple[bytes, int, int] | None:
+    """Cached per process: attachments are named by their content's hash, so a path's bytes
+    never change (a batch shows a producer's photos on each of its lots)."""
     from PIL import Image, ImageOps
 
     try:
@@ -180,7 +189,7 @@ def clean_photo(path: Path, caption: str) -> PhotoView | None:
             im.thumbnail((PHOTO_MAX_PX, PHOTO_MAX_PX))
             out = io.BytesIO()
             im.save(out, "JPEG", quality=85, optimize=True)  # no exif= → none written
-            return PhotoView(out.getvalue(), im.width, im.height, caption)
+            return out.getvalue(), im.width, im.height
     except (OSError, ValueError):
         return None
 
