@@ -367,6 +367,10 @@ def preflight_data(data: StatementData) -> list[str]:
     if not data.producer_named:
         items.append("consent: the producer's name contains a person's name without consent; "
                      f"the statement says \"{data.producer_label}\"")
+    status = data.lot.status
+    if status in (LotStatus.OFFER, LotStatus.CANCELLED):
+        items.append(f"status: the lot is {status.value}, not bought; a statement would show "
+                     "prices that were not paid")
     if not any(p.location for p in data.plots):
         items.append("plots: no location recorded")
     return items

@@ -304,3 +304,10 @@ def test_importing_the_pdf_package_loads_no_reportlab():
             "print(json.dumps(sorted(m for m in sys.modules if m.startswith('reportlab'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert json.loads(out.stdout) == []
+
+
+def test_preflight_warns_about_a_lot_that_was_not_bought(example):
+
+    store, lot = example
+    store.cancel_lot(store.lot(lot.id))
+    assert any("the lot is cancelled, not bought" in i for i in preflight(store, lot.code, ON))
