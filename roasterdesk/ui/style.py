@@ -36,13 +36,17 @@ QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QSpinBox, QDoubleSpinBox {{
     background: white; border: 1px solid #cfc8bf; border-radius: 4px; padding: 3px 5px; }}
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border: 1px solid {ACCENT}; }}
 *[invalid="true"] {{ border: 1px solid {WARN}; background: #fff6f5; }}
-QPushButton {{ padding: 5px 14px; border: 1px solid #cfc8bf; border-radius: 4px; background: white; }}
+QPushButton {{ padding: 5px 14px; border: 1px solid #cfc8bf; border-radius: 4px;
+    background: white; }}
 QPushButton:hover {{ background: #f3efe9; }}
-QPushButton:default, QPushButton#primary {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
+QPushButton:default, QPushButton#primary {{ background: {ACCENT}; color: white;
+    border-color: {ACCENT}; }}
 QPushButton:disabled {{ color: #aaa; background: #f4f4f4; }}
-QTabWidget::pane {{ border: 1px solid #e4e0da; border-radius: 4px; background: #fafaf8; top: -1px; }}
+QTabWidget::pane {{ border: 1px solid #e4e0da; border-radius: 4px; background: #fafaf8;
+    top: -1px; }}
 QTabBar::tab {{ padding: 6px 14px; border: 1px solid transparent; color: #4a3d31; }}
-QTabBar::tab:selected {{ background: #fafaf8; border: 1px solid #e4e0da; border-bottom-color: #fafaf8;
+QTabBar::tab:selected {{ background: #fafaf8; border: 1px solid #e4e0da;
+    border-bottom-color: #fafaf8;
     border-top-left-radius: 4px; border-top-right-radius: 4px; color: #1e1611; font-weight: 600; }}
 QStatusBar {{ background: #f1ede8; color: #4a3d31; }}
 """

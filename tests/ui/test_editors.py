@@ -96,7 +96,8 @@ def test_editing_keeps_the_record_identity(qtbot, ctx, sample):
     commitment = sample.at_risk
     dlg = CommitmentDialog(ctx, commitment)
     qtbot.addWidget(dlg)
-    assert dlg.first.text() == f"{commitment.first_harvest - 1}/{commitment.first_harvest % 100:02d}"
+    first = commitment.first_harvest
+    assert dlg.first.text() == f"{first - 1}/{first % 100:02d}"
     type_into(qtbot, dlg, {"floor": "4.25"})
     press_save(qtbot, dlg)
     (saved,) = [c for c in ctx.store.commitments(sample.station.id) if c.id == commitment.id]

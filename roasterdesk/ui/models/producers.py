@@ -143,7 +143,7 @@ class ProducerTableModel(QAbstractTableModel):
         return int(self.rows[row][0])
 
     def row_of(self, producer_id: int) -> int:
-        """The row showing ``producer_id`` (fetching further pages if needed); -1 if filtered out."""
+        """The row showing ``producer_id`` (fetching more pages if needed); -1 if filtered out."""
         while True:
             for i, r in enumerate(self.rows):
                 if r[0] == producer_id:

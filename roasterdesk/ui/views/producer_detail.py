@@ -6,7 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -333,7 +333,7 @@ class ProducerDetail(QWidget):
         del store
         for name, w in zip(self.TABS, (self.profile, self.people, self.plots,
                                        self.certifications, self.visits, self.lots,
-                                       self.commitments, self.projects, self.history)):
+                                       self.commitments, self.projects, self.history), strict=True):
             self.tabs.addTab(w, name)
         self._loaded: set[int] = set()
         self.tabs.currentChanged.connect(self._tab_changed)
