@@ -143,3 +143,16 @@ def test_a_damaged_database_is_moved_aside_and_the_newest_backup_restored(filled
     B.restore_backup(offered.path, db)
     with Store.open(db) as s:
         assert s.counts() == counts
+
+
+def test_quick_check_is_not_repeated_for_an_unchanged_file_but_is_after_a_change(filled):
+    from roasterdesk.store import db as D
+
+    db, _ = filled
+    D.quick_check(db)
+    assert str(db.resolve()) in D._CHECKED
+    with Store.open(db):  # a second open of the same, unchanged file: no new check needed
+        pass
+    _damage_middle_page(db)  # any change of the file (its mtime or size) means a new check
+    with pytest.raises(DamagedDatabaseError):
+        Store.open(db)
