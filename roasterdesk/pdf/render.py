@@ -538,8 +538,20 @@ class Statement:
         out = self.heading("certifications")
         if not self.d.certifications:
             return [*out, self.p(self.e(t.t("certifications_none")), self.s.body)]
-        rows = []
+        # every certificate valid on the statement date; for a scheme without one, its latest
+        # (so a lapse shows); older certificates are counted, not listed
+        current = [c for c in self.d.certifications if c.valid_on_statement]
+        schemes = {c.scheme for c in current}
+        lapsed: dict[str, Any] = {}
         for c in self.d.certifications:
+            if c.scheme not in schemes and (
+                c.scheme not in lapsed or (c.valid_to or date.min)
+                > (lapsed[c.scheme].valid_to or date.min)
+            ):
+                lapsed[c.scheme] = c
+        shown = current + list(lapsed.values())
+        rows = []
+        for c in shown:
             if c.valid_on_statement:
                 status = f'<font color="{t.colours["producer"]}">✓</font> ' + self.e(
                     t.t("valid", date=self.day(c.valid_to)))
@@ -553,6 +565,9 @@ class Statement:
                          self.p(self.e(span), self.s.small), self.p(status, self.s.body)])
         out.append(self.rule_table(rows, [self.width * 0.28, self.width * 0.24,
                                           self.width * 0.22, self.width * 0.26]))
+        older = len(self.d.certifications) - len(shown)
+        if older:
+            out.append(self.p(self.e(t.t("certifications_older", n=older)), self.s.small))
         return out
 
     def projects(self) -> list[Flowable]:

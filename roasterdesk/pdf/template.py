@@ -296,6 +296,7 @@ DEFAULT_TEXT = {
     "expired": "not valid on {date}",
     "certificate_no": "No. {number}",
     "certifications_none": "None recorded.",
+    "certifications_older": "{n} earlier certificates not shown.",
     # projects
     "projects_none": "Not recorded: no project documented for this producer.",
     # checklist

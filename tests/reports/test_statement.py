@@ -311,3 +311,24 @@ def test_preflight_warns_about_a_lot_that_was_not_bought(example):
     store, lot = example
     store.cancel_lot(store.lot(lot.id))
     assert any("the lot is cancelled, not bought" in i for i in preflight(store, lot.code, ON))
+
+
+def test_certifications_current_and_lapsed_with_older_ones_counted(example):
+    from roasterdesk.domain.model import Certification, Scheme
+
+    store, lot = example
+    pid = lot.producer_id
+    store.save_certification(Certification(pid, Scheme.FAIRTRADE, "FLO-00001",
+                                           valid_from=date(2018, 1, 1),
+                                           valid_to=date(2020, 12, 31)))
+    store.save_certification(Certification(pid, Scheme.ORGANIC_EU, "EU-OLD",
+                                           valid_from=date(2019, 1, 1),
+                                           valid_to=date(2021, 12, 31)))
+    store.save_certification(Certification(pid, Scheme.ORGANIC_EU, "EU-LAST",
+                                           valid_from=date(2022, 1, 1),
+                                           valid_to=date(2024, 12, 31)))
+    text = flat(text_of(render_statement(load_statement(store, lot.code, on=ON))))
+    assert "No. FLO-12345" in text and "valid until 2027-12-31" in text
+    assert "No. EU-LAST" in text and "not valid on 2026-06-01" in text  # the lapse shows
+    assert "FLO-00001" not in text and "EU-OLD" not in text
+    assert "2 earlier certificates not shown." in text
