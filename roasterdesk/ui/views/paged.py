@@ -81,22 +81,24 @@ class SqlPagedModel(QAbstractTableModel):
         self._reload()
 
     # -- querying ----------------------------------------------------------------------------
-    def _select(self) -> str:
-        cols = ", ".join([self.query.id_expr, *(c.expr for c in self.columns),
-                          *self.query.extra])
-        sql = f"SELECT {cols} FROM {self.query.from_sql}"
-        if self.query.where:
-            sql += " WHERE " + " AND ".join(f"({w})" for w in self.query.where)
+    def _order(self) -> str:
         col = self.columns[self.sort_column]
         direction = "DESC" if self.sort_order == Qt.SortOrder.DescendingOrder else "ASC"
         keys = [f"{k} {direction}" for k in (col.sort or (col.expr,))]
         # Ties broken by id in the same direction, so an index on (key, id) can serve the order.
         keys.append(f"{self.query.id_expr} {direction}")
-        return f"{sql} ORDER BY {', '.join(keys)}"
+        return "ORDER BY " + ", ".join(keys)
 
     def _page(self, offset: int) -> list[tuple[Any, ...]]:
-        sql = self._select() + " LIMIT ? OFFSET ?"
-        params = [*self.query.params, self.page_size + 1, offset]
+        """One page in two steps: the ids of the page (sorting only the sort key), then the
+        shown columns of those ids alone, so expressions are not computed for every row."""
+        q = self.query
+        where = (" WHERE " + " AND ".join(f"({w})" for w in q.where)) if q.where else ""
+        order = self._order()
+        ids = f"SELECT {q.id_expr} FROM {q.from_sql}{where} {order} LIMIT ? OFFSET ?"
+        cols = ", ".join([q.id_expr, *(c.expr for c in self.columns), *q.extra])
+        sql = f"SELECT {cols} FROM {q.from_sql} WHERE {q.id_expr} IN ({ids}) {order}"
+        params = [*q.params, self.page_size + 1, offset]
         return [tuple(r) for r in self.ctx.store.db.execute(sql, params).fetchall()]
 
     def _reload(self) -> None:
