@@ -150,7 +150,8 @@ class PlotMap(QWidget):
                 p.setPen(QPen(color, 2.5 if i == self.selected else 1.5))
                 p.setBrush(FILL)
                 p.drawPath(path)
-                anchor = path.boundingRect().center() + QPointF(-20, 0)
+                box = path.boundingRect()
+                anchor = QPointF(box.right() + 6, box.center().y() + 4)
                 computed = geometry_area_ha(plot.geometry or {})
                 area_ha = plot.area_ha if plot.area_ha is not None else computed
             self._shapes.append((i, path))

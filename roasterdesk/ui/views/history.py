@@ -30,6 +30,24 @@ COLORS = {"FOB": "#6b4226", "C price": "#8a8a8a", "Farm gate": "#2e7d32",
           "Volume": "#b08968", "Quality": "#c0561a"}
 
 
+def short_label(year: int) -> str:
+    """A harvest label that fits under a narrow bar: the year it ends, 2016 → "’16"."""
+    return f"’{year % 100:02d}"
+
+
+def labels(points: list[HarvestPoint], narrow: bool = False) -> list[str]:
+    if narrow and len(points) > 6:
+        return [short_label(p.harvest) for p in points]
+    return [harvest_label(p.harvest) for p in points]
+
+
+def _small_labels(axis: QBarCategoryAxis, categories: list[str]) -> None:
+    if categories and categories[0].startswith("’"):
+        f = axis.labelsFont()
+        f.setPointSizeF(max(7.0, f.pointSizeF() - 1.5))
+        axis.setLabelsFont(f)
+
+
 def _f(x: Decimal | None) -> float | None:
     return float(x) if x is not None else None
 
@@ -51,6 +69,7 @@ def _axes(chart: QChart, series: list, categories: list[str], y_title: str,
           y_max: float) -> None:
     x = QBarCategoryAxis()
     x.append(categories)
+    _small_labels(x, categories)
     y = QValueAxis()
     y.setTitleText(y_title)
     y.setRange(0, y_max * 1.15 if y_max > 0 else 1)
@@ -65,7 +84,7 @@ def _axes(chart: QChart, series: list, categories: list[str], y_title: str,
 
 def price_chart(points: list[HarvestPoint]) -> QChart:
     chart = _chart("Price by harvest (USD/lb green)")
-    cats = [harvest_label(p.harvest) for p in points]
+    cats = labels(points, narrow=len(points) > 12)
     series = []
     top = 0.0
     for name, attr in (("FOB", "fob_usd_lb"), ("C price", "c_usd_lb"),
@@ -104,7 +123,7 @@ def bar_chart(points: list[HarvestPoint], title: str, name: str, attr: str, y_ti
     series.setBarWidth(0.6)
     chart.addSeries(series)
     chart.legend().hide()
-    _axes(chart, [series], [harvest_label(p.harvest) for p in points], y_title, top)
+    _axes(chart, [series], labels(points, narrow=True), y_title, top)
     return chart
 
 
@@ -123,7 +142,8 @@ def quality_chart(points: list[HarvestPoint]) -> QChart:
     chart.addSeries(s)
     chart.legend().hide()
     x = QBarCategoryAxis()
-    x.append([harvest_label(p.harvest) for p in points])
+    x.append(labels(points, narrow=True))
+    _small_labels(x, labels(points, narrow=True))
     y = QValueAxis()
     lo = min(scores, default=80.0)
     y.setRange(min(80.0, lo - 1), 100 if not scores else max(max(scores) + 1, 88))
@@ -183,5 +203,7 @@ class HistoryTab(QWidget):
             view.setMinimumHeight(200)
             self.grid.addWidget(view, r, c, rs, cs_)
             self.views.append(view)
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(1, 1)
         self.grid.setRowStretch(0, 3)
         self.grid.setRowStretch(1, 2)

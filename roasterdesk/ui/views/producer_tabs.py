@@ -187,6 +187,7 @@ class PlotsTab(RecordTab):
         split.addWidget(self.map)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 2)
+        split.setSizes([180, 360])
         lay.addWidget(split, 1)
         self.map.plot_clicked.connect(self._map_clicked)
         self.view.selectionModel().selectionChanged.connect(self._table_selected)
