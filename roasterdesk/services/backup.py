@@ -60,6 +60,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..errors import UserError
+from ..store.cipher import known_key
 
 FORMAT = 1
 DB_ENTRY = "database.sqlite"
@@ -218,6 +219,7 @@ def create_backup(
     db_path = Path(db_path)
     if not db_path.is_file():
         raise BackupError(f"{db_path} does not exist; there is nothing to back up.")
+    key = key if key is not None else known_key(db_path)
     out = Path(out_dir) if out_dir is not None else default_backup_dir(db_path)
     out.mkdir(parents=True, exist_ok=True)
     created = (now or datetime.now(UTC)).astimezone(UTC)
@@ -464,6 +466,7 @@ def newest_verified_backup(
 ) -> BackupInfo | None:
     """The newest backup of ``db_path`` that passes :func:`verify_backup` (or None)."""
     folder = Path(folder) if folder is not None else default_backup_dir(db_path)
+    key = key if key is not None else known_key(db_path)
     for info in list_backups(folder):
         try:
             verify_backup(info.path, key=key)
@@ -562,6 +565,7 @@ def restore_backup(
     from .lock import writer_lock
 
     backup, db_path = Path(backup), Path(db_path)
+    key = key if key is not None else known_key(db_path)
     step = progress or (lambda done, total: None)
     if not db_path.parent.is_dir():
         raise BackupError(f"the folder {db_path.parent} does not exist.")

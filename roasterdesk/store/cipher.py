@@ -61,6 +61,19 @@ def _module() -> Any:
     return sqlcipher3
 
 
+_KEYS: dict[str, bytes] = {}
+
+
+def remember_key(path: Path | str, key: bytes) -> None:
+    """Let every later ``Store.open(path)`` / backup in this process use ``key`` (the app does
+    this once after asking; worker connections then open the file like a plain one)."""
+    _KEYS[str(Path(path).resolve())] = key
+
+
+def known_key(path: Path | str) -> bytes | None:
+    return _KEYS.get(str(Path(path).resolve())) if _KEYS else None
+
+
 def integrity_errors() -> tuple[type[Exception], ...]:
     """``IntegrityError`` of every SQLite driver in use (stdlib, and SQLCipher if loaded)."""
     mod = sys.modules.get("sqlcipher3.dbapi2")

@@ -33,7 +33,7 @@ from ..domain.reference import CSeries, FairtradeTerms, LivingIncomeReference
 from ..domain.relationship import Relationship, relationship
 from ..domain.transparency import Checklist, checklist
 from . import rows as R
-from .cipher import integrity_errors
+from .cipher import integrity_errors, known_key
 from .codec import d2s, now
 from .db import FileVersion, open_database, verified_backup_first
 from .errors import RecordNotFound, StoreError, ValidationError
@@ -82,7 +82,9 @@ class Store:
         before_migrate: Callable[[Path, FileVersion], None] | None = verified_backup_first,
         key: bytes | None = None,
     ) -> Store:
-        """``key``: open an encrypted database (:mod:`roasterdesk.store.cipher`)."""
+        """``key``: open an encrypted database (:mod:`roasterdesk.store.cipher`); without it,
+        a key remembered for ``path`` in this process (``cipher.remember_key``) is used."""
+        key = key if key is not None else known_key(path)
         if key is not None:
             from .cipher import open_encrypted
 

@@ -8,7 +8,10 @@
    and replaced by the newest verified backup (:func:`roasterdesk.ui.dialogs.backup.
    offer_recovery`);
 3. a database on a network share or in a cloud-sync folder gets a warning
-   (:func:`roasterdesk.services.places.location_warning`), shown once the window is up.
+   (:func:`roasterdesk.services.places.location_warning`), shown once the window is up;
+4. an encrypted database is unlocked first (:func:`unlock`): its key from the OS keyring, else
+   the user types the passphrase or the recovery key; the key is then remembered for this
+   process, so worker connections and backups open it like a plain file.
 
 The lock is released when the context is closed.
 """
@@ -20,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from ..services.places import location_warning
 from ..store.errors import DamagedDatabaseError
@@ -44,13 +47,59 @@ def hold_lock(ctx: AppContext, lock: AppLock) -> None:
     ctx.lock = lock  # type: ignore[attr-defined]
 
 
+def _ask_secret(parent: QWidget | None, text: str) -> str | None:
+    value, ok = QInputDialog.getText(parent, "Encrypted database", text,
+                                     QLineEdit.EchoMode.Password)
+    return value if ok else None
+
+
+def unlock(path: Path, parent: QWidget | None = None, *,
+           ask_secret: Callable[[QWidget | None, str], str | None] = _ask_secret) -> bool:
+    """Find and remember the key of an encrypted database; False if it is not encrypted."""
+    from ..errors import UserError
+    from ..services import encryption as E
+    from ..store import cipher
+
+    if not path.is_file() or path.stat().st_size == 0 or cipher.is_plain_sqlite(path):
+        return False
+    if not cipher.available():
+        raise UserError(f"{path} is encrypted or damaged; to open an encrypted database, "
+                        f"{cipher.INSTALL_HINT}")
+    if cipher.known_key(path) is not None:
+        return True
+    key = E.key_from_keyring(path)
+    note = ""
+    while key is None:
+        answer = ask_secret(parent, f"{note}{path.name} is encrypted (or damaged). Enter its "
+                                    "passphrase, or the recovery key you printed:")
+        if answer is None:
+            raise UserError(f"{path} cannot be opened: it is encrypted and no passphrase or "
+                            "recovery key was given (or it is not a RoasterDesk database).")
+        try:
+            try:
+                candidate = E.parse_recovery_key(answer)
+            except UserError:
+                candidate = E.key_from_file(path, answer)
+            cipher.raw_connect(path, candidate, readonly=True).close()
+            key = candidate
+        except UserError as exc:  # WrongKeyError is a StoreError, caught below
+            note = f"{exc}.\n\n"
+        except cipher.WrongKeyError:
+            note = "That passphrase or recovery key does not open it.\n\n"
+    cipher.remember_key(path, key)
+    return True
+
+
 def open_guarded(path: Path, create: Callable[[Path], AppContext],
-                 parent: QWidget | None = None, *, ask: Any = None) -> AppContext:
+                 parent: QWidget | None = None, *, ask: Any = None,
+                 ask_secret: Callable[[QWidget | None, str], str | None] = _ask_secret,
+                 ) -> AppContext:
     from .dialogs.backup import offer_recovery
 
     path = Path(path)
     lock = AppLock(path).acquire()
     try:
+        unlock(path, parent, ask_secret=ask_secret)
         try:
             ctx = create(path)
         except DamagedDatabaseError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -213,3 +214,45 @@ def test_cli_encrypt_with_a_passphrase_prints_a_recovery_key_that_opens_it(fille
         assert s.counts() == counts
     assert main(["encrypt", "--db", str(db), "--passphrase"]) == 2  # already encrypted
     assert "not a plain" in capsys.readouterr().err
+
+
+@pytest.mark.gui
+def test_the_app_unlocks_an_encrypted_database_with_passphrase_or_recovery_key(qapp, enc,
+                                                                               tmp_path):
+    from roasterdesk.store import cipher
+    from roasterdesk.ui.context import AppContext
+    from roasterdesk.ui.safety import open_guarded
+    from roasterdesk.ui.settings import Settings
+
+    E.change_passphrase(enc, KEY, "long enough passphrase")
+    answers = ["a wrong passphrase", "long enough passphrase"]
+    asked = []
+
+    def ask(_parent, text):
+        asked.append(text)
+        return answers.pop(0)
+
+    def create(p):
+        return AppContext.create(p, settings=Settings(tmp_path / "s.ini"))
+
+    try:
+        ctx = open_guarded(enc, create, ask_secret=ask)
+        try:
+            assert "does not open it" in asked[1]
+            assert ctx.store.counts()["producers"] == 3
+            with Store.open(enc) as worker:  # a worker connection: the key is remembered
+                assert worker.counts()["producers"] == 3
+            info = B.create_backup(enc)  # backups of it are encrypted with the same key
+            with zipfile.ZipFile(info.path) as zf:
+                assert not zf.read("database.sqlite").startswith(b"SQLite format 3")
+            B.verify_backup(info.path, key=KEY)
+        finally:
+            ctx.close()
+        cipher._KEYS.clear()
+        ctx = open_guarded(enc, create, ask_secret=lambda p, t: E.recovery_key(KEY).lower())
+        ctx.close()
+        cipher._KEYS.clear()
+        with pytest.raises(UserError, match="no passphrase or recovery key was given"):
+            open_guarded(enc, create, ask_secret=lambda p, t: None)
+    finally:
+        cipher._KEYS.clear()
