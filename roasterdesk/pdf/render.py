@@ -579,8 +579,8 @@ class Statement:
                  self.p(self.e(t.term(p.category)), self.s.body),
                  self.p(self.e(f"{p.currency} {self.plain(p.amount)}"), self.s.value_r),
                  self.p(self.e(p.description), self.s.small)] for p in self.d.projects[:6]]
-        out.append(self.rule_table(rows, [self.width * 0.09, self.width * 0.22,
-                                          self.width * 0.19, self.width * 0.5]))
+        out.append(self.rule_table(rows, [self.width * 0.08, self.width * 0.2,
+                                          self.width * 0.24, self.width * 0.48]))
         return out
 
     def checklist(self) -> list[Flowable]:

@@ -201,7 +201,7 @@ DEFAULT_TEXT = {
     "page": "Page {n}",
     # summary
     "fob_paid": "Price paid (FOB)",
-    "premium_over_c": "Against the market (C)",
+    "premium_over_c": "Premium over C",
     "farm_gate_share": "Reached the producer",
     "transparency": "Transparency",
     "of_fob": "of the FOB price",
