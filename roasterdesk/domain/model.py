@@ -11,7 +11,7 @@ import uuid as _uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from .units import Basis
@@ -21,7 +21,7 @@ def new_uuid() -> str:
     return str(_uuid.uuid4())
 
 
-class ProducerKind(str, Enum):
+class ProducerKind(StrEnum):
     FARM = "farm"
     ESTATE = "estate"
     COOPERATIVE = "cooperative"
@@ -78,7 +78,7 @@ class Producer:
         return f"{lo:,}–{hi:,} masl"
 
 
-class ConsentScope(str, Enum):
+class ConsentScope(StrEnum):
     NAME = "name"
     QUOTE = "quote"
     PHOTO = "photo"
@@ -99,7 +99,7 @@ class Consent:
         return self.withdrawn_on is None or on < self.withdrawn_on
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     OWNER = "owner"
     MANAGER = "manager"
     COOP_PRESIDENT = "co-op president"
@@ -160,7 +160,7 @@ class Plot:
             validate_geometry(self.geometry)
 
 
-class Scheme(str, Enum):
+class Scheme(StrEnum):
     FAIRTRADE = "Fairtrade"
     ORGANIC_EU = "Organic (EU)"
     ORGANIC_USDA = "Organic (USDA)"
@@ -234,7 +234,7 @@ class Commitment:
         return range(self.first_harvest, self.last_harvest + 1)
 
 
-class VisitMode(str, Enum):
+class VisitMode(StrEnum):
     IN_PERSON = "in_person"
     CALL = "call"
     VIDEO = "video"
@@ -249,7 +249,7 @@ class VisitMode(str, Enum):
         return "in person" if self is VisitMode.IN_PERSON else self.value
 
 
-class Purpose(str, Enum):
+class Purpose(StrEnum):
     RELATIONSHIP = "relationship"
     QUALITY = "quality"
     AUDIT = "audit"
@@ -257,7 +257,7 @@ class Purpose(str, Enum):
     CONTRACT = "contract"
 
 
-class Topic(str, Enum):
+class Topic(StrEnum):
     """Structured observations of a visit (DOMAIN.md)."""
 
     WORKER_HOUSING = "worker_housing"
@@ -302,7 +302,7 @@ LABOUR_TOPICS = frozenset(
 ENVIRONMENT_TOPICS = (Topic.SHADE, Topic.WATER_USE, Topic.COMPOSTING)
 
 
-class Evidence(str, Enum):
+class Evidence(StrEnum):
     OBSERVED = "observed"
     REPORTED = "reported"
     NOT_CHECKED = "not_checked"
@@ -363,7 +363,7 @@ class Visit:
         return next((o for o in self.observations if o.topic is topic), None)
 
 
-class Process(str, Enum):
+class Process(StrEnum):
     WASHED = "washed"
     NATURAL = "natural"
     HONEY = "honey"
@@ -372,12 +372,12 @@ class Process(str, Enum):
     OTHER = "other"
 
 
-class Species(str, Enum):
+class Species(StrEnum):
     ARABICA = "arabica"
     ROBUSTA = "robusta"
 
 
-class LotStatus(str, Enum):
+class LotStatus(StrEnum):
     OFFER = "offer"
     CONTRACTED = "contracted"
     SHIPPED = "shipped"
@@ -385,7 +385,7 @@ class LotStatus(str, Enum):
     CANCELLED = "cancelled"  # lots are never deleted; a cancelled lot stays on record
 
 
-class ContractType(str, Enum):
+class ContractType(StrEnum):
     FIXED = "fixed"
     PTBF = "ptbf"
 
@@ -434,7 +434,7 @@ class FarmGatePrice:
             raise ValueError("an outturn factor must be positive")
 
 
-class Party(str, Enum):
+class Party(StrEnum):
     EXPORTER = "exporter"
     IMPORTER = "importer"
 
@@ -456,7 +456,7 @@ class CostLeg:
             raise ValueError("a cost leg cannot be negative")
 
 
-class PremiumType(str, Enum):
+class PremiumType(StrEnum):
     QUALITY = "quality"
     CERTIFICATION = "certification"
     SOCIAL = "social/community"
@@ -464,7 +464,7 @@ class PremiumType(str, Enum):
     SECOND_PAYMENT = "second payment"
 
 
-class PremiumBasis(str, Enum):
+class PremiumBasis(StrEnum):
     PER_KG = "per kg"
     PER_LOT = "per lot"
     PER_FARMER = "per farmer"
@@ -569,7 +569,7 @@ class Lot:
         return None
 
 
-class ProjectCategory(str, Enum):
+class ProjectCategory(StrEnum):
     PROCESSING_EQUIPMENT = "processing equipment"
     DRYING_BEDS = "drying beds"
     TRAINING = "training"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from .model import Commitment, Lot, LotStatus, Visit
 from .pricing import fob_usd_lb
@@ -22,7 +22,7 @@ def _runs(years: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-class CommitmentState(str, Enum):
+class CommitmentState(StrEnum):
     KEPT = "kept"
     NOT_KEPT = "not kept"
     IN_PROGRESS = "in progress"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from .model import (
     ENVIRONMENT_TOPICS,
@@ -26,7 +26,7 @@ WINDOW = timedelta(days=730)
 """24 months, the window for "a direct visit" and "labour verified in person"."""
 
 
-class Answer(str, Enum):
+class Answer(StrEnum):
     ANSWERED = "answered"
     NOT_ANSWERED = "not answered"
     NOT_APPLICABLE = "not applicable"

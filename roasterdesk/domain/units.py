@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 LB_KG = Decimal("0.45359237")
 """One avoirdupois pound in kilograms (exact by definition)."""
@@ -103,7 +103,7 @@ class Mass:
         return Mass(self.kg * dec(factor))
 
 
-class Basis(str, Enum):
+class Basis(StrEnum):
     """The form of the coffee a price or a weight refers to."""
 
     CHERRY = "cherry"
