@@ -87,7 +87,7 @@ def test_commitments_page_shows_state_computed_in_the_background(window, qtbot, 
     page = window.show_page("commitment")
     qtbot.waitUntil(lambda: all(r.result is not None for r in page.commitments.records),
                     timeout=5000)
-    states = {r.producer: page.commitments.index(i, 6).data()
+    states = {r.producer: page.commitments.index(i, 2).data()
               for i, r in enumerate(page.commitments.records)}
     assert states == {"Chelchele Washing Station": "in progress",
                       "Cooperativa Los Andes": "in progress"}

@@ -48,6 +48,7 @@ COMMITMENT_COLUMNS = (
     Column("Producer", lambda r: r.producer),
     Column("Harvests", lambda r: f"{harvest_label(r.commitment.first_harvest)} – "
                                  f"{harvest_label(r.commitment.last_harvest)}"),
+    Column("State", _state),
     Column("Volume / harvest (kg)", lambda r: r.commitment.volume_kg, align_right=True,
            places=0),
     Column("Floor (USD/lb)", lambda r: r.commitment.price_floor_usd_lb, align_right=True,
@@ -56,7 +57,6 @@ COMMITMENT_COLUMNS = (
            align_right=True, places=0),
     Column("Avg FOB (USD/lb)", lambda r: r.result.average_fob_usd_lb if r.result else None,
            align_right=True, places=2),
-    Column("State", _state),
     Column("Terms", lambda r: r.commitment.terms),
 )
 

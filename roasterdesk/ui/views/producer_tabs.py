@@ -227,13 +227,13 @@ class CommitmentsTab(RecordTab):
     columns = (
         Column("Harvests", lambda r: f"{harvest_label(r[0].first_harvest)} – "
                                      f"{harvest_label(r[0].last_harvest)}"),
+        Column("State", lambda r: r[1].state.value),
         Column("Volume / harvest (kg)", lambda r: r[0].volume_kg, align_right=True, places=0),
         Column("Floor (USD/lb)", lambda r: r[0].price_floor_usd_lb, align_right=True,
                places=2),
         Column("Delivered (kg)", lambda r: r[1].delivered_kg, align_right=True, places=0),
         Column("Avg FOB (USD/lb)", lambda r: r[1].average_fob_usd_lb, align_right=True,
                places=2),
-        Column("State", lambda r: r[1].state.value),
         Column("Terms", lambda r: r[0].terms),
     )
 
