@@ -280,15 +280,12 @@ class LotEditor(QWidget):
         self.title = heading("New lot", 2)
         cols = QGridLayout()
         cols.setHorizontalSpacing(12)
-        cols.addWidget(self._lot_box(), 0, 0)
-        cols.addWidget(self._quantity_box(), 1, 0)
-        cols.addWidget(self._chain_box(), 2, 0)
-        cols.addWidget(self._contract_box(), 0, 1)
-        cols.addWidget(self._farm_gate_box(), 1, 1)
-        cols.addWidget(self._costs_box(), 2, 1)
-        cols.addWidget(self._premiums_box(), 3, 0, 1, 2)
-        cols.setColumnStretch(0, 1)
-        cols.setColumnStretch(1, 1)
+        self._sections = [self._lot_box(), self._quantity_box(), self._chain_box(),
+                          self._contract_box(), self._farm_gate_box(), self._costs_box(),
+                          self._premiums_box()]
+        self._grid = cols
+        self._columns = 0
+        self._arrange(2)
         body = QWidget()
         bl = QVBoxLayout(body)
         bl.addWidget(self.title)
@@ -298,6 +295,8 @@ class LotEditor(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll = scroll
 
         self.error = ErrorLabel()
         self.statement_btn = QPushButton("Statement…")
@@ -326,6 +325,32 @@ class LotEditor(QWidget):
         self.new_lot()
 
     # -- building the form -----------------------------------------------------------------
+    def _arrange(self, columns: int) -> None:
+        """Sections in two columns when there is room, else one below the other."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        g = self._grid
+        for w in self._sections:
+            g.removeWidget(w)
+        lot, qty, chain, contract, farm_gate, costs, premiums = self._sections
+        if columns == 2:
+            spots = [(lot, 0, 0), (qty, 1, 0), (chain, 2, 0), (contract, 0, 1),
+                     (farm_gate, 1, 1), (costs, 2, 1)]
+            for w, r, c in spots:
+                g.addWidget(w, r, c)
+            g.addWidget(premiums, 3, 0, 1, 2)
+            g.setColumnStretch(1, 1)
+        else:
+            for r, w in enumerate((lot, contract, farm_gate, qty, costs, premiums, chain)):
+                g.addWidget(w, r, 0)
+            g.setColumnStretch(1, 0)
+        g.setColumnStretch(0, 1)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._arrange(2 if self._scroll.viewport().width() >= 900 else 1)
+
     def _field(self, form: QFormLayout, key: str, label: str, widget: QWidget | None = None,
                placeholder: str = "", unit: str = "") -> QWidget:
         w = widget if widget is not None else QLineEdit()
@@ -526,19 +551,18 @@ class LotEditor(QWidget):
     def _figures_panel(self) -> QWidget:
         panel = QFrame()
         panel.setObjectName("card")
-        panel.setFixedWidth(320)
         v = QVBoxLayout(panel)
         v.addWidget(heading("Price chain", 2))
         self.fig: dict[str, QLabel] = {}
         rows = (
             ("c", "C at fixation"), ("fob", "FOB"), ("premium", "Premium over C"),
             ("premium_pct", "Premium over C, %"), ("farm_gate", "Farm gate, green"),
-            ("share", "Farm-gate share of FOB"), ("between", "Between farm gate and FOB"),
-            ("fairtrade", "Fairtrade floor"), ("living_income", "Living-income reference"),
+            ("share", "Share of FOB"), ("between", "Farm gate → FOB"),
+            ("fairtrade", "Fairtrade floor"), ("living_income", "Living income"),
             (None, "Lot totals"),
             ("weight", "Weight"), ("fob_value", "FOB value"),
             ("premium_value", "Premium over C"), ("farm_gate_value", "Farm-gate value"),
-            ("between_value", "Between farm gate and FOB"),
+            ("between_value", "Farm gate → FOB"),
             ("premiums_in_fob", "Premiums in FOB"), ("premiums_on_top", "Premiums on top"),
         )
         grid = QGridLayout()
@@ -562,7 +586,13 @@ class LotEditor(QWidget):
         self.missing = muted("")
         v.addWidget(self.missing)
         v.addStretch(1)
-        return panel
+        holder = QScrollArea()  # rows keep their height; a short window scrolls instead
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        holder.setWidget(panel)
+        holder.setFixedWidth(310)
+        return holder
 
     # -- table rows --------------------------------------------------------------------------
     def add_fixation(self, on: str = "", c: str = "", volume: str = "") -> int:
@@ -659,6 +689,9 @@ class LotEditor(QWidget):
                 self.add_cost(c.party, c.leg, text_of(c.usd_lb))
             for p in x.premiums:
                 self.add_premium(p)
+            for w in self.w.values():
+                if isinstance(w, QLineEdit):
+                    w.setCursorPosition(0)  # show the start of long text
         finally:
             self._loading = False
         self._set_dirty(False)

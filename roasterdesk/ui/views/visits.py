@@ -439,6 +439,7 @@ class VisitEditor(QWidget):
             self.date.setText((v.date if v else date.today()).isoformat())
             self.mode.setCurrentIndex(self.mode.findData(v.mode if v else VisitMode.IN_PERSON))
             self.participants.setText(", ".join(v.participants) if v else "")
+            self.participants.setCursorPosition(0)
             for p, cb in self.purposes.items():
                 cb.setChecked(bool(v and p in v.purposes))
             for topic in Topic:
@@ -446,6 +447,8 @@ class VisitEditor(QWidget):
                 ev = obs.evidence if obs else Evidence.NOT_CHECKED
                 self.evidence[topic].setCurrentIndex(self.evidence[topic].findData(ev))
                 self.obs_note[topic].setText(obs.note if obs else "")
+                self.obs_note[topic].setCursorPosition(0)
+                self.obs_note[topic].setToolTip(obs.note if obs else "")
             self.notes.setPlainText(v.notes if v else "")
             self.follow_ups.setRowCount(0)
             for f in (v.follow_ups if v else ()):
