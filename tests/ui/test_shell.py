@@ -277,3 +277,38 @@ def test_screenshots_command_refuses_a_missing_database(tmp_path, capsys):
     assert cli_main(["screenshots", "--db", str(tmp_path / "none.sqlite"),
                      "--out-dir", str(tmp_path)]) == 2
     assert "no such database" in capsys.readouterr().err
+
+
+def test_missing_parts_of_the_app_show_a_placeholder(qtbot, ctx, monkeypatch):
+    import roasterdesk.ui.main_window as mw
+
+    pages = [p if p[0] != "visit" else ("visit", "Visits", "roasterdesk.ui.views.nowhere",
+                                        "VisitsPage") for p in mw.PAGES]
+    monkeypatch.setattr(mw, "PAGES", pages)
+    assert mw.optional("roasterdesk.ui.dialogs.nowhere", "Thing") is None
+    w = MainWindow(ctx)
+    page = w.show_page("visit")
+    assert isinstance(page, mw.Placeholder)
+    w.open_record("visit", 1)  # does nothing, breaks nothing
+    w.deleteLater()
+
+
+def test_the_demo_database_is_built_off_the_gui_thread(qtbot, tmp_path, monkeypatch):
+    import roasterdesk.services.demo as demo
+    from roasterdesk.ui.app import build_demo_database
+
+    target = tmp_path / "demo" / "roasterdesk-demo.sqlite"
+    monkeypatch.setattr(demo, "demo_db_path", lambda: target)
+    gui = threading.get_ident()
+    threads = []
+    real = demo.ensure_demo
+
+    def spy(*a, **k):
+        threads.append(threading.get_ident())
+        return real(*a, **k)
+
+    monkeypatch.setattr(demo, "ensure_demo", spy)
+    assert build_demo_database(None) == target
+    assert threads and threads[0] != gui
+    with Store.open(target, create=False) as s:
+        assert s.counts()["lots"] > 0
