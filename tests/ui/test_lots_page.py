@@ -284,3 +284,21 @@ def test_keyboard_new_save_step_and_the_unsaved_changes_guard(ctx, coop, qtbot, 
     page.step_record(1)
     assert page.editor.lot.code != before and not page.editor.dirty
     assert all(lot.name != "unsaved name" for lot in ctx.store.lots(coop.id))
+
+
+def test_a_cooperative_lot_keeps_its_members_plots_through_the_editor(page, ctx, coop):
+    from roasterdesk.domain.model import Plot
+
+    member = ctx.store.save_producer(Producer("Finca Miembro", ProducerKind.FARM, "CO",
+                                              parent_id=coop.id))
+    own = ctx.store.save_plot(Plot(coop.id, "Vivero", D("1.0")))
+    theirs = ctx.store.save_plot(Plot(member.id, "La Ladera", D("2.5")))
+    lot = _saved_lot(ctx, coop, plot_ids=(theirs.id,))
+    page.refresh()
+    page.open_record(lot.id)
+    items = [page.editor.plots.item(i) for i in range(page.editor.plots.count())]
+    assert [it.text() for it in items] == ["La Ladera (2.5 ha) — Finca Miembro", "Vivero (1.0 ha)"]
+    assert page.editor.build()[0] == lot  # opening and saving changes nothing
+    items[1].setCheckState(Qt.CheckState.Checked)
+    assert page.save()
+    assert ctx.store.lot(lot.id).plot_ids == (theirs.id, own.id)

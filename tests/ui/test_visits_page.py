@@ -127,6 +127,23 @@ def test_log_a_visit_with_a_photo_and_a_follow_up_then_find_it(page, ctx, farm, 
     assert page.model.rowCount() == 0
 
 
+def test_opening_a_visit_and_saving_it_changes_nothing(page, ctx, farm):
+    from roasterdesk.domain.model import Observation
+
+    v = ctx.store.save_visit(Visit(
+        farm.id, date(2025, 1, 5), observations=(
+            Observation(Topic.WATER_USE, Evidence.REPORTED, "new tanks"),
+            Observation(Topic.CHILD_LABOUR, Evidence.NOT_CHECKED)),
+        follow_ups=(FollowUp("call back", due=date(2025, 2, 1)),)))
+    page.refresh()
+    page.open_record(v.id)
+    built = page.editor.build()
+    assert built.observations == v.observations
+    assert [(f.uuid, f.what, f.due) for f in built.follow_ups] == [
+        (f.uuid, f.what, f.due) for f in v.follow_ups]
+    assert not page.editor.dirty and not page.editor.save_btn.isEnabled()
+
+
 def test_undo_and_redo_the_last_edit(page, ctx, farm, qtbot):
     v = ctx.store.save_visit(Visit(farm.id, date(2025, 1, 5), notes="first notes"))
     page.refresh()

@@ -736,17 +736,32 @@ class LotEditor(QWidget):
         self._line("fg_fx_source").setText(fg.fx_source)
 
     def _load_plots(self, producer_id: int | None, checked: tuple[int, ...] = ()) -> None:
+        """The producer's plots and its members' (a co-op's lot comes from members' plots),
+        plus any plot the lot already names; the lot's own plots first, in their order."""
         was = self._loading
         self._loading = True
         self.plots.clear()
-        if producer_id:
-            for p in self.ctx.store.plots(producer_id):
-                it = QListWidgetItem(p.name + (f" ({p.area_ha} ha)" if p.area_ha else ""))
-                it.setData(Qt.ItemDataRole.UserRole, p.id)
-                it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-                it.setCheckState(Qt.CheckState.Checked if p.id in checked
-                                 else Qt.CheckState.Unchecked)
-                self.plots.addItem(it)
+        rows: list[tuple[Any, ...]] = []
+        if producer_id or checked:
+            marks = ",".join("?" * len(checked)) or "NULL"
+            rows = self.ctx.store.db.execute(
+                "SELECT pl.id, pl.name, pl.area_ha, pr.name, pl.producer_id FROM plots pl "
+                "JOIN producers pr ON pr.id = pl.producer_id "
+                f"WHERE pl.producer_id = ? OR pr.parent_id = ? OR pl.id IN ({marks}) "
+                "ORDER BY pl.producer_id != ?, pr.name, pl.name",
+                [producer_id, producer_id, *checked, producer_id]).fetchall()
+        order = {pid: n for n, pid in enumerate(checked)}
+        rows.sort(key=lambda r: order.get(r[0], len(order)))
+        for pid, name, area, owner, owner_id in rows:
+            text = name + (f" ({area} ha)" if area else "")
+            if owner_id != producer_id:
+                text += f" — {owner}"
+            it = QListWidgetItem(text)
+            it.setData(Qt.ItemDataRole.UserRole, pid)
+            it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Checked if pid in checked
+                             else Qt.CheckState.Unchecked)
+            self.plots.addItem(it)
         self._loading = was
 
     def _producer_picked(self, pid: Any) -> None:

@@ -603,13 +603,15 @@ class VisitEditor(QWidget):
                              "happened; plan it as a follow-up)")
         if day < EARLIEST:
             raise FieldError("date", f"Date: {day} is before {EARLIEST.year}")
+        base = self.visit
+        recorded = [o.topic for o in base.observations] if base is not None else []
         observations = []
-        for topic in Topic:
+        for topic in [*recorded, *(t for t in Topic if t not in recorded)]:
             ev = Evidence(self.evidence[topic].currentData())
             note = self.obs_note[topic].text().strip()
-            if ev is not Evidence.NOT_CHECKED or note:
+            # "not checked" without a note is only stored when the visit said so explicitly
+            if ev is not Evidence.NOT_CHECKED or note or topic in recorded:
                 observations.append(Observation(topic, ev, note))
-        base = self.visit
         fields: dict[str, Any] = dict(
             producer_id=pid, date=day, mode=VisitMode(self.mode.currentData()),
             participants=parse_list(self.participants.text()),
