@@ -46,9 +46,11 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
@@ -222,6 +224,7 @@ def create_backup(
     key = key if key is not None else known_key(db_path)
     out = Path(out_dir) if out_dir is not None else default_backup_dir(db_path)
     out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(out)
     created = (now or datetime.now(UTC)).astimezone(UTC)
     step = progress or (lambda done, total: None)
     connect = _connector(key)
@@ -296,6 +299,18 @@ def create_backup(
         _fsync_dir(out)
     step(total, total)
     return _info(final, manifest)
+
+
+def _remove_stale_temporaries(out: Path, age_s: float = 6 * 3600) -> None:
+    """Temporary folders of backups that were cut short (the process was killed) go after a
+    while; a finished backup never has one, so nothing of value is removed."""
+    limit = time.time() - age_s
+    for tmp in out.glob(".backup-*"):
+        try:
+            if tmp.is_dir() and not tmp.is_symlink() and tmp.stat().st_mtime < limit:
+                shutil.rmtree(tmp)
+        except OSError:
+            continue
 
 
 def _info(path: Path, m: dict[str, Any]) -> BackupInfo:

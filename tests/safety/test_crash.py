@@ -96,3 +96,45 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path):
     print(f"\ncrash test: {kills} SIGKILLs, {len(acked)} acknowledged writes {kinds}, "
           f"0 lost, {checks} checks, {elapsed:.1f} s")
     assert kills >= MIN_KILLS and len(acked) >= MIN_WRITES
+
+
+BACKUP_LOOP = """
+import sys
+from roasterdesk.services.backup import create_backup
+print("ready", flush=True)
+while True:
+    info = create_backup(sys.argv[1], sys.argv[2])
+    print(info.path.name, flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_a_backup_killed_half_way_never_leaves_a_backup_that_fails_verification(filled,
+                                                                                 tmp_path):
+    from roasterdesk.services import backup as B
+
+    db, counts = filled
+    out = tmp_path / "backups"
+    rng = random.Random(6)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    for _ in range(8):
+        child = subprocess.Popen([sys.executable, "-c", BACKUP_LOOP, str(db), str(out)],
+                                 stdout=subprocess.PIPE, env=env)
+        assert child.stdout.readline().strip() == b"ready"
+        time.sleep(rng.uniform(0.0, 0.4))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+    made = B.list_backups(out)
+    assert len(made) == len(list(out.glob("*.zip")))  # every zip there is a complete backup
+    for info in made:
+        B.verify_backup(info.path)
+        assert {t: info.counts[t] for t in counts} == counts
+    stale = list(out.glob(".backup-*"))  # cut-short temporaries: removed once they are old
+    old = time.time() - 7 * 3600
+    for t in stale:
+        os.utime(t, (old, old))
+    B.create_backup(db, out)
+    assert not list(out.glob(".backup-*"))
+    print(f"\nbackup kills: 8, complete backups left: {len(made)}, cut-short temporaries: "
+          f"{len(stale)}")
