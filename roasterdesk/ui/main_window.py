@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
                          QKeySequence(f"Ctrl+{n}"))
 
         h = mb.addMenu("&Help")
+        self._action(h, "&Keyboard shortcuts", self.shortcuts)
         self._action(h, "&About RoasterDesk", self.about)
         self._action(h, "Open the &log folder", open_log_folder)
 
@@ -344,7 +345,8 @@ class MainWindow(QMainWindow):
             fn = getattr(page, attr, None)
             if fn is not None:
                 return fn()
-        return None
+        lot = getattr(getattr(page, "editor", None), "lot", None)  # the lot in the editor
+        return getattr(lot, "id", None)
 
     def statement_preview(self) -> None:
         fn = optional("roasterdesk.ui.dialogs.statement", "show_statement_preview")
@@ -370,6 +372,18 @@ class MainWindow(QMainWindow):
         cls = optional("roasterdesk.ui.dialogs.backup", "RestoreDialog")
         if cls is not None:
             cls(self.ctx, self).exec()
+
+    def shortcuts(self) -> None:
+        rows = [("Ctrl+N", "new record on this page"), ("Ctrl+S", "save"),
+                ("Ctrl+F", "find"), ("Ctrl+Z", "undo"), ("Ctrl+Shift+Z / Ctrl+Y", "redo"),
+                ("Alt+Up / Ctrl+PgUp", "previous record"),
+                ("Alt+Down / Ctrl+PgDown", "next record"), ("Ctrl+1 … Ctrl+5", "pages"),
+                ("Ctrl+E", "export this list"), ("Ctrl+O", "open a database")]
+        table = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in rows)
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
+                          f"<table>{table}</table>", QMessageBox.StandardButton.Close, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def about(self) -> None:
         QMessageBox.about(

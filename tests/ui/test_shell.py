@@ -312,3 +312,19 @@ def test_the_demo_database_is_built_off_the_gui_thread(qtbot, tmp_path, monkeypa
     assert threads and threads[0] != gui
     with Store.open(target, create=False) as s:
         assert s.counts()["lots"] > 0
+
+
+def test_file_menu_actions_reach_the_other_dialogs(window, sample, monkeypatch):
+    import roasterdesk.ui.dialogs.statement as st
+
+    opened = []
+    monkeypatch.setattr(st, "show_statement_preview",
+                        lambda ctx, lot_id, parent: opened.append(lot_id))
+    window.open_record("lot", sample.lot_ids[2])
+    assert window.act_statement.isEnabled()
+    window.act_statement.trigger()
+    assert opened == [sample.lot_ids[2]]
+    window.show_page("overview")
+    window.act_statement.trigger()  # not on a lot: says what to do instead
+    assert opened == [sample.lot_ids[2]]
+    assert "Open a lot first" in window.last_message
