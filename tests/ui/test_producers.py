@@ -311,3 +311,15 @@ def test_certification_expiry_is_shown(window, ctx, sample):
     assert model.index(0, 0).data() == "Fairtrade"
     assert model.index(0, 4).data() == (date.today() + timedelta(days=30)).isoformat()
     assert model.index(0, 5).data() == "yes"
+
+
+def test_lots_tab_shows_the_price_chain_figures(window, sample):
+    page = producers_page(window)
+    page.open_record(sample.coop.id)
+    page.detail.tabs.setCurrentIndex(page.detail.TABS.index("Lots"))
+    model = page.detail.lots.model
+    assert model.rowCount() == 3
+    newest = [model.index(0, c).data() for c in range(model.columnCount())]
+    # the worked example of DOMAIN.md: FOB 4.75, C 3.70 here, farm gate 3.0901 USD/lb green
+    assert newest[3:] == ["1,400", "86.75", "4.7500", "+1.0500", "65.1 %", newest[8]]
+    assert newest[8].endswith("of 12") or newest[8].endswith("of 13")

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from ...domain.harvest import harvest_label
 from ...domain.model import ConsentScope, Person, Visit
+from ...domain.money import round_pct, round_per_lb
+from ...domain.pricing import economics
 from ...domain.relationship import evaluate_commitment
 from ...errors import KNOWN_ERRORS
 from ...store.store import current_harvest
@@ -302,44 +304,51 @@ class VisitsTab(LinkedTab):
 
 
 class LotRow:
-    """A lot with the figures the lot list shows (read from the derived lot_metrics)."""
+    """A lot with the figures the producer's lot tab shows (computed by the domain)."""
 
-    def __init__(self, row: tuple[Any, ...]) -> None:
-        (self.id, self.code, self.harvest, self.status, self.score, self.fob, self.premium,
-         self.share, self.answered, self.applicable) = row
+    def __init__(self, lot: Any, eco: Any, answered: int | None, applicable: int | None) -> None:
+        self.lot, self.eco = lot, eco
+        self.id = lot.id
+        self.answered, self.applicable = answered, applicable
+
+
+def _per_lb(v: Decimal | None) -> str:
+    return f"{round_per_lb(v):+,.4f}" if v is not None else ""
 
 
 class LotsTab(LinkedTab):
     kind = "lot"
     noun = "lot"
     columns = (
-        Column("Code", lambda r: r.code),
-        Column("Harvest", lambda r: harvest_label(r.harvest)),
-        Column("Status", lambda r: r.status),
-        Column("Score", lambda r: Decimal(r.score) if r.score else None, align_right=True,
-               places=2),
-        Column("FOB (USD/lb)", lambda r: r.fob, align_right=True,
-               tip="as computed from the contract"),
-        Column("Premium over C", lambda r: r.premium, align_right=True),
-        Column("Farm-gate share", lambda r: r.share, align_right=True),
-        Column("Transparency", lambda r: f"{r.answered}/{r.applicable}" if r.applicable
-               else ""),
+        Column("Code", lambda r: r.lot.code),
+        Column("Harvest", lambda r: harvest_label(r.lot.harvest)),
+        Column("Status", lambda r: r.lot.status.value),
+        Column("Weight (kg)", lambda r: r.lot.weight, align_right=True, places=0),
+        Column("Score", lambda r: r.lot.quality_score, align_right=True, places=2),
+        Column("FOB (USD/lb)", lambda r: round_per_lb(r.eco.fob_usd_lb)
+               if r.eco.fob_usd_lb is not None else None, align_right=True),
+        Column("Premium over C (USD/lb)", lambda r: _per_lb(r.eco.premium_over_c_usd_lb)
+               + ("*" if r.eco.c_estimated and r.eco.premium_over_c_usd_lb is not None else ""),
+               align_right=True, tip="FOB minus the C price; * = C estimated"),
+        Column("Farm-gate share", lambda r: f"{round_pct(r.eco.farm_gate_share)} %"
+               if r.eco.farm_gate_share is not None else "", align_right=True),
+        Column("Transparency", lambda r: f"{r.answered} of {r.applicable}" if r.applicable
+               else "", align_right=True),
     )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         def loader(pid: int) -> list[LotRow]:
-            rows = ctx.store.db.execute(
-                "SELECT l.id, l.code, l.harvest, l.status, l.quality_score, m.fob_usd_lb, "
-                "m.premium_usd_lb, m.farm_gate_share, m.answered, m.applicable FROM lots l "
-                "LEFT JOIN lot_metrics m ON m.lot_id = l.id WHERE l.producer_id = ? "
-                "ORDER BY l.harvest DESC, l.code", [pid])
-            out = []
-            for r in rows:
-                r = list(r)
-                r[5] = f"{r[5]:.2f}" if r[5] is not None else ""
-                r[6] = f"{r[6]:+.2f} USD/lb" if r[6] is not None else ""
-                r[7] = f"{r[7] * 100:.1f} %" if r[7] is not None else ""
-                out.append(LotRow(tuple(r)))
-            return out
+            store = ctx.store
+            ft, lir, cs = store.reference()
+            country = store.producer(pid).country
+            checks = dict((lid, (a, n)) for lid, a, n in store.db.execute(
+                "SELECT m.lot_id, m.answered, m.applicable FROM lot_metrics m "
+                "JOIN lots l ON l.id = m.lot_id WHERE l.producer_id = ?", [pid]))
+            rows = []
+            for lot in sorted(store.lots(pid), key=lambda x: (-x.harvest, x.code)):
+                eco = economics(lot, fairtrade=ft, living_income=lir, country=country,
+                                c_series=cs)
+                rows.append(LotRow(lot, eco, *checks.get(lot.id, (None, None))))
+            return rows
 
         super().__init__(ctx, loader, parent)
