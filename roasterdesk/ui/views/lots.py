@@ -1029,10 +1029,11 @@ class LotEditor(QWidget):
         lot, errors = self.build()
         self.errors = errors
         for key, label in self.err.items():
-            msg = errors.get(key)
-            label.setVisible(bool(msg))
-            label.setText(msg or "")
-            mark_invalid(self.w.get(key), bool(msg))
+            msg = errors.get(key, "")
+            if label.text() != msg:  # re-styling every field on each keystroke is slow
+                label.setText(msg)
+                label.setVisible(bool(msg))
+                mark_invalid(self.w.get(key), bool(msg))
         if errors:
             n = len(errors)
             general = errors.get("", "")
