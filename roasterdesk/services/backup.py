@@ -7,7 +7,8 @@ folder — by default ``<db stem>-backups`` beside the database. A single file i
 USB stick or a cloud folder (backups may live there; the live database should not). It holds:
 
 - ``database.sqlite``: a copy made with SQLite's online backup API (consistent even while the app
-  writes), in rollback-journal mode so it is one self-contained file (deflate, level 1);
+  writes), in rollback-journal mode so it is one self-contained file (deflate, level 1; an
+  encrypted database is copied encrypted, with the same key, and stored uncompressed);
 - ``attachments/<sha256><ext>``: every file of the attachments folder (``<db stem>-attachments``
   beside the database), stored as is (photos do not compress);
 - ``manifest.json``: format, creation time (UTC), reason, RoasterDesk and schema version,
@@ -275,7 +276,9 @@ def create_backup(
         tmp_zip = Path(tmp) / "backup.zip"
         listed, damaged, att_bytes = [], [], 0
         with zipfile.ZipFile(tmp_zip, "w", allowZip64=True) as zf:
-            zf.write(copy, DB_ENTRY, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+            # encrypted pages do not compress: stored as they are
+            method = zipfile.ZIP_STORED if key is not None else zipfile.ZIP_DEFLATED
+            zf.write(copy, DB_ENTRY, compress_type=method, compresslevel=1)
             step(80, total)
             for n, f in enumerate(files, 1):
                 digest = _sha256(f)
