@@ -17,14 +17,21 @@ HELP = ("list what a lot's impact statement is missing (exit 0: nothing missing,
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lot", required=True, metavar="CODE", help="the lot's code")
+    parser.add_argument("--template", default=None, metavar="NAME",
+                        help="also check this template (logo file, link, roaster name)")
 
 
 def run(args: argparse.Namespace) -> int:
     from ..services.statement import open_read_only, preflight
 
+    problems = []
+    if args.template is not None:
+        from ..pdf import load_template
+
+        problems = load_template(args.template).problems()
     store = open_read_only(resolve_db(args))
     try:
-        items = preflight(store, args.lot)
+        items = preflight(store, args.lot) + problems
     finally:
         store.close()
     if not items:

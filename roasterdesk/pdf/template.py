@@ -84,6 +84,20 @@ class Template:
     def question(self, key: str, fallback: str) -> str:
         return self.checklist.get(key, fallback)
 
+    def problems(self) -> list[str]:
+        """What this template leaves out or cannot find (shown with the preflight)."""
+        items = []
+        if not self.roaster.strip():
+            items.append(f"template {self.name}: no roaster name ([roaster] name)")
+        if self.logo is not None and not self.logo.is_file():
+            items.append(f"template {self.name}: logo {self.logo} not found; no logo is shown")
+        if "link" in self.sections and not self.link:
+            items.append(f"template {self.name}: no link ([roaster] link); the QR code is left out")
+        if "example.com" in self.link or self.roaster.strip() in PLACEHOLDER_ROASTERS:
+            items.append(f"template {self.name}: still the shipped example roaster name or link; "
+                         "copy the template and set [roaster] name and link")
+        return items
+
     def link_for(self, lot_code: str, harvest: int) -> str:
         from urllib.parse import quote
 
@@ -169,6 +183,9 @@ def parse_template(raw: dict[str, Any], path: Path | None = None) -> Template:
         checklist={str(k): str(v) for k, v in raw.get("checklist", {}).items()},
     )
 
+
+PLACEHOLDER_ROASTERS = ("Your Roastery", "Su Tostaduría")
+"""The shipped templates' example roaster names (preflight asks to replace them)."""
 
 DEFAULT_HEADINGS = {
     "summary": "At a glance",

@@ -76,3 +76,20 @@ def test_preflight_exit_zero_when_nothing_is_missing(store, db_path, capsys):
         store.save_person(replace(p, consent=Consent(date(2024, 1, 1), frozenset(ConsentScope))))
     assert main(["preflight", "--db", str(db_path), "--lot", lot.code]) == 0
     assert "nothing missing" in capsys.readouterr().out
+
+
+def test_preflight_checks_a_template_too(store, db_path, tmp_path, capsys):
+    _, lot = build_example(store)
+    tpl = tmp_path / "mine.toml"
+    tpl.write_text('[roaster]\nname = ""\nlogo = "missing.png"\nlink = ""\n', encoding="utf-8")
+    assert main(["preflight", "--db", str(db_path), "--lot", lot.code,
+                 "--template", str(tpl)]) == 1
+    out = capsys.readouterr().out
+    assert "no roaster name" in out and "missing.png not found" in out
+    assert "the QR code is left out" in out
+
+
+def test_preflight_asks_to_replace_the_shipped_example_roaster(store, db_path, capsys):
+    _, lot = build_example(store)
+    main(["preflight", "--db", str(db_path), "--lot", lot.code, "--template", "default-es"])
+    assert "still the shipped example roaster name or link" in capsys.readouterr().out

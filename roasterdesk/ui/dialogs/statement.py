@@ -67,7 +67,7 @@ def render_in_worker(db_path: Path, lot_id: int, template: str) -> tuple[bytes, 
         data = load_statement(store, lot_id, coordinate_decimals=tpl.coordinate_decimals)
     finally:
         store.close()
-    return render_statement(data, tpl), preflight_data(data), data.lot.code
+    return render_statement(data, tpl), preflight_data(data) + tpl.problems(), data.lot.code
 
 
 class StatementPreview(QDialog):
