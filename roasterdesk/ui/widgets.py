@@ -267,6 +267,7 @@ def make_table(model: QAbstractTableModel, parent: QWidget | None = None) -> QTa
     hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     hh.setMinimumSectionSize(60)
+    hh.setResizeContentsPrecision(60)  # size columns from the first rows, not all of them
     return view
 
 

@@ -33,6 +33,7 @@ def card_texts(card):
 def test_overview_lists_an_expiring_certification_and_an_overdue_follow_up(window, qtbot,
                                                                            sample):
     page = window.show_page("overview")
+    qtbot.waitUntil(lambda: not page.loading, timeout=5000)  # lists that read many lots
     certs = card_texts(page.certs)
     assert len(certs) == 1
     assert "Cooperativa Los Andes — Fairtrade FLO-1234 expires in 30 days" in certs[0]
@@ -60,8 +61,10 @@ def test_overview_says_when_nothing_needs_attention(qtbot, tmp_path, settings):
     try:
         page = OverviewPage(ctx)
         qtbot.addWidget(page)
+        qtbot.waitUntil(lambda: not page.loading, timeout=5000)
         assert card_texts(page.certs) == ["No certificate ends in the next 90 days."]
         assert page.certs.count.text() == "0"
+        assert card_texts(page.lots) == ["Every recent lot has the data its statement needs."]
     finally:
         ctx.close()
 

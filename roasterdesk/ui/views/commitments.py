@@ -81,7 +81,11 @@ def evaluate_all(db_path: Any, commitments: list[Commitment], progress: Any,
         for n, (pid, cs) in enumerate(by_producer.items(), 1):
             if cancelled():
                 break
-            lots = store.lots(pid)
+            first = min(c.first_harvest for c in cs)
+            last = max(c.last_harvest for c in cs)
+            # "+harvest": look lots up by producer (the harvest index is far slower here)
+            lots = store.lots_where("producer_id = ? AND +harvest BETWEEN ? AND ?",
+                                    [pid, first, last])
             for c in cs:
                 out[c.id] = evaluate_commitment(c, lots, h)  # type: ignore[index]
             progress(n, len(by_producer))

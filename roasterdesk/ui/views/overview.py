@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.harvest import harvest_label
 from ...domain.relationship import CommitmentState, evaluate_commitment
+from ...store import Store
 from ...store.store import current_harvest
 from ..widgets import heading, muted
 
@@ -43,9 +44,9 @@ class Item:
     detail: str = ""
 
 
-def expiring_certifications(ctx: AppContext, today: date) -> list[Item]:
+def expiring_certifications(store: Store, today: date) -> list[Item]:
     """Certificates ending within 90 days (or ended in the last 30) and not yet renewed."""
-    rows = ctx.store.db.execute(
+    rows = store.db.execute(
         "SELECT c.producer_id, p.name, c.scheme, c.number, c.valid_to FROM certifications c "
         "JOIN producers p ON p.id = c.producer_id "
         "WHERE c.valid_to BETWEEN :past AND :limit AND NOT EXISTS ("
@@ -65,8 +66,8 @@ def expiring_certifications(ctx: AppContext, today: date) -> list[Item]:
     return items
 
 
-def follow_ups_due(ctx: AppContext, today: date) -> list[Item]:
-    rows = ctx.store.db.execute(
+def follow_ups_due(store: Store, today: date) -> list[Item]:
+    rows = store.db.execute(
         "SELECT f.visit_id, f.what, f.who, f.due, p.name FROM follow_ups f "
         "JOIN visits v ON v.id = f.visit_id JOIN producers p ON p.id = v.producer_id "
         "WHERE f.done = 0 AND f.due IS NOT NULL AND f.due <= :soon ORDER BY f.due LIMIT :n",
@@ -81,19 +82,18 @@ def follow_ups_due(ctx: AppContext, today: date) -> list[Item]:
     return items
 
 
-def commitments_at_risk(ctx: AppContext, today: date) -> list[Item]:
+def commitments_at_risk(store: Store, today: date) -> list[Item]:
     """Commitments covering this harvest whose volume or price floor is not met yet."""
     h = current_harvest(today)
-    store = ctx.store
     rows = store.db.execute(
         "SELECT c.id, c.producer_id, p.name FROM commitments c "
         "JOIN producers p ON p.id = c.producer_id "
         "WHERE c.first_harvest <= :h AND c.last_harvest >= :h ORDER BY p.name LIMIT :n",
         {"h": h, "n": MAX_ITEMS})
     items = []
-    for cid, pid, name in rows:
+    for cid, pid, name in rows.fetchall():
         commitment = next(c for c in store.commitments(pid) if c.id == cid)
-        lots = store.lots_where("producer_id = ? AND harvest = ?", [pid, h])
+        lots = store.lots_where("producer_id = ? AND +harvest = ?", [pid, h])  # by producer
         this_year = replace(commitment, first_harvest=h, last_harvest=h)
         result = evaluate_commitment(this_year, lots, h)
         if result.state is CommitmentState.KEPT:
@@ -111,14 +111,14 @@ def commitments_at_risk(ctx: AppContext, today: date) -> list[Item]:
     return items
 
 
-def lots_missing_data(ctx: AppContext, today: date) -> tuple[list[Item], int]:
+def lots_missing_data(store: Store, today: date) -> tuple[list[Item], int]:
     """Lots of the last two harvests whose impact statement would have gaps."""
     h = current_harvest(today)
     where = ("l.status != 'cancelled' AND l.harvest >= :h AND m.answered < m.applicable")
-    total = ctx.store.db.execute(
+    total = store.db.execute(
         f"SELECT count(*) FROM lots l JOIN lot_metrics m ON m.lot_id = l.id WHERE {where}",
         {"h": h - 1}).fetchone()[0]
-    rows = ctx.store.db.execute(
+    rows = store.db.execute(
         f"SELECT l.id, l.code, p.name, m.answered, m.applicable, m.missing FROM lots l "
         f"JOIN lot_metrics m ON m.lot_id = l.id JOIN producers p ON p.id = l.producer_id "
         f"WHERE {where} ORDER BY l.harvest DESC, m.answered, l.code LIMIT :n",
@@ -215,19 +215,43 @@ class OverviewPage(QWidget):
         grid.addWidget(self.commitments, 1, 0)
         grid.addWidget(self.lots, 1, 1)
         lay.addLayout(grid, 1)
+        self._task: Any = None
+        self._generation = 0
+        self.loading = False
         self.refresh()
 
     def refresh(self) -> None:
+        """The quick lists at once; the two that read many lots in a background task."""
         today = self.today or date.today()
         c = self.ctx.store.counts()
         self.summary.setText(
             f"{c['producers']:,} producers · {c['visits']:,} visits · {c['lots']:,} lots · "
             f"harvest {harvest_label(current_harvest(today))} · {today:%d %B %Y}")
-        self.certs.set_items(expiring_certifications(self.ctx, today))
-        self.follow_ups.set_items(follow_ups_due(self.ctx, today))
-        self.commitments.set_items(commitments_at_risk(self.ctx, today))
-        items, total = lots_missing_data(self.ctx, today)
+        self.certs.set_items(expiring_certifications(self.ctx.store, today))
+        self.follow_ups.set_items(follow_ups_due(self.ctx.store, today))
+        for card in (self.commitments, self.lots):
+            card.count.setText("checking…")
+        if self._task is not None:
+            self._task.cancel()
+        db_path = self.ctx.db_path
+        self.loading = True
+
+        def work(progress: object, cancelled: object) -> tuple:
+            with Store.open(db_path, create=False) as store:
+                return commitments_at_risk(store, today), lots_missing_data(store, today)
+
+        self._generation += 1
+        self._task = self.ctx.tasks.run(
+            work, on_done=lambda result, gen=self._generation: self._slow_done(gen, result))
+
+    def _slow_done(self, generation: int, result: tuple) -> None:
+        if generation != self._generation:
+            return  # a newer refresh is on its way
+        risks, (items, total) = result
+        self.commitments.set_items(risks)
         self.lots.set_items(items, total)
+        self._task = None
+        self.loading = False
 
     def open_record(self, id_: int) -> None:  # the overview has no records of its own
         self.refresh()
