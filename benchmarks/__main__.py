@@ -111,11 +111,12 @@ def versions() -> dict[str, str]:
     import sqlite3
 
     import PySide6
+    from PySide6 import QtCore
 
     from roasterdesk import __version__
 
     return {"python": platform.python_version(), "PySide6": PySide6.__version__,
-            "qt": PySide6.QtCore.qVersion(), "sqlite": sqlite3.sqlite_version,
+            "qt": QtCore.qVersion(), "sqlite": sqlite3.sqlite_version,
             "roasterdesk": __version__}
 
 
