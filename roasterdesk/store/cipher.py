@@ -162,7 +162,8 @@ def open_encrypted(
         finally:
             ro.close()
         if rows != ["ok"]:
-            raise DamagedDatabaseError(f"{path} is damaged ({rows[0]}).")
+            first = " ".join(str(rows[0]).replace("*** in database main ***", "").split())
+            raise DamagedDatabaseError(f"{path} is damaged ({first}).")
     else:
         if not path.parent.exists():
             raise StoreError(f"the folder {path.parent} does not exist.")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from ..services.places import location_warning
 from ..store.errors import DamagedDatabaseError
+from ..store.seal import write_seal
 from .lock import AppLock
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def hold_lock(ctx: AppContext, lock: AppLock) -> None:
     def close_and_unlock() -> None:
         try:
             close()
+            write_seal(ctx.db_path)  # closed cleanly: checksum for the next open
         finally:
             lock.release()
 

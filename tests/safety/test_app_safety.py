@@ -37,6 +37,9 @@ def test_a_second_app_on_the_same_database_is_refused_until_the_first_closes(qap
         first.close()
     with WriterLock(db):  # closed: the lock is gone
         pass
+    from roasterdesk.store.seal import seal_path
+
+    assert seal_path(db).exists()  # closed cleanly: sealed with its checksum
 
 
 def test_a_damaged_database_is_recovered_when_the_user_agrees(qapp, filled, create):

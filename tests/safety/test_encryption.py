@@ -28,6 +28,7 @@ from roasterdesk.services import backup as B  # noqa: E402
 from roasterdesk.services import encryption as E  # noqa: E402
 from roasterdesk.store import NotADatabaseError, Store, ValidationError  # noqa: E402
 from roasterdesk.store.cipher import WrongKeyError, open_encrypted  # noqa: E402
+from roasterdesk.store.errors import DamagedDatabaseError  # noqa: E402
 from roasterdesk.store.schema import migrations  # noqa: E402
 
 from .conftest import fill  # noqa: E402
@@ -256,3 +257,14 @@ def test_the_app_unlocks_an_encrypted_database_with_passphrase_or_recovery_key(q
             open_guarded(enc, create, ask_secret=lambda p, t: None)
     finally:
         cipher._KEYS.clear()
+
+
+def test_an_encrypted_database_detects_a_single_flipped_bit_anywhere(enc):
+    data = enc.read_bytes()
+    for offset in (len(data) // 2, len(data) // 3 + 77, 2 * len(data) // 3 + 1001):
+        damaged = enc.with_name(f"flip-{offset}.sqlite")
+        d = bytearray(data)
+        d[offset] ^= 0x01
+        damaged.write_bytes(bytes(d))
+        with pytest.raises(DamagedDatabaseError, match="is damaged"):
+            Store.open(damaged, key=KEY)

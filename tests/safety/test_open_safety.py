@@ -156,3 +156,50 @@ def test_quick_check_is_not_repeated_for_an_unchanged_file_but_is_after_a_change
     _damage_middle_page(db)  # any change of the file (its mtime or size) means a new check
     with pytest.raises(DamagedDatabaseError):
         Store.open(db)
+
+
+def _flip_at_rest(db, offset):
+    """A byte changed the way a failing disk changes it: the file's time stays the same."""
+    st = db.stat()
+    data = bytearray(db.read_bytes())
+    data[offset] ^= 0x01
+    db.write_bytes(bytes(data))
+    os.utime(db, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_a_byte_flipped_inside_a_record_at_rest_is_detected_by_the_seal(db_path):
+    from roasterdesk.store import db as D
+    from roasterdesk.store.seal import seal_path, write_seal
+
+    with Store.open(db_path) as s:
+        fill(s, 40)
+    offset = len(db_path.read_bytes()) // 2  # often inside a record, where quick_check is blind
+    assert write_seal(db_path) and seal_path(db_path).exists()
+    with Store.open(db_path):  # an intact sealed file opens; reading does not change it
+        pass
+    before = sha(db_path)
+    _flip_at_rest(db_path, offset)
+    D._CHECKED.clear()  # a new session (this process checked the file before the flip)
+    with pytest.raises(DamagedDatabaseError, match="changed on disk since RoasterDesk closed it"):
+        Store.open(db_path)
+    assert sha(db_path) != before  # (the flip is real) and the open wrote nothing:
+    after = sha(db_path)
+    D._CHECKED.clear()
+    with pytest.raises(DamagedDatabaseError):
+        Store.open(db_path)
+    assert sha(db_path) == after
+
+
+def test_a_seal_is_ignored_once_the_file_was_written_since(db_path):
+    from roasterdesk.store.seal import write_seal
+
+    with Store.open(db_path) as s:
+        fill(s, 3)
+    write_seal(db_path)
+    conn = sqlite3.connect(db_path)  # another program writes: a new modification time
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("UPDATE producers SET notes = 'edited elsewhere'")
+    conn.commit()
+    conn.close()
+    with Store.open(db_path) as s:
+        assert s.producers()[0].notes == "edited elsewhere"
