@@ -172,6 +172,8 @@ def test_bad_input_shows_a_message_and_saves_nothing(page, ctx, coop, qtbot, key
 
 def test_a_new_lot_without_code_or_producer_cannot_be_saved(page, ctx, qtbot):
     page.new_record()
+    assert not page.editor.err["code"].text() and not page.editor.error.isVisible()  # untouched
+    assert not page.editor.save_btn.isEnabled()
     _type(qtbot, page.editor, "harvest", "2025")
     page.editor.w["name"].setText("x")
     assert "every lot needs a code" in page.editor.err["code"].text()

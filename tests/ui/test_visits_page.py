@@ -174,7 +174,9 @@ def test_undo_and_redo_the_last_edit(page, ctx, farm, qtbot):
 def test_bad_input_shows_a_message_and_saves_nothing(page, ctx, farm, qtbot, field, text,
                                                      message):
     ed = page.editor
-    page.new_record(farm.id)
+    page.new_record()
+    assert not ed.error.isVisible() and not ed.save_btn.isEnabled()  # untouched: no message
+    page.editor.producer.set_producer(farm.id)
     ed.notes.setPlainText("notes")
     if field == "date":
         ed.date.setText(text)

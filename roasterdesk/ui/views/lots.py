@@ -1028,8 +1028,9 @@ class LotEditor(QWidget):
         """Parse the fields, show a message beside each bad one, and refresh the figures."""
         lot, errors = self.build()
         self.errors = errors
+        shown = errors if self.dirty or self.lot is not None else {}  # untouched new lot: quiet
         for key, label in self.err.items():
-            msg = errors.get(key, "")
+            msg = shown.get(key, "")
             if label.text() != msg:  # re-styling every field on each keystroke is slow
                 label.setText(msg)
                 label.setVisible(bool(msg))
@@ -1037,8 +1038,11 @@ class LotEditor(QWidget):
         if errors:
             n = len(errors)
             general = errors.get("", "")
-            self.error.show_error(general or f"{n} field{'s' if n > 1 else ''} to correct "
-                                  "before saving")
+            if shown:
+                self.error.show_error(general or f"{n} field{'s' if n > 1 else ''} to correct "
+                                      "before saving")
+            else:
+                self.error.clear_error()
             self.save_btn.setEnabled(False)
         else:
             self.error.clear_error()
@@ -1059,7 +1063,8 @@ class LotEditor(QWidget):
         if e is None:
             for lab in f.values():
                 lab.setText("—")
-            self.missing.setText("Correct the marked fields to see the figures.")
+            self.missing.setText("Correct the marked fields to see the figures." if self.dirty
+                                 or self.lot is not None else "Figures appear as you type.")
             return
         nr = "not recorded"
         c = fmt_usd_lb(e.c_usd_lb, nr)

@@ -630,6 +630,10 @@ class VisitEditor(QWidget):
         try:
             self.build()
         except FieldError as exc:
+            self.save_btn.setEnabled(False)
+            if not self.dirty:  # an untouched new visit: no scolding before any typing
+                self.error.clear_error()
+                return False
             widget = {"producer": self.producer, "date": self.date,
                       "follow_ups": self.follow_ups}.get(exc.field)
             mark_invalid(widget, True)
