@@ -227,12 +227,19 @@ def _photo_allowed(ph: Photo, people: dict[int, Person], on: date) -> bool:
 
 # -- loading ---------------------------------------------------------------------------------
 def open_read_only(path: Path | str) -> Store:
-    """A Store on an existing database that cannot write (for batch workers and previews)."""
+    """A Store on an existing database that cannot write (for batch workers and previews).
+
+    An encrypted database (not plain SQLite) is opened through :meth:`Store.open` instead,
+    which finds its key; the statement code only reads from it."""
     from sqlite_utils import Database
 
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path} does not exist")
+    with open(path, "rb") as fh:
+        plain = fh.read(16) == b"SQLite format 3\x00"
+    if not plain:  # an encrypted database: the store knows how to open it (and its key)
+        return Store.open(path, create=False)
     conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
                            check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 10000")

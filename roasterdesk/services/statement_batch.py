@@ -41,9 +41,15 @@ def safe_file_name(code: str) -> str:
     return f"{cleaned}.pdf"
 
 
-def _init(db_path: str, template: str | None, on: date | None) -> None:
+def _init(db_path: str, template: str | None, on: date | None,
+          key: bytes | None = None) -> None:
     from ..pdf import load_template
     from .statement import open_read_only
+
+    if key is not None:  # an encrypted database: the key the app holds, passed in memory
+        from ..store.cipher import remember_key
+
+        remember_key(db_path, key)
 
     _worker["store"] = open_read_only(db_path)
     _worker["template"] = load_template(template)
@@ -120,7 +126,10 @@ def export_batch(db_path: Path, lots: Iterable[tuple[int, str]], out_dir: Path, 
             _worker.pop("store").close()  # type: ignore[attr-defined]
         return done
     ctx = mp.get_context(start or start_method())
-    with ctx.Pool(n, initializer=_init, initargs=(str(db_path), template, on)) as pool:
+    from ..store.cipher import known_key
+
+    key = known_key(db_path)
+    with ctx.Pool(n, initializer=_init, initargs=(str(db_path), template, on, key)) as pool:
         for result in pool.imap_unordered(_job, jobs, chunksize=max(1, len(jobs) // (n * 8))):
             done.append(result)
             if progress:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 from statement_sample import build_example
 
@@ -93,3 +94,23 @@ def test_preflight_asks_to_replace_the_shipped_example_roaster(store, db_path, c
     _, lot = build_example(store)
     main(["preflight", "--db", str(db_path), "--lot", lot.code, "--template", "default-es"])
     assert "still the shipped example roaster name or link" in capsys.readouterr().out
+
+
+def test_batch_of_an_encrypted_database_in_spawned_workers(tmp_path):
+    """The app remembers the key; spawned workers get it and open the file themselves."""
+    pytest.importorskip("sqlcipher3", reason="the optional 'encryption' extra is not installed")
+    from roasterdesk.services.statement_batch import export_batch
+    from roasterdesk.store import Store
+    from roasterdesk.store.cipher import remember_key
+
+    key = bytes(range(32))
+    path = tmp_path / "secret.sqlite"
+    with Store.open(path, key=key) as s:
+        build_example(s)
+        lots = [(x.id, x.code) for x in s.lots_where("1 = 1")]
+    assert not path.read_bytes().startswith(b"SQLite format 3")
+    remember_key(path, key)
+    done = export_batch(path, lots, tmp_path / "out", processes=2, start="spawn")
+    assert sorted(d.code for d in done) == ["CO-24-007", "CO-25-001"]
+    text = PdfReader(io.BytesIO(done[0].path.read_bytes())).pages[0].extract_text()
+    assert f"Lot {done[0].code}" in text and "Caficultores de Nariño" in text
