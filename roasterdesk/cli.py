@@ -90,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .ui.app import run_app  # Qt is imported only for the window
 
             return run_app(args)
+        from .services.encryption import unlock_headless
+
+        unlock_headless(resolve_db(args))  # an encrypted database: its key, asked for once
         return int(args.run(args) or 0)
     except KNOWN_ERRORS as exc:
         print(f"roasterdesk: {_one_line(exc)}", file=sys.stderr)

@@ -27,6 +27,7 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UserError
@@ -186,3 +187,26 @@ def change_passphrase(db_path: Path | str, key: bytes, passphrase: str) -> Path:
     """Write (or rewrite) the passphrase key file for ``key`` (after checking the key fits)."""
     cipher.raw_connect(db_path, key, readonly=True).close()
     return save_key_file(db_path, key, passphrase)
+
+
+def unlock_headless(db_path: Path | str, ask: Callable[[str], str] | None = None) -> bool:
+    """For commands: find the key of an encrypted database (keyring, else a typed passphrase or
+    recovery key) and remember it for this process. False if the file is not known to be
+    encrypted (plain, missing, or no key file / keyring entry: then nothing is asked)."""
+    path = Path(db_path)
+    if not cipher.available() or not is_encrypted(path):
+        return False
+    if cipher.known_key(path) is not None:
+        return True
+    key = key_from_keyring(path)
+    if key is None:
+        import getpass
+
+        answer = (ask or getpass.getpass)(f"Passphrase or recovery key for {path.name}: ")
+        try:
+            key = parse_recovery_key(answer)
+        except UserError:
+            key = key_from_file(path, answer)
+    cipher.raw_connect(path, key, readonly=True).close()  # WrongKeyError if it does not fit
+    cipher.remember_key(path, key)
+    return True

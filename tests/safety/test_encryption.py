@@ -268,3 +268,24 @@ def test_an_encrypted_database_detects_a_single_flipped_bit_anywhere(enc):
         damaged.write_bytes(bytes(d))
         with pytest.raises(DamagedDatabaseError, match="is damaged"):
             Store.open(damaged, key=KEY)
+
+
+def test_commands_open_an_encrypted_database_after_asking_for_its_passphrase(enc, tmp_path,
+                                                                            monkeypatch, capsys):
+    from roasterdesk.cli import main
+    from roasterdesk.store import cipher
+
+    E.change_passphrase(enc, KEY, "long enough passphrase")
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "long enough passphrase")
+    try:
+        assert main(["info", "--db", str(enc), "--json"]) == 0
+        assert '"producers": 3' in capsys.readouterr().out
+        assert main(["backup", "--db", str(enc), "--out", str(tmp_path / "b")]) == 0
+        (info,) = B.list_backups(tmp_path / "b")
+        B.verify_backup(info.path, key=KEY)
+        cipher._KEYS.clear()
+        monkeypatch.setattr("getpass.getpass", lambda prompt="": "not the passphrase")
+        assert main(["info", "--db", str(enc)]) == 2
+        assert "passphrase is not right" in capsys.readouterr().err
+    finally:
+        cipher._KEYS.clear()
