@@ -87,7 +87,8 @@ class AppContext:
                    messages=messages, settings=settings or Settings())
 
     def close(self) -> None:
-        """Wait for background work, then close the database."""
+        """Stop background work (cancel, then wait for it), then close the database."""
+        self.tasks.cancel_all()
         self.tasks.wait()
         self.undo_stack.clear()
         self.store.close()

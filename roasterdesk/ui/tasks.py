@@ -19,6 +19,7 @@ Database writes in ``fn`` must use their own connection, ``Store.open(ctx.db_pat
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -178,6 +179,12 @@ class TaskManager(QObject):
         log.error("background task failed", exc_info=(type(exc), exc, exc.__traceback__))
         if self.on_bug is not None:
             self.on_bug(exc)
+        else:  # the application's crash dialog (sys.excepthook), on the GUI thread
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    def cancel_all(self) -> None:
+        for task in list(self._running):
+            task.cancel()
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until every task finished (used on shutdown and in tests)."""
