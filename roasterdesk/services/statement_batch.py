@@ -2,8 +2,8 @@
 read-only Store.
 
 Plain Python; the app runs :func:`export_batch` in a background task and the command line runs
-it directly. Workers are forked from a plain process and spawned from the app (a Qt process is
-never forked); see :func:`start_method`.
+it directly. Workers are forked from a plain process and come from a fork server in the app (a
+Qt process is never forked); see :func:`start_method`.
 """
 
 from __future__ import annotations
@@ -80,12 +80,21 @@ def _job(args: tuple[int, str]) -> Exported:
                       _worker["on"])  # type: ignore[arg-type]
 
 
+PRELOAD = ["roasterdesk.services.statement", "roasterdesk.pdf.render"]
+"""Modules a fork server loads once, so that its workers start with reportlab ready."""
+
+
 def start_method() -> str:
-    """``fork`` for a plain process (workers inherit the loaded modules and fonts: faster);
-    ``spawn`` once Qt is loaded, because forking a process that runs Qt threads is unsafe."""
-    if "PySide6" in sys.modules or "fork" not in mp.get_all_start_methods():
-        return "spawn"
-    return "fork"
+    """How worker processes start.
+
+    ``fork`` from a plain process (workers inherit the loaded modules and fonts: fastest).
+    Once Qt is loaded, forking the process itself is unsafe (its threads), so ``forkserver``:
+    a clean server process, started once and kept for the session, forks the workers with
+    reportlab preloaded; ``spawn`` where neither exists (Windows, macOS default)."""
+    methods = mp.get_all_start_methods()
+    if "PySide6" not in sys.modules and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def export_batch(db_path: Path, lots: Iterable[tuple[int, str]], out_dir: Path, *,
@@ -126,6 +135,8 @@ def export_batch(db_path: Path, lots: Iterable[tuple[int, str]], out_dir: Path, 
             _worker.pop("store").close()  # type: ignore[attr-defined]
         return done
     ctx = mp.get_context(start or start_method())
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(PRELOAD)
     from ..store.cipher import known_key
 
     key = known_key(db_path)
