@@ -307,13 +307,13 @@ DEFAULT_TEXT = {
     "observed": "Checked in person",
     "reported": "Reported to us",
     "visits_none": "Not recorded: no in-person visit with observations.",
-    "visit_more": "{n} earlier visits not shown.",
+    "visit_more": "Earlier visits not shown: {n}.",
     # certifications
     "valid": "valid until {date}",
     "expired": "not valid on {date}",
     "certificate_no": "No. {number}",
     "certifications_none": "None recorded.",
-    "certifications_older": "{n} earlier certificates not shown.",
+    "certifications_older": "Earlier certificates not shown: {n}.",
     # projects
     "projects_none": "Not recorded: no project documented for this producer.",
     # checklist

@@ -331,4 +331,4 @@ def test_certifications_current_and_lapsed_with_older_ones_counted(example):
     assert "No. FLO-12345" in text and "valid until 2027-12-31" in text
     assert "No. EU-LAST" in text and "not valid on 2026-06-01" in text  # the lapse shows
     assert "FLO-00001" not in text and "EU-OLD" not in text
-    assert "2 earlier certificates not shown." in text
+    assert "Earlier certificates not shown: 2." in text
