@@ -106,11 +106,14 @@ def start(args: argparse.Namespace, settings: Settings | None = None,
     else:
         path = choose_db(args, settings)
     ctx = open_context(path, settings)
-    if ctx.store.is_empty() and not getattr(args, "demo", False):
+    if ctx.store.is_empty() and not getattr(args, "demo", False) \
+            and not settings.started_empty(path):
         if ask(None, path) == DEMO:
             demo_path = make_demo(None)
             ctx.close()
             ctx = open_context(demo_path, settings)
+        else:
+            settings.mark_started_empty(path)
     return MainWindow(ctx, open_context=lambda p: open_context(p, settings))
 
 

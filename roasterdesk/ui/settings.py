@@ -5,7 +5,7 @@ One module owns settings. Defaults:
 - ``last_db``: the database opened last (None before the first start).
 - ``recent_dbs``: up to :data:`MAX_RECENT` databases, newest first.
 - ``geometry`` / ``window_state``: main-window geometry (bytes, Qt's own format).
-- ``first_start_done``: the empty-database question was answered for ``last_db``.
+- ``started_empty``: databases for which the user chose "Start empty" (not asked again).
 - ``backup_dir``: where backups go (None: ``<db name>-backups`` beside the database).
 - ``backup_rotation``: automatic backups kept besides today's and yesterday's —
   ``backup/daily`` 7, ``backup/weekly`` 8, ``backup/monthly`` 12 (:class:`RotationPolicy`).
@@ -57,6 +57,21 @@ class Settings:
         items = [p for p in self.recent_dbs if p != path]
         self.q.setValue("db/recent", [str(p) for p in [path, *items][:MAX_RECENT]])
         self.last_db = path
+
+    def started_empty(self, path: Path) -> bool:
+        v = self.q.value("db/started_empty", [])
+        if isinstance(v, str):
+            v = [v] if v else []
+        return str(Path(path).resolve()) in (v or [])
+
+    def mark_started_empty(self, path: Path) -> None:
+        v = self.q.value("db/started_empty", [])
+        if isinstance(v, str):
+            v = [v] if v else []
+        items = [str(x) for x in (v or [])]
+        key = str(Path(path).resolve())
+        if key not in items:
+            self.q.setValue("db/started_empty", [*items, key][-50:])
 
     def clear_recent(self) -> None:
         self.q.setValue("db/recent", [])

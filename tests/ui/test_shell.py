@@ -146,6 +146,10 @@ def test_first_start_on_an_empty_database_offers_the_demo(qtbot, tmp_path, setti
     assert w.ctx.db_path == empty and w.ctx.store.is_empty()
     w.ctx.close()
     w.deleteLater()
+    w = start(args(db=empty), settings=settings,  # "Start empty" is not asked again
+              ask=lambda parent, path: pytest.fail("asked twice"), make_demo=None)
+    w.ctx.close()
+    w.deleteLater()
 
     demo = tmp_path / "demo.sqlite"
     with Store.open(demo) as s:
