@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         ctx.messages.error.connect(lambda t: self.show_message(t, warning=False))
         ctx.messages.open_record.connect(self.open_record)
         ctx.messages.data_changed.connect(self._data_changed)
+        ctx.messages.new_record.connect(self.new_record_for)
         ctx.tasks.dialog_parent = self
         ctx.tasks.status.connect(lambda t: self.statusBar().showMessage(t))
         self._install_undo_actions()
@@ -213,6 +214,14 @@ class MainWindow(QMainWindow):
         method = "open_project" if kind == "project" and hasattr(page, "open_project") \
             else "open_record"
         self._call(page, method, id_)
+
+    def new_record_for(self, kind: str, producer_id: int) -> None:
+        key = KIND_TO_PAGE.get(kind)
+        if key is None:
+            return
+        page = self.show_page(key)
+        if self.current_key() == key:
+            self._call(page, "new_record", producer_id)
 
     def _data_changed(self, kind: str) -> None:
         current = self.current_key()

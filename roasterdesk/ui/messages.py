@@ -21,6 +21,8 @@ class MessageBus(QObject):
       :data:`RECORD_KINDS`.
     - ``data_changed(kind)``: records of ``kind`` were written; pages showing them refresh.
       ``kind`` may also be ``"*"`` (everything, e.g. after opening another database or undo).
+    - ``new_record(kind, producer_id)``: ask the main window to start a new record of ``kind``
+      for that producer (the page's ``new_record(producer_id)``).
     """
 
     info = Signal(str)
@@ -28,3 +30,4 @@ class MessageBus(QObject):
     error = Signal(str)
     open_record = Signal(str, int)
     data_changed = Signal(str)
+    new_record = Signal(str, int)

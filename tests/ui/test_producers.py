@@ -323,3 +323,17 @@ def test_lots_tab_shows_the_price_chain_figures(window, sample):
     # the worked example of DOMAIN.md: FOB 4.75, C 3.70 here, farm gate 3.0901 USD/lb green
     assert newest[3:] == ["1,400", "86.75", "4.7500", "+1.0500", "65.1 %", newest[8]]
     assert newest[8].endswith("of 12") or newest[8].endswith("of 13")
+
+
+def test_new_visit_and_lot_start_from_the_producer(window, qtbot, sample):
+    page = producers_page(window)
+    page.open_record(sample.farm.id)
+    page.detail.tabs.setCurrentIndex(page.detail.TABS.index("Visits"))
+    qtbot.mouseClick(page.detail.visits.buttons["new"], Qt.MouseButton.LeftButton)
+    assert window.current_key() == "visit"
+    visits = window.page("visit")
+    assert visits.editor.producer.text().startswith("Sítio Boa Vista")
+    window.show_page("producer")
+    page.detail.tabs.setCurrentIndex(page.detail.TABS.index("Lots"))
+    qtbot.mouseClick(page.detail.lots.buttons["new"], Qt.MouseButton.LeftButton)
+    assert window.current_key() == "lot"

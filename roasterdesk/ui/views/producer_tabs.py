@@ -275,7 +275,11 @@ class LinkedTab(RecordTab):
     kind = ""
 
     def actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        return [("open", "Open", self.edit)]
+        return [("new", f"New {self.noun}…", self.new), ("open", "Open", self.edit)]
+
+    def new(self) -> None:
+        if self.producer_id is not None:
+            self.ctx.messages.new_record.emit(self.kind, self.producer_id)
 
     def edit(self) -> None:
         rec = self.current()
