@@ -18,8 +18,8 @@ Contract
   worker must use their own connection, ``Store.open(ctx.db_path)``, never ``ctx.store``.
 - ``messages``: a :class:`roasterdesk.ui.messages.MessageBus` (QObject) with signals
   ``info(str)``, ``warning(str)``, ``error(str)``, ``open_record(str kind, int id)`` (kind in
-  ``"producer", "visit", "lot", "commitment", "project"``) and ``data_changed(str kind)``
-  (``"*"`` means everything).
+  ``"producer", "visit", "lot", "commitment", "project"``), ``data_changed(str kind)``
+  (``"*"`` means everything) and ``new_record(str kind, int producer_id)``.
 - ``settings``: a :class:`roasterdesk.ui.settings.Settings` (typed QSettings wrapper).
 - ``attachments_dir``: ``Path`` "<db file stem>-attachments" beside the database (not created
   until something is stored there).
