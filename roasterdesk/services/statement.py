@@ -120,6 +120,7 @@ class StatementData:
     projects: tuple[ProjectView, ...]
     history: tuple[HarvestPoint, ...]
     photos: tuple[PhotoView, ...]
+    photos_unreadable: int  # photos that may appear but whose file is missing or unreadable
     story: str
     lot_title: str  # the lot's name (names without consent replaced), else its code
     farm_gate_local_per_kg_green: Decimal | None
@@ -195,26 +196,31 @@ def _reencode(path: str) -> tuple[bytes, int, int] | None:
 
 
 def _photos(store: Store, visits: list[Visit], people: dict[int, Person], on: date,
-            clean: Callable[[str], str]) -> tuple[PhotoView, ...]:
+            clean: Callable[[str], str]) -> tuple[tuple[PhotoView, ...], int]:
+    """Up to :data:`MAX_PHOTOS` photos that may appear, newest visit first, and how many of
+    those that may appear could not be read (file missing from the attachments folder)."""
     from .attachments import photo_path
 
     folder = store.path.with_name(f"{store.path.stem}-attachments")
     chosen: list[PhotoView] = []
+    unreadable = 0
     for v in visits:
         for ph in v.photos:
             if len(chosen) >= MAX_PHOTOS:
-                return tuple(chosen)
+                return tuple(chosen), unreadable
             if not _photo_allowed(ph, people, on):
                 continue
             try:
                 path = photo_path(folder, ph)
             except UserError:
+                unreadable += 1
                 continue
-            if path.is_file():
-                view = clean_photo(path, clean(ph.caption))
-                if view is not None:
-                    chosen.append(view)
-    return tuple(chosen)
+            view = clean_photo(path, clean(ph.caption)) if path.is_file() else None
+            if view is None:
+                unreadable += 1
+            else:
+                chosen.append(view)
+    return tuple(chosen), unreadable
 
 
 def _photo_allowed(ph: Photo, people: dict[int, Person], on: date) -> bool:
@@ -313,13 +319,15 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
         for x in all_lots
     ))
     people_by_id = {p.id: p for p in people if p.id is not None}
-    photo_views = _photos(store, visits, people_by_id, on, clean) if photos else ()
+    photo_views, unreadable = _photos(store, visits, people_by_id, on, clean) if photos \
+        else ((), 0)
     local = farm_gate_local_per_kg_green(lot.farm_gate) if lot.farm_gate is not None else None
     return StatementData(
         analysis=analysis, on=on, producer_label=label, producer_named=producer_named,
         region_label=region, people=tuple(named), hidden_people=len(hidden),
         plots=plot_views, visits=visit_views, certifications=certs, projects=projects,
-        history=history, photos=photo_views, story=clean(lot.story),
+        history=history, photos=photo_views, photos_unreadable=unreadable,
+        story=clean(lot.story),
         lot_title=clean(lot.name) or lot.code,
         farm_gate_local_per_kg_green=local, coordinate_decimals=coordinate_decimals,
     )
@@ -374,6 +382,9 @@ def preflight_data(data: StatementData) -> list[str]:
     if not data.producer_named:
         items.append("consent: the producer's name contains a person's name without consent; "
                      f"the statement says \"{data.producer_label}\"")
+    if data.photos_unreadable:
+        items.append(f"photos: {data.photos_unreadable} photo file(s) of the visits are missing "
+                     "from the attachments folder or cannot be read; they are left out")
     status = data.lot.status
     if status in (LotStatus.OFFER, LotStatus.CANCELLED):
         items.append(f"status: the lot is {status.value}, not bought; a statement would show "
@@ -385,7 +396,7 @@ def preflight_data(data: StatementData) -> list[str]:
 
 def preflight(store: Store, lot: Lot | int | str, on: date | None = None) -> list[str]:
     """The missing items of a lot's statement (from economics, the checklist and consent)."""
-    return preflight_data(load_statement(store, lot, on=on, photos=False))
+    return preflight_data(load_statement(store, lot, on=on))
 
 
 __all__ = [

@@ -332,3 +332,14 @@ def test_certifications_current_and_lapsed_with_older_ones_counted(example):
     assert "No. EU-LAST" in text and "not valid on 2026-06-01" in text  # the lapse shows
     assert "FLO-00001" not in text and "EU-OLD" not in text
     assert "Earlier certificates not shown: 2." in text
+
+
+def test_a_photo_file_missing_from_the_attachments_folder_is_listed_not_invented(example):
+    from roasterdesk.domain.model import Photo, Visit
+
+    store, lot = example
+    gone = Photo(sha256="a" * 64, filename="gone.jpg", caption="drying beds")
+    store.save_visit(Visit(lot.producer_id, date(2025, 5, 1), photos=(gone,)))
+    data = load_statement(store, lot.code, on=ON)
+    assert data.photos == () and data.photos_unreadable == 1
+    assert any("1 photo file(s)" in i for i in preflight(store, lot.code, ON))
