@@ -119,6 +119,17 @@ class Statement:
             return self.num(f"{int(d):,}")
         return self.plain(d.normalize(), max(0, -d.normalize().as_tuple().exponent))
 
+    def country(self) -> str:
+        """The producer's country in the template's language (``[terms]`` by ISO code)."""
+        from ..domain.countries import country_name
+
+        code = self.d.analysis.producer.country
+        return self.tpl.term(code, country_name(code))
+
+    def region(self) -> str:
+        region = self.d.analysis.producer.region
+        return f"{region}, {self.country()}" if region else self.country()
+
     def producer_label(self) -> str:
         """The farm/co-op name, or "a farm in <region>" when it may not be shown."""
         d = self.d
@@ -126,7 +137,7 @@ class Statement:
             return d.producer_label
         kind = d.analysis.producer.kind
         return self.tpl.t("producer_anonymous", kind=self.tpl.term(kind.value, kind.label),
-                          region=d.region_label)
+                          region=self.region())
 
     def day(self, v: date | None) -> str:
         return v.isoformat() if v else self.nr
@@ -201,7 +212,7 @@ class Statement:
         name = self.d.lot_title
         where = [self.producer_label()]
         if self.d.producer_named:  # the anonymous label already names the region
-            where.append(self.d.region_label)
+            where.append(self.region())
         sub = " · ".join(self.e(x) for x in where) + " · " \
             f"{self.e(t.t('harvest'))} {lot.harvest} · {self.e(t.t('lot'))} {self.e(lot.code)}"
         left = [self.p(self.e(top.upper()), self.s.band_small), Spacer(1, 3),
@@ -294,7 +305,7 @@ class Statement:
         pairs = [
             (t.t("producer"), producer),
             (t.t("region"), self.e(prod.region or self.nr)),
-            (t.t("country"), self.e(d.region_label.split(", ")[-1])),
+            (t.t("country"), self.e(self.country())),
             (t.t("altitude"), self.e(self.num(prod.altitude_label) or self.nr)),
             (t.t("variety"), self.e(lot.variety or self.nr)),
             (t.t("process"), self.e(t.term(lot.process.value))),

@@ -217,6 +217,7 @@ def test_the_spanish_template_is_in_spanish(example):
     assert "A dónde fue el dinero" in text and "Lista de transparencia" in text
     assert "3,0901 USD/lb" in text and "65,1 %" in text and "USD 14.660,74" in text
     assert "Where the money went" not in text
+    assert "Nariño, Colombia" in text and "País Colombia" in text
 
 
 def test_template_choices(tmp_path):
