@@ -7,6 +7,7 @@ imported lazily; when one is missing the window shows a placeholder or disables 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +59,14 @@ def optional(module: str, name: str) -> Any | None:
         return None
     except AttributeError:
         return None
+
+
+def available(module: str) -> bool:
+    """Whether ``module`` is installed, without importing it (start-up stays fast)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:  # its parent package is missing
+        return False
 
 
 class Placeholder(QWidget):
@@ -267,22 +276,22 @@ class MainWindow(QMainWindow):
         statement = "roasterdesk.ui.dialogs.statement"
         backup = "roasterdesk.ui.dialogs.backup"
         self.act_import = self._action(f, "&Import…", self.import_data,
-                                       enabled=optional(data_io, "ImportDialog") is not None)
+                                       enabled=available(data_io))
         self.act_export = self._action(f, "&Export this list…", self.export_list,
                                        QKeySequence("Ctrl+E"),
-                                       enabled=optional(data_io, "export_list") is not None)
+                                       enabled=available(data_io))
         f.addSeparator()
         self.act_statement = self._action(
             f, "Impact &statement for this lot…", self.statement_preview,
-            enabled=optional(statement, "show_statement_preview") is not None)
+            enabled=available(statement))
         self.act_statements = self._action(
             f, "Impact statements for many lots…", self.batch_statements,
-            enabled=optional(statement, "BatchExportDialog") is not None)
+            enabled=available(statement))
         f.addSeparator()
         self.act_backup = self._action(f, "&Back up now", self.backup_now,
-                                       enabled=optional(backup, "backup_now") is not None)
+                                       enabled=available(backup))
         self.act_restore = self._action(f, "Restore from a backup…", self.restore,
-                                        enabled=optional(backup, "RestoreDialog") is not None)
+                                        enabled=available(backup))
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 

@@ -335,3 +335,11 @@ def test_file_menu_actions_reach_the_other_dialogs(window, sample, monkeypatch):
     window.act_statement.trigger()  # not on a lot: says what to do instead
     assert opened == [sample.lot_ids[2]]
     assert "Open a lot first" in window.last_message
+
+
+def test_menu_parts_are_found_without_importing_them():
+    from roasterdesk.ui.main_window import available
+
+    assert available("roasterdesk.ui.dialogs.backup")
+    assert not available("roasterdesk.ui.dialogs.nowhere")
+    assert not available("roasterdesk.nowhere.at_all")
