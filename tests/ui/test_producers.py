@@ -337,3 +337,19 @@ def test_new_visit_and_lot_start_from_the_producer(window, qtbot, sample):
     page.detail.tabs.setCurrentIndex(page.detail.TABS.index("Lots"))
     qtbot.mouseClick(page.detail.lots.buttons["new"], Qt.MouseButton.LeftButton)
     assert window.current_key() == "lot"
+
+
+def test_undoing_a_new_producer_removes_it_and_returns_to_the_list(window, qtbot, ctx):
+    page = producers_page(window)
+    page.new_record()
+    form = page.detail.profile
+    qtbot.keyClicks(form.name, "Finca Nueva")
+    qtbot.keyClicks(form.country, "PE")
+    assert form.save()
+    assert ctx.store.producers("name = ?", ["Finca Nueva"])
+    window.undo_action.trigger()
+    assert ctx.store.producers("name = ?", ["Finca Nueva"]) == []
+    assert page.stack.currentWidget() is page.list
+    window.redo_action.trigger()
+    (again,) = ctx.store.producers("name = ?", ["Finca Nueva"])
+    assert again.country == "PE"
