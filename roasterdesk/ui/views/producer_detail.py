@@ -164,6 +164,7 @@ class ProfileForm(QWidget):
         lay.addStretch(1)
         scroll.setWidget(host)
         outer.addWidget(scroll)
+        self.scroll = scroll
         self._set_dirty(False)
 
     # -- state -------------------------------------------------------------------------------
@@ -259,10 +260,12 @@ class ProfileForm(QWidget):
             p = self.collect()
         except FieldError as exc:
             self.error.show_error(str(exc))
+            self.scroll.ensureWidgetVisible(self.error)
             w = self.fields.get(exc.field)
             if w is not None:
                 mark_invalid(w, True)
                 w.setFocus()
+                self.scroll.ensureWidgetVisible(w)
             return False
         except ValueError as exc:
             self.error.show_error(str(exc)[:1].upper() + str(exc)[1:])
