@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +112,19 @@ def check_compatible(path: Path, version: FileVersion) -> None:
 
 _CHECKED: dict[str, tuple[int, int, int]] = {}
 """Files that passed :func:`quick_check` in this process, with (inode, size, mtime) then."""
+_CHECKING: dict[str, threading.Lock] = {}
+_CHECKING_GUARD = threading.Lock()
+
+
+def _mark_of(path: Path) -> tuple[str, tuple[int, int, int]]:
+    st = path.stat()
+    return str(path.resolve()), (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def is_checked(path: Path | str) -> bool:
+    """True if ``path`` passed :func:`quick_check` in this process and has not changed since."""
+    key, mark = _mark_of(Path(path))
+    return _CHECKED.get(key) == mark
 
 
 def quick_check(path: Path) -> None:
@@ -119,9 +133,18 @@ def quick_check(path: Path) -> None:
 
     It reads the whole file (0.7 s for the 343 MB ``large`` demo), so a file that passed in this
     process and has not changed since (same inode, size and mtime: with WAL the main file only
-    changes at checkpoints) is not checked again — worker connections open at no cost."""
-    st = path.stat()
-    key, mark = str(path.resolve()), (st.st_ino, st.st_size, st.st_mtime_ns)
+    changes at checkpoints) is not checked again — worker connections open at no cost. Callers
+    on several threads wait for one check instead of each reading the whole file (the app runs
+    it in the background after start-up while pages open worker connections)."""
+    key = str(Path(path).resolve())
+    with _CHECKING_GUARD:
+        lock = _CHECKING.setdefault(key, threading.Lock())
+    with lock:
+        _quick_check(Path(path))
+
+
+def _quick_check(path: Path) -> None:
+    key, mark = _mark_of(path)
     if _CHECKED.get(key) == mark:
         return
     check_seal(path)  # a flipped byte inside a record, which quick_check cannot see
@@ -168,8 +191,14 @@ def open_database(
     *,
     create: bool = True,
     before_migrate: Callable[[Path, FileVersion], None] | None = verified_backup_first,
+    check: bool = True,
 ) -> Database:
     """Open (and if needed create or upgrade) a RoasterDesk database.
+
+    ``check=False`` leaves out :func:`quick_check` (and the seal) when no migration is pending:
+    the caller promises to run it soon (the app does, in the background, once its window is
+    shown; :func:`is_checked` tells whether it ran). A file with pending migrations is always
+    checked first.
 
     Raises :class:`NewerDatabaseError` for a database from a newer RoasterDesk,
     :class:`NotADatabaseError` for a file that is not one, :class:`StoreError` for a missing file
@@ -182,7 +211,8 @@ def open_database(
     if exists:
         version = read_file_version(path)
         check_compatible(path, version)
-        quick_check(path)
+        if check or any(n not in version.applied for n in known_migrations()):
+            quick_check(path)
     else:
         if not path.parent.exists():
             raise StoreError(f"the folder {path.parent} does not exist.")

@@ -72,7 +72,7 @@ def check_seal(db_path: Path | str) -> None:
         return  # an unreadable seal proves nothing
     if recorded != _mark(path):
         return  # written since: stale
-    if _digest(path) != digest:
+    if _digest(path) != digest and _mark(path) == recorded:  # (a write while reading: stale)
         raise DamagedDatabaseError(
             f"{path} is damaged: its content changed on disk since RoasterDesk closed it, "
             "without anything writing to it. It can be moved aside and the newest backup "

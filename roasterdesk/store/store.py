@@ -81,16 +81,20 @@ class Store:
         create: bool = True,
         before_migrate: Callable[[Path, FileVersion], None] | None = verified_backup_first,
         key: bytes | None = None,
+        check: bool = True,
     ) -> Store:
         """``key``: open an encrypted database (:mod:`roasterdesk.store.cipher`); without it,
-        a key remembered for ``path`` in this process (``cipher.remember_key``) is used."""
+        a key remembered for ``path`` in this process (``cipher.remember_key``) is used.
+        ``check=False``: see :func:`roasterdesk.store.db.open_database` (an encrypted database
+        is always checked at open)."""
         key = key if key is not None else known_key(path)
         if key is not None:
             from .cipher import open_encrypted
 
             hook = "backup" if before_migrate is verified_backup_first else before_migrate
             return cls(open_encrypted(path, key, create=create, before_migrate=hook), Path(path))
-        return cls(open_database(path, create=create, before_migrate=before_migrate), Path(path))
+        return cls(open_database(path, create=create, before_migrate=before_migrate,
+                                 check=check), Path(path))
 
     def close(self) -> None:
         self.db.close()

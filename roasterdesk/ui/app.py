@@ -84,12 +84,14 @@ def build_demo_database(parent: QWidget | None = None) -> Path:
     return Path(result["path"])  # type: ignore[arg-type]
 
 
-def open_context(path: Path, settings: Settings) -> AppContext:
+def open_context(path: Path, settings: Settings, check_later: bool = False) -> AppContext:
     """Locked for this app, a damaged file recovered on request, unsafe places warned about
-    (:mod:`roasterdesk.ui.safety`)."""
+    (:mod:`roasterdesk.ui.safety`). ``check_later``: the file's ``quick_check`` runs in the
+    background once the window is shown (start-up only; "Open database" checks first)."""
     from .safety import open_guarded
 
-    ctx = open_guarded(path, lambda p: AppContext.create(p, settings=settings))
+    ctx = open_guarded(path, lambda p, **kw: AppContext.create(p, settings=settings, **kw),
+                       check_later=check_later)
     settings.add_recent(path)
     return ctx
 
@@ -105,13 +107,13 @@ def start(args: argparse.Namespace, settings: Settings | None = None,
         path = make_demo(None)
     else:
         path = choose_db(args, settings)
-    ctx = open_context(path, settings)
+    ctx = open_context(path, settings, check_later=True)
     if ctx.store.is_empty() and not getattr(args, "demo", False) \
             and not settings.started_empty(path):
         if ask(None, path) == DEMO:
             demo_path = make_demo(None)
             ctx.close()
-            ctx = open_context(demo_path, settings)
+            ctx = open_context(demo_path, settings, check_later=True)
         else:
             settings.mark_started_empty(path)
     return MainWindow(ctx, open_context=lambda p: open_context(p, settings))

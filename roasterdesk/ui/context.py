@@ -69,6 +69,13 @@ class AppContext:
     tasks: TaskManager
     messages: MessageBus
     settings: Settings
+    unchecked: bool = False
+    """The file's ``quick_check`` (and seal) has not run yet: the app runs it in the background
+    once the window is shown (:func:`roasterdesk.ui.safety.check_in_background`)."""
+    checking: bool = False
+    """That check is running."""
+    damaged: bool = False
+    """That check failed: closing does not seal the file."""
 
     @property
     def attachments_dir(self) -> Path:
@@ -76,15 +83,20 @@ class AppContext:
 
     @classmethod
     def create(cls, db_path: Path, *, settings: Settings | None = None,
-               parent: QObject | None = None, store: Store | None = None) -> AppContext:
-        """Open ``db_path`` (creating it if new) and build the context around it."""
+               parent: QObject | None = None, store: Store | None = None,
+               check: bool = True) -> AppContext:
+        """Open ``db_path`` (creating it if new) and build the context around it.
+        ``check=False``: the file's ``quick_check`` is left for later (``unchecked``)."""
         db_path = Path(db_path)
         if store is None:
-            store = Store.open(db_path)
+            store = Store.open(db_path, check=check)
         messages = MessageBus(parent)
         tasks = TaskManager(parent, on_known_error=messages.error.emit)
+        from ..store.db import is_checked
+
         return cls(store=store, db_path=db_path, undo_stack=QUndoStack(parent), tasks=tasks,
-                   messages=messages, settings=settings or Settings())
+                   messages=messages, settings=settings or Settings(),
+                   unchecked=not check and not is_checked(db_path))
 
     def close(self) -> None:
         """Stop background work (cancel, then wait for it), then close the database."""

@@ -9,13 +9,15 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -70,10 +72,11 @@ def available(module: str) -> bool:
 
 
 class Placeholder(QWidget):
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None, text: str = "") -> None:
         super().__init__(parent)
         lay = QVBoxLayout(self)
-        lab = QLabel(f"{title} is not available in this build.")
+        lab = QLabel(text or f"{title} is not available in this build.")
+        lab.setWordWrap(True)
         lab.setObjectName("placeholder")
         lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay.addWidget(lab)
@@ -96,6 +99,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(900, 600))
         self.pages: dict[str, QWidget] = {}
         self._stale: set[str] = set()
+        self._recovering = False
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -172,7 +176,10 @@ class MainWindow(QMainWindow):
         if key not in self.pages:
             spec = next(p for p in PAGES if p[0] == key)
             cls = optional(spec[2], spec[3])
-            page = cls(self.ctx) if cls is not None else Placeholder(spec[1])
+            try:
+                page = cls(self.ctx) if cls is not None else Placeholder(spec[1])
+            except sqlite3.DatabaseError as exc:
+                page = self._unreadable(spec[1], exc)
             self.pages[key] = page
             self.stack.addWidget(page)
         return self.pages[key]
@@ -469,6 +476,64 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {path}", 6000)
         return True
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self.ctx.unchecked:  # opened at start-up without quick_check: run it now, after paint
+            QTimer.singleShot(0, self, self._check_database)
+
+    def _check_database(self) -> None:
+        from .safety import check_in_background
+
+        check_in_background(self.ctx, self.database_damaged)
+
+    def _unreadable(self, title: str, error: sqlite3.DatabaseError) -> QWidget:
+        """A page could not read a database whose background check has not finished: check it
+        now (or wait for the running check); damage leads to :meth:`database_damaged`."""
+        from ..store.db import quick_check
+        from ..store.errors import DamagedDatabaseError
+
+        ctx = self.ctx
+        if not ctx.unchecked:
+            raise error
+        try:
+            quick_check(Path(ctx.db_path))
+        except DamagedDatabaseError as damage:
+            ctx.damaged = True
+            QTimer.singleShot(0, self, lambda d=damage: self.database_damaged(ctx, d))
+            return Placeholder(title, text=str(damage))
+        raise error
+
+    def database_damaged(self, ctx: AppContext, error: Exception) -> None:
+        """The background check found the open database damaged: close it and open it again
+        through the guarded open, which names the damage and offers the newest verified backup
+        (exactly as when the damage is found at open). If that fails, the app quits."""
+        if ctx is not self.ctx or self._recovering:
+            return  # another database was opened meanwhile, or this one is being recovered
+        self._recovering = True
+        log.warning("background check: %s", error)
+        path = Path(ctx.db_path)
+        self.auto_backup.stop()  # never back up a damaged file
+        self.auto_backup = None
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self._stale.clear()
+        ctx.close()
+        try:
+            new_ctx = self.open_context(path)
+        except KNOWN_ERRORS as exc:
+            QMessageBox.critical(self, "RoasterDesk", user_text(exc))
+            self.hide()
+            QApplication.exit(2)
+            return
+        finally:
+            self._recovering = False
+        self.ctx = new_ctx
+        self._connect_context()
+        self.stack.setCurrentWidget(self.page(self.current_key()))
+        self.statusBar().showMessage(f"Opened {path} again", 6000)
+
     # -- settings ----------------------------------------------------------------------------
     def _restore_settings(self) -> None:
         s = self.ctx.settings
@@ -490,5 +555,6 @@ class MainWindow(QMainWindow):
         s.geometry = self.saveGeometry()
         s.window_state = self.saveState()
         s.sync()
-        self.auto_backup.on_close()  # a verified backup if anything changed
+        if self.auto_backup is not None:  # None once a damaged database was closed
+            self.auto_backup.on_close()  # a verified backup if anything changed
         event.accept()

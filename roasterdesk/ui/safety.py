@@ -6,7 +6,10 @@
    RoasterDesk on it gets "already open in RoasterDesk on this computer";
 2. a damaged file (``quick_check`` fails) is reported, and with the user's agreement moved aside
    and replaced by the newest verified backup (:func:`roasterdesk.ui.dialogs.backup.
-   offer_recovery`);
+   offer_recovery`). With ``check_later=True`` (the app's start-up) the file is opened without
+   that check, and :func:`check_in_background` runs it on a worker thread once the window is
+   shown; if it fails, the main window closes the database and opens it again through this
+   function, so the user gets the same message and recovery offer as here;
 3. a database on a network share or in a cloud-sync folder gets a warning
    (:func:`roasterdesk.services.places.location_warning`), shown once the window is up;
 4. an encrypted database is unlocked first (:func:`unlock`): its key from the OS keyring, else
@@ -41,7 +44,8 @@ def hold_lock(ctx: AppContext, lock: AppLock) -> None:
     def close_and_unlock() -> None:
         try:
             close()
-            write_seal(ctx.db_path)  # closed cleanly: checksum for the next open
+            if not ctx.damaged:
+                write_seal(ctx.db_path)  # closed cleanly: checksum for the next open
         finally:
             lock.release()
 
@@ -95,7 +99,8 @@ def unlock(path: Path, parent: QWidget | None = None, *,
 def open_guarded(path: Path, create: Callable[[Path], AppContext],
                  parent: QWidget | None = None, *, ask: Any = None,
                  ask_secret: Callable[[QWidget | None, str], str | None] = _ask_secret,
-                 ) -> AppContext:
+                 check_later: bool = False) -> AppContext:
+    """``check_later``: ``create`` is called as ``create(path, check=False)``."""
     from .dialogs.backup import offer_recovery
 
     path = Path(path)
@@ -103,7 +108,7 @@ def open_guarded(path: Path, create: Callable[[Path], AppContext],
     try:
         unlock(path, parent, ask_secret=ask_secret)
         try:
-            ctx = create(path)
+            ctx = create(path, check=False) if check_later else create(path)
         except DamagedDatabaseError as exc:
             if not offer_recovery(parent, path, exc, ask=ask):
                 raise
@@ -116,3 +121,33 @@ def open_guarded(path: Path, create: Callable[[Path], AppContext],
     if warning:
         QTimer.singleShot(0, lambda: ctx.messages.warning.emit(warning))
     return ctx
+
+
+def check_in_background(ctx: AppContext,
+                        on_damaged: Callable[[AppContext, DamagedDatabaseError], None]) -> None:
+    """Run the ``quick_check`` (and seal check) that ``open_guarded(check_later=True)`` left
+    out, on a worker thread with its own read-only connection; ``on_damaged(ctx, error)`` is
+    called on the GUI thread if the file is damaged. Worker connections opened meanwhile wait
+    for this one check (:func:`roasterdesk.store.db.quick_check`)."""
+    from ..store.db import quick_check
+
+    if not ctx.unchecked or ctx.checking:
+        return
+    ctx.checking = True
+    path = Path(ctx.db_path)
+
+    def passed(_result: object) -> None:
+        ctx.unchecked = ctx.checking = False
+
+    def failed(exc: BaseException) -> None:
+        ctx.checking = False
+        if isinstance(exc, DamagedDatabaseError):
+            ctx.damaged = True
+            on_damaged(ctx, exc)
+        elif isinstance(exc, OSError):  # moved or deleted meanwhile: the next open checks it
+            ctx.messages.warning.emit(f"{path} could not be checked: {exc}")
+        else:
+            raise exc
+
+    ctx.tasks.run(lambda _progress, _cancelled: quick_check(path), on_done=passed,
+                  on_error=failed)

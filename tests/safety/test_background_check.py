@@ -1,0 +1,77 @@
+"""Start-up opens the database without its quick_check and runs it once the window is shown:
+a damaged file is still found, named, and recovered from the newest verified backup."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from roasterdesk.services import backup as B
+from roasterdesk.store import Store
+from roasterdesk.store.db import is_checked
+from roasterdesk.store.errors import DamagedDatabaseError
+
+from .test_open_safety import _damage_middle_page
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from roasterdesk.ui.settings import Settings
+
+    return Settings(tmp_path / "s.ini")
+
+
+def _start(db, settings):
+    from roasterdesk.ui.app import start
+
+    return start(argparse.Namespace(db=db, demo=False), settings=settings)
+
+
+def test_a_healthy_database_is_checked_in_the_background_after_the_window_shows(
+        qtbot, filled, settings):
+    db, counts = filled
+    w = _start(db, settings)
+    qtbot.addWidget(w)
+    assert w.ctx.unchecked and not is_checked(db)  # nothing read the whole file yet
+    assert w.ctx.store.counts() == counts
+    w.show()
+    qtbot.waitUntil(lambda: not w.ctx.unchecked, timeout=10000)
+    assert is_checked(db) and not w.ctx.damaged
+    w.ctx.close()
+
+
+def test_damage_found_after_start_up_offers_the_newest_verified_backup(
+        qtbot, filled, settings, monkeypatch):
+    db, counts = filled
+    B.create_backup(db)
+    _damage_middle_page(db)
+    asked = []
+
+    def answer(parent, title, text, *a, **k):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    w = _start(db, settings)  # opens: the check is left for later
+    qtbot.addWidget(w)
+    first = w.ctx
+    w.show()
+    qtbot.waitUntil(lambda: w.ctx is not first, timeout=10000)
+    assert asked and "is damaged" in asked[0] and "newest verified backup" in asked[0]
+    assert w.ctx.store.counts() == counts  # the backup, reopened in the same window
+    assert any(".damaged-" in p.name for p in db.parent.iterdir())  # the damaged file is kept
+    assert first.damaged and not w.ctx.damaged
+    w.ctx.close()
+    with Store.open(db) as s:  # and what is there now passes the full check at open
+        assert s.counts() == counts
+
+
+def test_commands_still_refuse_a_damaged_file_at_open(filled):
+    db, _ = filled
+    _damage_middle_page(db)
+    with pytest.raises(DamagedDatabaseError):
+        Store.open(db)
