@@ -16,6 +16,7 @@ from .model import (
     Lot,
     Party,
     PremiumBasis,
+    Species,
 )
 from .reference import CSeries, FairtradeTerms, LivingIncomeReference
 from .units import DEFAULT_KG_PER_KG_GREEN, KG, LB_KG, Price, cents_lb_to_usd_lb
@@ -243,12 +244,16 @@ def economics(
 
     c_cents = fixed_c_cents(lot)
     estimated = lot.c_estimated
-    if c_cents is None and c_series is not None and lot.contract_date is not None:
+    # The reference series is the ICE arabica "C" (KC): it never stands in for a robusta lot,
+    # whose market is another one; a robusta lot shows a premium over C only when the buyer
+    # recorded the market price of its contract.
+    arabica = lot.species is Species.ARABICA
+    if c_cents is None and arabica and c_series is not None and lot.contract_date is not None:
         c_cents = c_series.at(lot.contract_date)
         estimated = c_cents is not None
     c = cents_lb_to_usd_lb(c_cents) if c_cents is not None else None
     if c is None:
-        missing.append("C price at fixation")
+        missing.append("C price at fixation" if arabica else "market price at fixation (robusta)")
 
     fob = fob_usd_lb(lot)
     if fob is None:

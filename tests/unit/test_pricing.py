@@ -14,6 +14,7 @@ from roasterdesk.domain.model import (
     ContractType,
     CostLeg,
     Fixation,
+    Lot,
     Party,
     Premium,
     PremiumBasis,
@@ -433,3 +434,15 @@ def test_lot_totals_add_up(make_lot, make_farm_gate, fob, weight, local):
     assert abs(e.farm_gate_value_usd + e.intermediaries_value_usd - e.fob_value_usd) < D("1e-15")
     assert abs(e.farm_gate_share * e.fob_usd_lb - e.farm_gate_usd_lb) < D("1e-20")
     assert e.split.producer + e.split.exporter_total == e.fob_usd_lb
+
+
+def test_the_arabica_c_series_never_stands_in_for_a_robusta_lot():
+    series = CSeries({(2025, 3): Decimal(380)})
+    robusta = Lot("VN-1", 1, 2025, weight_kg=Decimal(1000), species=Species.ROBUSTA,
+                  contract_type=ContractType.FIXED, contract_date=date(2025, 3, 10),
+                  fob_usd_lb=Decimal("2.10"))
+    eco = economics(robusta, c_series=series)
+    assert eco.c_usd_lb is None and eco.premium_over_c_usd_lb is None
+    assert "market price at fixation (robusta)" in eco.missing
+    recorded = economics(replace(robusta, c_cents_lb=Decimal(190)), c_series=series)
+    assert recorded.c_usd_lb == Decimal("1.9") and not recorded.c_estimated
