@@ -133,7 +133,7 @@ def read_version(conn: Any) -> FileVersion:
 
 
 def connect(path: Path | str, key: bytes) -> Database:
-    db = Database(raw_connect(path, key, check_same_thread=False))
+    db = Database(raw_connect(path, key, check_same_thread=False), execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 10000")
     return db
