@@ -80,12 +80,15 @@ def measure_startup(db: Path, repeats: int) -> dict[str, Any]:
         _start_once("app", db, ini)  # warm the OS file cache for both kinds of start
         _start_once("bare", db, ini)
         app_ms, bare_ms, rss = [], [], []
+        phases: dict[str, dict[str, list[float]]] = {"app": {}, "bare": {}}
         for _ in range(repeats):
             for mode in ("bare", "app"):
                 r = _start_once(mode, db, ini)
                 (app_ms if mode == "app" else bare_ms).append(r["wall_ms"])
                 if mode == "app":
                     rss.append(r["rss_mb"])
+                for name, value in _phases(r).items():
+                    phases[mode].setdefault(name, []).append(value)
     app_med, bare_med = statistics.median(app_ms), statistics.median(bare_ms)
     return {
         "startup_ratio": round(app_med / bare_med, 2),
@@ -93,7 +96,24 @@ def measure_startup(db: Path, repeats: int) -> dict[str, Any]:
         "startup_bare_ms": round(bare_med, 1),
         "startup_repeats": repeats,
         "rss_mb": round(statistics.median(rss), 1),
+        "startup_breakdown_ms": {mode: {k: round(statistics.median(v), 1) for k, v in p.items()}
+                                 for mode, p in phases.items()},
     }
+
+
+def _phases(r: dict[str, Any]) -> dict[str, float]:
+    """Where one start-up's wall time went (medians of these do not add up exactly)."""
+    marks = r.get("marks_ms", {})
+    out = {"process_start": r["wall_ms"] - r["inside_ms"], "qt": marks.get("qt", 0.0)}
+    last = out["qt"]
+    if "imports" in marks:
+        out["imports"] = marks["imports"] - last
+        last = marks["imports"]
+    if "built" in marks:  # the app: open the database and build the window
+        out["open_and_build" if "imports" in marks else "build"] = marks["built"] - last
+        last = marks["built"]
+    out["show_and_paint"] = r["inside_ms"] - last
+    return out
 
 
 def bench_modules() -> list[str]:
