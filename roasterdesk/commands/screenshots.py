@@ -80,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
                 producers.open_record(pid)  # type: ignore[attr-defined]
                 detail = producers.detail  # type: ignore[attr-defined]
                 for n, tab in enumerate(detail.TABS):
+                    if not detail.tabs.isTabVisible(n):  # e.g. Members of a farm
+                        continue
                     detail.tabs.setCurrentIndex(n)
                     shot(f"03-producer-{n + 1}-{tab.lower()}")
                 detail.tabs.setCurrentIndex(0)

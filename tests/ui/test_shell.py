@@ -271,8 +271,8 @@ def test_screenshots_command_writes_a_png_per_page(qapp, db_path, sample, store,
     assert names == sorted([
         "01-overview.png", "02-producers.png",
         *[f"03-producer-{n}-{t}.png" for n, t in enumerate(
-            ["profile", "people", "plots", "certifications", "visits", "lots", "commitments",
-             "projects", "history"], 1)],
+            ["profile", "members", "people", "plots", "certifications", "visits", "lots",
+             "commitments", "projects", "history"], 1)],
         "04-visits.png", "05-visit-editor.png", "06-lots.png", "07-lot-editor.png",
         "08-commitments.png"])
     img = QImage(str(out / "01-overview.png"))

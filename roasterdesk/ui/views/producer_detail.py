@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -42,6 +43,7 @@ from .producer_tabs import (
     CertificationsTab,
     CommitmentsTab,
     LotsTab,
+    MembersTab,
     PeopleTab,
     PlotsTab,
     ProjectsTab,
@@ -115,7 +117,21 @@ class ProfileForm(QWidget):
         self.country.setPlaceholderText("e.g. CO, ET, BR")
         self.country.setMaxLength(2)
         self.country.setMaximumWidth(70)
-        self.parent_box = add("parent", "Member of", QComboBox())
+        self.parent_box = QComboBox()
+        self.fields["parent"] = self.parent_box
+        self.parent_box.currentIndexChanged.connect(self._edited)
+        member_row = QWidget()
+        row = QHBoxLayout(member_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.parent_box, 1)
+        self.parent_link = QLabel()
+        self.parent_link.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.parent_link.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.parent_link.linkActivated.connect(self._open_parent)
+        row.addWidget(self.parent_link)
+        form.addRow("Member of", member_row)
         self.region = add("region", "Region", QLineEdit())
         self.municipality = add("municipality", "Municipality", QLineEdit())
         alt = QWidget()
@@ -193,6 +209,16 @@ class ProfileForm(QWidget):
                 self.parent_box.addItem(name, pid)
         self.parent_box.setCurrentIndex(max(0, self.parent_box.findData(current)))
 
+    def _show_parent_link(self, p: Producer | None) -> None:
+        """A member's saved cooperative, as a link that opens its page."""
+        pid = p.parent_id if p is not None else None
+        name = self.parent_box.itemText(self.parent_box.findData(pid)) if pid else ""
+        self.parent_link.setText(f'<a href="{pid}">Open {escape(name)} ›</a>' if name else "")
+        self.parent_link.setVisible(bool(name))
+
+    def _open_parent(self, href: str) -> None:
+        self.ctx.messages.open_record.emit("producer", int(href))
+
     def load(self, p: Producer | None) -> None:
         self._loading = True
         try:
@@ -202,6 +228,7 @@ class ProfileForm(QWidget):
             self.kind.set_current(ProducerKind.FARM if blank else p.kind)
             self.country.setText("" if blank else p.country)
             self._fill_parents(None if blank else p.parent_id, None if blank else p.id)
+            self._show_parent_link(p)
             self.region.setText("" if blank else p.region)
             self.municipality.setText("" if blank else p.municipality)
             self.alt_min.setText("" if blank else text_of(p.altitude_min_m))
@@ -291,8 +318,8 @@ class ProducerDetail(QWidget):
     step = Signal(int)  # previous (-1) / next (+1) producer in the list
     created = Signal(int)
 
-    TABS = ("Profile", "People", "Plots", "Certifications", "Visits", "Lots", "Commitments",
-            "Projects", "History")
+    TABS = ("Profile", "Members", "People", "Plots", "Certifications", "Visits", "Lots",
+            "Commitments", "Projects", "History")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -323,6 +350,7 @@ class ProducerDetail(QWidget):
         self.tabs.setDocumentMode(False)
         self.profile = ProfileForm(ctx)
         self.profile.saved.connect(self._profile_saved)
+        self.members = MembersTab(ctx)
         store = ctx.store
         self.people = PeopleTab(ctx, lambda pid: ctx.store.people(pid),
                                 hint="Consent decides who may appear in customer documents.")
@@ -334,7 +362,7 @@ class ProducerDetail(QWidget):
         self.projects = ProjectsTab(ctx, lambda pid: ctx.store.projects(pid))
         self.history = HistoryTab(ctx)
         del store
-        for name, w in zip(self.TABS, (self.profile, self.people, self.plots,
+        for name, w in zip(self.TABS, (self.profile, self.members, self.people, self.plots,
                                        self.certifications, self.visits, self.lots,
                                        self.commitments, self.projects, self.history), strict=True):
             self.tabs.addTab(w, name)
@@ -353,6 +381,7 @@ class ProducerDetail(QWidget):
         self.profile.load(p)
         for i in range(1, self.tabs.count()):
             self.tabs.setTabEnabled(i, p is not None)
+        self._members_tab(p)
         if p is None:
             self.tabs.setCurrentIndex(0)
             self.profile.name.setFocus()
@@ -370,6 +399,16 @@ class ProducerDetail(QWidget):
         if rel.first_harvest:
             bits.append(f"buying since {rel.first_harvest} ({rel.harvests_bought} harvests)")
         self.subtitle.setText(" · ".join(b for b in bits if b))
+
+    def _members_tab(self, p: Producer | None) -> None:
+        """Only a cooperative or washing station has members (a farm names its own under
+        “Member of”)."""
+        i = self.TABS.index("Members")
+        group = p is not None and p.kind in (ProducerKind.COOPERATIVE,
+                                             ProducerKind.WASHING_STATION)
+        if not group and self.tabs.currentIndex() == i:
+            self.tabs.setCurrentIndex(0)
+        self.tabs.setTabVisible(i, group)
 
     def _tab_changed(self, index: int) -> None:
         """Tabs load when first shown (a producer with 10,000 lots opens instantly)."""
@@ -389,6 +428,7 @@ class ProducerDetail(QWidget):
         self._header(p)
         if not self.profile.dirty:
             self.profile.load(p)
+        self._members_tab(p)
         self._loaded = set()
         self._tab_changed(self.tabs.currentIndex())
 
@@ -398,6 +438,7 @@ class ProducerDetail(QWidget):
         self._header(p)
         for i in range(1, self.tabs.count()):
             self.tabs.setTabEnabled(i, True)
+        self._members_tab(p)
         if new:
             self.created.emit(p.id)
 

@@ -1,5 +1,5 @@
 """The list tabs of a producer page: people, plots, certifications, visits, lots,
-commitments and projects."""
+commitments, projects and (for a cooperative or washing station) its member farms."""
 
 from __future__ import annotations
 
@@ -356,3 +356,48 @@ class LotsTab(LinkedTab):
             return rows
 
         super().__init__(ctx, loader, parent)
+
+
+#: Lot statuses that count as bought (an offer is not yet bought; a cancelled lot never was).
+BOUGHT = ("contracted", "shipped", "arrived")
+
+
+class MemberRow:
+    """A member farm with the number of its lots bought."""
+
+    def __init__(self, producer: Any, lots_bought: int) -> None:
+        self.producer, self.lots_bought = producer, lots_bought
+        self.id = producer.id
+
+
+class MembersTab(LinkedTab):
+    """The member farms of a cooperative or washing station; Enter or double-click opens one."""
+
+    kind = "producer"
+    noun = "member"
+    columns = (
+        Column("Member", lambda r: r.producer.name),
+        Column("Kind", lambda r: r.producer.kind.label),
+        Column("Region", lambda r: r.producer.region),
+        Column("Altitude", lambda r: r.producer.altitude_label),
+        Column("Lots bought", lambda r: r.lots_bought, align_right=True,
+               tip="Lots contracted, shipped or arrived"),
+    )
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        def loader(pid: int) -> list[MemberRow]:
+            marks = ", ".join("?" for _ in BOUGHT)
+            counts = dict(ctx.store.db.execute(
+                "SELECT l.producer_id, count(*) FROM lots l JOIN producers p "
+                f"ON p.id = l.producer_id WHERE p.parent_id = ? AND l.status IN ({marks}) "
+                "GROUP BY l.producer_id", [pid, *BOUGHT]).fetchall())
+            return [MemberRow(m, counts.get(m.id, 0)) for m in ctx.store.members(pid)]
+
+        super().__init__(ctx, loader, parent,
+                         hint="Farms whose profile names this producer under “Member of”.")
+        # activated comes on double-click and on Enter/Return: one signal, one opening
+        self.view.doubleClicked.disconnect()
+        self.view.activated.connect(lambda _i: self.edit())
+
+    def actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        return [("open", "Open member", self.edit)]
