@@ -16,7 +16,8 @@ from roasterdesk.ui.models.producers import ProducerFilter, ProducerTableModel
 from .conftest import with_modal
 
 # the offscreen platform warns that it cannot resize windows to their size hints
-pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(
+    "propagateSizeHints", "does not support raise", "does not support grabbing the keyboard")]
 
 
 def producers_page(window):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from html import escape
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.countries import BOUNDING_BOXES, country_code, country_name
 from ...domain.model import Producer, ProducerKind
 from ...errors import KNOWN_ERRORS
 from ..editors import enum_combo
@@ -73,6 +76,36 @@ def parse_months(text: str) -> tuple[int, ...]:
     return tuple(sorted(set(out)))
 
 
+def country_label(code: str) -> str:
+    """"Colombia (CO)" for a country the table knows, else the code alone."""
+    name = country_name(code)
+    return f"{name} ({code})" if name != code else code
+
+
+_LABELLED = re.compile(r"^.*\(([A-Za-z]{2})\)\s*$")
+
+
+def parse_country(text: str) -> str:
+    """The ISO-2 code of what was typed or picked: a name, a code, or "Colombia (CO)"."""
+    m = _LABELLED.match(text.strip())
+    code = m.group(1).upper() if m else country_code(text)
+    if code is None:
+        raise FieldError("country", f"Country: “{text.strip()}” is not a country we know; enter "
+                                    "its name or two-letter ISO code, e.g. Colombia or CO")
+    return code
+
+
+def country_completer(edit: QLineEdit) -> QCompleter:
+    """Suggest the coffee origins the country table knows, matching anywhere in the name."""
+    labels = sorted(country_label(code) for code in BOUNDING_BOXES)
+    completer = QCompleter(labels, edit)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    edit.setCompleter(completer)
+    return completer
+
+
 class ProfileForm(QWidget):
     """The producer's own fields. Edits are kept in the form until Save (Ctrl+S)."""
 
@@ -113,10 +146,11 @@ class ProfileForm(QWidget):
 
         self.name = add("name", "Name", QLineEdit())
         self.kind = add("kind", "Kind", enum_combo(ProducerKind, ProducerKind.FARM))
-        self.country = add("country", "Country (ISO code)", QLineEdit())
-        self.country.setPlaceholderText("e.g. CO, ET, BR")
-        self.country.setMaxLength(2)
-        self.country.setMaximumWidth(70)
+        self.country = add("country", "Country", QLineEdit())
+        self.country.setPlaceholderText("a name or ISO code, e.g. Colombia or CO")
+        self.country.setMaximumWidth(300)
+        self.country_completer = country_completer(self.country)
+        self.country_completer.activated.connect(self._edited)
         self.parent_box = QComboBox()
         self.fields["parent"] = self.parent_box
         self.parent_box.currentIndexChanged.connect(self._edited)
@@ -174,6 +208,7 @@ class ProfileForm(QWidget):
         bar.addWidget(self.save_button)
         bar.addWidget(self.revert_button)
         self.state = muted("")
+        self.state.setWordWrap(False)  # wrapped, it squeezed to one letter a line
         bar.addWidget(self.state)
         bar.addStretch(1)
         lay.addLayout(bar)
@@ -226,7 +261,7 @@ class ProfileForm(QWidget):
             blank = p is None
             self.name.setText("" if blank else p.name)
             self.kind.set_current(ProducerKind.FARM if blank else p.kind)
-            self.country.setText("" if blank else p.country)
+            self.country.setText("" if blank else country_label(p.country))
             self._fill_parents(None if blank else p.parent_id, None if blank else p.id)
             self._show_parent_link(p)
             self.region.setText("" if blank else p.region)
@@ -252,10 +287,7 @@ class ProfileForm(QWidget):
         name = self.name.text().strip()
         if not name:
             raise FieldError("name", "Name: enter the producer's name")
-        country = self.country.text().strip().upper()
-        if len(country) != 2 or not country.isalpha():
-            raise FieldError("country", "Country: enter the two-letter ISO code, e.g. CO "
-                                        "for Colombia")
+        country = parse_country(self.country.text())
         lo = parse_int(self.alt_min.text(), "alt_min", "Lowest altitude", minimum=-500,
                        maximum=6000)
         hi = parse_int(self.alt_max.text(), "alt_max", "Highest altitude", minimum=-500,
