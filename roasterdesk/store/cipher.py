@@ -27,15 +27,16 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-from sqlite_utils import Database
 
 from .. import __version__
 from .db import FileVersion, check_compatible, set_durable
 from .errors import DamagedDatabaseError, NotADatabaseError, StoreError
 from .schema import MIGRATION_SET, SCHEMA_COMPAT, known_migrations, migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 KEY_BYTES = 32
 INSTALL_HINT = "install RoasterDesk with encryption: pip install 'roasterdesk[encryption]'"
@@ -133,6 +134,8 @@ def read_version(conn: Any) -> FileVersion:
 
 
 def connect(path: Path | str, key: bytes) -> Database:
+    from sqlite_utils import Database
+
     db = Database(raw_connect(path, key, check_same_thread=False), execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 10000")

@@ -17,17 +17,20 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import quote
-
-from sqlite_utils import Database
 
 from .. import __version__
 from .errors import DamagedDatabaseError, NewerDatabaseError, NotADatabaseError, StoreError
 from .schema import MIGRATION_SET, SCHEMA_COMPAT, known_migrations, migrations
 from .seal import check_seal
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -170,18 +173,60 @@ def verified_backup_first(path: Path, version: FileVersion) -> None:
     backup_before_migrate(path, version)
 
 
-def connect(path: Path | str) -> Database:
-    """A sqlite-utils Database on ``path`` with RoasterDesk's pragmas (no migration)."""
+class LazyDatabase:
+    """A connection whose sqlite-utils :class:`~sqlite_utils.Database` is made on first need.
+
+    ``execute``, ``conn`` and ``close`` — all that reading needs — work without importing
+    sqlite-utils (with click, pluggy and dateutil it cost 60 ms of every start-up of the app);
+    anything else (``atomic``, ``table``, ``query``…) is the Database's own, built on this same
+    connection. The connection is in autocommit mode (``isolation_level=None``), where no
+    statement opens an implicit transaction, so ``execute`` here does what sqlite-utils' does."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._db: Database | None = None
+
+    @property
+    def database(self) -> Database:
+        if self._db is None:
+            from sqlite_utils import Database
+
+            # no plugins: nothing installed beside the app may change its connections (and
+            # looking them up in package metadata cost 17 ms)
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
+
+    def execute(self, sql: str,
+                parameters: Sequence[Any] | dict[str, Any] | None = None) -> sqlite3.Cursor:
+        if parameters is None:
+            return self.conn.execute(sql)
+        return self.conn.execute(sql, parameters)
+
+    def atomic(self) -> AbstractContextManager[Database]:
+        return self.database.atomic()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.database, name)
+
+
+if TYPE_CHECKING:
+    AnyDatabase: TypeAlias = Database | LazyDatabase
+
+
+def connect(path: Path | str) -> LazyDatabase:
+    """A connection on ``path`` with RoasterDesk's pragmas (no migration)."""
     conn = sqlite3.connect(str(path), timeout=10, isolation_level=None, check_same_thread=False)
-    # no sqlite-utils plugins: nothing installed beside the app may change its connections, and
-    # looking them up (package metadata) cost 17 ms of every start-up
-    db = Database(conn, execute_plugins=False)
+    db = LazyDatabase(conn)
+    db.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 10000")
     return db
 
 
-def set_durable(db: Database) -> None:
+def set_durable(db: AnyDatabase) -> None:
     mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() not in ("wal", "memory"):
         raise StoreError(f"the database cannot use write-ahead logging (journal mode {mode})")
@@ -194,7 +239,7 @@ def open_database(
     create: bool = True,
     before_migrate: Callable[[Path, FileVersion], None] | None = verified_backup_first,
     check: bool = True,
-) -> Database:
+) -> LazyDatabase:
     """Open (and if needed create or upgrade) a RoasterDesk database.
 
     ``check=False`` leaves out :func:`quick_check` (and the seal) when no migration is pending:
@@ -225,10 +270,11 @@ def open_database(
         if todo and exists and not version.empty and before_migrate is not None:
             before_migrate(path, version)
         if todo:
-            with db.atomic():  # all pending steps or none
-                migrations.apply(db)
-                db.execute(f"PRAGMA user_version = {SCHEMA_COMPAT}")
-                db.table("meta").upsert({"key": "app_version", "value": __version__}, pk="key")
+            full = db.database
+            with full.atomic():  # all pending steps or none
+                migrations.apply(full)
+                full.execute(f"PRAGMA user_version = {SCHEMA_COMPAT}")
+                full.table("meta").upsert({"key": "app_version", "value": __version__}, pk="key")
         set_durable(db)
     except sqlite3.DatabaseError as exc:
         db.close()

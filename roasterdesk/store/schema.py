@@ -7,13 +7,55 @@ Each migration runs in one transaction together with its record in ``_sqlite_mig
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MIGRATION_SET = "roasterdesk"
 SCHEMA_COMPAT = 1
 """Stored as ``PRAGMA user_version``: a database with a higher number is refused."""
 
-migrations = Migrations(MIGRATION_SET)
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class _Step(NamedTuple):
+    name: str
+    fn: Callable[..., Any]
+    transactional: bool
+
+
+class LazyMigrations:
+    """The steps of a :class:`sqlite_utils.Migrations` set, registered the same way
+    (``@migrations()``), but sqlite-utils is imported only when they are applied: opening an
+    up-to-date database (every start of the app) does not pay for importing it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._migrations: list[_Step] = []
+
+    def __call__(self, *, name: str | None = None,
+                 transactional: bool = True) -> Callable[[_F], _F]:
+        def inner(fn: _F) -> _F:
+            step = name or fn.__name__
+            if any(m.name == step for m in self._migrations):
+                raise ValueError(f"Migration '{step}' is already registered in set '{self.name}'")
+            self._migrations.append(_Step(step, fn, transactional))
+            return fn
+
+        return inner
+
+    def apply(self, db: Database, *, stop_before: str | Iterable[str] | None = None) -> None:
+        from sqlite_utils import Migrations
+
+        real = Migrations(self.name)
+        for m in self._migrations:
+            real(name=m.name, transactional=m.transactional)(m.fn)
+        real.apply(db, stop_before=stop_before)
+
+
+migrations = LazyMigrations(MIGRATION_SET)
 
 _NO_DELETE = """
 CREATE TRIGGER {table}_never_deleted BEFORE DELETE ON {table}

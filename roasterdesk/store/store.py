@@ -13,9 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..domain.model import (
     Certification,
@@ -37,6 +35,9 @@ from .cipher import integrity_errors, known_key
 from .codec import d2s, now
 from .db import FileVersion, open_database, verified_backup_first
 from .errors import RecordNotFound, StoreError, ValidationError
+
+if TYPE_CHECKING:
+    from .db import AnyDatabase
 
 T = TypeVar("T")
 
@@ -66,7 +67,7 @@ def current_harvest(today: date | None = None) -> int:
 
 
 class Store:
-    def __init__(self, db: Database, path: Path) -> None:
+    def __init__(self, db: AnyDatabase, path: Path) -> None:
         self.db = db
         self.path = path
         self._reference: tuple[FairtradeTerms | None, list[LivingIncomeReference], CSeries] | None
@@ -106,7 +107,7 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[Database]:
+    def transaction(self) -> Iterator[AnyDatabase]:
         """Group several writes into one user action: all or nothing."""
         try:
             with self.db.atomic():
