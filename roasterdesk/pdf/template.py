@@ -78,6 +78,17 @@ class Template:
     def heading(self, section: str) -> str:
         return self.headings.get(section, DEFAULT_HEADINGS[section])
 
+    def redacted_person(self, role: str) -> str:
+        """What stands in free text for a person who may not be named: ``[text]
+        redacted_<role>`` (e.g. ``redacted_co_op_president``), else ``redacted_person`` with
+        the role's term ("the owner")."""
+        own = self.text.get("redacted_" + re.sub(r"[^a-z0-9]+", "_", role.lower()))
+        return own if own is not None else self.t("redacted_person", role=self.term(role))
+
+    def redacted_producer(self, kind: str, label: str) -> str:
+        """What stands in free text for a producer name that may not appear ("the farm")."""
+        return self.t("redacted_producer", kind=self.term(kind, label))
+
     def intro(self, section: str) -> str:
         return self.intros.get(section, DEFAULT_INTROS.get(section, ""))
 
@@ -256,6 +267,8 @@ DEFAULT_TEXT = {
     "people": "People",
     "people_not_named": "Not named here: we name people only with their recorded consent.",
     "producer_anonymous": "a {kind} in {region}",
+    "redacted_producer": "the {kind}",
+    "redacted_person": "the {role}",
     "producer_not_named": "The producer is not named here: we name people only with their "
                           "recorded consent.",
     # price

@@ -26,6 +26,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..domain.geo import rounded_location
@@ -46,6 +47,9 @@ from ..domain.transparency import Answer
 from ..errors import UserError
 from ..store import Store
 from ..store.store import LotAnalysis
+
+if TYPE_CHECKING:
+    from ..pdf.template import Template
 
 MAX_PHOTOS = 2
 PHOTO_MAX_PX = 1400
@@ -141,10 +145,14 @@ def _name_patterns(person: Person) -> list[str]:
     return pats
 
 
-def redact(text: str, hidden: list[Person]) -> str:
-    """Replace the names of people who may not appear with their role, e.g. "(the owner)"."""
+def redact(text: str, hidden: list[Person],
+           stand_in: Callable[[str], str] | None = None) -> str:
+    """Replace the names of people who may not appear with their role, e.g. "(the owner)".
+
+    ``stand_in`` turns a role into those words (a template's, see
+    :meth:`Template.redacted_person`); English "the <role>" without it."""
     for person in hidden:
-        role = f"the {person.role.value}"
+        role = stand_in(person.role.value) if stand_in else f"the {person.role.value}"
         for pat in sorted(_name_patterns(person), key=len, reverse=True):
             text = re.sub(rf"\b{re.escape(pat)}\b",
                           lambda m, r=role: _capitalised(r, m.string[:m.start()]),
@@ -260,8 +268,12 @@ def find_lot(store: Store, code: str) -> Lot:
 
 
 def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None,
-                   coordinate_decimals: int = 2, photos: bool = True) -> StatementData:
-    """Everything the statement of ``lot`` (a Lot, its id, or its code) shows, on date ``on``."""
+                   coordinate_decimals: int = 2, photos: bool = True,
+                   template: Template | None = None) -> StatementData:
+    """Everything the statement of ``lot`` (a Lot, its id, or its code) shows, on date ``on``.
+
+    ``template`` supplies the words that stand in for names that may not appear ("the farm",
+    "the owner"); English without it."""
     if isinstance(lot, str):
         lot = find_lot(store, lot)
     elif isinstance(lot, int):
@@ -276,16 +288,19 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
     region = _region_label(analysis)
     producer_named = not _mentions(producer.name, hidden)
     label = producer.name if producer_named else f"a {producer.kind.label} in {region}"
+    kind = producer.kind
+    producer_word = template.redacted_producer(kind.value, kind.label) if template \
+        else f"the {kind.label}"
+    person_word = template.redacted_person if template else None
 
     def clean(text: str) -> str:
         """Free text for the page: a producer name that may not appear becomes "the farm",
         then the names of people without consent become their role."""
         if not producer_named:
             text = re.sub(re.escape(producer.name),
-                          lambda m: _capitalised(f"the {producer.kind.label}",
-                                                 m.string[:m.start()]),
+                          lambda m: _capitalised(producer_word, m.string[:m.start()]),
                           text, flags=re.IGNORECASE)
-        return redact(text, hidden)
+        return redact(text, hidden, person_word)
 
     named = [
         NamedPerson(p.name, p.role.value,

@@ -61,7 +61,8 @@ def export_one(store: Store, lot_id: int, template: Template, out: Path,
     from ..pdf import render_statement
     from .statement import load_statement
 
-    data = load_statement(store, lot_id, on=on, coordinate_decimals=template.coordinate_decimals)
+    data = load_statement(store, lot_id, on=on, coordinate_decimals=template.coordinate_decimals,
+                          template=template)
     pdf = render_statement(data, template)
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(pdf)

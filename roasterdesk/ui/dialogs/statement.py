@@ -64,7 +64,8 @@ def render_in_worker(db_path: Path, lot_id: int, template: str) -> tuple[bytes, 
     tpl = load_template(template)
     store = open_read_only(db_path)
     try:
-        data = load_statement(store, lot_id, coordinate_decimals=tpl.coordinate_decimals)
+        data = load_statement(store, lot_id, coordinate_decimals=tpl.coordinate_decimals,
+                              template=tpl)
     finally:
         store.close()
     return render_statement(data, tpl), preflight_data(data) + tpl.problems(), data.lot.code

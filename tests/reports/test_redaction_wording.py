@@ -1,0 +1,73 @@
+"""The words that stand in for names without consent come from the template's language."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+from pypdf import PdfReader
+from statement_sample import HIDDEN, ON
+
+from roasterdesk.domain.model import Person, ProducerKind, Role
+from roasterdesk.pdf import load_template, render_statement
+from roasterdesk.pdf.template import parse_template
+from roasterdesk.services.statement import load_statement
+
+OWNER = "Rosa Elvira Guerrero"
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def owner_without_consent(store, lot):
+    """A farm named after its owner, who gave no consent; the lot's story names both."""
+    prod = store.producer(lot.producer_id)
+    store.save_producer(replace(prod, name="Finca Guerrero", kind=ProducerKind.FARM))
+    store.save_person(Person(prod.id, OWNER, Role.OWNER))  # no consent recorded
+    store.save_lot(replace(store.lot(lot.id), story=(
+        f"Finca Guerrero sits above the river. {OWNER} picks only ripe cherries; "
+        f"{HIDDEN} ferments them.")))
+
+
+def statement_text(store, lot, name):
+    tpl = load_template(name)
+    data = load_statement(store, lot.code, on=ON, template=tpl)
+    return data, text_of(render_statement(data, tpl))
+
+
+def test_a_spanish_statement_uses_the_spanish_stand_ins(example):
+    store, lot = example
+    owner_without_consent(store, lot)
+    data, text = statement_text(store, lot, "default-es")
+    assert data.story == ("La finca sits above the river. La persona propietaria picks only "
+                          "ripe cherries; la persona administradora ferments them.")
+    assert "La finca sits above the river. La persona propietaria picks" in text
+    assert "la persona administradora ferments" in text
+    lowered = text.lower()
+    for english in ("the farm", "the owner", "the manager"):
+        assert english not in lowered
+    assert OWNER not in text and "Guerrero" not in text and HIDDEN not in text
+
+
+def test_the_english_template_and_one_without_the_keys_keep_the_english(example):
+    store, lot = example
+    owner_without_consent(store, lot)
+    _, text = statement_text(store, lot, "default-en")
+    assert "The farm sits above the river. The owner picks only ripe cherries; the manager " \
+           "ferments them." in text
+    bare = parse_template({"language": "es", "terms": {"owner": "dueña"}})
+    data = load_statement(store, lot.code, on=ON, template=bare)
+    assert data.story.startswith("The farm sits above the river. The dueña picks")
+    assert "Guerrero" not in data.story
+
+
+def test_a_role_without_its_own_words_uses_redacted_person_with_the_roles_term(example):
+    store, lot = example
+    owner_without_consent(store, lot)
+    tpl = parse_template({"text": {"redacted_person": "la persona ({role})",
+                                   "redacted_producer": "esa {kind}"},
+                          "terms": {"owner": "dueña", "farm": "finca"}})
+    data = load_statement(store, lot.code, on=ON, template=tpl)
+    assert data.story == ("Esa finca sits above the river. La persona (dueña) picks only ripe "
+                          "cherries; la persona (manager) ferments them.")
