@@ -6,8 +6,9 @@ import io
 from dataclasses import replace
 
 from pypdf import PdfReader
-from statement_sample import HIDDEN, ON
+from statement_sample import HIDDEN, ON, build_example
 
+from roasterdesk.cli import main
 from roasterdesk.domain.model import Person, ProducerKind, Role
 from roasterdesk.pdf import load_template, render_statement
 from roasterdesk.pdf.template import parse_template
@@ -71,3 +72,15 @@ def test_a_role_without_its_own_words_uses_redacted_person_with_the_roles_term(e
     data = load_statement(store, lot.code, on=ON, template=tpl)
     assert data.story == ("Esa finca sits above the river. La persona (dueña) picks only ripe "
                           "cherries; la persona (manager) ferments them.")
+
+
+def test_export_pdf_with_the_spanish_template_uses_the_spanish_stand_ins(store, db_path,
+                                                                         tmp_path):
+    _, lot = build_example(store)
+    owner_without_consent(store, lot)
+    out = tmp_path / "es.pdf"
+    assert main(["export-pdf", "--db", str(db_path), "--lot", lot.code, "--out", str(out),
+                 "--template", "default-es"]) == 0
+    text = text_of(out.read_bytes())
+    assert "La finca sits above the river. La persona propietaria picks" in text
+    assert "the owner" not in text.lower() and "the farm" not in text.lower()
