@@ -208,7 +208,6 @@ class ProfileForm(QWidget):
         bar.addWidget(self.save_button)
         bar.addWidget(self.revert_button)
         self.state = muted("")
-        self.state.setWordWrap(False)  # wrapped, it squeezed to one letter a line
         bar.addWidget(self.state)
         bar.addStretch(1)
         lay.addLayout(bar)
