@@ -209,6 +209,8 @@ class LazyDatabase:
         self.conn.close()
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # e.g. a copy without __init__: never recurse into database
+            raise AttributeError(name)
         return getattr(self.database, name)
 
 

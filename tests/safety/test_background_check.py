@@ -75,3 +75,20 @@ def test_commands_still_refuse_a_damaged_file_at_open(filled):
     _damage_middle_page(db)
     with pytest.raises(DamagedDatabaseError):
         Store.open(db)
+
+
+def test_a_store_reads_without_sqlite_utils_and_writes_through_it(db_path):
+    """An up-to-date database opens on a plain connection; sqlite-utils is built on it only
+    for its own API, and a write through either lands in the same file."""
+    with Store.open(db_path) as s:
+        pass
+    with Store.open(db_path) as s:
+        assert s.db._db is None  # reading needed no sqlite-utils Database
+        assert s.db.execute("PRAGMA recursive_triggers").fetchone()[0] == 1  # as sqlite-utils
+        s.db.table("meta").upsert({"key": "note", "value": "kept"}, pk="key")
+        assert s.db._db is not None
+        with s.transaction() as db:
+            db.execute("UPDATE meta SET value = 'kept twice' WHERE key = 'note'")
+    with Store.open(db_path) as s:
+        assert s.db.execute("SELECT value FROM meta WHERE key = 'note'").fetchone()[0] \
+            == "kept twice"
