@@ -208,6 +208,15 @@ class LazyDatabase:
     def close(self) -> None:
         self.conn.close()
 
+    def __getitem__(self, table: str) -> Any:  # db["lot"], as on a Database
+        return self.database[table]
+
+    def __enter__(self) -> LazyDatabase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):  # e.g. a copy without __init__: never recurse into database
             raise AttributeError(name)

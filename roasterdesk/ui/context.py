@@ -92,11 +92,13 @@ class AppContext:
             store = Store.open(db_path, check=check)
         messages = MessageBus(parent)
         tasks = TaskManager(parent, on_known_error=messages.error.emit)
+        from ..store.cipher import known_key
         from ..store.db import is_checked
 
+        # an encrypted database is always checked at open (SQLCipher's own check)
+        unchecked = not check and known_key(db_path) is None and not is_checked(db_path)
         return cls(store=store, db_path=db_path, undo_stack=QUndoStack(parent), tasks=tasks,
-                   messages=messages, settings=settings or Settings(),
-                   unchecked=not check and not is_checked(db_path))
+                   messages=messages, settings=settings or Settings(), unchecked=unchecked)
 
     def close(self) -> None:
         """Stop background work (cancel, then wait for it), then close the database."""

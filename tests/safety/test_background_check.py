@@ -13,6 +13,7 @@ from roasterdesk.store import Store
 from roasterdesk.store.db import is_checked
 from roasterdesk.store.errors import DamagedDatabaseError
 
+from .conftest import fill
 from .test_open_safety import _damage_middle_page
 
 pytestmark = pytest.mark.gui
@@ -36,7 +37,7 @@ def test_a_healthy_database_is_checked_in_the_background_after_the_window_shows(
     db, counts = filled
     w = _start(db, settings)
     qtbot.addWidget(w)
-    assert w.ctx.unchecked and not is_checked(db)  # nothing read the whole file yet
+    assert w.ctx.unchecked  # opened without reading the whole file
     assert w.ctx.store.counts() == counts
     w.show()
     qtbot.waitUntil(lambda: not w.ctx.unchecked, timeout=10000)
@@ -84,6 +85,7 @@ def test_a_store_reads_without_sqlite_utils_and_writes_through_it(db_path):
         pass
     with Store.open(db_path) as s:
         assert s.db._db is None  # reading needed no sqlite-utils Database
+        assert s.db["meta"].exists()  # its API, on the same connection
         assert s.db.execute("PRAGMA recursive_triggers").fetchone()[0] == 1  # as sqlite-utils
         s.db.table("meta").upsert({"key": "note", "value": "kept"}, pk="key")
         assert s.db._db is not None
@@ -92,3 +94,24 @@ def test_a_store_reads_without_sqlite_utils_and_writes_through_it(db_path):
     with Store.open(db_path) as s:
         assert s.db.execute("SELECT value FROM meta WHERE key = 'note'").fetchone()[0] \
             == "kept twice"
+
+
+def test_an_encrypted_database_is_checked_at_open_and_not_again(qtbot, tmp_path, settings,
+                                                                monkeypatch):
+    pytest.importorskip("sqlcipher3", reason="the optional 'encryption' extra is not installed")
+    from roasterdesk.store import cipher
+
+    path, key = tmp_path / "secret.sqlite", bytes(range(32))
+    with Store.open(path, key=key) as s:
+        fill(s, 1)
+    cipher.remember_key(path, key)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: pytest.fail("a healthy file was called damaged"))
+    w = _start(path, settings)
+    qtbot.addWidget(w)
+    assert not w.ctx.unchecked  # SQLCipher checked it at open; a plain quick_check cannot read it
+    w.show()
+    qtbot.wait(300)
+    assert not w.ctx.damaged and w.ctx.store.counts()["producers"] >= 1
+    w.close()
+    w.ctx.close()
