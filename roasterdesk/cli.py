@@ -97,6 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KNOWN_ERRORS as exc:
         print(f"roasterdesk: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except EOFError:  # a prompt (a passphrase) met the end of its input
+        print("roasterdesk: the input ended before the answer this command asks for "
+              "(run it in a terminal)", file=sys.stderr)
+        return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("roasterdesk: interrupted", file=sys.stderr)
         return 130

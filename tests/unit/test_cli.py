@@ -101,3 +101,15 @@ def test_bad_arguments(args, words):
     out = roasterdesk(*args)
     assert out.returncode == 2
     assert_one_line_error(out, *words)
+
+
+def test_a_passphrase_prompt_with_no_input_is_a_one_line_error(db_path):
+    Store.open(db_path).close()
+    out = subprocess.run(
+        [sys.executable, "-m", "roasterdesk", "encrypt", "--passphrase", "--db", str(db_path)],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    # the prompt has no newline of its own, so the message ends the prompt's line
+    assert "roasterdesk: the input ended" in out.stderr.strip().splitlines()[-1]
