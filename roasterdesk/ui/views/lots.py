@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,11 +28,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -65,10 +63,10 @@ from ...domain.units import (
     factor_from_ico,
     factor_from_rendimiento,
 )
-from ...errors import KNOWN_ERRORS
 from ...store.store import fts_query
-from ..widgets import ErrorLabel, FieldError, heading, make_table, mark_invalid, muted, text_of
+from ..widgets import FieldError, heading, mark_invalid, muted, text_of
 from .paged import SqlColumn, SqlPagedModel, SqlQuery
+from .record_page import RecordEditor, RecordPage
 from .visits import ProducerPicker
 
 if TYPE_CHECKING:
@@ -258,19 +256,14 @@ def _set_combo(combo: QComboBox, data: Any) -> None:
 
 
 # -- the editor ------------------------------------------------------------------------------------
-class LotEditor(QWidget):
+class LotEditor(RecordEditor):
     """Edits one lot. Figures recompute on every change; Save is enabled only when valid."""
 
-    saved = Signal(int)
-    dirty_changed = Signal(bool)
     recomputed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.lot: Lot | None = None
-        self.dirty = False
-        self._loading = False
         self.errors: dict[str, str] = {}
         self.economics: LotEconomics | None = None
         self._country: dict[int, str] = {}
@@ -291,25 +284,11 @@ class LotEditor(QWidget):
         bl.addWidget(self.title)
         bl.addLayout(cols)
         bl.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._scroll = scroll
+        scroll = self._scroll = self._scrolling(body)
 
-        self.error = ErrorLabel()
         self.statement_btn = QPushButton("Statement…")
         self.statement_btn.setVisible(_statement_available())
-        self.revert_btn = QPushButton("Revert")
-        self.save_btn = QPushButton("Save")
-        self.save_btn.setDefault(True)
-        bar = QHBoxLayout()
-        bar.addWidget(self.error, 3)
-        bar.addStretch(1)
-        bar.addWidget(self.statement_btn)
-        bar.addWidget(self.revert_btn)
-        bar.addWidget(self.save_btn)
+        bar = self._save_bar(self.statement_btn)
 
         left = QVBoxLayout()
         left.addWidget(scroll, 1)
@@ -319,8 +298,6 @@ class LotEditor(QWidget):
         outer.addLayout(left, 1)
         outer.addWidget(self._figures_panel())
 
-        self.save_btn.clicked.connect(self.save)
-        self.revert_btn.clicked.connect(self.revert)
         self.statement_btn.clicked.connect(self._statement)
         self.new_lot()
 
@@ -1003,17 +980,8 @@ class LotEditor(QWidget):
                              fx_source=T("fg_fx_source").text().strip())
 
     # -- live figures ------------------------------------------------------------------------
-    def _changed(self, *_: Any) -> None:
-        if self._loading:
-            return
-        self._set_dirty(True)
+    def _recheck(self) -> None:
         self.recompute()
-
-    def _set_dirty(self, dirty: bool) -> None:
-        if dirty != self.dirty:
-            self.dirty = dirty
-            self.dirty_changed.emit(dirty)
-        self.revert_btn.setEnabled(dirty)
 
     def _producer_country(self, pid: int | None) -> str:
         if pid is None:
@@ -1102,21 +1070,11 @@ class LotEditor(QWidget):
 
     # -- saving ------------------------------------------------------------------------------
     def save(self) -> bool:
-        from ..undo import save_record
-
         self.recompute()
         lot, errors = self.build()
         if lot is None:
             return False
-        try:
-            stored = save_record(self.ctx, lot)
-        except KNOWN_ERRORS as exc:
-            self.error.show_error(f"Not saved: {exc}")
-            return False
-        self.load(stored)
-        self.ctx.messages.info.emit(f"Lot {stored.code} saved")
-        self.saved.emit(stored.id)
-        return True
+        return self._store(lot, lambda stored: f"Lot {stored.code} saved")
 
     def _statement(self) -> None:
         if self.lot is None or self.lot.id is None:
@@ -1139,15 +1097,15 @@ def _statement_available() -> bool:
 
 
 # -- the page ------------------------------------------------------------------------------------
-class LotsPage(QWidget):
+class LotsPage(RecordPage):
     """The lot table above the lot editor."""
 
+    noun = "lot"
+    refresh_on = ("lot", "producer", "visit", "commitment", "project", "*")
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search code, name, variety or producer…  (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
+        super().__init__(ctx, parent)
+        self._make_search("Search code, name, variety or producer…  (Ctrl+F)")
         self.harvest_filter = QComboBox()
         self.status_filter = _combo([("Any status", None)]
                                     + [(s.value, s.value) for s in LotStatus])
@@ -1158,54 +1116,27 @@ class LotsPage(QWidget):
         self.count = muted("")
         self._fill_harvests()
 
-        self.model = LotListModel(ctx, self)
-        self.table = make_table(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(DEFAULT_SORT, Qt.SortOrder.DescendingOrder)
-        hh = self.table.horizontalHeader()
-        for c, w in enumerate((100, 170, 40, 60, 70, 76, 70, 50, 80, 100, 80, 100, 90)):
-            self.table.setColumnWidth(c, max(w, hh.sectionSizeHint(c)))
+        self._make_table(LotListModel(ctx, self), DEFAULT_SORT,
+                         (100, 170, 40, 60, 70, 76, 70, 50, 80, 100, 80, 100, 90))
         self.editor = LotEditor(ctx)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.harvest_filter, 1)
-        filters.addWidget(self.status_filter, 1)
-        filters.addWidget(self.process_filter, 1)
-        filters.addWidget(self.incomplete)
-        top = QHBoxLayout()
-        top.addWidget(heading("Lots"))
-        top.addStretch(1)
-        top.addWidget(self.count)
-        top.addWidget(self.new_btn)
+        filters = self._filter_row((self.search, 3), (self.harvest_filter, 1),
+                                   (self.status_filter, 1), (self.process_filter, 1),
+                                   (self.incomplete, 0))
+        top = self._header("Lots", self.count)
         upper = QWidget()
         ul = QVBoxLayout(upper)
         ul.setContentsMargins(0, 0, 0, 0)
         ul.addLayout(top)
         ul.addLayout(filters)
         ul.addWidget(self.table, 1)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(upper)
-        split.addWidget(self.editor)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        split.setSizes([400, 600])
-        split.setChildrenCollapsible(False)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(12, 12, 12, 12)
-        lay.addWidget(split)
+        self._split(Qt.Orientation.Vertical, upper, [400, 600])
 
         self.search.textChanged.connect(self.apply_filter)
         for combo in (self.harvest_filter, self.status_filter, self.process_filter):
             combo.currentIndexChanged.connect(self.apply_filter)
         self.incomplete.toggled.connect(self.apply_filter)
-        self.new_btn.clicked.connect(lambda: self.new_record())
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.model.modelReset.connect(self._update_count)
-        self.model.rowsInserted.connect(self._update_count)
-        self.editor.saved.connect(self._saved)
-        ctx.messages.data_changed.connect(self._data_changed)
-        self._update_count()
+        self._connect_records()
 
     def _fill_harvests(self) -> None:
         current = self.harvest_filter.currentData()
@@ -1229,84 +1160,9 @@ class LotsPage(QWidget):
         more = "+" if self.model.has_more else ""
         self.count.setText(f"{n:,}{more} lot{'s' if n != 1 or more else ''}  ")
 
-    def _row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        lid = self.model.id_at(current.row()) if current.isValid() else None
-        if lid is None or (self.editor.lot is not None and self.editor.lot.id == lid):
-            return
-        if not self.maybe_leave():
-            QTimer.singleShot(0, lambda: self._select_id(
-                self.editor.lot.id if self.editor.lot else None))
-            return
-        self.editor.load(self.ctx.store.lot(lid))
-
-    def _select_id(self, lid: int | None) -> None:
-        row = self.model.row_of(lid) if lid is not None else None
-        sm = self.table.selectionModel()
-        sm.blockSignals(True)
-        if row is None:
-            self.table.clearSelection()
-        else:
-            self.table.selectRow(row)
-            self.table.setCurrentIndex(self.model.index(row, 0))
-        sm.blockSignals(False)
-
     def refresh(self) -> None:
         self._fill_harvests()
-        self.model.refresh()
-        if self.editor.lot is not None and not self.editor.dirty:
-            try:
-                self.editor.load(self.ctx.store.lot(self.editor.lot.id))  # type: ignore[arg-type]
-            except KNOWN_ERRORS:
-                self.editor.new_lot()
-        self._select_id(self.editor.lot.id if self.editor.lot else None)
+        super().refresh()
 
-    def _data_changed(self, kind: str) -> None:
-        if kind in ("lot", "producer", "visit", "commitment", "project", "*"):
-            self.refresh()
-
-    def _saved(self, lid: int) -> None:
-        self._select_id(lid)
-
-    def open_record(self, id_: int) -> None:
-        if not self.maybe_leave():
-            return
-        self.editor.load(self.ctx.store.lot(id_))
-        self._select_id(id_)
-
-    def new_record(self, producer_id: int | None = None) -> None:
-        if not self.maybe_leave():
-            return
-        self.editor.new_lot(producer_id)
-        self.table.clearSelection()
+    def _focus_new(self) -> None:
         self.editor.w["code"].setFocus()
-
-    def save(self) -> bool:
-        return self.editor.save()
-
-    def focus_find(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def step_record(self, delta: int) -> None:
-        cur = self.table.currentIndex()
-        row = (cur.row() if cur.isValid() else -1) + delta
-        self.model.fetch_all_to(row)
-        if 0 <= row < self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(row, 0))
-            self.table.scrollTo(self.model.index(row, 0))
-
-    def maybe_leave(self) -> bool:
-        if not self.editor.dirty:
-            return True
-        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved lot",
-                          "This lot has changes that are not saved.",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
-        if answer == QMessageBox.StandardButton.Save:
-            return self.editor.save()
-        if answer == QMessageBox.StandardButton.Discard:
-            self.editor.revert()
-            return True
-        return False

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QCompleter,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,11 +32,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -54,20 +50,18 @@ from ...domain.model import (
     Visit,
     VisitMode,
 )
-from ...errors import KNOWN_ERRORS
 from ...store.store import fts_query
 from ..widgets import (
     DateEdit,
-    ErrorLabel,
     FieldError,
     heading,
-    make_table,
     mark_invalid,
     muted,
     parse_date,
     parse_list,
 )
 from .paged import SqlColumn, SqlPagedModel, SqlQuery
+from .record_page import RecordEditor, RecordPage
 
 if TYPE_CHECKING:
     from ..context import AppContext
@@ -276,18 +270,12 @@ def _thumbnail(path: Path) -> QIcon:
 
 
 # -- the editor ------------------------------------------------------------------------------------
-class VisitEditor(QWidget):
+class VisitEditor(RecordEditor):
     """Edits one visit; ``save()`` writes it (undoable) when every field is valid."""
 
-    saved = Signal(int)
-    dirty_changed = Signal(bool)
-
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.visit: Visit | None = None
-        self.dirty = False
-        self._loading = False
         self._errors: dict[str, str] = {}
         self._photos: list[Photo] = []
         self._pending: list[Path] = []  # new photos, copied into the attachments folder on save
@@ -373,15 +361,7 @@ class VisitEditor(QWidget):
         ph_layout.addWidget(self.photo_strip)
         ph_layout.addLayout(prow2)
 
-        self.error = ErrorLabel()
-        self.save_btn = QPushButton("Save")
-        self.save_btn.setDefault(True)
-        self.revert_btn = QPushButton("Revert")
-        bar = QHBoxLayout()
-        bar.addWidget(self.error, 3)
-        bar.addStretch(1)
-        bar.addWidget(self.revert_btn)
-        bar.addWidget(self.save_btn)
+        bar = self._save_bar()
 
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -393,11 +373,7 @@ class VisitEditor(QWidget):
         lay.addWidget(fu_box)
         lay.addWidget(ph_box)
         lay.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = self._scrolling(body)
         self.setMinimumWidth(480)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -421,8 +397,6 @@ class VisitEditor(QWidget):
         self.add_photos_btn.clicked.connect(self._choose_photos)
         self.remove_photo_btn.clicked.connect(self._remove_photo)
         self.photo_strip.files_dropped.connect(self.add_photo_files)
-        self.save_btn.clicked.connect(self.save)
-        self.revert_btn.clicked.connect(self.revert)
         self.new_visit()
 
     # -- loading ---------------------------------------------------------------------------
@@ -557,17 +531,8 @@ class VisitEditor(QWidget):
         return len(self._photos) + len(self._pending)
 
     # -- validation ------------------------------------------------------------------------
-    def _changed(self, *_: Any) -> None:
-        if self._loading:
-            return
-        self._set_dirty(True)
+    def _recheck(self) -> None:
         self.validate()
-
-    def _set_dirty(self, dirty: bool) -> None:
-        if dirty != self.dirty:
-            self.dirty = dirty
-            self.dirty_changed.emit(dirty)
-        self.revert_btn.setEnabled(dirty)
 
     def _follow_ups(self) -> tuple[FollowUp, ...]:
         out = []
@@ -646,39 +611,34 @@ class VisitEditor(QWidget):
 
     # -- saving ----------------------------------------------------------------------------
     def save(self) -> bool:
-        from ...services.attachments import add_photo
-        from ..undo import save_record
-
         if not self.validate():
             return False
-        visit = self.build()
-        try:
-            photos = list(visit.photos)
-            for path in self._pending:
-                photo = add_photo(path, self.ctx.attachments_dir)
-                if all(p.sha256 != photo.sha256 for p in photos):
-                    photos.append(photo)
-            visit = replace(visit, photos=tuple(photos))
-            stored = save_record(self.ctx, visit)
-        except KNOWN_ERRORS as exc:
-            self.error.show_error(f"Not saved: {exc}")
-            return False
-        self.load(stored)
-        self.ctx.messages.info.emit(f"Visit of {stored.date.isoformat()} saved")
-        self.saved.emit(stored.id)
-        return True
+        return self._store(self.build(),
+                           lambda stored: f"Visit of {stored.date.isoformat()} saved",
+                           prepare=self._with_new_photos)
+
+    def _with_new_photos(self, visit: Visit) -> Visit:
+        """The visit with the pending photos copied into the attachments folder."""
+        from ...services.attachments import add_photo
+
+        photos = list(visit.photos)
+        for path in self._pending:
+            photo = add_photo(path, self.ctx.attachments_dir)
+            if all(p.sha256 != photo.sha256 for p in photos):
+                photos.append(photo)
+        return replace(visit, photos=tuple(photos))
 
 
 # -- the page ----------------------------------------------------------------------------------
-class VisitsPage(QWidget):
+class VisitsPage(RecordPage):
     """The visit log beside the visit editor."""
 
+    noun = "visit"
+    refresh_on = ("visit", "producer", "*")
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search visit notes…  (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
+        super().__init__(ctx, parent)
+        self._make_search("Search visit notes…  (Ctrl+F)")
         self.producer_filter = QLineEdit()
         self.producer_filter.setPlaceholderText("Producer")
         self.producer_filter.setClearButtonEnabled(True)
@@ -693,25 +653,12 @@ class VisitsPage(QWidget):
         self.new_btn = QPushButton("New visit")
         self.count = muted("")
 
-        self.model = VisitListModel(ctx, self)
-        self.table = make_table(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        hh = self.table.horizontalHeader()
-        for c, w in enumerate((92, 180, 40, 76, 120, 44)):
-            self.table.setColumnWidth(c, max(w, hh.sectionSizeHint(c) + 8))
+        self._make_table(VisitListModel(ctx, self), 0, (92, 180, 40, 76, 120, 44), pad=8)
         self.editor = VisitEditor(ctx)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.producer_filter, 2)
-        filters.addWidget(self.mode_filter, 1)
-        filters.addWidget(self.date_from, 1)
-        filters.addWidget(self.date_to, 1)
-        filters.addWidget(self.open_only)
-        top = QHBoxLayout()
-        top.addWidget(heading("Visits"))
-        top.addStretch(1)
-        top.addWidget(self.new_btn)
+        filters = self._filter_row((self.producer_filter, 2), (self.mode_filter, 1),
+                                   (self.date_from, 1), (self.date_to, 1), (self.open_only, 0))
+        top = self._header("Visits")
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -720,16 +667,7 @@ class VisitsPage(QWidget):
         ll.addLayout(filters)
         ll.addWidget(self.table, 1)
         ll.addWidget(self.count)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(self.editor)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        split.setSizes([840, 560])
-        split.setChildrenCollapsible(False)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(12, 12, 12, 12)
-        lay.addWidget(split)
+        self._split(Qt.Orientation.Horizontal, left, [840, 560])
 
         self.search.textChanged.connect(self.apply_filter)
         self.producer_filter.textChanged.connect(self.apply_filter)
@@ -737,13 +675,7 @@ class VisitsPage(QWidget):
         self.date_from.textChanged.connect(self.apply_filter)
         self.date_to.textChanged.connect(self.apply_filter)
         self.open_only.toggled.connect(self.apply_filter)
-        self.new_btn.clicked.connect(lambda: self.new_record())
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.model.modelReset.connect(self._update_count)
-        self.model.rowsInserted.connect(self._update_count)
-        self.editor.saved.connect(self._saved)
-        ctx.messages.data_changed.connect(self._data_changed)
-        self._update_count()
+        self._connect_records()
 
     # -- filtering -------------------------------------------------------------------------
     def _dates(self) -> tuple[date | None, date | None]:
@@ -779,84 +711,5 @@ class VisitsPage(QWidget):
         self.count.setText(text)
 
     # -- records ---------------------------------------------------------------------------
-    def _row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        vid = self.model.id_at(current.row()) if current.isValid() else None
-        if vid is None or (self.editor.visit is not None and self.editor.visit.id == vid):
-            return
-        if not self.maybe_leave():
-            QTimer.singleShot(0, lambda: self._select_id(
-                self.editor.visit.id if self.editor.visit else None))
-            return
-        self.editor.load(self.ctx.store.visit(vid))
-
-    def _select_id(self, vid: int | None) -> None:
-        row = self.model.row_of(vid) if vid is not None else None
-        sm = self.table.selectionModel()
-        sm.blockSignals(True)
-        if row is None:
-            self.table.clearSelection()
-        else:
-            self.table.selectRow(row)
-            self.table.setCurrentIndex(self.model.index(row, 0))
-        sm.blockSignals(False)
-
-    def refresh(self) -> None:
-        self.model.refresh()
-        if self.editor.visit is not None and not self.editor.dirty:
-            try:
-                self.editor.load(self.ctx.store.visit(self.editor.visit.id))  # type: ignore[arg-type]
-            except KNOWN_ERRORS:
-                self.editor.new_visit()
-        self._select_id(self.editor.visit.id if self.editor.visit else None)
-
-    def _data_changed(self, kind: str) -> None:
-        if kind in ("visit", "producer", "*"):
-            self.refresh()
-
-    def _saved(self, vid: int) -> None:
-        self._select_id(vid)
-
-    def open_record(self, id_: int) -> None:
-        if not self.maybe_leave():
-            return
-        self.editor.load(self.ctx.store.visit(id_))
-        self._select_id(id_)
-
-    def new_record(self, producer_id: int | None = None) -> None:
-        if not self.maybe_leave():
-            return
-        self.editor.new_visit(producer_id)
-        self.table.clearSelection()
+    def _focus_new(self) -> None:
         self.editor.producer.setFocus()
-
-    def save(self) -> bool:
-        return self.editor.save()
-
-    def focus_find(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def step_record(self, delta: int) -> None:
-        cur = self.table.currentIndex()
-        row = (cur.row() if cur.isValid() else -1) + delta
-        self.model.fetch_all_to(row)
-        if 0 <= row < self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(row, 0))
-            self.table.scrollTo(self.model.index(row, 0))
-
-    def maybe_leave(self) -> bool:
-        """Ask what to do with unsaved edits; False keeps the user here."""
-        if not self.editor.dirty:
-            return True
-        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved visit",
-                          "This visit has changes that are not saved.",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
-        if answer == QMessageBox.StandardButton.Save:
-            return self.editor.save()
-        if answer == QMessageBox.StandardButton.Discard:
-            self.editor.revert()
-            return True
-        return False
