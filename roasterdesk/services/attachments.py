@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..domain.model import Photo
 from ..errors import UserError
+from ..store.seal import file_sha256
 
 PHOTO_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp"}
@@ -61,14 +62,6 @@ def stored_path(attachments_dir: Path, sha256: str, filename: str) -> Path:
 
 def photo_path(attachments_dir: Path, photo: Photo) -> Path:
     return stored_path(attachments_dir, photo.sha256, photo.filename)
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def store_file(src: Path | str, attachments_dir: Path, *,

@@ -64,6 +64,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..errors import UserError
 from ..store.cipher import known_key
+from ..store.seal import file_sha256
 
 FORMAT = 1
 DB_ENTRY = "database.sqlite"
@@ -158,14 +159,6 @@ def check_integrity(conn: Any, what: str) -> None:
     rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
     if rows != ["ok"]:
         raise BackupError(f"{what} failed the integrity check: " + "; ".join(map(str, rows[:3])))
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -268,7 +261,7 @@ def create_backup(
             "reason": reason,
             "app_version": __version__,
             "schema": schema,
-            "database": {"sha256": _sha256(copy), "bytes": copy.stat().st_size},
+            "database": {"sha256": file_sha256(copy), "bytes": copy.stat().st_size},
             "encrypted": key is not None,
             "counts": counts,
         }
@@ -281,7 +274,7 @@ def create_backup(
             zf.write(copy, DB_ENTRY, compress_type=method, compresslevel=1)
             step(80, total)
             for n, f in enumerate(files, 1):
-                digest = _sha256(f)
+                digest = file_sha256(f)
                 if digest != f.name[:64]:
                     damaged.append(f.name)  # kept as found, listed as damaged
                 zf.write(f, ATTACHMENTS_PREFIX + f.name, compress_type=zipfile.ZIP_STORED)

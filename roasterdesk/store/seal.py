@@ -31,7 +31,8 @@ def _mark(path: Path) -> dict[str, int]:
     return {"size": st.st_size, "inode": st.st_ino, "mtime_ns": st.st_mtime_ns}
 
 
-def _digest(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB chunks (the one place the app hashes files)."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(_CHUNK), b""):
@@ -48,7 +49,7 @@ def write_seal(db_path: Path | str) -> bool:
         seal.unlink(missing_ok=True)
         return False
     before = _mark(path)
-    digest = _digest(path)
+    digest = file_sha256(path)
     if _mark(path) != before:
         seal.unlink(missing_ok=True)
         return False
@@ -72,7 +73,7 @@ def check_seal(db_path: Path | str) -> None:
         return  # an unreadable seal proves nothing
     if recorded != _mark(path):
         return  # written since: stale
-    if _digest(path) != digest and _mark(path) == recorded:  # (a write while reading: stale)
+    if file_sha256(path) != digest and _mark(path) == recorded:  # (a write while reading: stale)
         raise DamagedDatabaseError(
             f"{path} is damaged: its content changed on disk since RoasterDesk closed it, "
             "without anything writing to it. It can be moved aside and the newest backup "
