@@ -41,7 +41,8 @@ QPushButton {{ padding: 5px 14px; border: 1px solid #cfc8bf; border-radius: 4px;
 QPushButton:hover {{ background: #f3efe9; }}
 QPushButton:default, QPushButton#primary {{ background: {ACCENT}; color: white;
     border-color: {ACCENT}; }}
-QPushButton:disabled {{ color: #aaa; background: #f4f4f4; }}
+QPushButton:disabled, QPushButton:default:disabled, QPushButton#primary:disabled {{
+    color: #aaa; background: #f4f4f4; border-color: #ddd8d0; }}
 QTabWidget::pane {{ border: 1px solid #e4e0da; border-radius: 4px; background: #fafaf8;
     top: -1px; }}
 QTabBar::tab {{ padding: 6px 14px; border: 1px solid transparent; color: #4a3d31; }}
