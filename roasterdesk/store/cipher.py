@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .. import __version__
-from .db import FileVersion, check_compatible, set_durable
+from .db import FileVersion, check_compatible, migrate_and_settle
 from .errors import DamagedDatabaseError, NotADatabaseError, StoreError
-from .schema import MIGRATION_SET, SCHEMA_COMPAT, known_migrations, migrations
+from .schema import MIGRATION_SET
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -178,22 +177,8 @@ def open_encrypted(
             create_backup(p, reason=BEFORE_MIGRATION, key=key)
 
     db = connect(path, key)
-    try:
-        todo = [n for n in known_migrations() if n not in version.applied]
-        if todo and exists and not version.empty and callable(before_migrate):
-            before_migrate(path, version)
-        if todo:
-            with db.atomic():
-                migrations.apply(db)
-                db.execute(f"PRAGMA user_version = {SCHEMA_COMPAT}")
-                db.table("meta").upsert({"key": "app_version", "value": __version__}, pk="key")
-        set_durable(db)
-    except database_errors() as exc:
-        db.close()
-        raise StoreError(f"{path} could not be opened: {exc}") from exc
-    except BaseException:
-        db.close()
-        raise
+    migrate_and_settle(db, lambda: db, path, version, exists,
+                       before_migrate if callable(before_migrate) else None, database_errors())
     return db
 
 

@@ -276,24 +276,40 @@ def open_database(
             raise StoreError(f"the folder {path.parent} does not exist.")
         version = FileVersion(0, (), None)
     db = connect(path)
+    migrate_and_settle(db, lambda: db.database, path, version, exists, before_migrate,
+                       (sqlite3.DatabaseError,))
+    return db
+
+
+def migrate_and_settle(
+    db: AnyDatabase,
+    full: Callable[[], Database],
+    path: Path,
+    version: FileVersion,
+    exists: bool,
+    before_migrate: Callable[[Path, FileVersion], None] | None,
+    errors: tuple[type[Exception], ...],
+) -> None:
+    """The end of every open, plain or encrypted: back up, apply all pending migrations in one
+    transaction, then switch to WAL. On any error the connection is closed and nothing of the
+    migrations is kept. ``full`` gives the sqlite-utils Database (built only when migrating)."""
     try:
         todo = [n for n in known_migrations() if n not in version.applied]
         if todo and exists and not version.empty and before_migrate is not None:
             before_migrate(path, version)
         if todo:
-            full = db.database
-            with full.atomic():  # all pending steps or none
-                migrations.apply(full)
-                full.execute(f"PRAGMA user_version = {SCHEMA_COMPAT}")
-                full.table("meta").upsert({"key": "app_version", "value": __version__}, pk="key")
+            d = full()
+            with d.atomic():  # all pending steps or none
+                migrations.apply(d)
+                d.execute(f"PRAGMA user_version = {SCHEMA_COMPAT}")
+                d.table("meta").upsert({"key": "app_version", "value": __version__}, pk="key")
         set_durable(db)
-    except sqlite3.DatabaseError as exc:
+    except errors as exc:
         db.close()
         raise StoreError(f"{path} could not be opened: {exc}") from exc
     except BaseException:
         db.close()
         raise
-    return db
 
 
 def default_db_path() -> Path:
