@@ -46,7 +46,7 @@ def run(db_path: Path, repeats: int = 7) -> dict[str, Any]:
             out.update(_first_paint(ctx, make_table, app, repeats))
             out.update(_search(ctx, app))
             out.update(_recompute(ctx, app))
-            from benchmarks.startup_child import rss_mb
+            from roasterdesk.startup import rss_mb
 
             out["rss_after_ui_bench_mb"] = round(rss_mb(), 1)
             return out

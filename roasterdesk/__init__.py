@@ -1,3 +1,6 @@
-"""RoasterDesk: producers, visits, lots and the price chain, kept offline for green-coffee buyers."""
+"""RoasterDesk: producers, visits, lots and the price chain, kept offline for coffee buyers."""
+
+import time as _time
 
 __version__ = "0.1.0"
+STARTED = _time.perf_counter()  # the package's first import: start-up marks count from here

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import NoReturn
 
-from . import __version__, commands
+from . import __version__, commands, startup
 from .errors import KNOWN_ERRORS
 
 EXIT_USER_ERROR = 2
@@ -50,7 +50,8 @@ def db_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
         "--db", type=Path, default=argparse.SUPPRESS,
-        help="database file (default: $ROASTERDESK_DB, else roasterdesk.sqlite in your data folder)",
+        help="database file (default: $ROASTERDESK_DB, else roasterdesk.sqlite in your data "
+             "folder)",
     )
     return parent
 
@@ -87,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if getattr(args, "run", None) is None:
+            startup.mark("command_line")
             from .ui.app import run_app  # Qt is imported only for the window
 
             return run_app(args)

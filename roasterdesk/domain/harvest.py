@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 _SPLIT = re.compile(r"^\s*(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})\s*$")
 _SINGLE = re.compile(r"^\s*(\d{4})\s*$")
@@ -43,3 +44,8 @@ def parse_harvest(label: str | int) -> int:
 def harvest_label(year: int) -> str:
     """The two-year label a buyer reads: 2015 → "2014/15"."""
     return f"{year - 1}/{year % 100:02d}"
+
+
+def current_harvest(today: date | None = None) -> int:
+    """Choice: the harvest "now" is the calendar year (harvests are named by their end year)."""
+    return (today or date.today()).year

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from ..domain.harvest import harvest_label
-from ..domain.relationship import CommitmentState, evaluate_commitment
-from ..store import Store
-from ..store.store import current_harvest
+from ..domain.harvest import current_harvest, harvest_label
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from ..store.db import AnyDatabase
 
 EXPIRY_DAYS = 90
 FOLLOW_UP_SOON_DAYS = 14
@@ -29,9 +31,15 @@ class Item:
     detail: str = ""
 
 
-def expiring_certifications(store: Store, today: date) -> list[Item]:
+def summary_counts(db: AnyDatabase) -> dict[str, int]:
+    """How many producers, visits and lots the database holds."""
+    return {t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+            for t in ("producers", "visits", "lots")}
+
+
+def expiring_certifications(db: AnyDatabase, today: date) -> list[Item]:
     """Certificates ending within 90 days (or ended in the last 30) and not yet renewed."""
-    rows = store.db.execute(
+    rows = db.execute(
         "SELECT c.producer_id, p.name, c.scheme, c.number, c.valid_to FROM certifications c "
         "JOIN producers p ON p.id = c.producer_id "
         "WHERE c.valid_to BETWEEN :past AND :limit AND NOT EXISTS ("
@@ -51,8 +59,8 @@ def expiring_certifications(store: Store, today: date) -> list[Item]:
     return items
 
 
-def follow_ups_due(store: Store, today: date) -> list[Item]:
-    rows = store.db.execute(
+def follow_ups_due(db: AnyDatabase, today: date) -> list[Item]:
+    rows = db.execute(
         "SELECT f.visit_id, f.what, f.who, f.due, p.name FROM follow_ups f "
         "JOIN visits v ON v.id = f.visit_id JOIN producers p ON p.id = v.producer_id "
         "WHERE f.done = 0 AND f.due IS NOT NULL AND f.due <= :soon ORDER BY f.due LIMIT :n",
@@ -69,6 +77,8 @@ def follow_ups_due(store: Store, today: date) -> list[Item]:
 
 def commitments_at_risk(store: Store, today: date) -> list[Item]:
     """Commitments covering this harvest whose volume or price floor is not met yet."""
+    from ..domain.relationship import CommitmentState, evaluate_commitment
+
     h = current_harvest(today)
     rows = store.db.execute(
         "SELECT c.id, c.producer_id, p.name FROM commitments c "

@@ -30,12 +30,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .db import FileVersion, check_compatible, migrate_and_settle
+from .db import (
+    FileVersion,
+    check_compatible,
+    migrate_and_settle,
+    open_database,
+    verified_backup_first,
+)
 from .errors import DamagedDatabaseError, NotADatabaseError, StoreError
 from .schema import MIGRATION_SET
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from .db import AnyDatabase
 
 KEY_BYTES = 32
 INSTALL_HINT = "install RoasterDesk with encryption: pip install 'roasterdesk[encryption]'"
@@ -72,6 +80,25 @@ def remember_key(path: Path | str, key: bytes) -> None:
 
 def known_key(path: Path | str) -> bytes | None:
     return _KEYS.get(str(Path(path).resolve())) if _KEYS else None
+
+
+def open_any(
+    path: Path | str,
+    *,
+    create: bool = True,
+    before_migrate: Callable[[Path, FileVersion], None] | None = verified_backup_first,
+    key: bytes | None = None,
+    check: bool = True,
+) -> AnyDatabase:
+    """Open a plain or an encrypted database: with ``key``, or a key remembered for ``path``
+    in this process (:func:`remember_key`), through :func:`open_encrypted`; else through
+    :func:`roasterdesk.store.db.open_database`. ``check=False``: see ``open_database`` (an
+    encrypted database is always checked at open)."""
+    key = key if key is not None else known_key(path)
+    if key is not None:
+        hook = "backup" if before_migrate is verified_backup_first else before_migrate
+        return open_encrypted(path, key, create=create, before_migrate=hook)
+    return open_database(path, create=create, before_migrate=before_migrate, check=check)
 
 
 def integrity_errors() -> tuple[type[Exception], ...]:

@@ -237,6 +237,11 @@ def connect(path: Path | str) -> LazyDatabase:
     return db
 
 
+def is_empty(db: AnyDatabase) -> bool:
+    """No producer yet: a new database (the app offers the demo data on its first start)."""
+    return int(db.execute("SELECT count(*) FROM producers").fetchone()[0]) == 0
+
+
 def set_durable(db: AnyDatabase) -> None:
     mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() not in ("wal", "memory"):

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..domain.harvest import current_harvest
 from ..domain.model import (
     Certification,
     Commitment,
@@ -31,9 +32,9 @@ from ..domain.reference import CSeries, FairtradeTerms, LivingIncomeReference
 from ..domain.relationship import Relationship, relationship
 from ..domain.transparency import Checklist, checklist
 from . import rows as R
-from .cipher import integrity_errors, known_key
+from .cipher import integrity_errors, open_any
 from .codec import d2s, now
-from .db import FileVersion, open_database, verified_backup_first
+from .db import FileVersion, is_empty, verified_backup_first
 from .errors import RecordNotFound, StoreError, ValidationError
 
 if TYPE_CHECKING:
@@ -61,11 +62,6 @@ class SearchHit:
     snippet: str
 
 
-def current_harvest(today: date | None = None) -> int:
-    """Choice: the harvest "now" is the calendar year (harvests are named by their end year)."""
-    return (today or date.today()).year
-
-
 class Store:
     def __init__(self, db: AnyDatabase, path: Path) -> None:
         self.db = db
@@ -84,18 +80,10 @@ class Store:
         key: bytes | None = None,
         check: bool = True,
     ) -> Store:
-        """``key``: open an encrypted database (:mod:`roasterdesk.store.cipher`); without it,
-        a key remembered for ``path`` in this process (``cipher.remember_key``) is used.
-        ``check=False``: see :func:`roasterdesk.store.db.open_database` (an encrypted database
-        is always checked at open)."""
-        key = key if key is not None else known_key(path)
-        if key is not None:
-            from .cipher import open_encrypted
-
-            hook = "backup" if before_migrate is verified_backup_first else before_migrate
-            return cls(open_encrypted(path, key, create=create, before_migrate=hook), Path(path))
-        return cls(open_database(path, create=create, before_migrate=before_migrate,
-                                 check=check), Path(path))
+        """Open ``path`` through :func:`roasterdesk.store.cipher.open_any` (plain, or encrypted
+        with ``key`` or a key remembered for ``path`` in this process)."""
+        return cls(open_any(path, create=create, before_migrate=before_migrate, key=key,
+                            check=check), Path(path))
 
     def close(self) -> None:
         self.db.close()
@@ -565,7 +553,7 @@ class Store:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def is_empty(self) -> bool:
-        return int(self.db.execute("SELECT count(*) FROM producers").fetchone()[0]) == 0
+        return is_empty(self.db)
 
 
 METRICS_UPSERT = (

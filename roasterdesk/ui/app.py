@@ -15,9 +15,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from .. import startup
 from ..errors import KNOWN_ERRORS
 from .context import AppContext
 from .errors import ErrorHandler, install_excepthook, setup_logging, user_text
@@ -92,6 +93,8 @@ def open_context(path: Path, settings: Settings, check_later: bool = False) -> A
 
     ctx = open_guarded(path, lambda p, **kw: AppContext.create(p, settings=settings, **kw),
                        check_later=check_later)
+    if check_later:  # start-up: background work waits for the window's first paint
+        ctx.tasks.hold()
     settings.add_recent(path)
     return ctx
 
@@ -108,7 +111,9 @@ def start(args: argparse.Namespace, settings: Settings | None = None,
     else:
         path = choose_db(args, settings)
     ctx = open_context(path, settings, check_later=True)
-    if ctx.store.is_empty() and not getattr(args, "demo", False) \
+    from ..store.db import is_empty
+
+    if is_empty(ctx.db) and not getattr(args, "demo", False) \
             and not settings.started_empty(path):
         if ask(None, path) == DEMO:
             demo_path = make_demo(None)
@@ -120,11 +125,13 @@ def start(args: argparse.Namespace, settings: Settings | None = None,
 
 
 def run_app(args: argparse.Namespace) -> int:
+    startup.mark("imports")
     log_path = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("RoasterDesk")
     app.setOrganizationName("RoasterDesk")
     apply_style(app)  # type: ignore[arg-type]
+    startup.mark("qt")
     handler = ErrorHandler(lambda: QApplication.activeWindow())
     install_excepthook(handler)
     log.info("starting; log file %s", log_path)
@@ -133,7 +140,25 @@ def run_app(args: argparse.Namespace) -> int:
     except KNOWN_ERRORS as exc:
         QMessageBox.critical(None, "RoasterDesk", user_text(exc))
         return 2
+    startup.mark("built")
     window.show()
+    QTimer.singleShot(0, lambda: _started(window, app))
     code = app.exec()
     window.ctx.close()
     return int(code)
+
+
+def _started(window: QWidget, app: QApplication) -> None:
+    """The window is on screen and the event loop runs: log how long that took (and, for the
+    benchmark, print it and quit — :mod:`roasterdesk.startup`)."""
+    window.repaint()
+    startup.mark("painted")
+    log.info("window ready %.0f ms after start (%s)", startup.MARKS["painted"],
+             ", ".join(f"{k} {v:.0f}" for k, v in startup.MARKS.items()))
+    if os.environ.get(startup.PROBE_ENV):
+        import json
+
+        print(json.dumps({"inside_ms": startup.MARKS["painted"], "marks_ms": startup.MARKS,
+                          "rss_mb": startup.rss_mb()}), flush=True)
+        app.quit()
+

@@ -44,16 +44,20 @@ and close it with ``ctx.close()``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
 
-from ..store import Store
 from .messages import MessageBus
 from .settings import Settings
 from .tasks import TaskManager
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from ..store.db import AnyDatabase
 
 
 def attachments_dir_for(db_path: Path) -> Path:
@@ -63,7 +67,8 @@ def attachments_dir_for(db_path: Path) -> Path:
 
 @dataclass(eq=False)
 class AppContext:
-    store: Store
+    db: AnyDatabase
+    """The open database connection; :attr:`store` is the repository facade over it."""
     db_path: Path
     undo_stack: QUndoStack
     tasks: TaskManager
@@ -76,6 +81,18 @@ class AppContext:
     """That check is running."""
     damaged: bool = False
     """That check failed: closing does not seal the file."""
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> Store:
+        """The :class:`roasterdesk.store.Store` over :attr:`db`. Made on first use: the
+        window paints its first page from plain queries, so start-up does not wait for the
+        facade and the domain model it imports."""
+        if self._store is None:
+            from ..store.store import Store
+
+            self._store = Store(self.db, self.db_path)
+        return self._store
 
     @property
     def attachments_dir(self) -> Path:
@@ -88,21 +105,28 @@ class AppContext:
         """Open ``db_path`` (creating it if new) and build the context around it.
         ``check=False``: the file's ``quick_check`` is left for later (``unchecked``)."""
         db_path = Path(db_path)
-        if store is None:
-            store = Store.open(db_path, check=check)
-        messages = MessageBus(parent)
-        tasks = TaskManager(parent, on_known_error=messages.error.emit)
-        from ..store.cipher import known_key
+        from ..store.cipher import known_key, open_any
         from ..store.db import is_checked
 
+        db = store.db if store is not None else open_any(db_path, check=check)
+        messages = MessageBus(parent)
+        tasks = TaskManager(parent, on_known_error=messages.error.emit)
         # an encrypted database is always checked at open (SQLCipher's own check)
         unchecked = not check and known_key(db_path) is None and not is_checked(db_path)
-        return cls(store=store, db_path=db_path, undo_stack=QUndoStack(parent), tasks=tasks,
-                   messages=messages, settings=settings or Settings(), unchecked=unchecked)
+        return cls(db=db, db_path=db_path, undo_stack=QUndoStack(parent), tasks=tasks,
+                   messages=messages, settings=settings or Settings(), unchecked=unchecked,
+                   _store=store)
+
+    def reopen(self) -> None:
+        """Open :attr:`db_path` again (after the file was replaced, e.g. by a restore)."""
+        from ..store.cipher import open_any
+
+        self.db = open_any(self.db_path)
+        self._store = None
 
     def close(self) -> None:
         """Stop background work (cancel, then wait for it), then close the database."""
         self.tasks.cancel_all()
         self.tasks.wait()
         self.undo_stack.clear()
-        self.store.close()
+        self.db.close()

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._stale: set[str] = set()
         self._recovering = False
+        self._painted = False
+        self.auto_backup: Any = None
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -137,6 +139,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_path)
         self._build_menus()
         self.nav.currentRowChanged.connect(self._nav_changed)
+        self.nav.viewport().installEventFilter(self)  # to notice the first paint
+        QTimer.singleShot(2000, self, self._painted_now)  # or a window never shown, in time
         self._connect_context()
         self._restore_settings()
 
@@ -152,11 +156,12 @@ class MainWindow(QMainWindow):
         ctx.tasks.dialog_parent = self
         ctx.tasks.status.connect(lambda t: self.statusBar().showMessage(t))
         self._install_undo_actions()
-        from .dialogs.backup import AutoBackup  # backups after changes, every few hours
-
-        if getattr(self, "auto_backup", None) is not None:
+        if self.auto_backup is not None:
             self.auto_backup.on_close()  # the previous database, before it is closed
-        self.auto_backup = AutoBackup(ctx, parent=self)
+            self.auto_backup = None
+        self._changes_at_open = ctx.db.conn.total_changes  # the automatic backups count from here
+        if self._painted:
+            self._start_background()
         path = str(ctx.db_path)
         self.status_path.setText(f"Database: {path}")
         self.db_label.setText(Path(path).name)
@@ -476,15 +481,38 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {path}", 6000)
         return True
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self.ctx.unchecked:  # opened at start-up without quick_check: run it now, after paint
-            QTimer.singleShot(0, self, self._check_database)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (not self._painted and event.type() == QEvent.Type.Paint
+                and watched is self.nav.viewport()):
+            # The whole window is painted in this one pass: what waited for it starts after.
+            QTimer.singleShot(0, self, self._painted_now)
+        return super().eventFilter(watched, event)
 
-    def _check_database(self) -> None:
-        from .safety import check_in_background
+    def _painted_now(self) -> None:
+        if not self._painted:
+            self._painted = True
+            self._start_background()
 
-        check_in_background(self.ctx, self.database_damaged)
+    def _make_auto_backup(self) -> None:
+        """Backups after changes, every few hours and on close (not of a database being
+        recovered); changes made since the database was opened count."""
+        from .dialogs.backup import AutoBackup
+
+        if self.auto_backup is None and not self._recovering:
+            self.auto_backup = AutoBackup(self.ctx, parent=self, since=self._changes_at_open)
+
+    def _start_background(self) -> None:
+        """Work that waits until the window is on screen (at start-up) or starts at once (for
+        a database opened later): the tasks pages queued while the app started
+        (:meth:`TaskManager.hold`), the file's ``quick_check`` when the open skipped it, and
+        the automatic backups."""
+        ctx = self.ctx
+        self._make_auto_backup()
+        if ctx.unchecked and not ctx.checking:
+            from .safety import check_in_background
+
+            check_in_background(ctx, self.database_damaged)
+        ctx.tasks.release()
 
     def _unreadable(self, title: str, error: sqlite3.DatabaseError) -> QWidget:
         """A page could not read a database whose background check has not finished: check it
@@ -512,8 +540,9 @@ class MainWindow(QMainWindow):
         self._recovering = True
         log.warning("background check: %s", error)
         path = Path(ctx.db_path)
-        self.auto_backup.stop()  # never back up a damaged file
-        self.auto_backup = None
+        if self.auto_backup is not None:
+            self.auto_backup.stop()  # never back up a damaged file
+            self.auto_backup = None
         for page in self.pages.values():
             self.stack.removeWidget(page)
             page.deleteLater()
@@ -555,6 +584,8 @@ class MainWindow(QMainWindow):
         s.geometry = self.saveGeometry()
         s.window_state = self.saveState()
         s.sync()
+        if not self._painted and not self.ctx.damaged:
+            self._make_auto_backup()  # closed before its first paint
         if self.auto_backup is not None:  # None once a damaged database was closed
             self.auto_backup.on_close()  # a verified backup if anything changed
         event.accept()

@@ -18,10 +18,12 @@ Tests (and the screenshots command) pass an ``ini_path`` so nothing touches the 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from ..services.backup import RotationPolicy
+if TYPE_CHECKING:
+    from ..services.backup import RotationPolicy
 
 MAX_RECENT = 8
 ORGANIZATION = "RoasterDesk"
@@ -115,6 +117,8 @@ class Settings:
 
     @property
     def backup_rotation(self) -> RotationPolicy:
+        from ..services.backup import RotationPolicy
+
         d = RotationPolicy()
         return RotationPolicy(*(max(0, int(self.q.value(f"backup/{k}", getattr(d, k))))
                                 for k in ("daily", "weekly", "monthly")))

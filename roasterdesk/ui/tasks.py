@@ -97,6 +97,23 @@ class TaskManager(QObject):
         self.on_bug = on_bug
         self.on_known_error = on_known_error
         self._running: list[Task] = []
+        self._held: list[Task] | None = None
+
+    def hold(self) -> None:
+        """Queue new tasks instead of starting them, until :meth:`release`. The app holds them
+        while it starts, so work a page asks for at once does not compete with the first paint
+        of the window."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        """Start the tasks queued since :meth:`hold` (those not cancelled meanwhile)."""
+        held, self._held = self._held, None
+        for task in held or ():
+            if task.is_cancelled():
+                task.signals.failed.emit(Cancelled())
+            else:
+                self.pool.start(task)
 
     @property
     def running(self) -> int:
@@ -160,7 +177,10 @@ class TaskManager(QObject):
         task.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
         self._running.append(task)
         self.busy.emit(True)
-        self.pool.start(task)
+        if self._held is not None:
+            self._held.append(task)
+        else:
+            self.pool.start(task)
         return task
 
     def report(self, exc: BaseException) -> None:

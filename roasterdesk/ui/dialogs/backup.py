@@ -79,10 +79,8 @@ def backup_now(ctx: AppContext, parent: QWidget | None = None, *, reason: str = 
 
 def reopen(ctx: AppContext) -> None:
     """Open ``ctx.db_path`` again after the file was replaced; every page reloads."""
-    from ...store import Store
-
     ctx.undo_stack.clear()
-    ctx.store = Store.open(ctx.db_path)
+    ctx.reopen()
     ctx.messages.data_changed.emit("*")
 
 
@@ -177,7 +175,7 @@ class RestoreDialog(QDialog):
             return
         ctx, db = self.ctx, self.ctx.db_path
         ctx.tasks.wait()
-        ctx.store.close()
+        ctx.db.close()
 
         def work(progress: Any, _cancelled: Any) -> B.RestoreResult:
             return B.restore_backup(info.path, db, progress=progress, lock=False)
@@ -202,13 +200,14 @@ class AutoBackup(QObject):
     """Automatic backups while the app runs (see the module text for the hook-up)."""
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None, *,
-                 check_ms: int = 10 * 60 * 1000) -> None:
+                 check_ms: int = 10 * 60 * 1000, since: int | None = None) -> None:
+        """``since``: the connection's change count from which changes count (default: now)."""
         super().__init__(parent)
         self.ctx = ctx
         self.folder = backup_folder(ctx)
         self._signal_changes = False
         self._changes_at_backup = 0
-        self._changes_at_backup = self._total_changes()
+        self._changes_at_backup = self._total_changes() if since is None else since
         newest = next((b for b in B.list_backups(self.folder) if b.reason == B.AUTO), None)
         self.last: float | None = newest.created.timestamp() if newest else None
         self.running = False
@@ -219,7 +218,7 @@ class AutoBackup(QObject):
 
     def _total_changes(self) -> int:
         try:
-            return int(self.ctx.store.db.conn.total_changes)
+            return int(self.ctx.db.conn.total_changes)
         except sqlite3.ProgrammingError:  # closed for a restore: nothing new to count
             return self._changes_at_backup
 

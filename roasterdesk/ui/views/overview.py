@@ -18,16 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.harvest import harvest_label
+from ...domain.harvest import current_harvest, harvest_label
 from ...services.attention import (
     Item,
     commitments_at_risk,
     expiring_certifications,
     follow_ups_due,
     lots_missing_data,
+    summary_counts,
 )
-from ...store import Store
-from ...store.store import current_harvest
 from ..widgets import heading, muted
 
 if TYPE_CHECKING:
@@ -127,12 +126,12 @@ class OverviewPage(QWidget):
     def refresh(self) -> None:
         """The quick lists at once; the two that read many lots in a background task."""
         today = self.today or date.today()
-        c = self.ctx.store.counts()
+        c = summary_counts(self.ctx.db)
         self.summary.setText(
             f"{c['producers']:,} producers · {c['visits']:,} visits · {c['lots']:,} lots · "
             f"harvest {harvest_label(current_harvest(today))} · {today:%d %B %Y}")
-        self.certs.set_items(expiring_certifications(self.ctx.store, today))
-        self.follow_ups.set_items(follow_ups_due(self.ctx.store, today))
+        self.certs.set_items(expiring_certifications(self.ctx.db, today))
+        self.follow_ups.set_items(follow_ups_due(self.ctx.db, today))
         for card in (self.commitments, self.lots):
             card.count.setText("checking…")
         if self._task is not None:
@@ -141,6 +140,8 @@ class OverviewPage(QWidget):
         self.loading = True
 
         def work(progress: object, cancelled: object) -> tuple:
+            from ...store.store import Store
+
             with Store.open(db_path, create=False) as store:
                 return commitments_at_risk(store, today), lots_missing_data(store, today)
 
