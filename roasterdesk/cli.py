@@ -7,8 +7,6 @@ non-zero; only bugs show a traceback.
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +23,8 @@ FROZEN_COMMANDS = "commands.txt"
 
 
 def _command_names() -> list[str]:
+    import pkgutil
+
     names = {info.name for info in pkgutil.iter_modules(commands.__path__)}
     if getattr(sys, "frozen", False):
         for folder in commands.__path__:
@@ -35,6 +35,8 @@ def _command_names() -> list[str]:
 
 
 def _command_modules() -> list[ModuleType]:
+    import importlib
+
     return [importlib.import_module(f"{commands.__name__}.{name}") for name in _command_names()]
 
 
@@ -56,7 +58,8 @@ def db_parent() -> argparse.ArgumentParser:
     return parent
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; ``commands=False``: only the options of the app itself."""
     parser = _Parser(
         prog="roasterdesk",
         description="RoasterDesk: producers, visits, lots and the price chain of green coffee.",
@@ -67,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true",
         help="open the app on a demo database (created in your data folder on first use)",
     )
+    if not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for mod in _command_modules():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP, parents=[db_parent()])
@@ -83,9 +88,22 @@ def resolve_db(args: argparse.Namespace) -> Path:
     return Path(db).expanduser() if db is not None else default_db_path()
 
 
+def opens_the_app(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` holds only the app's own options (``--db PATH``, ``--demo``): then the
+    command modules need not be loaded to parse it, which keeps the window's start quick."""
+    rest = iter(argv)
+    for arg in rest:
+        if arg == "--db":
+            if next(rest, None) is None:
+                return False  # let the full parser say what is missing
+        elif not (arg.startswith("--db=") or arg == "--demo"):
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(commands=not opens_the_app(argv)).parse_args(argv)
     try:
         if getattr(args, "run", None) is None:
             startup.mark("command_line")

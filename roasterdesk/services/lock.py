@@ -12,13 +12,22 @@ The app additionally holds a ``QLockFile`` (:mod:`roasterdesk.ui.lock`); SQLite'
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 from ..errors import UserError
+
+
+def _hostname() -> str:
+    """This computer's name (``os.uname`` where there is one: the app's start then does not
+    import the socket module; it gives what ``socket.gethostname`` gives)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
 
 
 class AlreadyOpenError(UserError):
@@ -31,7 +40,7 @@ def lock_path_for(db_path: Path | str) -> Path:
 
 
 def already_open_message(db_path: Path | str, pid: str = "", host: str = "") -> str:
-    where = "on this computer" if not host or host == socket.gethostname() else f"on {host}"
+    where = "on this computer" if not host or host == _hostname() else f"on {host}"
     who = f" (process {pid})" if pid else ""
     return (f"{db_path} is already open in RoasterDesk {where}{who}. Close it there first; "
             "two programs writing one database at once could damage it.")
@@ -66,7 +75,7 @@ class WriterLock:
             raise AlreadyOpenError(already_open_message(self.db_path, pid, host)) from None
         fh.seek(0)
         fh.truncate()
-        fh.write(f"{os.getpid()}\n{socket.gethostname()}\n{self.what}\n")
+        fh.write(f"{os.getpid()}\n{_hostname()}\n{self.what}\n")
         fh.flush()
         self._fh = fh
         return self

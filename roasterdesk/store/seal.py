@@ -12,8 +12,6 @@ Encrypted databases need no seal for this: SQLCipher checks every page with an H
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -33,6 +31,8 @@ def _mark(path: Path) -> dict[str, int]:
 
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file, read in 1 MiB chunks (the one place the app hashes files)."""
+    import hashlib  # only when hashing: opening a database does not pay for OpenSSL
+
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(_CHUNK), b""):
@@ -54,6 +54,8 @@ def write_seal(db_path: Path | str) -> bool:
         seal.unlink(missing_ok=True)
         return False
     tmp = seal.with_name(seal.name + ".tmp")
+    import json
+
     tmp.write_text(json.dumps({**before, "sha256": digest}))
     os.replace(tmp, seal)
     return True
@@ -66,6 +68,8 @@ def check_seal(db_path: Path | str) -> None:
     if not seal.is_file():
         return
     try:
+        import json
+
         data = json.loads(seal.read_text())
         recorded = {k: int(data[k]) for k in ("size", "inode", "mtime_ns")}
         digest = str(data["sha256"])

@@ -158,7 +158,8 @@ def _started(window: QWidget, app: QApplication) -> None:
     if os.environ.get(startup.PROBE_ENV):
         import json
 
+        ours = sorted(m for m in sys.modules if m.startswith("roasterdesk"))
         print(json.dumps({"inside_ms": startup.MARKS["painted"], "marks_ms": startup.MARKS,
-                          "rss_mb": startup.rss_mb()}), flush=True)
+                          "rss_mb": startup.rss_mb(), "modules": ours}), flush=True)
         app.quit()
 

@@ -8,7 +8,7 @@ shows the traceback and where the log file is.
 from __future__ import annotations
 
 import logging
-import logging.handlers
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -44,6 +44,26 @@ def log_file() -> Path:
     return _log_file if _log_file is not None else log_dir() / "roasterdesk.log"
 
 
+LOG_MAX_BYTES = 1_000_000
+LOG_KEEP = 3
+
+
+def rotate_log(path: Path, max_bytes: int = LOG_MAX_BYTES, keep: int = LOG_KEEP) -> None:
+    """At start, a log over ``max_bytes`` becomes ``.1`` (``.1`` becomes ``.2`` …, the oldest
+    of ``keep`` goes). Rotating once per start, not while writing, spares the start-up the
+    import of ``logging.handlers``; one session seldom writes much."""
+    try:
+        if path.stat().st_size <= max_bytes:
+            return
+    except OSError:
+        return  # no log yet
+    for n in range(keep - 1, 0, -1):
+        older = path.with_name(f"{path.name}.{n}")
+        if older.exists():
+            os.replace(older, path.with_name(f"{path.name}.{n + 1}"))
+    os.replace(path, path.with_name(f"{path.name}.1"))
+
+
 def setup_logging(directory: Path | None = None) -> Path:
     """Log INFO and above to a rotating file; returns its path."""
     global _log_file
@@ -54,8 +74,8 @@ def setup_logging(directory: Path | None = None) -> Path:
         return path
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        rotate_log(path)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError as exc:  # a read-only home must not stop the app
         print(f"roasterdesk: cannot write the log file {path}: {exc}", file=sys.stderr)
         handler = logging.StreamHandler()

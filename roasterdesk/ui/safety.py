@@ -63,11 +63,12 @@ def unlock(path: Path, parent: QWidget | None = None, *,
            ask_secret: Callable[[QWidget | None, str], str | None] = _ask_secret) -> bool:
     """Find and remember the key of an encrypted database; False if it is not encrypted."""
     from ..errors import UserError
-    from ..services import encryption as E
     from ..store import cipher
 
     if not path.is_file() or path.stat().st_size == 0 or cipher.is_plain_sqlite(path):
         return False
+    from ..services import encryption as E
+
     if not cipher.available():
         raise UserError(f"{path} is encrypted or damaged; to open an encrypted database, "
                         f"{cipher.INSTALL_HINT}")
@@ -101,8 +102,6 @@ def open_guarded(path: Path, create: Callable[[Path], AppContext],
                  ask_secret: Callable[[QWidget | None, str], str | None] = _ask_secret,
                  check_later: bool = False) -> AppContext:
     """``check_later``: ``create`` is called as ``create(path, check=False)``."""
-    from .dialogs.backup import offer_recovery
-
     path = Path(path)
     lock = AppLock(path).acquire()
     try:
@@ -110,6 +109,8 @@ def open_guarded(path: Path, create: Callable[[Path], AppContext],
         try:
             ctx = create(path, check=False) if check_later else create(path)
         except DamagedDatabaseError as exc:
+            from .dialogs.backup import offer_recovery
+
             if not offer_recovery(parent, path, exc, ask=ask):
                 raise
             ctx = create(path)

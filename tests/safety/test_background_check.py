@@ -45,6 +45,7 @@ def test_a_healthy_database_is_checked_in_the_background_after_the_window_shows(
     w.ctx.close()
 
 
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen plugin, for the progress dialog
 def test_damage_found_after_start_up_offers_the_newest_verified_backup(
         qtbot, filled, settings, monkeypatch):
     db, counts = filled

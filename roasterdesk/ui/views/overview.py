@@ -124,12 +124,11 @@ class OverviewPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """The quick lists at once; the two that read many lots in a background task."""
+        """The two quick lists at once; the counts and the two lists that read many lots in a
+        background task."""
         today = self.today or date.today()
-        c = summary_counts(self.ctx.db)
-        self.summary.setText(
-            f"{c['producers']:,} producers · {c['visits']:,} visits · {c['lots']:,} lots · "
-            f"harvest {harvest_label(current_harvest(today))} · {today:%d %B %Y}")
+        when = f"harvest {harvest_label(current_harvest(today))} · {today:%d %B %Y}"
+        self.summary.setText(when)
         self.certs.set_items(expiring_certifications(self.ctx.db, today))
         self.follow_ups.set_items(follow_ups_due(self.ctx.db, today))
         for card in (self.commitments, self.lots):
@@ -143,16 +142,20 @@ class OverviewPage(QWidget):
             from ...store.store import Store
 
             with Store.open(db_path, create=False) as store:
-                return commitments_at_risk(store, today), lots_missing_data(store, today)
+                return (summary_counts(store.db), commitments_at_risk(store, today),
+                        lots_missing_data(store, today))
 
         self._generation += 1
         self._task = self.ctx.tasks.run(
-            work, on_done=lambda result, gen=self._generation: self._slow_done(gen, result))
+            work, on_done=lambda result, gen=self._generation: self._slow_done(gen, when,
+                                                                               result))
 
-    def _slow_done(self, generation: int, result: tuple) -> None:
+    def _slow_done(self, generation: int, when: str, result: tuple) -> None:
         if generation != self._generation:
             return  # a newer refresh is on its way
-        risks, (items, total) = result
+        c, risks, (items, total) = result
+        self.summary.setText(f"{c['producers']:,} producers · {c['visits']:,} visits · "
+                             f"{c['lots']:,} lots · {when}")
         self.commitments.set_items(risks)
         self.lots.set_items(items, total)
         self._task = None
