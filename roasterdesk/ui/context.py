@@ -126,7 +126,6 @@ class AppContext:
 
     def close(self) -> None:
         """Stop background work (cancel, then wait for it), then close the database."""
-        self.tasks.cancel_all()
-        self.tasks.wait()
+        self.tasks.shut_down()
         self.undo_stack.clear()
         self.db.close()

@@ -507,12 +507,12 @@ class MainWindow(QMainWindow):
         (:meth:`TaskManager.hold`), the file's ``quick_check`` when the open skipped it, and
         the automatic backups."""
         ctx = self.ctx
+        ctx.tasks.release()  # what the page on screen asked for goes first
         self._make_auto_backup()
         if ctx.unchecked and not ctx.checking:
             from .safety import check_in_background
 
             check_in_background(ctx, self.database_damaged)
-        ctx.tasks.release()
 
     def _unreadable(self, title: str, error: sqlite3.DatabaseError) -> QWidget:
         """A page could not read a database whose background check has not finished: check it

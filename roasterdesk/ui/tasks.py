@@ -98,6 +98,8 @@ class TaskManager(QObject):
         self.on_known_error = on_known_error
         self._running: list[Task] = []
         self._held: list[Task] | None = None
+        self._held_calls: list[Callable[[], Any]] = []
+        self._shut = False
 
     def hold(self) -> None:
         """Queue new tasks instead of starting them, until :meth:`release`. The app holds them
@@ -107,13 +109,25 @@ class TaskManager(QObject):
             self._held = []
 
     def release(self) -> None:
-        """Start the tasks queued since :meth:`hold` (those not cancelled meanwhile)."""
+        """Make the calls :meth:`soon` queued (before any worker competes with them), then
+        start the tasks queued since :meth:`hold` (those not cancelled meanwhile)."""
         held, self._held = self._held, None
+        calls, self._held_calls = self._held_calls, []
+        for call in calls:
+            call()
         for task in held or ():
             if task.is_cancelled():
                 task.signals.failed.emit(Cancelled())
             else:
                 self.pool.start(task)
+
+    def soon(self, call: Callable[[], Any]) -> None:
+        """Call ``call`` on the GUI thread: at :meth:`release` while held (quick reads a page
+        shows, made once the window is on screen), else at once."""
+        if self._held is not None:
+            self._held_calls.append(call)
+        else:
+            call()
 
     @property
     def running(self) -> int:
@@ -162,11 +176,13 @@ class TaskManager(QObject):
 
         def done(result: Any) -> None:
             finish()
-            if on_done is not None:
+            if on_done is not None and not self._shut:
                 on_done(result)
 
         def failed(exc: BaseException) -> None:
             finish()
+            if self._shut:
+                return  # its context is closed: nobody waits for this any more
             if on_error is not None:
                 on_error(exc)
             else:
@@ -201,6 +217,14 @@ class TaskManager(QObject):
             self.on_bug(exc)
         else:  # the application's crash dialog (sys.excepthook), on the GUI thread
             sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    def shut_down(self) -> None:
+        """Cancel every task, wait for them, and deliver no result after this (the context
+        they worked for is closing, and the pages that asked may be gone)."""
+        self._shut = True
+        self._held, self._held_calls = None, []
+        self.cancel_all()
+        self.wait()
 
     def cancel_all(self) -> None:
         for task in list(self._running):

@@ -132,3 +132,15 @@ def test_a_big_log_is_rotated_at_start_and_three_old_ones_are_kept(tmp_path):
     log.write_text("small")
     rotate_log(log, max_bytes=40, keep=3)
     assert log.read_text() == "small"
+
+
+def test_a_closed_context_delivers_no_late_results(qtbot):
+    tm = TaskManager()
+    release = threading.Event()
+    delivered = []
+    tm.run(lambda p, c: release.wait(5) and "late", on_done=delivered.append,
+           on_error=delivered.append)
+    threading.Timer(0.05, release.set).start()
+    tm.shut_down()  # cancels, waits for the worker, and drops what it would deliver
+    qtbot.wait(50)
+    assert delivered == [] and tm.pool.activeThreadCount() == 0

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -93,6 +94,11 @@ class Card(QFrame):
 
 
 class OverviewPage(QWidget):
+    quick_loaded = Signal()
+    """The counts and the two quick lists are in (after each refresh)."""
+    loaded = Signal()
+    """Every list is filled (after each refresh)."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None,
                  today: date | None = None) -> None:
         super().__init__(parent)
@@ -113,53 +119,93 @@ class OverviewPage(QWidget):
                                 "Every commitment for this harvest is on track.", ctx)
         self.lots = Card("Lots whose impact statement would have gaps",
                          "Every recent lot has the data its statement needs.", ctx)
+        self.cards = (self.certs, self.follow_ups, self.commitments, self.lots)
         grid.addWidget(self.certs, 0, 0)
         grid.addWidget(self.follow_ups, 0, 1)
         grid.addWidget(self.commitments, 1, 0)
         grid.addWidget(self.lots, 1, 1)
         lay.addLayout(grid, 1)
-        self._task: Any = None
+        self._tasks: list[Any] = []
+        self._pending = 0
         self._generation = 0
         self.loading = False
         self.refresh()
 
     def refresh(self) -> None:
-        """The two quick lists at once; the counts and the two lists that read many lots in a
-        background task."""
+        """The counts and the two quick lists are read on the window's connection (once the
+        window is on screen, at start-up); the two lists that read many lots come from a
+        background task. The cards say "checking…" until theirs arrive."""
         today = self.today or date.today()
         when = f"harvest {harvest_label(current_harvest(today))} · {today:%d %B %Y}"
         self.summary.setText(when)
-        self.certs.set_items(expiring_certifications(self.ctx.db, today))
-        self.follow_ups.set_items(follow_ups_due(self.ctx.db, today))
-        for card in (self.commitments, self.lots):
+        for card in self.cards:
             card.count.setText("checking…")
-        if self._task is not None:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
         db_path = self.ctx.db_path
         self.loading = True
+        self._generation += 1
+        gen = self._generation
+        self._pending = 2
 
-        def work(progress: object, cancelled: object) -> tuple:
+        def quick() -> None:
+            if gen != self._generation:
+                return
+            db = self.ctx.db
+            try:
+                result = (summary_counts(db), expiring_certifications(db, today),
+                          follow_ups_due(db, today))
+            except sqlite3.DatabaseError as exc:
+                self._failed(exc)
+                return
+            self._quick_done(gen, when, result)
+
+        def slow(progress: object, cancelled: object) -> tuple:
             from ...store.store import Store
 
-            with Store.open(db_path, create=False) as store:
-                return (summary_counts(store.db), commitments_at_risk(store, today),
-                        lots_missing_data(store, today))
+            # as trusted as the window's own connection, whose check may still be running
+            with Store.open(db_path, create=False, check=False) as store:
+                return commitments_at_risk(store, today), lots_missing_data(store, today)
 
-        self._generation += 1
-        self._task = self.ctx.tasks.run(
-            work, on_done=lambda result, gen=self._generation: self._slow_done(gen, when,
-                                                                               result))
+        self._tasks = [self.ctx.tasks.run(slow, on_done=lambda r: self._slow_done(gen, r),
+                                          on_error=self._failed)]
+        self.ctx.tasks.soon(quick)
 
-    def _slow_done(self, generation: int, when: str, result: tuple) -> None:
+    def _failed(self, exc: BaseException) -> None:
+        """A list could not be read. While the file's background check has not finished, a
+        read error means damage that check is about to report (and offer to repair): the
+        cards just say so. Anything else is reported as usual."""
+        if isinstance(exc, sqlite3.DatabaseError) and (self.ctx.unchecked or self.ctx.checking):
+            for card in self.cards:
+                card.count.setText("could not be read")
+            return
+        self.ctx.tasks.report(exc)
+
+    def _quick_done(self, generation: int, when: str, result: tuple) -> None:
         if generation != self._generation:
             return  # a newer refresh is on its way
-        c, risks, (items, total) = result
+        c, certs, follow_ups = result
         self.summary.setText(f"{c['producers']:,} producers · {c['visits']:,} visits · "
                              f"{c['lots']:,} lots · {when}")
+        self.certs.set_items(certs)
+        self.follow_ups.set_items(follow_ups)
+        self.quick_loaded.emit()
+        self._one_done()
+
+    def _slow_done(self, generation: int, result: tuple) -> None:
+        if generation != self._generation:
+            return
+        risks, (items, total) = result
         self.commitments.set_items(risks)
         self.lots.set_items(items, total)
-        self._task = None
-        self.loading = False
+        self._one_done()
+
+    def _one_done(self) -> None:
+        self._pending -= 1
+        if self._pending == 0:
+            self._tasks = []
+            self.loading = False
+            self.loaded.emit()
 
     def open_record(self, id_: int) -> None:  # the overview has no records of its own
         self.refresh()
