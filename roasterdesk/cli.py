@@ -6,12 +6,14 @@ non-zero; only bugs show a traceback.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
-from typing import NoReturn
+from types import ModuleType, SimpleNamespace
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    import argparse
 
 from . import __version__, commands, startup
 from .errors import KNOWN_ERRORS
@@ -40,15 +42,22 @@ def _command_modules() -> list[ModuleType]:
     return [importlib.import_module(f"{commands.__name__}.{name}") for name in _command_names()]
 
 
-class _Parser(argparse.ArgumentParser):
-    """A bad argument is a user error too: one line on stderr (no usage block), status 2."""
+def _parser_class() -> type[argparse.ArgumentParser]:
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USER_ERROR, f"{self.prog}: {message} (see {self.prog} --help)\n")
+    class _Parser(argparse.ArgumentParser):
+        """A bad argument is a user error too: one line on stderr (no usage block), status 2."""
+
+        def error(self, message: str) -> NoReturn:
+            self.exit(EXIT_USER_ERROR, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+    return _Parser
 
 
 def db_parent() -> argparse.ArgumentParser:
     """The ``--db`` option every command shares (it may come before or after the command)."""
+    import argparse
+
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
         "--db", type=Path, default=argparse.SUPPRESS,
@@ -58,9 +67,8 @@ def db_parent() -> argparse.ArgumentParser:
     return parent
 
 
-def build_parser(commands: bool = True) -> argparse.ArgumentParser:
-    """The whole command line; ``commands=False``: only the options of the app itself."""
-    parser = _Parser(
+def build_parser() -> argparse.ArgumentParser:
+    parser = _parser_class()(
         prog="roasterdesk",
         description="RoasterDesk: producers, visits, lots and the price chain of green coffee.",
         parents=[db_parent()],
@@ -70,8 +78,6 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
         "--demo", action="store_true",
         help="open the app on a demo database (created in your data folder on first use)",
     )
-    if not commands:
-        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for mod in _command_modules():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP, parents=[db_parent()])
@@ -80,7 +86,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
-def resolve_db(args: argparse.Namespace) -> Path:
+def resolve_db(args: Any) -> Path:
     """``--db``, else ``ROASTERDESK_DB``, else the default file in the user's data folder."""
     from .store.db import default_db_path
 
@@ -88,25 +94,32 @@ def resolve_db(args: argparse.Namespace) -> Path:
     return Path(db).expanduser() if db is not None else default_db_path()
 
 
-def opens_the_app(argv: Sequence[str]) -> bool:
-    """Whether ``argv`` holds only the app's own options (``--db PATH``, ``--demo``): then the
-    command modules need not be loaded to parse it, which keeps the window's start quick."""
+def app_options(argv: Sequence[str]) -> SimpleNamespace | None:
+    """``argv`` read by hand when it holds only the app's own options (``--db PATH``,
+    ``--db=PATH``, ``--demo``): the window's start then loads neither argparse nor the command
+    modules. None for anything else, which the full parser takes (with its help and errors)."""
+    options: dict[str, Any] = {"demo": False}
     rest = iter(argv)
     for arg in rest:
-        if arg == "--db":
-            if next(rest, None) is None:
-                return False  # let the full parser say what is missing
-        elif not (arg.startswith("--db=") or arg == "--demo"):
-            return False
-    return True
+        if arg == "--db" or arg.startswith("--db="):
+            value = next(rest, None) if arg == "--db" else arg.removeprefix("--db=")
+            if not value or value.startswith("-"):
+                return None  # the full parser says what is missing
+            options["db"] = Path(value)
+        elif arg == "--demo":
+            options["demo"] = True
+        else:
+            return None
+    return SimpleNamespace(**options)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(commands=not opens_the_app(argv)).parse_args(argv)
+    args: Any = app_options(argv) or build_parser().parse_args(argv)
     try:
         if getattr(args, "run", None) is None:
             startup.mark("command_line")
+            startup.import_before_qt()
             from .ui.app import run_app  # Qt is imported only for the window
 
             return run_app(args)

@@ -17,6 +17,20 @@ PROBE_ENV = "ROASTERDESK_STARTUP_PROBE"
 MARKS: dict[str, float] = {}
 
 
+BEFORE_QT = ("logging", "sqlite3", "dataclasses", "decimal", "platformdirs",
+             "roasterdesk.store.cipher", "roasterdesk.store.db", "roasterdesk.services.lock",
+             "roasterdesk.services.places", "roasterdesk.services.attention")
+"""Plain-Python modules the window needs at once, imported before Qt: PySide6 reads the source
+of every module imported after it (to look for its ``__feature__`` switches)."""
+
+
+def import_before_qt() -> None:
+    import importlib
+
+    for name in BEFORE_QT:
+        importlib.import_module(name)
+
+
 def elapsed_ms() -> float:
     return (time.perf_counter() - T0) * 1000
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -58,16 +59,16 @@ def test_the_real_command_paints_its_window_before_loading_the_heavy_parts(tmp_p
     assert "window ready" in log  # every start says how long it took, for a slow laptop
 
 
-def test_the_apps_own_options_parse_without_the_command_modules():
-    assert cli.opens_the_app([]) and cli.opens_the_app(["--db", "x.sqlite", "--demo"])
-    assert cli.opens_the_app(["--db=x.sqlite"])
-    for argv in (["info"], ["--db", "x", "info"], ["--version"], ["-h"], ["--db"],
-                 ["--dbx"], ["x.sqlite"]):
-        assert not cli.opens_the_app(argv), argv
-    quick = cli.build_parser(commands=False).parse_args(["--db", "x.sqlite"])
-    assert quick.db == Path("x.sqlite") and getattr(quick, "run", None) is None
+def test_the_apps_own_options_are_read_without_argparse_or_the_command_modules():
+    assert cli.app_options([]) == SimpleNamespace(demo=False)
+    assert cli.app_options(["--db", "x.sqlite", "--demo"]) == SimpleNamespace(
+        demo=True, db=Path("x.sqlite"))
+    assert cli.app_options(["--db=x.sqlite"]).db == Path("x.sqlite")
+    for argv in (["info"], ["--db", "x", "info"], ["--version"], ["-h"], ["--db"], ["--db="],
+                 ["--db", "--demo"], ["--dbx"], ["x.sqlite"]):
+        assert cli.app_options(argv) is None, argv
     full = cli.build_parser().parse_args(["--db", "x.sqlite", "info"])
-    assert full.command == "info" and full.run is not None
+    assert full.command == "info" and full.run is not None and full.db == Path("x.sqlite")
 
 
 def test_held_tasks_start_on_release_and_cancelled_ones_never_run(qtbot):
