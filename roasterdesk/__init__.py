@@ -2,5 +2,5 @@
 
 import time as _time
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 STARTED = _time.perf_counter()  # the package's first import: start-up marks count from here

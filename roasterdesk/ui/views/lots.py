@@ -113,16 +113,17 @@ LOT_COLUMNS = (
     SqlColumn("Weight kg", "COALESCE(CAST(l.weight_kg AS REAL), l.bags * CAST(l.bag_kg AS REAL))",
               show=_kg, align_right=True),
     SqlColumn("Score", "CAST(l.quality_score AS REAL)", show=_score, align_right=True),
-    SqlColumn("FOB USD/lb", "m.fob_usd_lb", show=_per_lb, align_right=True),
+    SqlColumn("FOB USD/lb", "m.fob_usd_lb", show=_per_lb, align_right=True, tiebreak="m.lot_id"),
     SqlColumn("Premium over C", "m.premium_usd_lb", show=_per_lb, align_right=True,
-              tip="FOB − C at fixation, USD/lb"),
+              tip="FOB − C at fixation, USD/lb", tiebreak="m.lot_id"),
     SqlColumn("Premium %", "m.premium_pct", show=_pct, align_right=True,
-              tip="Premium over C as a share of C"),
+              tip="Premium over C as a share of C", tiebreak="m.lot_id"),
     SqlColumn("Farm-gate share", "m.farm_gate_share", show=_pct, align_right=True,
-              tip="Farm-gate price (USD/lb green) ÷ FOB"),
+              tip="Farm-gate price (USD/lb green) ÷ FOB", tiebreak="m.lot_id"),
     SqlColumn("Transparency", "m.answered || ' / ' || m.applicable",
               sort=("m.answered * 1.0 / m.applicable",), align_right=True,
-              tip="Checklist items answered / applicable", tooltip=_transparency_tip),
+              tip="Checklist items answered / applicable", tooltip=_transparency_tip,
+              tiebreak="m.lot_id"),
 )
 DEFAULT_SORT = 3  # harvest, newest first
 
@@ -132,8 +133,10 @@ class LotListModel(SqlPagedModel):
 
     def __init__(self, ctx: AppContext, parent: Any = None, page_size: int = 200) -> None:
         query = SqlQuery(
+            # an inner join (every lot has its lot_metrics row: schema m003), so SQLite can
+            # walk a lot_metrics index when the table is sorted by one of its figures
             "lots l JOIN producers p ON p.id = l.producer_id "
-            "LEFT JOIN lot_metrics m ON m.lot_id = l.id", "l.id", extra=("m.missing",))
+            "JOIN lot_metrics m ON m.lot_id = l.id", "l.id", extra=("m.missing",))
         super().__init__(ctx, LOT_COLUMNS, query, load=lambda i: ctx.store.lot(i),
                          sort_column=DEFAULT_SORT, sort_order=Qt.SortOrder.DescendingOrder,
                          page_size=page_size, parent=parent)

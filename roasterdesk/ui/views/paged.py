@@ -42,6 +42,7 @@ class SqlColumn:
     header: str
     expr: str
     sort: tuple[str, ...] = ()  # ORDER BY expressions (each gets the direction); () = expr
+    tiebreak: str = ""  # the id to break ties by, as the sort's index has it; "" = the query's
     show: Callable[[Any], str] = _plain
     align_right: bool = False
     tip: str = ""
@@ -86,7 +87,7 @@ class SqlPagedModel(QAbstractTableModel):
         direction = "DESC" if self.sort_order == Qt.SortOrder.DescendingOrder else "ASC"
         keys = [f"{k} {direction}" for k in (col.sort or (col.expr,))]
         # Ties broken by id in the same direction, so an index on (key, id) can serve the order.
-        keys.append(f"{self.query.id_expr} {direction}")
+        keys.append(f"{col.tiebreak or self.query.id_expr} {direction}")
         return "ORDER BY " + ", ".join(keys)
 
     def _page(self, offset: int) -> list[tuple[Any, ...]]:
