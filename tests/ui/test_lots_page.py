@@ -329,10 +329,10 @@ def test_every_lot_table_sort_reads_through_an_index(ctx, coop):
 def test_every_lot_has_its_metrics_row_so_the_inner_join_hides_none(ctx, coop):
     ctx.store.save_lot(Lot("CO-26-001", coop.id, 2026, weight_kg=D("690")))
     # a lot written by other means (an older tool, a hand-made fix) still gets its row
-    ctx.db.execute("INSERT INTO lots (uuid, producer_id, code, harvest, process, status, "
-                   "created_at, updated_at, contract_type) SELECT 'u-raw', producer_id, 'CO-26-002', "
-                   "harvest, process, status, created_at, updated_at, contract_type FROM lots "
-                   "LIMIT 1")
+    ctx.db.execute(
+        "INSERT INTO lots (uuid, producer_id, code, harvest, process, status, created_at, "
+        "updated_at, contract_type) SELECT 'u-raw', producer_id, 'CO-26-002', harvest, "
+        "process, status, created_at, updated_at, contract_type FROM lots LIMIT 1")
     assert ctx.db.execute("SELECT count(*) FROM lots l LEFT JOIN lot_metrics m "
                           "ON m.lot_id = l.id WHERE m.lot_id IS NULL").fetchone()[0] == 0
     model = LotListModel(ctx)
