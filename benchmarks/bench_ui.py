@@ -88,7 +88,7 @@ def _first_paint(ctx: Any, make_table: Any, app: Any, repeats: int) -> dict[str,
                                                                          1)}
     worst = max(v["median_ms"] for v in per.values())
     return {"list_first_paint_ms": worst, "list_first_paint": per,
-            **_lot_sorts(ctx, make_table, app)}
+            **_lot_sorts(ctx, make_table, app), **_lot_queries(ctx)}
 
 
 def _lot_sorts(ctx: Any, make_table: Any, app: Any) -> dict[str, Any]:
@@ -111,6 +111,40 @@ def _lot_sorts(ctx: Any, make_table: Any, app: Any) -> dict[str, Any]:
     view.deleteLater()
     app.processEvents()
     return {"lot_sort_worst_ms": max(per.values()), "lot_sort_ms": per}
+
+
+LOT_SEARCHES = ("huila", "finca", "co", "geisha", "ke 2", "sidamo", "maria", "zzzq")
+
+
+def _lot_queries(ctx: Any) -> dict[str, Any]:
+    """The lot table's first page under every filter the page offers (searches from rare to
+    matching a third of the lots, a status, a harvest, a process, one producer, incomplete
+    statements) × every sort column × both directions: the time from choosing to the rows."""
+    from PySide6.QtCore import Qt
+
+    from roasterdesk.ui.views.lots import LotListModel, lot_filter
+
+    db = ctx.db
+    producer = db.execute("SELECT producer_id FROM lots GROUP BY producer_id "
+                          "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    filters: list[dict[str, Any]] = [
+        {}, {"harvest": 2019}, {"status": "cancelled"}, {"status": "contracted"},
+        {"process": "honey"}, {"producer_id": producer}, {"incomplete": True},
+        *({"text": t} for t in LOT_SEARCHES)]
+    model = LotListModel(ctx)
+    times = []
+    for f in filters:
+        for col in range(model.columnCount()):
+            for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+                t0 = time.perf_counter()
+                model.query.where, model.query.params = lot_filter(**f, db=db)
+                model.sort(col, order)
+                times.append(_ms(t0))
+    times.sort()
+    return {"lot_query_worst_ms": round(times[-1], 1),
+            "lot_query_p90_ms": round(times[int(len(times) * 0.9)], 1),
+            "lot_query_median_ms": round(statistics.median(times), 1),
+            "lot_queries": len(times)}
 
 
 def _words(ctx: Any, n: int = 12) -> list[str]:

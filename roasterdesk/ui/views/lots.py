@@ -142,17 +142,45 @@ class LotListModel(SqlPagedModel):
                          page_size=page_size, parent=parent)
 
 
+MANY_MATCHES = 0.5
+"""Share of all lots a search must match for the sort's index to drive the page (lot_filter)."""
+
+
+def _many_matches(db: Any, q: str) -> bool:
+    """Whether ``q`` likely matches at least :data:`MANY_MATCHES` of the lots: the larger of
+    the lots matched by code, name or variety (counted up to that share) and the lots of
+    matched producers (their number times the lots per producer; the two overlap, as a farm
+    named in its lots' names). Costs a few milliseconds at most."""
+    lots, producers = db.execute(
+        "SELECT (SELECT max(rowid) FROM lots), (SELECT max(rowid) FROM producers)").fetchone()
+    if not lots or not producers:
+        return False
+    enough = int(lots * MANY_MATCHES)
+    by_lot, by_producer = db.execute(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM lots_fts WHERE lots_fts MATCH :q "
+        "LIMIT :n)), (SELECT count(*) FROM producers_fts WHERE producers_fts MATCH :q)",
+        {"q": q, "n": enough}).fetchone()
+    return max(int(by_lot), int(by_producer) * lots / producers) >= enough
+
+
 def lot_filter(*, text: str = "", harvest: int | None = None, status: str | None = None,
                process: str | None = None, incomplete: bool = False,
-               producer_id: int | None = None) -> tuple[list[str], list[Any]]:
+               producer_id: int | None = None, db: Any = None) -> tuple[list[str], list[Any]]:
+    """WHERE terms and parameters for the lot table. A search is planned by how many lots it
+    matches (``db`` given): up to half of them are read through the full-text index and
+    sorted (the cost grows with the matches; a word matching nothing costs nothing); more are
+    filtered while the sort's index drives (``+`` keeps SQLite off the match lists), which
+    reads about two rows per row shown. Either way a first page reads at most about half of
+    the lots, where always letting the sort's index drive could read them all (a word that
+    matches mostly the lots at the far end of the sort order)."""
     where: list[str] = []
     params: list[Any] = []
     q = fts_query(text)
     if q:
-        # "+": the matches filter rows, the sort's index still drives (LIMIT stops early)
-        where.append("+l.id IN (SELECT rowid FROM lots_fts WHERE lots_fts MATCH ?) OR "
-                     "+l.producer_id IN (SELECT rowid FROM producers_fts WHERE producers_fts "
-                     "MATCH ?)")
+        plus = "+" if db is None or _many_matches(db, q) else ""
+        where.append(f"{plus}l.id IN (SELECT rowid FROM lots_fts WHERE lots_fts MATCH ?) OR "
+                     f"{plus}l.producer_id IN (SELECT rowid FROM producers_fts "
+                     "WHERE producers_fts MATCH ?)")
         params += [q, q]
     for col, value in (("l.harvest", harvest), ("l.status", status), ("l.process", process),
                        ("l.producer_id", producer_id)):
@@ -1155,7 +1183,7 @@ class LotsPage(RecordPage):
         where, params = lot_filter(
             text=self.search.text(), harvest=self.harvest_filter.currentData(),
             status=self.status_filter.currentData(), process=self.process_filter.currentData(),
-            incomplete=self.incomplete.isChecked())
+            incomplete=self.incomplete.isChecked(), db=self.ctx.db)
         self.model.set_filter(where, params)
 
     def _update_count(self, *_: Any) -> None:
