@@ -249,6 +249,18 @@ class Store:
         return [R.row_to_project(r) for r in self._rows(
             "SELECT * FROM projects WHERE producer_id = ? ORDER BY year", [producer_id])]
 
+    def all_commitments(self) -> list[Commitment]:
+        """Every commitment, the latest harvests first, then by producer name."""
+        return [R.row_to_commitment(r) for r in self._rows(
+            "SELECT c.* FROM commitments c JOIN producers p ON p.id = c.producer_id "
+            "ORDER BY c.last_harvest DESC, p.name")]
+
+    def all_projects(self) -> list[Project]:
+        """Every funded project, the latest years first, then by producer name."""
+        return [R.row_to_project(r) for r in self._rows(
+            "SELECT j.* FROM projects j JOIN producers p ON p.id = j.producer_id "
+            "ORDER BY j.year DESC, p.name")]
+
     def delete_project(self, p: Project) -> None:
         self._remove("projects", p.id, p.producer_id)  # type: ignore[arg-type]
 

@@ -126,6 +126,10 @@ def test_every_record_kind_round_trips(store, farm):
     floor_only = store.save_commitment(Commitment(farm.id, 2023, 2023,
                                                   price_floor_usd_lb=D("3")))
     assert store.commitments(farm.id) == [floor_only, commitment]
+    other = store.save_producer(Producer("Asociación Alto Cielo", ProducerKind.COOPERATIVE, "CO"))
+    theirs = store.save_commitment(Commitment(other.id, 2026, 2026, D(500)))
+    # every producer's, the latest harvest first, then by producer name
+    assert store.all_commitments() == [theirs, commitment, floor_only]
 
     visit = store.save_visit(Visit(
         farm.id, date(2024, 8, 20), VisitMode.IN_PERSON, ("María Pérez", "Ana"),
@@ -153,10 +157,14 @@ def test_every_record_kind_round_trips(store, farm):
     project = store.save_project(Project(farm.id, 2025, ProjectCategory.DRYING_BEDS, D("3000.50"),
                                          "USD", "Twelve raised beds", visit.id, lot.id))
     assert store.projects(farm.id) == [project]
+    well = store.save_project(Project(other.id, 2025, ProjectCategory.WATER, D(800), "USD",
+                                      "A well"))
+    older = store.save_project(Project(farm.id, 2024, ProjectCategory.WATER, D(1), "USD", "x"))
+    assert store.all_projects() == [well, project, older]
 
     assert store.counts() == {
-        "producers": 3, "people": 2, "plots": 2, "certifications": 1, "commitments": 2,
-        "visits": 1, "follow_ups": 2, "photos": 1, "lots": 2, "premiums": 2, "projects": 1,
+        "producers": 4, "people": 2, "plots": 2, "certifications": 1, "commitments": 3,
+        "visits": 1, "follow_ups": 2, "photos": 1, "lots": 2, "premiums": 2, "projects": 3,
     }
     assert store.harvests() == [2025]
 

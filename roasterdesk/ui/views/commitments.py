@@ -143,9 +143,9 @@ class CommitmentsPage(QWidget):
             "SELECT id, name FROM producers WHERE id IN (SELECT producer_id FROM commitments "
             "UNION SELECT producer_id FROM projects)").fetchall())
         rows = [CommitmentRow(c, names.get(c.producer_id, "?"))
-                for c in self._all_commitments()]
+                for c in self.ctx.store.all_commitments()]
         self.commitments.set_records(rows)
-        projects = self._all_projects()
+        projects = self.ctx.store.all_projects()
         self.projects.set_records([(p, names.get(p.producer_id, "?")) for p in projects])
         fit_columns(self.c_view)
         fit_columns(self.p_view)
@@ -156,20 +156,6 @@ class CommitmentsPage(QWidget):
                 lambda progress, cancelled: evaluate_all(
                     self.ctx.db_path, [r.commitment for r in rows], progress, cancelled),
                 on_done=lambda results, rows=rows: self._results(rows, results))
-
-    def _all_commitments(self) -> list[Commitment]:
-        from ...store import rows as R
-
-        return [R.row_to_commitment(r) for r in self.ctx.store._rows(
-            "SELECT c.* FROM commitments c JOIN producers p ON p.id = c.producer_id "
-            "ORDER BY c.last_harvest DESC, p.name")]
-
-    def _all_projects(self) -> list[Project]:
-        from ...store import rows as R
-
-        return [R.row_to_project(r) for r in self.ctx.store._rows(
-            "SELECT j.* FROM projects j JOIN producers p ON p.id = j.producer_id "
-            "ORDER BY j.year DESC, p.name")]
 
     def _results(self, rows: list[CommitmentRow], results: dict[int, CommitmentResult]) -> None:
         if rows is not self.commitments.records and rows != self.commitments.records:
