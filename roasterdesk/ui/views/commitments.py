@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.harvest import harvest_label
-from ...domain.model import Commitment, Project
+from ...domain.model import Commitment
 from ...domain.relationship import CommitmentResult, evaluate_commitment
 from ...errors import KNOWN_ERRORS
 from ...store import Store
