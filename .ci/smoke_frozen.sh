@@ -114,6 +114,16 @@ if [ "$status" -ne 124 ] || grep -rqsE "Traceback|ERROR|CRITICAL" window.log "$X
   exit 1
 fi
 
+step "start-up of the frozen app (its probe: first paint, then the first page's data)"
+probe=$(ROASTERDESK_STARTUP_PROBE=1 timeout 60 "$exe" --db "$db" 2>probe.log) || {
+  echo "smoke: the start-up probe failed:" >&2; cat probe.log >&2; exit 1; }
+painted=$(printf '%s\n' "$probe" | sed -n 's/.*"inside_ms": \([0-9.]*\).*/\1/p' | head -1)
+filled=$(printf '%s\n' "$probe" | sed -n 's/.*"filled_ms": \([0-9.]*\).*/\1/p' | head -1)
+if [ -z "$painted" ] || [ -z "$filled" ]; then
+  echo "smoke: the probe did not report both marks:" >&2; printf '%s\n' "$probe" >&2; exit 1
+fi
+step "  window painted ${painted} ms and its first lists filled ${filled} ms after start"
+
 # What build.spec leaves out must stay out.
 unwanted=$(find "$app_dir" \( -iname '*Qt6Quick*' -o -iname '*Qt6Qml*' \
   -o -iname '*WebEngine*' -o -iname '*Qt6Multimedia*' -o -iname '*tkinter*' \) | head -5)

@@ -181,4 +181,5 @@ def _started(window: Any, app: QApplication) -> None:
 def _say(report: dict[str, Any]) -> None:
     import json
 
-    print(json.dumps(report), flush=True)
+    if sys.stdout is not None:  # a windowed build on Windows has no standard output
+        print(json.dumps(report), flush=True)
