@@ -17,7 +17,7 @@ PROBE_ENV = "ROASTERDESK_STARTUP_PROBE"
 MARKS: dict[str, float] = {}
 
 
-BEFORE_QT = ("logging", "sqlite3", "dataclasses", "decimal", "platformdirs",
+BEFORE_QT = ("logging", "sqlite3", "dataclasses",
              "roasterdesk.store.cipher", "roasterdesk.store.db", "roasterdesk.services.lock",
              "roasterdesk.services.places", "roasterdesk.services.attention")
 """Plain-Python modules the window needs at once, imported before Qt: PySide6 reads the source

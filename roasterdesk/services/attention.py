@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..domain.harvest import current_harvest, harvest_label
@@ -77,6 +76,8 @@ def follow_ups_due(db: AnyDatabase, today: date) -> list[Item]:
 
 def commitments_at_risk(store: Store, today: date) -> list[Item]:
     """Commitments covering this harvest whose volume or price floor is not met yet."""
+    from decimal import Decimal
+
     from ..domain.relationship import CommitmentState, evaluate_commitment
 
     h = current_harvest(today)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import startup
 from ..errors import KNOWN_ERRORS
@@ -47,6 +47,8 @@ def choose_db(args: argparse.Namespace, settings: Settings) -> Path:
 
 def ask_first_start(parent: QWidget | None, path: Path) -> str:
     """Ask what to do with an empty database: open the demo data or start empty."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setWindowTitle("Welcome to RoasterDesk")
     box.setIcon(QMessageBox.Icon.Question)
@@ -139,6 +141,8 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         window = start(args)
     except KNOWN_ERRORS as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "RoasterDesk", user_text(exc))
         return 2
     startup.mark("built")

@@ -18,14 +18,12 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -169,6 +167,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"RoasterDesk — {Path(path).name}")
 
     def show_message(self, text: str, warning: bool = True) -> None:
+        from PySide6.QtWidgets import QMessageBox  # dialogs load when first needed
+
         box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Critical,
                           "RoasterDesk", text, QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -410,12 +410,16 @@ class MainWindow(QMainWindow):
                 ("Alt+Down / Ctrl+PgDown", "next record"), ("Ctrl+1 … Ctrl+5", "pages"),
                 ("Ctrl+E", "export this list"), ("Ctrl+O", "open a database")]
         table = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in rows)
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
                           f"<table>{table}</table>", QMessageBox.StandardButton.Close, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self, "About RoasterDesk",
             f"<h3>RoasterDesk {__version__}</h3><p>Producers, visits, lots and the price chain "
@@ -436,6 +440,8 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("Clear the list", self.ctx.settings.clear_recent)
 
     def new_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(self, "New database",
                                               str(Path(self.ctx.db_path).parent),
                                               "RoasterDesk database (*.sqlite)")
@@ -449,6 +455,8 @@ class MainWindow(QMainWindow):
             self.switch_database(p)
 
     def choose_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self, "Open database",
                                               str(Path(self.ctx.db_path).parent),
                                               "RoasterDesk database (*.sqlite *.db);;All files (*)")
@@ -552,6 +560,8 @@ class MainWindow(QMainWindow):
         try:
             new_ctx = self.open_context(path)
         except KNOWN_ERRORS as exc:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(self, "RoasterDesk", user_text(exc))
             self.hide()
             QApplication.exit(2)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ..services.places import location_warning
 from ..store.errors import DamagedDatabaseError
@@ -54,6 +54,8 @@ def hold_lock(ctx: AppContext, lock: AppLock) -> None:
 
 
 def _ask_secret(parent: QWidget | None, text: str) -> str | None:
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
     value, ok = QInputDialog.getText(parent, "Encrypted database", text,
                                      QLineEdit.EchoMode.Password)
     return value if ok else None

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .labels import heading, muted  # noqa: F401  (re-exported: pages import them from here)
+
 ObjectRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 
@@ -165,19 +167,6 @@ def hline() -> QFrame:
     f.setFrameShape(QFrame.Shape.HLine)
     f.setObjectName("rule")
     return f
-
-
-def heading(text: str, level: int = 1) -> QLabel:
-    lab = QLabel(text)
-    lab.setObjectName("h1" if level == 1 else "h2")
-    return lab
-
-
-def muted(text: str) -> QLabel:
-    lab = QLabel(text)
-    lab.setObjectName("muted")
-    lab.setWordWrap(True)
-    return lab
 
 
 # -- tables ------------------------------------------------------------------------------------

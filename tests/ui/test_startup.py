@@ -145,3 +145,16 @@ def test_a_closed_context_delivers_no_late_results(qtbot):
     tm.shut_down()  # cancels, waits for the worker, and drops what it would deliver
     qtbot.wait(50)
     assert delivered == [] and tm.pool.activeThreadCount() == 0
+
+
+@pytest.mark.parametrize("state", [None, "", "  ", "/tmp/some state"])
+def test_the_log_folder_is_where_platformdirs_puts_it(monkeypatch, state):
+    from platformdirs import user_log_path
+
+    from roasterdesk.ui.errors import log_dir
+
+    if state is None:
+        monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_STATE_HOME", state)
+    assert log_dir() == user_log_path("RoasterDesk", appauthor=False)

@@ -28,7 +28,7 @@ from ...services.attention import (
     lots_missing_data,
     summary_counts,
 )
-from ..widgets import heading, muted
+from ..labels import heading, muted
 
 if TYPE_CHECKING:
     from ..context import AppContext
