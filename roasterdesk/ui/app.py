@@ -8,13 +8,12 @@ data or an empty start.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -26,6 +25,9 @@ from .errors import ErrorHandler, install_excepthook, setup_logging, user_text
 from .settings import Settings
 from .style import apply_style
 from .tasks import TaskManager
+
+if TYPE_CHECKING:
+    import argparse
 
 log = logging.getLogger(__name__)
 
