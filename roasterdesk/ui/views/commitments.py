@@ -163,6 +163,7 @@ class CommitmentsPage(QWidget):
         for r in rows:
             r.result = results.get(r.id)
         self.commitments.set_records(rows)
+        fit_columns(self.c_view)  # the states are longer than the "…" they replace
         self._task = None
 
     def open_record(self, id_: int) -> None:
