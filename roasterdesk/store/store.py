@@ -558,6 +558,83 @@ class Store:
                   "follow_ups", "photos", "lots", "premiums", "projects")
         return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
+    # -- lookups for pickers and lists: plain rows, no domain objects ------------------------
+    def producer_label(self, id_: int) -> tuple[str, str] | None:
+        """The producer's name and country, or None if there is no such producer."""
+        row = self.db.execute("SELECT name, country FROM producers WHERE id = ?",
+                              [id_]).fetchone()
+        return (str(row[0]), str(row[1])) if row else None
+
+    def producers_named_like(self, text: str, limit: int = 30) -> list[tuple[int, str, str]]:
+        """(id, name, country) of producers whose name contains ``text``, by name."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT id, name, country FROM producers WHERE name LIKE ? "
+            "ORDER BY name COLLATE NOCASE LIMIT ?", [f"%{text.strip()}%", limit])]
+
+    def producer_id_named(self, name: str) -> int | None:
+        """The one producer called ``name`` (any case); None if none or several are."""
+        rows = self.db.execute("SELECT id FROM producers WHERE name = ? COLLATE NOCASE "
+                               "LIMIT 2", [name.strip()]).fetchall()
+        return int(rows[0][0]) if len(rows) == 1 else None
+
+    def producer_choices(self, limit: int = 5000) -> list[tuple[int, str, str]]:
+        """(id, name, country) of every producer (up to ``limit``), by name."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT id, name, country FROM producers ORDER BY name LIMIT ?", [limit])]
+
+    def producer_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """Names of the producers ``ids`` (missing ones are left out)."""
+        out: dict[int, str] = {}
+        for chunk in _chunks(sorted(set(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update((int(i), str(n)) for i, n in self.db.execute(
+                f"SELECT id, name FROM producers WHERE id IN ({marks})", chunk))
+        return out
+
+    def groups(self, limit: int = 2000) -> list[tuple[int, str]]:
+        """(id, name) of the cooperatives and washing stations, which farms can be members of."""
+        return [(int(i), str(n)) for i, n in self.db.execute(
+            "SELECT id, name FROM producers WHERE kind IN ('cooperative', 'washing_station') "
+            "ORDER BY name LIMIT ?", [limit])]
+
+    def countries(self) -> list[str]:
+        """The countries producers are in, sorted."""
+        return [str(c) for (c,) in self.db.execute(
+            "SELECT DISTINCT country FROM producers ORDER BY country")]
+
+    def producer_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM producers").fetchone()[0])
+
+    def plots_near(self, producer_id: int | None, also: Iterable[int] = ()
+                   ) -> list[tuple[int, str, Any, str, int]]:
+        """(id, name, area_ha, owner name, owner id) of the plots a lot of ``producer_id`` may
+        come from: its own, its members', and the plots ``also`` (already chosen); its own
+        first, then by owner and name."""
+        also = list(also)
+        marks = ",".join("?" * len(also)) or "NULL"
+        return [tuple(r) for r in self.db.execute(
+            "SELECT pl.id, pl.name, pl.area_ha, pr.name, pl.producer_id FROM plots pl "
+            "JOIN producers pr ON pr.id = pl.producer_id "
+            f"WHERE pl.producer_id = ? OR pr.parent_id = ? OR pl.id IN ({marks}) "
+            "ORDER BY pl.producer_id != ?, pr.name, pl.name",
+            [producer_id, producer_id, *also, producer_id])]
+
+    def lot_answers(self, producer_id: int) -> dict[int, tuple[int, int]]:
+        """Lot id → (checklist items answered, applicable) for the producer's lots."""
+        return {int(lid): (int(a), int(n)) for lid, a, n in self.db.execute(
+            "SELECT m.lot_id, m.answered, m.applicable FROM lot_metrics m "
+            "JOIN lots l ON l.id = m.lot_id WHERE l.producer_id = ?", [producer_id])}
+
+    def member_lot_counts(self, group_id: int, statuses: Iterable[str]) -> dict[int, int]:
+        """Member id → how many of its lots have one of ``statuses``, for a cooperative's
+        or washing station's members."""
+        statuses = list(statuses)
+        marks = ", ".join("?" for _ in statuses)
+        return {int(pid): int(n) for pid, n in self.db.execute(
+            "SELECT l.producer_id, count(*) FROM lots l JOIN producers p "
+            f"ON p.id = l.producer_id WHERE p.parent_id = ? AND l.status IN ({marks}) "
+            "GROUP BY l.producer_id", [group_id, *statuses])}
+
     def harvests(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT harvest FROM lots ORDER BY harvest")]
 

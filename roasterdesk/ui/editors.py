@@ -77,8 +77,7 @@ class ProducerChoice(QComboBox):
         super().__init__()
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for pid, name, country in ctx.store.db.execute(
-                "SELECT id, name, country FROM producers ORDER BY name LIMIT 5000"):
+        for pid, name, country in ctx.store.producer_choices():
             self.addItem(f"{name} ({country})", pid)
         self.setCurrentIndex(-1)
 

@@ -373,3 +373,32 @@ def test_reference_figures_round_trip_and_refresh_the_lots(store, farm):
         store.delete_living_income(ref.id)
     assert store.set_c_prices({(2025, 1): D(350), (2025, 2): D(360)}) == 2
     assert store.reference()[2].at(date(2025, 2, 15)) == 360
+
+
+def test_lookups_for_pickers_and_lists(store, farm):
+    coop = store.save_producer(Producer("Cooperativa Los Andes", ProducerKind.COOPERATIVE, "PE"))
+    member = store.save_producer(Producer("Finca Andina", ProducerKind.FARM, "PE",
+                                          parent_id=coop.id))
+    twin = store.save_producer(Producer("finca andina", ProducerKind.FARM, "BO"))
+    own = store.save_plot(Plot(coop.id, "Centro de acopio"))
+    theirs = store.save_plot(Plot(member.id, "Lote alto"))
+    far = store.save_plot(Plot(farm.id, "El Mirador"))
+    assert store.producer_label(coop.id) == ("Cooperativa Los Andes", "PE")
+    assert store.producer_label(10_000) is None
+    assert [r[0] for r in store.producers_named_like("andin")] == [member.id, twin.id]
+    assert store.producer_id_named("COOPERATIVA LOS ANDES") == coop.id
+    assert store.producer_id_named("Finca Andina") is None  # two producers have that name
+    assert [r[0] for r in store.producer_choices()] == [coop.id, member.id, farm.id, twin.id]
+    assert store.producer_names([coop.id, twin.id, 10_000]) == {
+        coop.id: "Cooperativa Los Andes", twin.id: "finca andina"}
+    assert store.groups() == [(coop.id, "Cooperativa Los Andes")]
+    assert store.countries() == ["BO", "CO", "PE"] and store.producer_count() == 4
+    # a lot of the co-op may come from its plots, its members' and ones already chosen:
+    # its own first, then by owner name
+    assert [r[0] for r in store.plots_near(coop.id, [far.id])] == [own.id, theirs.id, far.id]
+    assert [r[0] for r in store.plots_near(farm.id)] == [far.id]
+    lot = store.save_lot(Lot("PE-26-001", member.id, 2026, status=LotStatus.CONTRACTED))
+    store.save_lot(Lot("PE-26-002", member.id, 2026, status=LotStatus.OFFER))
+    assert store.member_lot_counts(coop.id, ["contracted", "shipped"]) == {member.id: 1}
+    answered, applicable = store.lot_answers(member.id)[lot.id]
+    assert 0 <= answered <= applicable

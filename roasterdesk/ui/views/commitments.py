@@ -138,14 +138,12 @@ class CommitmentsPage(QWidget):
 
     # -- page contract -----------------------------------------------------------------------
     def refresh(self) -> None:
-        db = self.ctx.store.db
-        names = dict(db.execute(
-            "SELECT id, name FROM producers WHERE id IN (SELECT producer_id FROM commitments "
-            "UNION SELECT producer_id FROM projects)").fetchall())
-        rows = [CommitmentRow(c, names.get(c.producer_id, "?"))
-                for c in self.ctx.store.all_commitments()]
-        self.commitments.set_records(rows)
+        commitments = self.ctx.store.all_commitments()
         projects = self.ctx.store.all_projects()
+        names = self.ctx.store.producer_names(
+            [c.producer_id for c in commitments] + [p.producer_id for p in projects])
+        rows = [CommitmentRow(c, names.get(c.producer_id, "?")) for c in commitments]
+        self.commitments.set_records(rows)
         self.projects.set_records([(p, names.get(p.producer_id, "?")) for p in projects])
         fit_columns(self.c_view)
         fit_columns(self.p_view)

@@ -751,13 +751,7 @@ class LotEditor(RecordEditor):
         self.plots.clear()
         rows: list[tuple[Any, ...]] = []
         if producer_id or checked:
-            marks = ",".join("?" * len(checked)) or "NULL"
-            rows = self.ctx.store.db.execute(
-                "SELECT pl.id, pl.name, pl.area_ha, pr.name, pl.producer_id FROM plots pl "
-                "JOIN producers pr ON pr.id = pl.producer_id "
-                f"WHERE pl.producer_id = ? OR pr.parent_id = ? OR pl.id IN ({marks}) "
-                "ORDER BY pl.producer_id != ?, pr.name, pl.name",
-                [producer_id, producer_id, *checked, producer_id]).fetchall()
+            rows = self.ctx.store.plots_near(producer_id, checked)
         order = {pid: n for n, pid in enumerate(checked)}
         rows.sort(key=lambda r: order.get(r[0], len(order)))
         for pid, name, area, owner, owner_id in rows:
@@ -1018,9 +1012,8 @@ class LotEditor(RecordEditor):
         if pid is None:
             return ""
         if pid not in self._country:
-            row = self.ctx.store.db.execute("SELECT country FROM producers WHERE id = ?",
-                                            [pid]).fetchone()
-            self._country[pid] = row[0] if row else ""
+            label = self.ctx.store.producer_label(pid)
+            self._country[pid] = label[1] if label else ""
         return self._country[pid]
 
     def recompute(self) -> None:

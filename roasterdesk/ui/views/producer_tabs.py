@@ -345,9 +345,7 @@ class LotsTab(LinkedTab):
             store = ctx.store
             ft, lir, cs = store.reference()
             country = store.producer(pid).country
-            checks = dict((lid, (a, n)) for lid, a, n in store.db.execute(
-                "SELECT m.lot_id, m.answered, m.applicable FROM lot_metrics m "
-                "JOIN lots l ON l.id = m.lot_id WHERE l.producer_id = ?", [pid]))
+            checks = store.lot_answers(pid)
             rows = []
             for lot in sorted(store.lots(pid), key=lambda x: (-x.harvest, x.code)):
                 eco = economics(lot, fairtrade=ft, living_income=lir, country=country,
@@ -386,11 +384,7 @@ class MembersTab(LinkedTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         def loader(pid: int) -> list[MemberRow]:
-            marks = ", ".join("?" for _ in BOUGHT)
-            counts = dict(ctx.store.db.execute(
-                "SELECT l.producer_id, count(*) FROM lots l JOIN producers p "
-                f"ON p.id = l.producer_id WHERE p.parent_id = ? AND l.status IN ({marks}) "
-                "GROUP BY l.producer_id", [pid, *BOUGHT]).fetchall())
+            counts = ctx.store.member_lot_counts(pid, BOUGHT)
             return [MemberRow(m, counts.get(m.id, 0)) for m in ctx.store.members(pid)]
 
         super().__init__(ctx, loader, parent,

@@ -79,11 +79,8 @@ class ProducerList(QWidget):
 
     def fill_choices(self) -> None:
         """Countries and harvests that exist in this database."""
-        db = self.ctx.store.db
         for box, first, values in (
-            (self.country, "Any country",
-             [(c, c) for (c,) in db.execute("SELECT DISTINCT country FROM producers "
-                                            "ORDER BY country")]),
+            (self.country, "Any country", [(c, c) for c in self.ctx.store.countries()]),
             (self.harvest, "Any harvest",
              [(f"Bought in {harvest_label(h)}", h) for h in reversed(self.ctx.store.harvests())]),
         ):
@@ -109,7 +106,7 @@ class ProducerList(QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
-        total = self.ctx.store.db.execute("SELECT count(*) FROM producers").fetchone()[0]
+        total = self.ctx.store.producer_count()
         shown = self.model.total
         self.count.setText(f"{shown:,} of {total:,} producers" if shown != total
                            else f"{total:,} producers")

@@ -181,9 +181,7 @@ class ProducerPicker(QLineEdit):
 
     def _suggest(self, text: str) -> None:
         self.producer_id = None
-        rows = self.ctx.store.db.execute(
-            "SELECT id, name, country FROM producers WHERE name LIKE ? "
-            "ORDER BY name COLLATE NOCASE LIMIT 30", [f"%{text.strip()}%"]).fetchall()
+        rows = self.ctx.store.producers_named_like(text)
         self._names = {f"{n} ({c})": i for i, n, c in rows}
         self.completer_.model().setStringList(list(self._names))  # type: ignore[attr-defined]
         self.picked.emit(None)
@@ -191,10 +189,7 @@ class ProducerPicker(QLineEdit):
     def _resolve(self, text: str) -> None:
         pid = self._names.get(text)
         if pid is None:
-            rows = self.ctx.store.db.execute(
-                "SELECT id FROM producers WHERE name = ? COLLATE NOCASE LIMIT 2",
-                [text.strip()]).fetchall()
-            pid = rows[0][0] if len(rows) == 1 else None
+            pid = self.ctx.store.producer_id_named(text)
         if pid is not None and pid != self.producer_id:
             self.set_producer(pid)
             self.picked.emit(pid)
@@ -204,8 +199,7 @@ class ProducerPicker(QLineEdit):
         if producer_id is None:
             self.clear()
             return
-        row = self.ctx.store.db.execute("SELECT name, country FROM producers WHERE id = ?",
-                                        [producer_id]).fetchone()
+        row = self.ctx.store.producer_label(producer_id)
         self.setText(f"{row[0]} ({row[1]})" if row else "")
         if row:
             self._names[self.text()] = producer_id
