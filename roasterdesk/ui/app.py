@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import startup
@@ -72,6 +72,8 @@ def build_demo_database(parent: QWidget | None = None) -> Path:
     target = demo_db_path()
     tasks = TaskManager(dialog_parent=parent)
     result: dict[str, object] = {}
+    from PySide6.QtCore import QEventLoop
+
     loop = QEventLoop()
 
     def done(path: object) -> None:

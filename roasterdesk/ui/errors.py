@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
 
@@ -101,6 +101,7 @@ class CrashDialog(QDialog):
     """A bug: what happened, the traceback to copy, and where the log file is."""
 
     def __init__(self, exc: BaseException, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import QUrl
         from PySide6.QtGui import QFontDatabase  # only when a bug shows: start-up is quicker
         from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit
 
@@ -185,4 +186,6 @@ def install_excepthook(handler: ErrorHandler) -> None:
 def open_log_folder() -> bool:
     folder = log_file().parent
     folder.mkdir(parents=True, exist_ok=True)
+    from PySide6.QtCore import QUrl
+
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

