@@ -5,8 +5,9 @@ Contract
 
 ``AppContext`` (this module) has these attributes:
 
-- ``store``: the :class:`roasterdesk.store.Store` of the open database (GUI thread only).
-  Read it at use time (``self.ctx.store``); do not keep your own reference to it.
+- ``store``: the :class:`roasterdesk.store.Store` of the open database (GUI thread only),
+  made on first use. Read it at use time (``self.ctx.store``); do not keep your own reference
+  to it. ``db`` is its connection, for the plain queries of the first page on screen.
 - ``undo_stack``: a ``QUndoStack``; every user edit is pushed as a command
   (:mod:`roasterdesk.ui.undo` has ready ones that save/delete through the store and restore
   the previous object on undo).

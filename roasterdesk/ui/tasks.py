@@ -14,6 +14,10 @@
 
 Database writes in ``fn`` must use their own connection, ``Store.open(ctx.db_path)``, never
 ``ctx.store`` (sqlite3 connections belong to one thread).
+
+While the app starts, ``hold()`` queues tasks (and ``soon(call)`` queues quick GUI-thread
+reads) until ``release()``, which the main window calls right after its first paint;
+``shut_down()`` (when a context closes) cancels, waits, and delivers no late result.
 """
 
 from __future__ import annotations
@@ -114,7 +118,10 @@ class TaskManager(QObject):
         held, self._held = self._held, None
         calls, self._held_calls = self._held_calls, []
         for call in calls:
-            call()
+            try:
+                call()
+            except Exception as exc:  # noqa: BLE001  (reported; the held tasks still start)
+                self.report(exc)
         for task in held or ():
             if task.is_cancelled():
                 task.signals.failed.emit(Cancelled())
