@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -37,14 +38,22 @@ class FieldError(ValueError):
 
 
 # -- parsing user text -------------------------------------------------------------------------
-def _clean_number(text: str) -> str:
-    return text.strip().replace("\u00a0", "").replace(" ", "").replace(",", "")
+def clean_number(text: str, field: str, label: str) -> str:
+    """A number as typed, without spaces or thousands separators ("12 500", "12,500.5").
+    Any other comma is refused with a message: "1,5" may mean 1.5 or 15, so it is never
+    guessed (an editor field is not an import: nobody reviews a preview of it)."""
+    t = text.strip().replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", t):
+        t = t.replace(",", "")
+    if "," in t:
+        raise FieldError(field, f"{label}: use a point for decimals (“{text.strip()}”)")
+    return t
 
 
 def parse_decimal(text: str, field: str, label: str, *, minimum: Decimal | None = None,
                   maximum: Decimal | None = None, positive: bool = False,
                   required: bool = False) -> Decimal | None:
-    t = _clean_number(text)
+    t = clean_number(text, field, label)
     if not t:
         if required:
             raise FieldError(field, f"{label}: enter a number")
@@ -66,7 +75,7 @@ def parse_decimal(text: str, field: str, label: str, *, minimum: Decimal | None 
 
 def parse_int(text: str, field: str, label: str, *, minimum: int | None = None,
               maximum: int | None = None, required: bool = False) -> int | None:
-    t = _clean_number(text)
+    t = clean_number(text, field, label)
     if not t:
         if required:
             raise FieldError(field, f"{label}: enter a whole number")

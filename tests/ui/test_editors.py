@@ -43,6 +43,8 @@ CASES = [
     (PersonDialog, "people", {"name": "Rosa"}, {"email": "rosa.example.org"},
      "not an email address", "email"),
     (PlotDialog, "plots", {"name": "Alto"}, {"area": "big"}, "is not a number", "area"),
+    # a decimal comma is refused, never read as a thousands separator (1,5 ha is not 15 ha)
+    (PlotDialog, "plots", {"name": "Alto"}, {"area": "1,5"}, "use a point for decimals", "area"),
     (PlotDialog, "plots", {"name": "Alto"}, {"coords": "1.85, -76.05\n1.86"},
      "line 2", "coords"),
     (PlotDialog, "plots", {"name": "Alto"}, {"coords": "95, 10"}, "latitude 95.0", "coords"),
@@ -61,6 +63,8 @@ CASES = [
      {"floor": "-1"}, "more than 0", "floor"),
     (ProjectDialog, "projects", {"year": "2025", "amount": "1200"}, {"amount": "lots"},
      "is not a number", "amount"),
+    (ProjectDialog, "projects", {"year": "2025", "amount": "12,500.50"}, {"amount": "12,5"},
+     "use a point for decimals", "amount"),
     (ProjectDialog, "projects", {"year": "2025", "amount": "1200"}, {"currency": "Pesos"},
      "not a code like USD", "currency"),
 ]

@@ -64,7 +64,7 @@ from ...domain.units import (
     factor_from_rendimiento,
 )
 from ...store.store import fts_query
-from ..widgets import FieldError, heading, mark_invalid, muted, text_of
+from ..widgets import FieldError, clean_number, heading, mark_invalid, muted, text_of
 from .paged import SqlColumn, SqlPagedModel, SqlQuery
 from .record_page import RecordEditor, RecordPage
 from .visits import ProducerPicker
@@ -193,23 +193,14 @@ def lot_filter(*, text: str = "", harvest: int | None = None, status: str | None
 
 
 # -- editor helpers ------------------------------------------------------------------------------
-def _number(text: str) -> str:
-    t = text.strip().replace("\u00a0", "").replace(" ", "")
-    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", t):
-        t = t.replace(",", "")
-    return t
-
-
 def parse_dec(text: str, key: str, label: str, *, lo: Decimal | None = None,
               hi: Decimal | None = None, unit: str = "", hint: str = "",
               positive: bool = False, required: bool = False) -> Decimal | None:
-    t = _number(text)
+    t = clean_number(text, key, label)
     if not t:
         if required:
             raise FieldError(key, f"{label}: required")
         return None
-    if "," in t:
-        raise FieldError(key, f"{label}: use a point for decimals (“{text.strip()}”)")
     try:
         value = Decimal(t)
         if not value.is_finite():
