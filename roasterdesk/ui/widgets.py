@@ -188,6 +188,23 @@ class Column:
     tip: str = ""
 
 
+ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def header_data(col: Any, role: int) -> Any:
+    """What a table column's header gives for ``role``: its name, its tip, its alignment
+    (``col`` has ``header``, ``tip`` and ``align_right``, as :class:`Column` and the paged
+    models' columns do)."""
+    if role == Qt.ItemDataRole.DisplayRole:
+        return col.header
+    if role == Qt.ItemDataRole.ToolTipRole and col.tip:
+        return col.tip
+    if role == Qt.ItemDataRole.TextAlignmentRole:
+        return ALIGN_RIGHT if col.align_right else ALIGN_LEFT
+    return None
+
+
 class RecordTableModel(QAbstractTableModel):
     """A small in-memory table of records (one producer's people, plots, …).
 
@@ -223,8 +240,7 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return fmt(col.value(rec), col.places)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            h = Qt.AlignmentFlag.AlignRight if col.align_right else Qt.AlignmentFlag.AlignLeft
-            return int(h | Qt.AlignmentFlag.AlignVCenter)
+            return ALIGN_RIGHT if col.align_right else ALIGN_LEFT
         if role == Qt.ItemDataRole.ForegroundRole and self.warn and self.warn(rec):
             return QColor("#b3261e")
         if role == ObjectRole:
@@ -237,14 +253,7 @@ class RecordTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            col = self.columns[section]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return col.header
-            if role == Qt.ItemDataRole.ToolTipRole and col.tip:
-                return col.tip
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                h = Qt.AlignmentFlag.AlignRight if col.align_right else Qt.AlignmentFlag.AlignLeft
-                return int(h | Qt.AlignmentFlag.AlignVCenter)
+            return header_data(self.columns[section], role)
         return None
 
 

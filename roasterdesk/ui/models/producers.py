@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from ...domain.model import ProducerKind
 from ...store.store import fts_query
-from ..widgets import ObjectRole, SortRole
+from ..widgets import ALIGN_LEFT, ALIGN_RIGHT, ObjectRole, SortRole
 
 if TYPE_CHECKING:
     from ..context import AppContext
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 IdRole = Qt.ItemDataRole.UserRole + 3
 
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 @dataclass(frozen=True)
@@ -191,7 +189,7 @@ class ProducerTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._value(row, index.column())[1]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if COLUMNS[index.column()][4] else _LEFT
+            return ALIGN_RIGHT if COLUMNS[index.column()][4] else ALIGN_LEFT
         if role == SortRole:
             raw = self._value(row, index.column())[0]
             return raw[0] if isinstance(raw, tuple) else raw
@@ -211,7 +209,7 @@ class ProducerTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][0]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if COLUMNS[section][4] else _LEFT
+            return ALIGN_RIGHT if COLUMNS[section][4] else ALIGN_LEFT
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

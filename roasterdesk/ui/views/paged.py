@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from ..widgets import ObjectRole, SortRole
+from ..widgets import ALIGN_LEFT, ALIGN_RIGHT, ObjectRole, SortRole, header_data
 
 if TYPE_CHECKING:
     from ..context import AppContext
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 IdRole = Qt.ItemDataRole.UserRole + 3
 
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
           | Qt.ItemFlag.ItemNeverHasChildren)
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -185,7 +183,7 @@ class SqlPagedModel(QAbstractTableModel):
             c = index.column()
             return self.columns[c].show(self.rows[r][c + 1])
         if role == _ALIGN:
-            return _RIGHT if self.columns[index.column()].align_right else _LEFT
+            return ALIGN_RIGHT if self.columns[index.column()].align_right else ALIGN_LEFT
         if role == SortRole:
             return self.rows[r][index.column() + 1]
         if role == _TOOLTIP:
@@ -201,14 +199,7 @@ class SqlPagedModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
-        col = self.columns[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.header
-        if role == Qt.ItemDataRole.ToolTipRole and col.tip:
-            return col.tip
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col.align_right else _LEFT
-        return None
+        return header_data(self.columns[section], role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
