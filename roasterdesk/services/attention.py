@@ -30,6 +30,14 @@ class Item:
     detail: str = ""
 
 
+def _when(days: int, past: str, today: str, future: str) -> str:
+    """``days`` from today in words: "expired 3 days ago", "expires today", "due in 1 day"."""
+    if days == 0:
+        return today
+    n = abs(days)
+    return (past if days < 0 else future).format(f"{n} day{'s' if n != 1 else ''}")
+
+
 def summary_counts(db: AnyDatabase) -> dict[str, int]:
     """How many producers, visits and lots the database holds."""
     return {t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
@@ -50,8 +58,7 @@ def expiring_certifications(db: AnyDatabase, today: date) -> list[Item]:
     items = []
     for pid, name, scheme, number, valid_to in rows:
         days = (date.fromisoformat(valid_to) - today).days
-        when = (f"expired {-days} days ago" if days < 0 else "expires today" if days == 0
-                else f"expires in {days} days")
+        when = _when(days, "expired {} ago", "expires today", "expires in {}")
         num = f" {number}" if number else ""
         items.append(Item(f"{name} — {scheme}{num} {when} ({valid_to})", "producer", pid,
                           urgent=days <= 30))
@@ -67,8 +74,7 @@ def follow_ups_due(db: AnyDatabase, today: date) -> list[Item]:
     items = []
     for visit_id, what, who, due, name in rows:
         days = (date.fromisoformat(due) - today).days
-        when = (f"overdue by {-days} days" if days < 0 else "due today" if days == 0
-                else f"due in {days} days")
+        when = _when(days, "overdue by {}", "due today", "due in {}")
         by = f" ({who})" if who else ""
         items.append(Item(f"{what}{by} — {name}, {when}", "visit", visit_id, urgent=days < 0))
     return items
