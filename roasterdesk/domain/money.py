@@ -26,6 +26,17 @@ def round_pct(fraction: Decimal) -> Decimal:
     return (fraction * 100).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
+def round_places(value: Decimal, places: int) -> Decimal:
+    """``value`` rounded half-up to ``places`` decimals (2.345, 2 → 2.35)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def fmt_number(value: Decimal, places: int) -> str:
+    """``value`` rounded half-up to ``places`` decimals, with thousands separators:
+    ``12500.125, 2`` → ``'12,500.13'``."""
+    return f"{round_places(value, places):,.{places}f}"
+
+
 def fmt_usd(value: Decimal | None, missing: str = "not recorded") -> str:
     """``14660.74`` → ``'USD 14,660.74'``."""
     if value is None:

@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Callable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
@@ -34,7 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..domain.money import fmt_pct, fmt_usd, fmt_usd_lb, round_per_lb
+from ..domain.money import fmt_number, fmt_pct, fmt_usd, fmt_usd_lb, round_per_lb
 from ..domain.transparency import Answer
 from . import charts
 from .fonts import BOLD, REGULAR, register_fonts
@@ -110,8 +110,7 @@ class Statement:
         return self.num(fmt_pct(v, self.nr))
 
     def plain(self, v: Decimal, places: int = 2) -> str:
-        q = Decimal(1).scaleb(-places)
-        return self.num(f"{v.quantize(q, rounding=ROUND_HALF_UP):,.{places}f}")
+        return self.num(fmt_number(v, places))
 
     def whole(self, v: Decimal | int) -> str:
         d = v if isinstance(v, Decimal) else Decimal(v)

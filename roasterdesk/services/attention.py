@@ -82,8 +82,7 @@ def follow_ups_due(db: AnyDatabase, today: date) -> list[Item]:
 
 def commitments_at_risk(store: Store, today: date) -> list[Item]:
     """Commitments covering this harvest whose volume or price floor is not met yet."""
-    from decimal import Decimal
-
+    from ..domain.money import fmt_usd_lb
     from ..domain.relationship import CommitmentState, evaluate_commitment
 
     h = current_harvest(today)
@@ -104,8 +103,8 @@ def commitments_at_risk(store: Store, today: date) -> list[Item]:
         if result.volume_met is False and result.committed_kg is not None:
             gaps.append(f"{result.delivered_kg:,.0f} of {result.committed_kg:,.0f} kg bought")
         if result.price_met is False and result.average_fob_usd_lb is not None:
-            gaps.append(f"FOB {result.average_fob_usd_lb.quantize(Decimal('0.01'))} below "
-                        f"floor {commitment.price_floor_usd_lb} USD/lb")
+            gaps.append(f"FOB {fmt_usd_lb(result.average_fob_usd_lb)} below floor "
+                        f"{fmt_usd_lb(commitment.price_floor_usd_lb)}")
         if result.price_met is None and commitment.price_floor_usd_lb is not None:
             gaps.append("no priced lot yet")
         items.append(Item(f"{name} — {harvest_label(h)}: {'; '.join(gaps) or 'not met yet'}",

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.money import fmt_number
 from .labels import heading, muted  # noqa: F401  (re-exported: pages import them from here)
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1
@@ -112,9 +113,7 @@ def fmt(value: Any, places: int | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        if places is not None:
-            value = value.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP")
-        return f"{value:,}" if places is None else f"{value:,.{places}f}"
+        return f"{value:,}" if places is None else fmt_number(value, places)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (tuple, list)):

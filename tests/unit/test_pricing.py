@@ -446,3 +446,12 @@ def test_the_arabica_c_series_never_stands_in_for_a_robusta_lot():
     assert "market price at fixation (robusta)" in eco.missing
     recorded = economics(replace(robusta, c_cents_lb=Decimal(190)), c_series=series)
     assert recorded.c_usd_lb == Decimal("1.9") and not recorded.c_estimated
+
+
+def test_numbers_are_rounded_half_up_for_display_only():
+    from roasterdesk.domain.money import fmt_number, round_places
+
+    assert round_places(Decimal("2.345"), 2) == Decimal("2.35")
+    assert round_places(Decimal("2.5"), 0) == Decimal("3")  # not to the even 2
+    assert fmt_number(Decimal("12500.125"), 2) == "12,500.13"
+    assert fmt_number(Decimal("-0.05"), 1) == "-0.1"
