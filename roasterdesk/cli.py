@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     for mod in _command_modules():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP, parents=[db_parent()])
         mod.add_arguments(p)
-        p.set_defaults(run=mod.run)
+        p.set_defaults(run=mod.run, writes=getattr(mod, "WRITES", False))
     return parser
 
 
@@ -126,7 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .services.encryption import unlock_headless
 
         unlock_headless(resolve_db(args))  # an encrypted database: its key, asked for once
-        return int(args.run(args) or 0)
+        if not getattr(args, "writes", False):
+            return int(args.run(args) or 0)
+        from .services.lock import writer_lock
+
+        # one writer, every writer: taken before the command's first write, held to its end
+        with writer_lock(resolve_db(args), f"roasterdesk {args.command}", reentrant=True):
+            return int(args.run(args) or 0)
     except KNOWN_ERRORS as exc:
         print(f"roasterdesk: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -8,6 +8,7 @@ import sys
 from ..cli import resolve_db
 
 NAME = "demo"
+WRITES = True  # the command line takes the writer lock before run() (cli.main)
 HELP = "write deterministic demo data (refuses a database that holds data unless --force)"
 
 

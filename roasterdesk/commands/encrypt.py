@@ -7,6 +7,7 @@ import argparse
 from ..cli import resolve_db
 
 NAME = "encrypt"
+WRITES = True  # the command line takes the writer lock before run() (cli.main)
 HELP = ("encrypt the database (key kept in the OS keyring, or behind a passphrase); "
         "prints a recovery key")
 

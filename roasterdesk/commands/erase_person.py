@@ -7,6 +7,7 @@ import argparse
 from ..cli import resolve_db
 
 NAME = "erase-person"
+WRITES = True  # the command line takes the writer lock before run() (cli.main)
 HELP = "erase a person's personal data on request (pseudonym; lots and payments are kept)"
 
 

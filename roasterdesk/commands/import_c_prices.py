@@ -8,6 +8,7 @@ from pathlib import Path
 from ..cli import resolve_db
 
 NAME = "import-c-prices"
+WRITES = True  # the command line takes the writer lock before run() (cli.main)
 HELP = "import a monthly ICE C price series (CSV/XLSX: month, US cents/lb)"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..cli import resolve_db
 
 NAME = "import"
+WRITES = True  # the command line takes the writer lock before run() (cli.main)
 HELP = "import producers, people, plots, lots or visits from CSV, XLSX, GeoJSON or KML"
 KINDS = ("producers", "people", "plots", "lots", "visits")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..cli import resolve_db
 
 NAME = "restore"
+WRITES = True  # the command line takes the writer lock before run() (cli.main)
 HELP = "restore a backup zip (verified first; the current database is moved aside, not deleted)"
 
 

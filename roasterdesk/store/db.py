@@ -18,7 +18,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -303,8 +303,13 @@ def migrate_and_settle(
         if todo and exists and not version.empty and before_migrate is not None:
             before_migrate(path, version)
         if todo:
+            from .lock import held_here, writer_lock  # a migration is a write: one writer
+
             d = full()
-            with d.atomic():  # all pending steps or none
+            # a new file is not yet anybody else's (the demo builds one beside its target)
+            lock = (nullcontext() if held_here(path) or not exists
+                    else writer_lock(path, "roasterdesk (upgrading the file)"))
+            with lock, d.atomic():
                 migrations.apply(d)
                 d.execute(f"PRAGMA user_version = {SCHEMA_COMPAT}")
                 d.table("meta").upsert({"key": "app_version", "value": __version__}, pk="key")

@@ -21,12 +21,14 @@ HOLD = textwrap.dedent("""
 """)
 
 
-def test_a_second_writer_in_the_same_process_is_refused(db_path):
-    with WriterLock(db_path):
-        with pytest.raises(AlreadyOpenError) as err:
-            WriterLock(db_path).acquire()
-    assert "already open in RoasterDesk on this computer" in str(err.value)
-    assert f"process {os.getpid()}" in str(err.value)
+def test_a_writer_in_another_process_is_refused_with_the_holder_named(db_path):
+    with WriterLock(db_path, "roasterdesk import"):
+        probe = subprocess.run(
+            [sys.executable, "-c", "import sys; from roasterdesk.services.lock import "
+             "WriterLock; WriterLock(sys.argv[1]).acquire()", str(db_path)],
+            capture_output=True, text=True)
+    assert "already open in RoasterDesk on this computer" in probe.stderr
+    assert f"(roasterdesk import, process {os.getpid()})" in probe.stderr
     with WriterLock(db_path) as again:  # released: free again
         assert again.held
 
