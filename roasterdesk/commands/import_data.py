@@ -27,11 +27,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sheet", help="XLSX sheet name (default: the first)")
     parser.add_argument("--producer", help="producer for rows that name none (e.g. a KML file)")
     parser.add_argument("--country", help="country for rows that name none")
+    parser.add_argument("--skip-invalid", action="store_true",
+                        help="import the valid rows and write the others, with a 'problem' "
+                             "column, to FILE.rejected.csv beside the file (default: all rows "
+                             "or none)")
+
+
+def _progress(what: str):  # type: ignore[no-untyped-def]
+    """A progress line on stderr when it is a terminal, else None."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{what}: {done:,} of {total:,}", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import UserError
-    from ..services.importing import commit_import, load_mapping, plan_import, read_source
+    from ..services.import_checks import plural
+    from ..services.importing import (
+        commit_import,
+        load_mapping,
+        plan_import,
+        read_source,
+        rejects_path,
+        write_rejects,
+    )
     from ..store import Store
 
     with Store.open(resolve_db(args), create=False) as store:
@@ -39,12 +65,26 @@ def run(args: argparse.Namespace) -> int:
         mapping = load_mapping(args.mapping, args.kind, table.headers) if args.mapping else None
         plan = plan_import(store, table, args.kind, mapping, on_duplicate=args.on_duplicate,
                            defaults={"producer": args.producer or "",
-                                     "country": args.country or ""})
+                                     "country": args.country or ""},
+                           progress=_progress("checking rows"))
         print(plan.report(limit=None))
-        if not plan.ok:
-            raise UserError(f"{len(plan.errors):,} errors: nothing was imported")
+        skip = args.skip_invalid and plan.skippable
+        if not plan.ok and not skip:
+            raise UserError(f"{plural(len(plan.errors), 'error')}: nothing was imported"
+                            + ("" if args.skip_invalid else
+                               " (--skip-invalid imports the valid rows)"))
         if args.dry_run:
-            print("dry run: nothing was written")
+            if plan.rejected:
+                print(f"dry run: nothing was written; --skip-invalid would import "
+                      f"{plural(len(plan.records), 'row')} and reject "
+                      f"{plural(len(plan.rejected), 'row')}")
+            else:
+                print("dry run: nothing was written")
             return 0
-        print(commit_import(store, plan))
+        if plan.rejected:
+            out = rejects_path(args.file)
+            write_rejects(plan, out)
+            print(f"{plural(len(plan.rejected), 'row')} rejected, written with a 'problem' "
+                  f"column to {out}")
+        print(commit_import(store, plan, skip_invalid=skip, progress=_progress("writing")))
     return 0

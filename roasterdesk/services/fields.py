@@ -83,7 +83,11 @@ parse_kind = _enum(ProducerKind, {
 }, "producer kind")
 parse_process = _enum(Process, {
     "fully washed": "washed", "lavado": "washed", "wet": "washed", "wet process": "washed",
-    "washed process": "washed", "semi washed": "washed",
+    "washed process": "washed", "semi washed": "washed", "washed wet": "washed",
+    "semi washed semi pulped": "honey", "pulped natural honey": "honey",
+    "lavado humedo": "washed", "natural seco": "natural", "cereja descascado": "honey",
+    "cd": "honey", "despolpado": "honey", "lavado semi": "honey", "semi lavado": "honey",
+    "natural cereja": "natural", "via seca": "natural", "via umida": "washed",
     "dry": "natural", "dry process": "natural", "sun dried": "natural",
     "natural process": "natural",
     "unwashed": "natural", "natural sun dried": "natural", "natural dry": "natural",
@@ -191,6 +195,10 @@ _PRODUCER_REF = (
                              "ProducerCountry", "Producer Country"), P.parse_country, True),
 )
 _UUID = F("uuid", "UUID", ("Record ID",), parse_text)
+_ALT_UNIT = F("altitude_unit", "Altitude unit", ("Unit of Measurement", "Elevation Unit",
+                                                 "Altitude Units"), parse_text)
+_WEIGHT_UNIT = F("weight_unit", "Weight unit", ("Mass Unit", "Weight Units", "Unit of Weight"),
+                 parse_text)
 _NEW_PRODUCER = (  # used only for a producer the import creates
     F("producer_region", "Producer region", ("Region", "Department", "Departamento", "State",
                                              "Province"), parse_text),
@@ -215,6 +223,7 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
                                                     "Altitude From"), P.parse_int),
         F("altitude_max_m", "Altitude max (masl)", ("Max Altitude", "Highest Altitude",
                                                     "Altitude To"), P.parse_int),
+        _ALT_UNIT,
         F("total_area_ha", "Total area (ha)", ("Farm Size", "Farm Area", "Total Area",
                                                "Size", "Hectares"), P.parse_area_ha),
         F("coffee_area_ha", "Coffee area (ha)", ("Area under Coffee", "Coffee Area",
@@ -256,6 +265,7 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
           P.parse_decimal),
         F("geometry", "Geometry (GeoJSON)", ("Geometry", "GeoJSON", "Polygon"), parse_text),
         F("altitude_m", "Altitude (masl)", ("Altitude", "Elevation", "Altura"), P.parse_altitude),
+        _ALT_UNIT,
         F("varieties", "Varieties", ("Variety", "Varietal", "Cultivar"), P.parse_list),
         F("shade_pct", "Shade (%)", ("Shade", "Shade Cover", "Sombra"), P.parse_percent),
         F("planted_on", "Planted on", ("Planted", "Planting Date", "Date Planted"),
@@ -333,6 +343,8 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
         F("story", "Story", ("Public Story", "Notes", "Description Long"), parse_text),
         _UUID,
         *_NEW_PRODUCER,
+        _ALT_UNIT,
+        _WEIGHT_UNIT,
     ),
     "visits": (
         *_PRODUCER_REF,

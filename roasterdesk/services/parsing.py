@@ -15,11 +15,15 @@ reason shown to the user ("'12 kg' is not a percentage"). Choices:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from ..domain.countries import country_code
 from ..domain.harvest import parse_harvest
+from ..domain.plausibility import ALTITUDE_M
 from ..domain.units import LB_KG
 
 FT_M = Decimal("0.3048")
@@ -39,14 +43,96 @@ def clean(text: object) -> str:
     return str(text).strip()
 
 
+# The decimal mark of the column being read: None outside an import (each value read on its own,
+# as described above); "." or "," when the column's values showed it; "?" when they did not.
+_MARK: ContextVar[str | None] = ContextVar("decimal_mark", default=None)
+
+
+@contextmanager
+def decimal_mark(mark: str | None) -> Iterator[None]:
+    """Read numbers as a column whose decimal mark is ``mark`` ("." / "," / "?" = unknown)."""
+    token = _MARK.set(mark)
+    try:
+        yield
+    finally:
+        _MARK.reset(token)
+
+
+_NUM_TOKEN = re.compile(r"\d[\d.,]*")
+
+
+def number_form(raw: str) -> str | None:
+    """What a number's text shows: "." or "," (its decimal mark), "ambiguous" ("19.200",
+    "1,750": a decimal or a thousands separator), or None (no separator)."""
+    has_c, has_d = "," in raw, "." in raw
+    if has_c and has_d:
+        return "," if raw.rfind(",") > raw.rfind(".") else "."
+    if not (has_c or has_d):
+        return None
+    sep = "," if has_c else "."
+    other = "." if sep == "," else ","
+    parts = raw.lstrip("-+").split(sep)
+    if len(parts) > 2:
+        return other  # "1.234.567": the separator groups thousands
+    head, tail = parts
+    if len(tail) == 3 and head.isdigit() and 1 <= len(head) <= 3 and head != "0":
+        return "ambiguous"
+    return sep
+
+
+def column_mark(texts: Iterable[str]) -> tuple[str, bool]:
+    """The decimal mark a column's values show ("." / ",", or "?" when none shows one) and
+    whether they contradict each other (some show "." and some ",")."""
+    seen: set[str] = set()
+    for text in texts:
+        for token in _NUM_TOKEN.findall(_SPACES.sub("", text)):
+            form = number_form(token.rstrip(".,"))
+            if form in (".", ","):
+                seen.add(form)
+    if len(seen) == 1:
+        return seen.pop(), False
+    return "?", len(seen) == 2
+
+
+def _mark_name(mark: str) -> str:
+    return "decimal comma" if mark == "," else "decimal point"
+
+
 def parse_number(text: str, *, whole: bool = False) -> Decimal:
-    """A number with any common thousands/decimal separators ("1,750", "84,25", "1.234,5")."""
+    """A number with any common thousands/decimal separators ("1,750", "84,25", "1.234,5").
+
+    Inside an import the column's decimal mark decides (:func:`decimal_mark`): a value that
+    contradicts it, or an ambiguous one ("19.200") in a column that shows no mark, is an error
+    rather than a guess. Choice: in a whole-number field an ambiguous value reads as thousands,
+    since its other reading would be a fraction the field refuses anyway.
+    """
     raw = _SPACES.sub("", text.strip())
     if raw.startswith("+"):
         raw = raw[1:]
     if not raw:
         raise ValueError("is empty")
-    if "," in raw and "." in raw:
+    mark = _MARK.get()
+    if mark is not None and re.fullmatch(r"-?[\d.,]+", raw):
+        form = number_form(raw)
+        if form == "ambiguous":
+            if mark in (".", ","):
+                form = mark
+            elif whole:
+                form = "," if "." in raw else "."
+            else:
+                alt_a = raw.replace(",", ".")
+                alt_b = raw.replace(",", "").replace(".", "")
+                raise ValueError(
+                    f"{text.strip()!r} reads as {tidy(Decimal(alt_a))} or {Decimal(alt_b)}: "
+                    "the column shows no decimal mark; say which it uses (decimal point or "
+                    "comma) in the mapping")
+        elif form in (".", ",") and mark in (".", ",") and form != mark:
+            raise ValueError(f"{text.strip()!r} does not follow the column's {_mark_name(mark)}")
+        if form == ",":
+            raw = raw.replace(".", "").replace(",", ".")
+        elif form == ".":
+            raw = raw.replace(",", "")
+    elif "," in raw and "." in raw:
         if raw.rfind(",") > raw.rfind("."):
             raw = raw.replace(".", "").replace(",", ".")
         else:
@@ -94,6 +180,10 @@ def parse_altitude(text: str) -> tuple[int, int]:
         raise ValueError(f"{text.strip()!r} is not an altitude (e.g. 1600-1800 masl)")
     lo = parse_number(m.group(1), whole=True)
     hi = parse_number(m.group(2), whole=True) if m.group(2) else lo
+    for v in (lo, hi):
+        if v != v.to_integral_value():
+            raise ValueError(f"{text.strip()!r}: an altitude is a whole number of metres or feet "
+                             f"(is {v} a typing error?)")
     unit = (m.group(3) or "m").lower()
     if unit.startswith("f"):
         lo, hi = lo * FT_M, hi * FT_M
@@ -101,9 +191,16 @@ def parse_altitude(text: str) -> tuple[int, int]:
     if lo_m > hi_m:
         lo_m, hi_m = hi_m, lo_m
     for alt in (lo_m, hi_m):
-        if not -500 <= alt <= 6000:
-            raise ValueError(f"{alt:,} m is not a plausible altitude (−500 to 6,000 masl)")
+        bad = ALTITUDE_M.check(alt)
+        if bad:
+            raise ValueError(f"{text.strip()!r}: {bad[0]}" + (" (feet?)" if not
+                                                               unit.startswith("f") else ""))
     return lo_m, hi_m
+
+
+def has_unit(text: str) -> bool:
+    """Whether a cell names its own unit ("5000 ft", "70 kg")."""
+    return bool(re.search(r"\d\s*[^\d\s.,'\u00a0\u202f%+\-–—]", text))
 
 
 _MASS_UNITS = {

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from .importing import Problem
+from .import_checks import Problem
 from .parsing import parse_month_key, parse_number
 from .tabular import read_rows
 

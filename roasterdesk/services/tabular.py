@@ -55,10 +55,71 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text of a file and the encoding used: UTF-8 (BOM or not), else Windows-1252/Latin-1."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "UTF-8 with BOM"
+_MAGIC = (  # what a file is, by its first bytes
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"), (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (.xls/.doc)"), (b"\x1f\x8b", "a gzip archive"),
+    (b"SQLite format 3", "an SQLite database"), (b"\x7fELF", "a program"),
+    (b"MZ", "a Windows program"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"RIFF", "a media file"),
+)
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32 with BOM"),
+         (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32 with BOM"),
+         (b"\xef\xbb\xbf", "utf-8", "UTF-8 with BOM"),
+         (b"\xfe\xff", "utf-16-be", "UTF-16 with BOM"),
+         (b"\xff\xfe", "utf-16-le", "UTF-16 with BOM"))
+
+
+def what_binary(data: bytes) -> str | None:
+    """ "a PNG image" … for a file that is not text, else None."""
+    head = data[:16]
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return what
+    return None
+
+
+def _zero_pattern(data: bytes) -> tuple[str, str] | None:
+    """UTF-16/32 without BOM, told by where the zero bytes of ASCII text fall."""
+    sample = data[:4096]
+    n = len(sample) - len(sample) % 4
+    if n < 4:
+        return None
+    quads = [sample[i:i + 4] for i in range(0, n, 4)]
+    if all(q[1:] == b"\x00\x00\x00" or q[0] != 0 and q[1:3] == b"\x00\x00" for q in quads):
+        return "utf-32-le", "UTF-32 (no BOM)"
+    if all(q[:3] == b"\x00\x00\x00" or q[3] != 0 and q[1:3] == b"\x00\x00" for q in quads):
+        return "utf-32-be", "UTF-32 (no BOM)"
+    even, odd = sample[0:n:2], sample[1:n:2]
+    if odd.count(0) > 0.7 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le", "UTF-16 (no BOM)"
+    if even.count(0) > 0.7 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be", "UTF-16 (no BOM)"
+    return None
+
+
+def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
+    """Text of a file and the encoding used: UTF-8/16/32 (BOM or not), else Windows-1252/Latin-1.
+
+    A file that is not text is refused by what it is ("this is a PNG image, not a spreadsheet").
+    """
+    what = what_binary(data)
+    if what:
+        raise UserError(f"{name} is {what}, not a spreadsheet (use CSV or XLSX)")
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec), label
+            except UnicodeDecodeError as exc:
+                raise UserError(f"{name}: not valid {label}: {exc}") from exc
+    zeros = _zero_pattern(data)
+    if zeros:
+        try:
+            return data.decode(zeros[0]), zeros[1]
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:4096]:
+        raise UserError(f"{name} holds binary data, not a spreadsheet (use CSV or XLSX)")
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -94,7 +155,7 @@ def _delimiter(text: str) -> str:
 
 
 def read_csv_rows(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
-    text, encoding = decode(path.read_bytes())
+    text, encoding = decode(path.read_bytes(), path.name)
     delim = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     rows: list[tuple[int, list[str]]] = []
@@ -139,6 +200,10 @@ def read_rows(path: Path, sheet: str | None = None) -> tuple[Rows, list[str]]:
         raise UserError(f"{path} does not exist")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx_rows(path, sheet)
+    with open(path, "rb") as fh:
+        what = what_binary(fh.read(16))
+    if what == "a ZIP archive" and path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return read_xlsx_rows(path, sheet)  # an XLSX file under another name
     if path.suffix.lower() == ".xls":
         raise UserError(f"{path.name}: the old .xls format cannot be read; save it as .xlsx or CSV")
     return read_csv_rows(path)

@@ -270,7 +270,8 @@ def open_database(
     path = Path(path)
     exists = path.exists() and path.stat().st_size > 0
     if not exists and not create:
-        raise StoreError(f"{path} does not exist.")
+        raise StoreError(f"the database {path} does not exist (create an empty one with "
+                         f"`roasterdesk init --db {path}`).")
     if exists:
         version = read_file_version(path)
         check_compatible(path, version)

@@ -210,8 +210,7 @@ def test_missing_required_column_and_mapping_file(store, tmp_path):
     path = tmp_path / "odd.csv"
     path.write_text("Ref,Farm,Land,Year\nA-1,X,Colombia,2024\n")
     p = I.plan_import(store, I.read_source(path, "lots"), "lots")
-    assert {x.reason for x in p.errors} == {
-        "no column for 'Lot code' (map one, or add it to the file)",
+    assert {x.reason for x in p.errors} == {  # a missing lot code is generated instead
         "no column for 'Country' (map one, or add it to the file)"}
     mapping = tmp_path / "m.json"
     mapping.write_text(json.dumps({"Ref": "code", "Land": "Country", "Farm": "producer"}))
@@ -235,7 +234,7 @@ def test_export_then_import_round_trips_every_field(store, tmp_path, fmt):
             "Farm-gate basis,Farm-gate kg per kg green,Exchange rate (local per USD),"
             "Exchange rate date,Exporter,Importer,Organic,Certifications,Story,Variety,"
             "Category 1 defects,Category 2 defects,Species,Lot name\n"
-            "CO-25-001,Finca El Mirador,CO,2025,20,70,1400,washed,86.5,0.5 %,contracted,ptbf,"
+            "CO-25-001,Finca El Mirador,CO,2025,20,70,1400,washed,86.5,11.5 %,contracted,ptbf,"
             "2025-03-01,KCK25,95,2025-03-14 380.00 700; 2025-04-02 392.5,2600000,COP,"
             "carga (125 kg),125,parchment,1.342857142857142857142857143,4100,2025-03-14,"
             "Exporter \"A\",=cmd|' /C calc'!A0,no,Fairtrade; Organic (EU),"

@@ -1,0 +1,362 @@
+"""Turning a checked row into a record of its kind: matching stored records, new producers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from ..domain.countries import country_name, location_check
+from ..domain.geo import GeometryError, centroid
+from ..domain.model import (
+    Consent,
+    ContractType,
+    FarmGatePrice,
+    Fixation,
+    Lot,
+    Observation,
+    Person,
+    Plot,
+    Producer,
+    ProducerKind,
+    Visit,
+)
+from ..domain.units import LB_KG, LOCAL_UNITS
+from . import fields as FS
+from .import_checks import Problem
+from .import_plan import ImportPlan, Planned
+
+
+def _pkey(name: str, country: str) -> tuple[str, str]:
+    return (FS.fold(name), country)
+
+
+def _is_totals_row(cells: list[str], values: dict[str, Any], kind: str) -> bool:
+    first = next((c for c in cells if c.strip()), "").strip().lower().rstrip(":")
+    if first not in ("total", "totals", "sum", "grand total", "total general"):
+        return False
+    required = [s.key for s in FS.KINDS[kind] if s.required and s.key not in ("producer",
+                                                                             "name", "code")]
+    return not all(k in values for k in required)
+
+
+def _resolve_producer(plan: ImportPlan, ctx: Any, values: dict[str, Any]
+                      ) -> tuple[int, tuple[str, str] | None]:
+    """(producer id or 0, key of a producer this import creates)."""
+    name, country = values["producer"], values["country"]
+    key = _pkey(name, country)
+    if key in ctx.producers:
+        return ctx.producers[key][0], None
+    if key not in plan.new_producers:
+        lo, hi = values.get("producer_altitude", (None, None))
+        plan.new_producers[key] = Producer(name.strip(), ProducerKind.FARM, country,
+                                           region=values.get("producer_region", ""),
+                                           altitude_min_m=lo, altitude_max_m=hi)
+    return 0, key
+
+
+def _duplicate(plan: ImportPlan, ctx: Any, line: int, identity: Any, uuid: str | None,
+               seen: dict[Any, tuple[int, tuple[str, ...]]], cells: tuple[str, ...],
+               what: str, unique: bool = False) -> tuple[str, int | None] | None:
+    """("create"|"update"|"skip", stored id); ``None`` when the row must be dropped.
+
+    Within the file, rows with a UUID are told apart by it (two calls on one day are two
+    visits; two farms may share a name), except lots, whose code the database keeps unique.
+    """
+    key = ("uuid", uuid) if uuid and not unique else identity
+    if key in seen:
+        first, first_cells = seen[key]
+        if first_cells == cells:
+            plan.problems.append(Problem(line, "", f"repeats line {first} exactly; skipped", False))
+        else:
+            plan.problems.append(Problem(line, "", f"{what} is also on line {first} with "
+                                         "different values; keep one of the two rows"))
+        return None
+    seen[key] = (line, cells)
+    existing = ctx.by_uuid.get(uuid) if uuid else None
+    if existing is None and identity is not None:
+        existing = ctx.by_identity.get(identity)
+    if existing is None:
+        return "create", None
+    return plan.on_duplicate, existing
+
+
+def _keep(values: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: values[k] for k in keys if k in values}
+
+
+def _build_producer(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
+    if "altitude" in values:
+        lo, hi = values.pop("altitude")
+        values.setdefault("altitude_min_m", lo)
+        values.setdefault("altitude_max_m", hi)
+    for k in ("varieties", "processes", "harvest_months"):
+        if k in values:
+            values[k] = tuple(values[k])
+    if "processes" in values:
+        values["processes"] = tuple(FS.parse_process(p).value if _known_process(p) else p
+                                    for p in values["processes"])
+    parent = values.pop("parent", None)
+    key = _pkey(values["name"], values["country"])
+    found = _duplicate(plan, ctx, line, key, values.get("uuid"), seen, cells, "this producer")
+    if found is None:
+        return
+    action, existing = found
+    fields = _keep(values, "name", "kind", "country", "region", "municipality", "altitude_min_m",
+                   "altitude_max_m", "total_area_ha", "coffee_area_ha", "varieties", "processes",
+                   "harvest_months", "notes", "uuid")
+    if action == "create":
+        fields.setdefault("kind", ProducerKind.FARM)
+        rec = Producer(**fields)
+    elif action == "update":
+        fields.pop("uuid", None)
+        rec = replace(ctx.store.producer(existing), **fields)
+    else:
+        rec = None
+    plan.records.append(Planned(line, action, rec))
+    if rec is not None:
+        ctx.producers.setdefault(key, (existing or 0, rec.uuid))
+    if parent and rec is not None:
+        ctx.pending_parents.append((line, rec.uuid, parent, values["country"]))
+
+
+def _resolve_parents(plan: ImportPlan, ctx: Any) -> None:
+    """After every row is read: a member may come before its cooperative in the file."""
+    for line, uuid, parent, country in ctx.pending_parents:
+        target = ctx.producers.get(_pkey(parent, country))
+        if target is None:
+            plan.problems.append(Problem(line, "", f"member of {parent!r}: no such producer in "
+                                         f"{country_name(country)} (in the database or this "
+                                         "file)"))
+        else:
+            plan.parents[uuid] = target[1]
+
+
+def _known_process(text: str) -> bool:
+    try:
+        FS.parse_process(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _build_person(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
+    pid, pkey = _resolve_producer(plan, ctx, values)
+    ident = (pid, FS.fold(values["name"])) if pid else (pkey, FS.fold(values["name"]))
+    found = _duplicate(plan, ctx, line, ident, values.get("uuid"), seen, cells, "this person")
+    if found is None:
+        return
+    action, existing = found
+    fields = _keep(values, "name", "role", "phone", "email", "quote", "pseudonymised", "uuid")
+    consent_keys = ("consent_given_on", "consent_scope", "consent_withdrawn_on", "consent_note")
+    old = ctx.store.person(existing) if action == "update" else None
+    if any(k in values for k in consent_keys):
+        base = old.consent if old and old.consent else None
+        given = values.get("consent_given_on", base.given_on if base else None)
+        if given is None:
+            raise ValueError("consent scope or withdrawal given without the date consent was given")
+        scope = values.get("consent_scope", tuple(base.scope) if base else ())
+        fields["consent"] = Consent(
+            given_on=given, scope=frozenset(scope),
+            withdrawn_on=values.get("consent_withdrawn_on", base.withdrawn_on if base else None),
+            note=values.get("consent_note", base.note if base else ""),
+        )
+    if action == "create":
+        rec: Any = Person(producer_id=pid, **fields)
+    elif action == "update":
+        fields.pop("uuid", None)
+        rec = replace(old, **fields)
+    else:
+        rec = None
+    plan.records.append(Planned(line, action, rec, pkey))
+
+
+def _geometry(values: dict[str, Any], line: int, header_of: dict[str, str]) -> dict | None:
+    if "geometry" in values:
+        try:
+            geom = json.loads(values["geometry"])
+        except ValueError as exc:
+            col = header_of.get("geometry", "Geometry")
+            raise ValueError(f"{col}: not GeoJSON ({exc})") from exc
+        if isinstance(geom, dict) and geom.get("type") == "Feature":
+            geom = geom.get("geometry")
+        return geom
+    if "latitude" in values or "longitude" in values:
+        if "latitude" not in values or "longitude" not in values:
+            raise ValueError("a position needs both latitude and longitude")
+        return {"type": "Point",
+                "coordinates": [float(values["longitude"]), float(values["latitude"])]}
+    return None
+
+
+def _build_plot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
+    pid, pkey = _resolve_producer(plan, ctx, values)
+    ident = (pid, FS.fold(values["name"])) if pid else (pkey, FS.fold(values["name"]))
+    found = _duplicate(plan, ctx, line, ident, values.get("uuid"), seen, cells, "this plot")
+    if found is None:
+        return
+    action, existing = found
+    fields = _keep(values, "name", "area_ha", "varieties", "shade_pct", "planted_on",
+                   "forest_after_2020", "uuid")
+    if "shade_pct" in fields:
+        if fields["shade_pct"] != int(fields["shade_pct"]):
+            raise ValueError("shade cover is a whole percentage")
+        fields["shade_pct"] = int(fields["shade_pct"])
+    if "altitude_m" in values:
+        lo, hi = values["altitude_m"]
+        fields["altitude_m"] = (lo + hi) // 2  # choice: a range on one plot → its middle
+    geom = _geometry(values, line, header_of)
+    if geom is not None:
+        fields["geometry"] = geom
+        try:
+            lon, lat = centroid(geom)
+        except (KeyError, TypeError, IndexError, ZeroDivisionError):
+            lon = lat = None  # the Plot constructor below names the problem
+        if lon is not None:
+            where = location_check(values["country"], lon, lat)
+            col = header_of.get("geometry") or header_of.get("latitude", "")
+            if where == "swapped":
+                plan.problems.append(Problem(line, col, "latitude and longitude look swapped "
+                                             f"for {country_name(values['country'])}", False))
+            elif where == "outside":
+                plan.problems.append(Problem(line, col, "the position is outside "
+                                             f"{country_name(values['country'])}", False))
+    try:
+        if action == "create":
+            rec: Any = Plot(producer_id=pid, **fields)
+        elif action == "update":
+            fields.pop("uuid", None)
+            rec = replace(ctx.store.plot(existing), **fields)
+        else:
+            rec = None
+    except GeometryError as exc:
+        raise ValueError(f"geometry: {exc}") from exc
+    plan.records.append(Planned(line, action, rec, pkey))
+
+
+_LOT_SCALARS = ("code", "name", "harvest", "weight_kg", "bags", "bag_kg", "variety", "process",
+                "species", "quality_score", "defects_cat1", "defects_cat2", "moisture_pct",
+                "status", "contract_type", "contract_date", "futures_month", "c_cents_lb",
+                "c_estimated",
+                "differential_cents_lb", "fob_usd_lb", "exporter", "importer", "organic",
+                "story", "uuid")
+_FG = ("fg_amount", "fg_currency", "fg_unit", "fg_unit_kg", "fg_basis", "fg_kg_per_kg_green",
+       "fg_fx", "fg_fx_date", "fg_fx_source")
+
+
+def _farm_gate(values: dict[str, Any], old: FarmGatePrice | None) -> FarmGatePrice | None:
+    if not any(k in values for k in _FG):
+        return old
+    unit_name = values.get("fg_unit", old.unit_name if old else None)
+    unit_kg = values.get("fg_unit_kg")
+    if unit_kg is None and unit_name:
+        match = LOCAL_UNITS.get(unit_name) or next(
+            (u for n, u in LOCAL_UNITS.items() if FS.fold(n).startswith(FS.fold(unit_name))),
+            None)
+        unit_kg = match.kg if match else (old.unit_kg if old else None)
+        if match and unit_name != match.name and old is None:
+            unit_name = match.name
+    if unit_kg is None and unit_name:
+        try:
+            from .parsing import parse_mass_kg
+
+            unit_kg = parse_mass_kg(unit_name)
+        except ValueError:
+            unit_kg = None
+    need = {"farm-gate price": values.get("fg_amount", old.amount if old else None),
+            "farm-gate currency": values.get("fg_currency", old.currency if old else None),
+            "farm-gate unit": unit_kg,
+            "farm-gate basis": values.get("fg_basis", old.basis if old else None),
+            "exchange rate": values.get("fg_fx", old.fx_local_per_usd if old else None)}
+    lacking = [k for k, v in need.items() if v is None]
+    if lacking:
+        raise ValueError("a farm-gate price needs " + ", ".join(lacking))
+    return FarmGatePrice(
+        amount=need["farm-gate price"], currency=need["farm-gate currency"],
+        unit_name=unit_name or f"{unit_kg} kg", unit_kg=unit_kg, basis=need["farm-gate basis"],
+        fx_local_per_usd=need["exchange rate"],
+        kg_per_kg_green=values.get("fg_kg_per_kg_green", old.kg_per_kg_green if old else None),
+        fx_date=values.get("fg_fx_date", old.fx_date if old else None),
+        fx_source=values.get("fg_fx_source", old.fx_source if old else ""),
+    )
+
+
+def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
+    pid, pkey = _resolve_producer(plan, ctx, values)
+    code = values["code"].strip()
+    found = _duplicate(plan, ctx, line, code, values.get("uuid"), seen, cells, f"lot {code}",
+                       unique=True)
+    if found is None:
+        return
+    action, existing = found
+    if action == "skip":
+        plan.records.append(Planned(line, action, None, pkey))
+        return
+    fields = _keep(values, *_LOT_SCALARS)
+    if "fob_usd_kg" in values and "fob_usd_lb" not in values:
+        fields["fob_usd_lb"] = values["fob_usd_kg"] * LB_KG
+    if "certifications" in values:
+        fields["certifications_claimed"] = tuple(values["certifications"])
+    if "fixations" in values:
+        fields["fixations"] = tuple(Fixation(on, c, v) for on, c, v in values["fixations"])
+    old = ctx.store.lot(existing) if action == "update" else None
+    fg = _farm_gate(values, old.farm_gate if old else None)
+    if fg is not None:
+        fields["farm_gate"] = fg
+    if "contract_type" not in fields and action == "create":
+        ptbf = "fixations" in fields or ("differential_cents_lb" in fields
+                                         and "fob_usd_lb" not in fields)
+        fields["contract_type"] = ContractType.PTBF if ptbf else ContractType.FIXED
+    if action == "create":
+        rec: Any = Lot(producer_id=pid, **fields)
+    else:
+        fields.pop("uuid", None)
+        fields.pop("code", None)
+        rec = replace(old, producer_id=pid or old.producer_id, **fields)
+        if pkey is not None or rec.producer_id != old.producer_id:
+            plan.moved_from.add(old.producer_id)
+    w, bags, bag_kg = rec.weight_kg, rec.bags, rec.bag_kg
+    # choice: net weights differ from bags × nominal size (tare, moisture); flag beyond the
+    # larger of half a bag and 2 %
+    if w is not None and bags and bag_kg and abs(w - bags * bag_kg) > max(
+            bag_kg / 2, bags * bag_kg / 50):
+        plan.problems.append(Problem(line, header_of.get("weight_kg", ""),
+                                     f"weight {w} kg differs from {bags} bags × {bag_kg} kg",
+                                     False))
+    plan.records.append(Planned(line, action, rec, pkey))
+
+
+def _build_visit(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
+    pid, pkey = _resolve_producer(plan, ctx, values)
+    mode = values.get("mode", FS.VisitMode.IN_PERSON)
+    ident = (pid or pkey, values["date"].isoformat(), mode.value)
+    found = _duplicate(plan, ctx, line, ident, values.get("uuid"), seen, cells, "this visit")
+    if found is None:
+        return
+    action, existing = found
+    fields = _keep(values, "date", "mode", "notes", "uuid")
+    if "participants" in values:
+        fields["participants"] = tuple(values["participants"])
+    if "purposes" in values:
+        fields["purposes"] = tuple(values["purposes"])
+    if "observations" in values:
+        fields["observations"] = tuple(Observation(t, e, n) for t, e, n in values["observations"])
+    if action == "create":
+        rec: Any = Visit(producer_id=pid, **fields)
+    elif action == "update":
+        fields.pop("uuid", None)
+        rec = replace(ctx.store.visit(existing), **fields)
+    else:
+        rec = None
+    plan.records.append(Planned(line, action, rec, pkey))
+
+
+_BUILDERS: dict[str, Callable[..., None]] = {
+    "producers": _build_producer,
+    "people": _build_person,
+    "plots": _build_plot,
+    "lots": _build_lot,
+    "visits": _build_visit,
+}
+

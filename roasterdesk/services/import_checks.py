@@ -1,0 +1,172 @@
+"""Reading one row of an import: every cell of every mapped column, with every problem named.
+
+- Numbers follow their column's own convention: :func:`column_marks` looks at all the values of
+  a column to find its decimal mark (or takes the one the mapping states); see
+  :func:`parsing.parse_number` for how an ambiguous value is refused.
+- Units come from the cell ("5000 ft") or, when the cell has none, from a mapped unit column
+  ("unit of measurement": ft).
+- A field may be mapped from several columns: the first non-empty one (in mapping order) counts.
+- Plausibility comes from :mod:`roasterdesk.domain.plausibility`; each failing check is its own
+  problem, so a row with three bad cells shows three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..domain import plausibility as PL
+from . import fields as FS
+from . import parsing as P
+from .tabular import Table, unneutralise
+
+MARK_NAMES = {".": "decimal point (1,234.5)", ",": "decimal comma (1.234,5)"}
+MARK_WORDS = {".": ".", ",": ",", "point": ".", "comma": ",", "dot": ".",
+              "decimal point": ".", "decimal comma": ","}
+# unit column key -> the fields whose cells take that unit when they name none
+UNIT_FIELDS = {"altitude_unit": ("altitude", "altitude_m", "producer_altitude"),
+               "weight_unit": ("weight_kg", "bag_kg")}
+_ALT_UNITS = {"m": "m", "masl": "m", "meters": "m", "metres": "m", "msnm": "m", "ft": "ft",
+              "feet": "ft", "foot": "ft", "fasl": "ft", "pies": "ft", "pes": "ft"}
+_MASS_UNITS = {"kg": "kg", "kgs": "kg", "kilos": "kg", "kilograms": "kg", "lb": "lb",
+               "lbs": "lb", "pounds": "lb", "libras": "lb"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    column: str
+    reason: str
+    error: bool = True
+    value: str = ""
+
+    def __str__(self) -> str:
+        col = f", column {self.column!r}" if self.column else ""
+        val = f" ({self.value!r})" if self.value and self.value not in self.reason else ""
+        return f"line {self.line}{col}{val}: {self.reason}"
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """ "1 error", "2 errors", "1,311 rows"."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+Column = tuple[int, str, str]  # index, field key, header
+
+
+def column_marks(table: Table, columns: Sequence[Column], specs: dict[str, FS.FieldSpec],
+                 declared: dict[int, str]) -> dict[Column, tuple[str, bool]]:
+    """Each mapped column's decimal mark ("." / "," / "?") and whether its values mix both."""
+    out: dict[Column, tuple[str, bool]] = {}
+    for col in columns:
+        i, key, _h = col
+        if specs[key].parse is FS.parse_text:
+            continue
+        if i in declared:
+            out[col] = (declared[i], False)
+            continue
+        out[col] = P.column_mark(cells[i] for _l, cells in table.rows if i < len(cells))
+    return out
+
+
+def _unit_text(key: str, text: str) -> str:
+    word = FS.fold(text)
+    table = _ALT_UNITS if key == "altitude_unit" else _MASS_UNITS
+    if word not in table:
+        raise ValueError(f"{text.strip()!r} is not a unit ({', '.join(sorted(set(table)))})")
+    return table[word]
+
+
+def _positive(what: str) -> Callable[[Any], tuple[str, bool] | None]:
+    return lambda v: PL.positive(what, v)
+
+
+CHECKS: dict[str, Callable[[Any], tuple[str, bool] | None]] = {
+    "weight_kg": _positive("a weight"),
+    "bags": _positive("bags"),
+    "bag_kg": PL.BAG_KG.check,
+    "quality_score": PL.CUP_SCORE.check,
+    "moisture_pct": PL.moisture,
+    "fob_usd_lb": _positive("a price"),
+    "fob_usd_kg": _positive("a price"),
+    "c_cents_lb": _positive("a C price"),
+    "fg_amount": _positive("a farm-gate price"),
+    "fg_fx": _positive("an exchange rate"),
+    "area_ha": _positive("an area"),
+}
+
+
+def read_row(line: int, cells: list[str], columns: Sequence[Column],
+             marks: dict[Column, tuple[str, bool]], specs: dict[str, FS.FieldSpec],
+             defaults: dict[str, str], values_map: dict[str, dict[str, str]],
+             ) -> tuple[dict[str, Any], dict[str, str], list[Any], dict[str, str]]:
+    """(values, raw texts, problems, header each field was read from) of one row."""
+    raw: dict[str, str] = {}
+    src: dict[str, Column] = {}
+    for col in columns:
+        i, key, _h = col
+        if key in raw:
+            continue  # an earlier column of the same field was not empty
+        text = unneutralise(cells[i].strip()) if i < len(cells) else ""
+        if text:
+            raw[key], src[key] = text, col
+    problems: list[Problem] = []
+    units: dict[str, str] = {}
+    for ukey, targets in UNIT_FIELDS.items():
+        if ukey in raw:
+            try:
+                unit = _unit_text(ukey, raw.pop(ukey))
+            except ValueError as exc:
+                problems.append(Problem(line, src[ukey][2], str(exc), value=cells[src[ukey][0]]))
+                continue
+            units.update(dict.fromkeys(targets, unit))
+    values: dict[str, Any] = {}
+    for key, text in raw.items():
+        col = src[key]
+        mapped = values_map.get(key, {}).get(FS.fold(text))
+        parse_text = mapped if mapped is not None else text
+        if key in units and not P.has_unit(parse_text):
+            parse_text = f"{parse_text} {units[key]}"
+        try:
+            with P.decimal_mark(marks.get(col, ("?", False))[0]):
+                values[key] = specs[key].parse(parse_text)
+        except (ValueError, ArithmeticError) as exc:
+            problems.append(Problem(line, col[2], str(exc), value=text))
+            continue
+        check = CHECKS.get(key)
+        bad = check(values[key]) if check and isinstance(values[key], (Decimal, int)) else None
+        if bad:
+            problems.append(Problem(line, col[2], bad[0], bad[1], value=text))
+            if key == "moisture_pct" and values[key] == 0:
+                del values[key]  # not recorded
+    for key, text in defaults.items():
+        if key not in raw and key in specs:
+            raw[key] = text
+            try:
+                values[key] = specs[key].parse(text)
+            except (ValueError, ArithmeticError) as exc:
+                problems.append(Problem(line, specs[key].label, str(exc), value=text))
+    return values, raw, problems, {k: c[2] for k, c in src.items()}
+
+
+class CodeMaker:
+    """Lot codes for a file that has none, in the app's pattern: CO-24-001 (country, harvest,
+    number), skipping codes already stored."""
+
+    def __init__(self, taken: dict[Any, int]) -> None:
+        self.taken = {k for k in taken if isinstance(k, str)}
+        self.counters: dict[str, int] = {}
+
+    def next(self, country: str, harvest: int) -> str:
+        prefix = f"{country}-{harvest % 100:02d}-"
+        n = self.counters.get(prefix, 0)
+        while True:
+            n += 1
+            code = f"{prefix}{n:03d}"
+            if code not in self.taken:
+                break
+        self.counters[prefix] = n
+        self.taken.add(code)
+        return code

@@ -1,0 +1,112 @@
+"""What an import will do: the plan a dry run shows and a commit writes, and its report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..domain.model import Producer
+from ..errors import UserError
+from . import fields as FS
+from . import import_checks as CH
+from .import_checks import Problem
+from .tabular import Table
+
+
+class ImportCancelled(UserError):
+    """The user cancelled; nothing was written."""
+
+
+@dataclass
+class Planned:
+    line: int
+    action: str  # "create" | "update" | "skip"
+    record: Any
+    producer_key: tuple[str, str] | None = None  # a producer created by this import
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    table: Table
+    mapping: dict[int, str]
+    on_duplicate: str
+    records: list[Planned] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    new_producers: dict[tuple[str, str], Producer] = field(default_factory=dict)
+    parents: dict[str, str] = field(default_factory=dict)  # producer uuid -> parent uuid
+    moved_from: set[int] = field(default_factory=set)  # producers an updated lot leaves
+    rejected: list[tuple[int, list[str], list[Problem]]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.error]
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.records if r.action == action)
+
+    @property
+    def skippable(self) -> bool:
+        """Whether every error belongs to a rejected row (none to the file as a whole)."""
+        lines = {line for line, _c, _p in self.rejected}
+        return all(p.line in lines for p in self.errors)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def report(self, limit: int | None = 200) -> str:
+        t = self.table
+        lines = [
+            f"{self.kind} from {t.source}: {CH.plural(len(t.rows), 'row')} (header on line "
+            f"{t.header_line}" + (f"; {'; '.join(t.notes)}" if t.notes else "") + ")",
+        ]
+        by_col: dict[int, list[str]] = {}
+        for i, key in self.mapping.items():
+            by_col.setdefault(i, []).append(key)
+        for i, h in enumerate(t.headers):
+            key = self.mapping.get(i)
+            if h or key:
+                label = FS.spec(self.kind, key).label if key else "(ignored)"
+                lines.append(f"  column {h or '#' + str(i + 1)!r} → {label}")
+        missing = [s.label for s in FS.KINDS[self.kind]
+                   if s.required and s.key not in self.mapping.values()
+                   and not (self.kind == "lots" and s.key == "code")]
+        if missing:
+            lines.append("  not found: " + ", ".join(missing))
+        lines.append(
+            f"will create {self.count('create'):,}, update {self.count('update'):,}, "
+            f"skip {self.count('skip'):,} {self.kind}"
+            + (f"; new producers: {len(self.new_producers):,}" if self.new_producers else "")
+        )
+        errors, warnings = self.errors, self.warnings
+        bad_rows = len({p.line for p in errors})
+        lines.append(f"{CH.plural(len(errors), 'error')} in {CH.plural(bad_rows, 'row')}, "
+                     f"{CH.plural(len(warnings), 'warning')}; "
+                     f"{CH.plural(max(len(t.rows) - len(self.rejected), 0), 'row')} "
+                     "can be imported")
+        shown = sorted(self.problems, key=lambda p: (p.line, not p.error))
+        for p in shown[:limit] if limit else shown:
+            lines.append(("  ERROR " if p.error else "  warning ") + str(p))
+        if limit and len(shown) > limit:
+            lines.append(f"  … and {len(shown) - limit:,} more")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    created: int
+    updated: int
+    skipped: int
+    producers_created: int
+
+    def __str__(self) -> str:
+        extra = f", {self.producers_created:,} new producers" if self.producers_created else ""
+        return (f"imported {self.kind}: {self.created:,} created, {self.updated:,} updated, "
+                f"{self.skipped:,} skipped{extra}")
+

@@ -1,0 +1,228 @@
+"""Real spreadsheets: numbers by the file's own convention, units, encodings, every problem of
+every row, the good rows usable (--skip-invalid), generated codes, first-non-empty mappings."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+
+import pytest
+
+from roasterdesk.cli import main
+from roasterdesk.errors import UserError
+from roasterdesk.services import importing as I
+
+HEAD = "Lot code;Producer;Country;Harvest;Weight (kg);Cup score\n"
+
+
+def plan(store, path, kind="lots", mapping=None):
+    table = I.read_source(path, kind)
+    if mapping is not None:
+        m = path.with_suffix(".json")
+        m.write_text(json.dumps(mapping))
+        mapping = I.load_mapping(m, kind, table.headers)
+    return I.plan_import(store, table, kind, mapping)
+
+
+def run(db_path, *argv):
+    return main(["--db", str(db_path), *map(str, argv)])
+
+
+def test_european_numbers_clear_column_reads_by_its_decimal_comma(store, tmp_path):
+    f = tmp_path / "eu.csv"
+    f.write_text(HEAD + "A;F;CO;2024;19.200;84,5\nB;F;CO;2024;1.250,5;86\n")
+    p = plan(store, f)
+    assert p.ok, p.report()
+    got = {r.record.code: r.record for r in p.records}
+    assert got["A"].weight_kg == Decimal(19200)  # not 19.2
+    assert got["B"].weight_kg == Decimal("1250.5")
+    assert got["A"].quality_score == Decimal("84.5")
+    assert "column 'Weight (kg)': decimal comma (1.234,5)" in p.report()
+
+
+def test_european_numbers_ambiguous_column_is_an_error_asking_not_a_guess(store, tmp_path):
+    f = tmp_path / "amb.csv"
+    f.write_text(HEAD + "A;F;CO;2024;19.200;84\nB;F;CO;2024;21.000;85\n")
+    p = plan(store, f)
+    assert not p.ok and not p.records
+    reasons = {(x.line, x.column): x.reason for x in p.errors}
+    assert reasons[(2, "Weight (kg)")].startswith("'19.200' reads as 19.2 or 19200")
+    assert "mapping" in reasons[(2, "Weight (kg)")]
+    # the user says which: the mapping's decimal entry
+    p = plan(store, f, mapping={"_decimal": {"Weight (kg)": "comma"}})
+    assert p.ok and p.records[0].record.weight_kg == Decimal(19200)
+    p = plan(store, f, mapping={"_decimal": {"Weight (kg)": "point"}})
+    assert p.ok and p.records[0].record.weight_kg == Decimal("19.2")
+
+
+def test_a_value_against_its_columns_convention_is_an_error(store, tmp_path):
+    f = tmp_path / "mix.csv"
+    f.write_text(HEAD + "A;F;CO;2024;1.250,5;84\nB;F;CO;2024;19.5;85\nC;F;CO;2024;2.500;85\n")
+    p = plan(store, f)  # the column mixes both: only what each value shows for itself is read
+    assert "column 'Weight (kg)' mixes decimal points and commas" in p.report()
+    assert [r.record.weight_kg for r in p.records] == [Decimal("1250.5"), Decimal("19.5")]
+    assert [(x.line, x.reason[:28]) for x in p.errors] == [(4, "'2.500' reads as 2.5 or 2500")]
+    p = plan(store, f, mapping={"_decimal": {"Weight (kg)": "comma"}})
+    assert [(x.line, x.reason) for x in p.errors] == [
+        (3, "'19.5' does not follow the column's decimal comma")]
+
+
+def test_altitude_unit_column_and_units_in_cells_and_decimal_altitude(store, tmp_path):
+    f = tmp_path / "alt.csv"
+    f.write_text("Producer,Country,Altitude,unit_of_measurement\n"
+                 "A,CO,5000,ft\nB,CO,1650 m,ft\nC,CO,1.2,m\nD,CO,16.8,\nE,CO,4287,m\n"
+                 "G,CO,1600,furlongs\n")
+    p = plan(store, f, "producers")
+    got = {r.record.name: r.record for r in p.records}
+    assert (got["A"].altitude_min_m, got["A"].altitude_max_m) == (1524, 1524)  # feet
+    assert got["B"].altitude_min_m == 1650  # the cell's own unit wins
+    errors = {x.line: x.reason for x in p.errors}
+    assert "whole number" in errors[4] and "whole number" in errors[5]
+    assert "outside 0–3000 m" in errors[6]
+    assert "'furlongs' is not a unit" in errors[7]
+    assert set(got) == {"A", "B"}
+
+
+def test_utf16_and_utf32_with_and_without_bom(store, tmp_path):
+    text = "Lot code,Producer,Country,Harvest\nA-1,Finca Ñandú,CO,2024\n"
+    for codec, note in [("utf-16", "UTF-16 with BOM"), ("utf-16-le", "UTF-16 (no BOM)"),
+                        ("utf-16-be", "UTF-16 (no BOM)"), ("utf-32", "UTF-32 with BOM"),
+                        ("utf-32-le", "UTF-32 (no BOM)")]:
+        f = tmp_path / f"{codec}.csv"
+        f.write_bytes(text.encode(codec))
+        p = plan(store, f)
+        assert p.ok, (codec, p.report())
+        assert p.table.notes[0].startswith(f"read as {note}")
+        assert next(iter(p.new_producers.values())).name == "Finca Ñandú"
+
+
+def test_a_png_renamed_csv_is_named_for_what_it_is(store, tmp_path):
+    f = tmp_path / "lots.csv"
+    f.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
+    with pytest.raises(UserError, match="lots.csv is a PNG image, not a spreadsheet"):
+        I.read_source(f, "lots")
+    f.write_bytes(b"%PDF-1.7\n...")
+    with pytest.raises(UserError, match="is a PDF document"):
+        I.read_source(f, "lots")
+
+
+def test_a_row_with_three_problems_reports_all_three_and_plurals(store, tmp_path):
+    f = tmp_path / "three.csv"
+    f.write_text("Lot code,Producer,Country,Harvest,Bags,Cup score,Moisture (%)\n"
+                 "A,F,CO,2024,-3,150,11\nB,F,CO,2024,10,85,0\nC,F,Narnia,2024,10,85,11\n")
+    p = plan(store, f)
+    two = sorted((x.column, x.value) for x in p.problems if x.line == 2)
+    assert two == [("Bags", "-3"), ("Cup score", "150")]
+    assert all(x.error for x in p.problems if x.line == 2)
+    moist = [x for x in p.problems if x.line == 3]
+    assert [(x.error, x.reason) for x in moist] == [(False, "moisture 0 % read as not recorded")]
+    assert next(r.record for r in p.records if r.record.code == "B").moisture_pct is None
+    f.write_text("Lot code,Producer,Country,Harvest,Bags,Cup score,Moisture (%)\n"
+                 "A,F,Narnia,2024,-3,150,30\n")
+    p = plan(store, f)
+    assert sorted(x.column for x in p.errors) == ["Bags", "Country", "Cup score", "Moisture (%)"]
+    assert all(x.line == 2 for x in p.errors)
+    report = p.report()
+    assert "4 errors in 1 row, 0 warnings; 0 rows can be imported" in report
+    assert "line 2, column 'Bags': bags must be more than 0 (not -3)" in report
+    assert "line 2, column 'Country' ('Narnia'): unknown country" not in report
+    assert "line 2, column 'Country': unknown country 'Narnia'" in report
+    f.write_text("Lot code,Producer,Country,Harvest\nA,F,Narnia,2024\nB,F,CO,2024\n")
+    assert "1 error in 1 row, 0 warnings; 1 row can be imported" in plan(store, f).report()
+
+
+def test_skip_invalid_writes_rejects_then_reimport_fixed(store, db_path, tmp_path, capsys):
+    f = tmp_path / "lots.csv"
+    f.write_text("Lot code,Producer,Country,Harvest,Bags\n"
+                 "A,F,CO,2024,10\nB,F,Narnia,2024,5\nC,F,CO,2024,-1\nD,G,PE,2023,7\n")
+    assert run(db_path, "import", f, "--kind", "lots") == 2
+    assert "2 errors: nothing was imported (--skip-invalid" in capsys.readouterr().err
+    assert store.counts()["lots"] == 0
+    assert run(db_path, "import", f, "--kind", "lots", "--skip-invalid", "--dry-run") == 0
+    assert "would import 2 rows and reject 2 rows" in capsys.readouterr().out
+    assert store.counts()["lots"] == 0 and not I.rejects_path(f).exists()
+    assert run(db_path, "import", f, "--kind", "lots", "--skip-invalid") == 0
+    out = capsys.readouterr().out
+    rejects = tmp_path / "lots.rejected.csv"
+    assert f"2 rows rejected, written with a 'problem' column to {rejects}" in out
+    assert sorted(lot.code for lot in store.lots_where("1")) == ["A", "D"]
+    with open(rejects, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["Lot code", "Producer", "Country", "Harvest", "Bags", "problem"]
+    assert [r[0] for r in rows[1:]] == ["B", "C"]
+    assert "Country: unknown country 'Narnia'" in rows[1][5]
+    assert "Bags: bags must be more than 0" in rows[2][5]
+    fixed = rejects.read_text(encoding="utf-8-sig").replace("Narnia", "GT").replace(",-1,", ",1,")
+    rejects.write_text(fixed, encoding="utf-8")
+    assert run(db_path, "import", rejects, "--kind", "lots") == 0
+    assert sorted(lot.code for lot in store.lots_where("1")) == ["A", "B", "C", "D"]
+
+
+def test_a_file_wide_problem_is_not_skipped(store, tmp_path):
+    f = tmp_path / "nocountry.csv"
+    f.write_text("Lot code,Producer,Harvest\nA,F,2024\n")
+    p = plan(store, f)
+    assert not p.skippable
+    with pytest.raises(UserError, match="1 problem in"):
+        I.commit_import(store, p, skip_invalid=True)
+
+
+def test_generated_lot_codes_when_the_file_has_none(store, tmp_path):
+    from dataclasses import replace
+
+    f = tmp_path / "nocode.csv"
+    f.write_text("Producer,Country,Harvest,Bags\nF,CO,2024,10\nF,CO,2024,12\nG,PE,2023,5\n")
+    p = plan(store, f)
+    assert p.ok
+    assert [r.record.code for r in p.records] == ["CO-24-001", "CO-24-002", "PE-23-001"]
+    assert [x.reason for x in p.warnings] == [f"no lot code: generated {c}" for c in
+                                              ("CO-24-001", "CO-24-002", "PE-23-001")]
+    I.commit_import(store, p)
+    p = plan(store, f)  # stored codes are not given twice
+    assert [r.record.code for r in p.records][:2] == ["CO-24-003", "CO-24-004"]
+    del replace
+
+
+def test_first_non_empty_of_several_columns(store, tmp_path):
+    f = tmp_path / "farms.csv"
+    f.write_text("Lot code,Farm name,Owner,Mill,Country,Harvest\n"
+                 "A,Finca Uno,Ana,Mill X,CO,2024\nB,,Beto,Mill X,CO,2024\nC,,,Mill X,CO,2024\n")
+    p = plan(store, f, mapping={"Farm name": "producer", "Owner": "producer",
+                                 "Mill": "producer"})
+    assert p.ok, p.report()
+    assert sorted(k[0] for k in p.new_producers) == ["beto", "finca uno", "mill x"]
+    p = plan(store, f, mapping={"Mill": "producer", "Farm name": "producer"})
+    assert sorted(k[0] for k in p.new_producers) == ["mill x"]
+
+
+def test_duplicates_compare_mapped_columns_only(store, tmp_path):
+    f = tmp_path / "dups.csv"
+    f.write_text("Producer,Country,Internal note\nA,CO,x\nA,CO,y\n")
+    p = plan(store, f, "producers")
+    assert p.ok and [x.reason for x in p.warnings] == ["repeats line 2 exactly; skipped"]
+
+
+def test_grading_export_process_labels_and_value_mapping(store, tmp_path):
+    f = tmp_path / "labels.csv"
+    f.write_text("Lot code,Producer,Country,Harvest,Process\n"
+                 "A,F,CO,2024,Washed / Wet\nB,F,CO,2024,Natural / Dry\n"
+                 "C,F,CO,2024,Semi-washed / Semi-pulped\nD,F,CO,2024,Pulped natural / honey\n"
+                 "E,F,CO,2024,Kyoto drip\n")
+    p = plan(store, f)
+    assert [r.record.process.value for r in p.records] == ["washed", "natural", "honey", "honey"]
+    assert [x.line for x in p.errors] == [6]
+    p = plan(store, f, mapping={"_values": {"Process": {"Kyoto drip": "washed"}}})
+    assert p.ok and p.records[-1].record.process.value == "washed"
+
+
+def test_init_creates_an_empty_database_and_commands_name_a_missing_one(tmp_path, capsys):
+    db = tmp_path / "new.sqlite"
+    assert main(["--db", str(db), "info"]) == 2
+    err = capsys.readouterr().err
+    assert str(db) in err and "roasterdesk init" in err
+    assert main(["--db", str(db), "init"]) == 0
+    assert "created an empty database" in capsys.readouterr().out
+    assert main(["--db", str(db), "info"]) == 0
+    assert main(["--db", str(db), "init"]) == 2
+    assert "already exists" in capsys.readouterr().err
