@@ -124,7 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_app(args)
         from .services.encryption import unlock_headless
+        from .services.recovery import recover_at_start
 
+        for note in recover_at_start(resolve_db(args)):  # what an interrupted command left
+            print(f"roasterdesk: {note}", file=sys.stderr)
         unlock_headless(resolve_db(args))  # an encrypted database: its key, asked for once
         if not getattr(args, "writes", False):
             return int(args.run(args) or 0)

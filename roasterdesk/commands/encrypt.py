@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..cli import resolve_db
 
@@ -40,12 +41,16 @@ def run(args: argparse.Namespace) -> int:
     print("Recovery key — print it and keep it apart from this computer. With it the database "
           "can be opened if the passphrase or the keyring is lost:")
     print(f"    {E.recovery_key(key)}")
-    E.encrypt_database(path, key)
+    def keep_key(encrypted_copy: Path) -> None:  # on disk before the copy takes the path
+        if use_keyring:
+            E.save_key_to_keyring(encrypted_copy, key)
+        else:
+            E.save_key_file(path, key, passphrase)
+
+    E.encrypt_database(path, key, keep_key)
     if use_keyring:
-        E.save_key_to_keyring(path, key)
         print(f"{path} is encrypted; its key is in the system keyring.")
     else:
-        E.save_key_file(path, key, passphrase)
         print(f"{path} is encrypted; its key is kept behind your passphrase in "
               f"{E.key_file_for(path).name}.")
     print("Backups made before now are not encrypted: delete them once a new backup exists.")

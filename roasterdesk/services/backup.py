@@ -36,9 +36,13 @@ Restore
 above (an entry with ``..``, an absolute path, a drive letter, a link or an unknown name is
 refused before anything is extracted), verifies the copy (SHA-256, integrity, counts against the
 manifest, every attachment against its hash), refuses a database from a newer RoasterDesk, and
-only then moves the current database aside (``<name>.before-restore-<time>``, never deleted) and
-puts the copy in its place. Attachments are added to the attachments folder (content-addressed,
-so nothing there is overwritten with other content and nothing is removed).
+only then keeps the current database under a second name (``<name>.before-restore-<time>``, a
+hard link, never deleted) and swaps the copy in with ``os.replace``: there is never a moment
+without a file at the path. A marker file (``<name>.restore-pending``) records the swap until
+it is done; an interrupted restore is found by it at the next start and rolled back or
+confirmed, naming the copy kept (:func:`finish_interrupted_restore`). Attachments are added
+to the attachments folder (content-addressed, so nothing there is overwritten with other
+content and nothing is removed).
 """
 
 from __future__ import annotations
@@ -47,14 +51,11 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sqlite3
 import stat
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -215,6 +216,9 @@ def create_backup(
     db_path = Path(db_path)
     if not db_path.is_file():
         raise BackupError(f"{db_path} does not exist; there is nothing to back up.")
+    if db_path.stat().st_size == 0:  # never a "verified" backup of nothing
+        raise BackupError(f"{db_path} is empty (0 bytes); there is nothing to back up. "
+                          "Restore a backup instead (roasterdesk backup --list).")
     key = key if key is not None else known_key(db_path)
     out = Path(out_dir) if out_dir is not None else default_backup_dir(db_path)
     out.mkdir(parents=True, exist_ok=True)
@@ -224,7 +228,7 @@ def create_backup(
     connect = _connector(key)
     files = attachment_files(attachments_dir_for(db_path))
     total = 100
-    with tempfile.TemporaryDirectory(dir=out, prefix=".backup-") as tmp:
+    with tempfile.TemporaryDirectory(dir=out, prefix=f".backup-{os.getpid()}-") as tmp:
         copy = Path(tmp) / DB_ENTRY
         step(0, total)
         src = connect(db_path, True)
@@ -297,16 +301,12 @@ def create_backup(
     return _info(final, manifest)
 
 
-def _remove_stale_temporaries(out: Path, age_s: float = 6 * 3600) -> None:
-    """Temporary folders of backups that were cut short (the process was killed) go after a
-    while; a finished backup never has one, so nothing of value is removed."""
-    limit = time.time() - age_s
-    for tmp in out.glob(".backup-*"):
-        try:
-            if tmp.is_dir() and not tmp.is_symlink() and tmp.stat().st_mtime < limit:
-                shutil.rmtree(tmp)
-        except OSError:
-            continue
+def _remove_stale_temporaries(out: Path) -> None:
+    """Temporary folders of backups that were cut short (the process was killed) go once their
+    process is gone (:func:`roasterdesk.services.recovery.remove_stale_temporaries`)."""
+    from .recovery import remove_stale_temporaries
+
+    remove_stale_temporaries(out)
 
 
 def _info(path: Path, m: dict[str, Any]) -> BackupInfo:
@@ -435,7 +435,7 @@ def verify_backup(
     path = Path(path)
     zf, manifest = open_archive(path)
     info = _info(path, manifest)
-    with zf, tempfile.TemporaryDirectory(dir=workdir, prefix=".verify-") as tmp:
+    with zf, tempfile.TemporaryDirectory(dir=workdir, prefix=f".verify-{os.getpid()}-") as tmp:
         copy = Path(tmp) / DB_ENTRY
         try:
             digest = _extract(zf, DB_ENTRY, copy)
@@ -538,99 +538,6 @@ def rotate(folder: Path | str, policy: RotationPolicy = RotationPolicy(),
     return sorted(drop)
 
 
-# -- restore -----------------------------------------------------------------------------------
-def move_aside(db_path: Path, label: str) -> Path | None:
-    """Rename the database (with its -wal/-shm files) to ``<name>.<label>-<time>``; never delete."""
-    db_path = Path(db_path)
-    if not db_path.exists():
-        return None
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = db_path.with_name(f"{db_path.name}.{label}-{stamp}")
-    n = 1
-    while aside.exists():
-        n += 1
-        aside = db_path.with_name(f"{db_path.name}.{label}-{stamp}-{n}")
-    for suffix in ("-wal", "-shm", "-journal"):
-        side = Path(str(db_path) + suffix)
-        if side.exists():
-            os.replace(side, Path(str(aside) + suffix))
-    os.replace(db_path, aside)
-    _fsync_dir(db_path.parent)
-    return aside
-
-
-def set_aside_damaged(db_path: Path | str) -> Path | None:
-    """Move a damaged database out of the way (kept for a specialist); returns its new path."""
-    return move_aside(Path(db_path), "damaged")
-
-
-def restore_backup(
-    backup: Path | str, db_path: Path | str, *, key: bytes | None = None,
-    progress: Progress | None = None, lock: bool = True, aside_label: str = BEFORE_RESTORE,
-) -> RestoreResult:
-    """Put a verified backup in place of ``db_path`` (see the module text for the order).
-
-    The writer lock of ``db_path`` is taken for the time of the restore (``lock=False``: the
-    caller holds it already — the app, with its own connection closed)."""
-    from ..store.db import check_compatible, read_file_version
-    from .lock import writer_lock
-
-    backup, db_path = Path(backup), Path(db_path)
-    key = key if key is not None else known_key(db_path)
-    step = progress or (lambda done, total: None)
-    if not db_path.parent.is_dir():
-        raise BackupError(f"the folder {db_path.parent} does not exist.")
-    with writer_lock(db_path) if lock else nullcontext():
-        step(0, 100)
-        info, copy = verify_backup(backup, db_path.parent, key=key, keep=True)
-        assert copy is not None
-        try:
-            step(60, 100)
-            if key is None:
-                check_compatible(copy, read_file_version(copy))
-            else:
-                from ..store import cipher
-
-                conn = cipher.raw_connect(copy, key, readonly=True)
-                try:
-                    check_compatible(copy, cipher.read_version(conn))
-                finally:
-                    conn.close()
-            att_dir = attachments_dir_for(db_path)
-            added = _restore_attachments(backup, att_dir)
-            step(90, 100)
-            aside = move_aside(db_path, aside_label)
-            os.replace(copy, db_path)
-            _fsync_dir(db_path.parent)
-        finally:
-            if copy.exists():
-                copy.unlink()
-    step(100, 100)
-    return RestoreResult(info, db_path, aside, added)
-
-
-def _restore_attachments(backup: Path, att_dir: Path) -> int:
-    zf, _ = open_archive(backup)  # names checked again: the file could have changed
-    added = 0
-    with zf:
-        names = [n for n in zf.namelist() if n.startswith(ATTACHMENTS_PREFIX)]
-        if not names:
-            return 0
-        att_dir.mkdir(parents=True, exist_ok=True)
-        root = att_dir.resolve()
-        for name in names:
-            target = root / name[len(ATTACHMENTS_PREFIX):]
-            if target.parent != root:  # the name pattern rules this out; kept as a last guard
-                raise BackupError(f"refusing to write outside {root}: {name}")
-            if target.exists():
-                continue  # same name = same content
-            tmp = root / f".restore-{os.getpid()}-{target.name}"
-            _extract(zf, name, tmp)
-            os.replace(tmp, target)
-            added += 1
-    return added
-
-
 def describe(info: BackupInfo) -> str:
     """One line for lists: local time, reason, record count, attachments, size."""
     size = (info.db_bytes + info.attachment_bytes) / 1e6
@@ -638,8 +545,20 @@ def describe(info: BackupInfo) -> str:
             f"{info.attachments:>5} attachments  {size:,.1f} MB")
 
 
-__all__ = [
+__all__ = [  # and, from services.restore: restore_backup, set_aside_damaged, move_aside
     "BackupError", "BackupInfo", "RestoreResult", "RotationPolicy", "create_backup",
-    "list_backups", "newest_verified_backup", "plan_rotation", "restore_backup", "rotate",
-    "verify_backup", "read_info", "backup_before_migrate", "set_aside_damaged",
+    "list_backups", "newest_verified_backup", "plan_rotation", "rotate", "verify_backup",
+    "read_info", "backup_before_migrate",
 ]
+
+# restore lives in its own module (this one would be too long); its names stay reachable here
+_RESTORE_NAMES = ("finish_interrupted_restore", "move_aside", "restore_backup", "restore_marker",
+                  "set_aside_damaged")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RESTORE_NAMES:
+        from . import restore
+
+        return getattr(restore, name)
+    raise AttributeError(name)

@@ -98,8 +98,12 @@ def unwrap_key(data: dict[str, object], passphrase: str) -> bytes:
 def save_key_file(db_path: Path | str, key: bytes, passphrase: str) -> Path:
     path = key_file_for(db_path)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(wrap_key(key, passphrase)))
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(wrap_key(key, passphrase)))
+        fh.flush()
+        os.fsync(fh.fileno())
     os.replace(tmp, path)
+    _fsync_dir(path.parent)
     return path
 
 
@@ -146,19 +150,36 @@ def is_encrypted(db_path: Path | str) -> bool:
     return key_file_for(path).exists() or key_from_keyring(path) is not None
 
 
-def encrypt_database(db_path: Path | str, key: bytes) -> Path:
+def encrypting_path(db_path: Path | str) -> Path:
+    """The encrypted copy while it is made (beside the database; gone once it took the path)."""
+    path = Path(db_path)
+    return path.with_name(f".{path.name}.encrypting")
+
+
+def encrypt_database(db_path: Path | str, key: bytes,
+                     keep_key: Callable[[Path], None] | None = None) -> Path:
     """Replace a plain database by an encrypted copy (verified first: integrity and counts).
 
+    Order, so that a crash at any moment leaves a file that opens: the copy is made and checked
+    beside the database; ``keep_key(copy)`` then puts the key material on disk (key file or
+    keyring entry: the keyring is keyed by the copy's salt, the same bytes the file will have);
+    only then does the copy take the path (``os.replace``). An interrupted encrypt leaves the
+    plain file in place and the copy beside it, which :func:`finish_interrupted` removes at the
+    next start. A database from a newer RoasterDesk is refused, unchanged.
+
     The plain file is deleted afterwards (on SSDs its blocks may survive until reused)."""
+    from ..store.db import check_compatible, read_file_version
+    from ..store.faults import fault_point
     from .backup import check_integrity, table_counts
     from .lock import writer_lock
 
     path = Path(db_path)
     if not path.is_file() or not cipher.is_plain_sqlite(path):
         raise UserError(f"{path} is not a plain RoasterDesk database")
-    tmp = path.with_name(f".{path.name}.encrypting")
-    tmp.unlink(missing_ok=True)
-    with writer_lock(path):
+    tmp = encrypting_path(path)
+    with writer_lock(path, "roasterdesk encrypt"):
+        check_compatible(path, read_file_version(path))  # never rewrite a newer database
+        tmp.unlink(missing_ok=True)
         import sqlite3
 
         plain = sqlite3.connect(path)
@@ -177,10 +198,51 @@ def encrypt_database(db_path: Path | str, key: bytes) -> Path:
         if after != before:
             tmp.unlink()
             raise UserError("the encrypted copy does not hold the same rows; nothing was changed")
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        if keep_key is not None:
+            keep_key(tmp)  # key material on disk before the encrypted file takes the path
+        fault_point("encrypt:key-kept")
         for side in ("-wal", "-shm"):
             Path(str(path) + side).unlink(missing_ok=True)
         os.replace(tmp, path)
+        _fsync_dir(path.parent)
+        fault_point("encrypt:replaced")
     return path
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open a folder
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def finish_interrupted(db_path: Path | str) -> str | None:
+    """At start: an encrypt that was killed before its copy took the path is rolled back (the
+    plain database is still in place, the copy is removed). A message for the user, or None."""
+    path = Path(db_path)
+    tmp = encrypting_path(path)
+    if not tmp.exists():
+        return None
+    if path.is_file() and cipher.is_plain_sqlite(path):
+        tmp.unlink()
+        stale = key_file_for(path)
+        if stale.exists() and cipher.is_plain_sqlite(path):
+            stale.unlink()  # written for the copy that never took the path
+        return (f"an encryption of {path.name} was interrupted; it was rolled back and the "
+                "database is still unencrypted (run encrypt again).")
+    if not path.exists():  # the copy was complete and its key kept: finish the step
+        os.replace(tmp, path)
+        return f"an interrupted encryption of {path.name} was finished."
+    tmp.unlink()
+    return None
 
 
 def change_passphrase(db_path: Path | str, key: bytes, passphrase: str) -> Path:

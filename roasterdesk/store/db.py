@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import quote
 
 from .. import __version__
-from .errors import DamagedDatabaseError, NewerDatabaseError, NotADatabaseError, StoreError
+from .errors import (
+    DamagedDatabaseError,
+    EmptyDatabaseError,
+    NewerDatabaseError,
+    NotADatabaseError,
+    StoreError,
+)
 from .schema import MIGRATION_SET, SCHEMA_COMPAT, known_migrations, migrations
 from .seal import check_seal
 
@@ -167,6 +173,28 @@ def _quick_check(path: Path) -> None:
     _CHECKED[key] = mark
 
 
+def refuse_empty_beside_backups(path: Path) -> None:
+    """A 0-byte or missing database with backups of it beside it is never made into a new,
+    empty one: :class:`EmptyDatabaseError` names the newest verified backup."""
+    from ..services.backup import default_backup_dir, newest_verified_backup
+
+    folder = default_backup_dir(path)
+    if not folder.is_dir() or not any(folder.glob("*.zip")):
+        return
+    state = "is empty (0 bytes)" if path.exists() else "is missing"
+    newest = newest_verified_backup(path, folder)
+    if newest is None:
+        raise EmptyDatabaseError(
+            f"{path} {state}, and none of the backups in {folder} could be verified; it was "
+            "not replaced by a new, empty database. Move the file and the backups folder away "
+            "to start anew.")
+    raise EmptyDatabaseError(
+        f"{path} {state}; the newest verified backup is {newest.path} "
+        f"({newest.local_time:%Y-%m-%d %H:%M}, {newest.records:,} records). Restore it with "
+        f"`roasterdesk restore \"{newest.path}\"`; the file was not replaced by a new, empty "
+        "database.")
+
+
 def verified_backup_first(path: Path, version: FileVersion) -> None:
     from ..services.backup import backup_before_migrate
 
@@ -269,6 +297,8 @@ def open_database(
     """
     path = Path(path)
     exists = path.exists() and path.stat().st_size > 0
+    if not exists:
+        refuse_empty_beside_backups(path)
     if not exists and not create:
         raise StoreError(f"the database {path} does not exist (create an empty one with "
                          f"`roasterdesk init --db {path}`).")

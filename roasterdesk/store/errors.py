@@ -33,6 +33,11 @@ class DamagedDatabaseError(NotADatabaseError):
     (:mod:`roasterdesk.services.backup`)."""
 
 
+class EmptyDatabaseError(DamagedDatabaseError):
+    """The database file is empty (0 bytes) or missing while backups of it sit beside it: it
+    is not made into a new, empty database silently; the backups are offered."""
+
+
 class RecordNotFound(StoreError):
     pass
 

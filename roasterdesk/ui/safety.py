@@ -107,6 +107,9 @@ def open_guarded(path: Path, create: Callable[[Path], AppContext],
     path = Path(path)
     lock = AppLock(path).acquire()
     try:
+        from ..services.recovery import recover_at_start
+
+        notes = recover_at_start(path, locked=True)  # what an interrupted command left
         unlock(path, parent, ask_secret=ask_secret)
         try:
             ctx = create(path, check=False) if check_later else create(path)
@@ -121,8 +124,8 @@ def open_guarded(path: Path, create: Callable[[Path], AppContext],
         raise
     hold_lock(ctx, lock)
     warning = location_warning(path)
-    if warning:
-        QTimer.singleShot(0, lambda: ctx.messages.warning.emit(warning))
+    for text in [*notes, warning] if warning else notes:
+        QTimer.singleShot(0, lambda text=text: ctx.messages.warning.emit(text))
     return ctx
 
 

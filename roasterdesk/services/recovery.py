@@ -1,0 +1,105 @@
+"""What the next start does about a file operation that was cut short (a crash, a kill, a full
+disk): each step leaves either the old state or the new one, and a marker or temporary that
+says which. :func:`recover_at_start` finds them, finishes or rolls back, and returns one message
+per finding for the user. It runs only under the writer lock (the command line and the app
+take it first): another process's operation in progress is never mistaken for an interrupted
+one.
+
+- an interrupted ``encrypt`` (:func:`roasterdesk.services.encryption.finish_interrupted`);
+- an interrupted restore (:func:`roasterdesk.services.backup.finish_interrupted_restore`);
+- stale temporary files and folders (``.verify-<pid>-*``, ``.backup-<pid>-*``,
+  ``.verified-<pid>-*.sqlite``) of processes that are gone, or older than a day whatever their
+  owner; those of a living process (another backup running) are left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+from ..store.lock import AlreadyOpenError, WriterLock
+
+STALE_AFTER_S = 24 * 3600
+_OWNED = re.compile(r"\.(?:verify|backup|verified)-(\d+)-")
+_TEMP_GLOBS = (".verify-*", ".backup-*", ".verified-*.sqlite")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists (another user's) or cannot tell: keep
+    return True
+
+
+def remove_stale_temporaries(folder: Path, now: float | None = None,
+                             max_age_s: float = STALE_AFTER_S) -> list[Path]:
+    """Remove temporaries of dead processes (any age) and of any process after ``max_age_s``;
+    unnamed older ones (no process id in the name) after an hour. Returns what went."""
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    now = time.time() if now is None else now
+    for pattern in _TEMP_GLOBS:
+        for tmp in folder.glob(pattern):
+            try:
+                if tmp.is_symlink():
+                    continue
+                age = now - tmp.stat().st_mtime
+                owner = _OWNED.match(tmp.name)
+                if owner is not None:
+                    stale = not _alive(int(owner.group(1))) or age > max_age_s
+                else:
+                    stale = age > 3600
+                if not stale:
+                    continue
+                if tmp.is_dir():
+                    shutil.rmtree(tmp)
+                else:
+                    tmp.unlink()
+                removed.append(tmp)
+            except OSError:
+                continue
+    return removed
+
+
+def recover_at_start(db_path: Path | str, *, locked: bool = False) -> list[str]:
+    """Finish or roll back what a cut-short operation left beside ``db_path``; messages for the
+    user. ``locked``: the caller holds the writer lock; otherwise it is tried without waiting
+    and, if another process holds it, nothing is done (that process may be mid-operation)."""
+    path = Path(db_path)
+    if not path.parent.is_dir():
+        return []
+    if not locked:
+        try:
+            with WriterLock(path, "roasterdesk (start-up check)", reentrant=True):
+                return recover_at_start(path, locked=True)
+        except AlreadyOpenError:
+            return []
+        except OSError:  # a read-only folder: nothing can have been left half-done by us
+            return []
+    # the modules that know each step load only when it left something (the app's first paint
+    # does without them)
+    messages: list[str] = []
+    if path.with_name(f".{path.name}.encrypting").exists():
+        from .encryption import finish_interrupted
+
+        messages.append(finish_interrupted(path) or "")
+    if path.with_name(path.name + ".restore-pending").exists():
+        from .restore import finish_interrupted_restore
+
+        messages.append(finish_interrupted_restore(path) or "")
+    messages = [m for m in messages if m]
+    removed = remove_stale_temporaries(path.parent)
+    removed += remove_stale_temporaries(path.with_name(f"{path.stem}-backups"))
+    if removed:
+        messages.append(f"removed {len(removed)} temporary file(s) left by an interrupted "
+                        "backup, verification or restore.")
+    return messages
