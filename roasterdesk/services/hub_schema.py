@@ -1,0 +1,279 @@
+"""The team hub's schema: tables, the push function, roles and row-level security, all in SQL
+that RoasterDesk installs into an existing PostgreSQL database (no server process of its own).
+
+Everything lives in the schema ``roasterdesk``:
+
+- ``hub_meta``: ``schema_version`` (a client refuses a hub newer than it knows);
+- ``ops``: every applied operation (one user action on a laptop), keyed by its op id; a re-push
+  of the same op hits ``ON CONFLICT DO NOTHING`` and changes nothing;
+- ``changes``: the feed laptops pull, one row per field; ``seq`` follows commit order because
+  every writer takes one transaction-scoped advisory lock before its first insert;
+- ``fields``: the hub's current value of every field of every row (the base of the
+  compare-and-set: a change applies only if the hub still holds the value the client started
+  from); ``rows``: which rows exist (a new row arrives exactly once);
+- ``conflicts``: both values, with who and when, when the compare-and-set fails;
+- ``photos``: photo bytes by content hash, uploaded before the rows naming them.
+
+Roles: ``roasterdesk_viewer`` reads, ``roasterdesk_buyer`` (a viewer too) writes,
+``roasterdesk_admin`` (a buyer too) may also resolve conflicts on the hub. The write policies name
+the price and payment tables explicitly so a narrower writing role can be added later.
+"""
+
+from __future__ import annotations
+
+HUB_SCHEMA_VERSION = 1
+"""The hub schema this build installs and understands; a client refuses a higher one."""
+
+ADVISORY_LOCK = 7316016
+"""The key of the transaction-scoped lock every writer of ``changes`` takes first."""
+
+ADVISORY_LOCK_INIT = 7316017
+"""Taken by ``server init`` so two installs do not race."""
+
+ROLES = ("viewer", "buyer", "admin")
+
+PRICE_TABLES = ("lots", "fixations", "cost_legs", "premiums", "c_prices", "fairtrade_terms",
+                "living_income_refs")
+
+_TABLES = ("hub_meta", "ops", "changes", "fields", "rows", "conflicts", "photos")
+
+SCHEMA_V1 = r"""
+CREATE SCHEMA IF NOT EXISTS roasterdesk;
+
+CREATE TABLE IF NOT EXISTS roasterdesk.hub_meta (
+    key text PRIMARY KEY,
+    value text NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS roasterdesk.ops (
+    op_id text PRIMARY KEY,
+    device_id text NOT NULL,
+    author text NOT NULL DEFAULT current_user,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS roasterdesk.changes (
+    seq bigserial PRIMARY KEY,
+    op_id text NOT NULL,
+    hlc text NOT NULL,
+    device_id text NOT NULL,
+    table_name text NOT NULL,
+    row_uuid text NOT NULL,
+    field text NOT NULL,
+    old_value jsonb,
+    new_value jsonb,
+    author text NOT NULL DEFAULT current_user,
+    at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS changes_op ON roasterdesk.changes(op_id);
+
+CREATE TABLE IF NOT EXISTS roasterdesk.rows (
+    table_name text NOT NULL,
+    row_uuid text NOT NULL,
+    author text NOT NULL DEFAULT current_user,
+    at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (table_name, row_uuid)
+);
+
+CREATE TABLE IF NOT EXISTS roasterdesk.fields (
+    table_name text NOT NULL,
+    row_uuid text NOT NULL,
+    field text NOT NULL,
+    value jsonb,
+    hlc text NOT NULL,
+    author text NOT NULL DEFAULT current_user,
+    at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (table_name, row_uuid, field)
+);
+
+CREATE TABLE IF NOT EXISTS roasterdesk.conflicts (
+    id bigserial PRIMARY KEY,
+    op_id text NOT NULL,
+    table_name text NOT NULL,
+    row_uuid text NOT NULL,
+    field text NOT NULL,
+    base jsonb,
+    hub_value jsonb,
+    client_value jsonb,
+    hub_author text,
+    hub_at timestamptz,
+    author text NOT NULL DEFAULT current_user,
+    device_id text NOT NULL,
+    at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS conflicts_op ON roasterdesk.conflicts(op_id);
+
+CREATE TABLE IF NOT EXISTS roasterdesk.photos (
+    sha256 text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    data bytea NOT NULL,
+    author text NOT NULL DEFAULT current_user,
+    at timestamptz NOT NULL DEFAULT now()
+);
+
+-- One batch of operations from one device, in the caller's transaction (invoker's rights: the
+-- caller's grants and row-level security apply). p_ops: [{"op_id", "changes": [{"hlc", "table",
+-- "row", "field", "old", "new"}]}]. Returns {"applied", "skipped", "changes", "conflicts": [...]}
+-- where a skipped op (already applied) brings back the conflicts it made the first time.
+CREATE OR REPLACE FUNCTION roasterdesk.push(p_device text, p_ops jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    op jsonb;
+    ch jsonb;
+    k text;
+    v jsonb;
+    cur_value jsonb;
+    cur_author text;
+    cur_at timestamptz;
+    n_applied int := 0;
+    n_skipped int := 0;
+    n_changes int := 0;
+    out_conflicts jsonb := '[]'::jsonb;
+    got text;
+    old_v jsonb;
+    new_v jsonb;
+    wrote boolean;
+BEGIN
+    PERFORM pg_advisory_xact_lock(__LOCK__);
+    FOR op IN SELECT * FROM jsonb_array_elements(p_ops) LOOP
+        INSERT INTO roasterdesk.ops (op_id, device_id) VALUES (op->>'op_id', p_device)
+            ON CONFLICT (op_id) DO NOTHING RETURNING op_id INTO got;
+        IF got IS NULL THEN
+            n_skipped := n_skipped + 1;
+            SELECT out_conflicts || coalesce(jsonb_agg(to_jsonb(c)), '[]'::jsonb)
+              INTO out_conflicts FROM roasterdesk.conflicts c WHERE c.op_id = op->>'op_id';
+            CONTINUE;
+        END IF;
+        n_applied := n_applied + 1;
+        FOR ch IN SELECT * FROM jsonb_array_elements(op->'changes') LOOP
+            wrote := false;
+            IF ch->>'field' = '*' THEN
+                INSERT INTO roasterdesk.rows (table_name, row_uuid)
+                    VALUES (ch->>'table', ch->>'row')
+                    ON CONFLICT DO NOTHING RETURNING row_uuid INTO got;
+                IF got IS NOT NULL THEN
+                    INSERT INTO roasterdesk.fields (table_name, row_uuid, field, value, hlc)
+                    SELECT ch->>'table', ch->>'row', e.key, e.value, ch->>'hlc'
+                      FROM jsonb_each(ch->'new') e;
+                    wrote := true;
+                ELSE
+                    -- the same row made on two devices (a reference month): field by field
+                    FOR k, v IN SELECT * FROM jsonb_each(ch->'new') LOOP
+                        cur_value := NULL;
+                        SELECT f.value, f.author, f.at INTO cur_value, cur_author, cur_at
+                          FROM roasterdesk.fields f
+                         WHERE f.table_name = ch->>'table' AND f.row_uuid = ch->>'row'
+                           AND f.field = k;
+                        IF cur_value IS NULL OR cur_value = 'null'::jsonb THEN
+                            INSERT INTO roasterdesk.fields AS f (table_name, row_uuid, field,
+                                                                value, hlc)
+                                VALUES (ch->>'table', ch->>'row', k, v, ch->>'hlc')
+                                ON CONFLICT (table_name, row_uuid, field) DO UPDATE
+                                SET value = excluded.value, hlc = excluded.hlc,
+                                    author = current_user, at = now();
+                            INSERT INTO roasterdesk.changes (op_id, hlc, device_id, table_name,
+                                row_uuid, field, old_value, new_value)
+                                VALUES (op->>'op_id', ch->>'hlc', p_device, ch->>'table',
+                                        ch->>'row', k, 'null'::jsonb, v);
+                            n_changes := n_changes + 1;
+                        ELSIF cur_value <> v THEN
+                            INSERT INTO roasterdesk.conflicts (op_id, table_name, row_uuid, field,
+                                base, hub_value, client_value, hub_author, hub_at, device_id)
+                                VALUES (op->>'op_id', ch->>'table', ch->>'row', k, 'null'::jsonb,
+                                        cur_value, v, cur_author, cur_at, p_device);
+                            SELECT out_conflicts || jsonb_agg(to_jsonb(c)) INTO out_conflicts
+                              FROM roasterdesk.conflicts c WHERE c.id = currval(
+                                  pg_get_serial_sequence('roasterdesk.conflicts', 'id'));
+                        END IF;
+                    END LOOP;
+                END IF;
+            ELSE
+                old_v := coalesce(ch->'old', 'null'::jsonb);
+                new_v := coalesce(ch->'new', 'null'::jsonb);
+                cur_value := NULL;
+                cur_author := NULL;
+                cur_at := NULL;
+                SELECT f.value, f.author, f.at INTO cur_value, cur_author, cur_at
+                  FROM roasterdesk.fields f
+                 WHERE f.table_name = ch->>'table' AND f.row_uuid = ch->>'row'
+                   AND f.field = ch->>'field';
+                cur_value := coalesce(cur_value, 'null'::jsonb);
+                IF cur_value = new_v THEN
+                    NULL;  -- the hub holds this value already
+                ELSIF cur_value = old_v THEN
+                    INSERT INTO roasterdesk.fields AS f (table_name, row_uuid, field, value, hlc)
+                        VALUES (ch->>'table', ch->>'row', ch->>'field', new_v, ch->>'hlc')
+                        ON CONFLICT (table_name, row_uuid, field) DO UPDATE
+                        SET value = excluded.value, hlc = excluded.hlc, author = current_user,
+                            at = now();
+                    wrote := true;
+                ELSE
+                    INSERT INTO roasterdesk.conflicts (op_id, table_name, row_uuid, field, base,
+                        hub_value, client_value, hub_author, hub_at, device_id)
+                        VALUES (op->>'op_id', ch->>'table', ch->>'row', ch->>'field', old_v,
+                                cur_value, new_v, cur_author, cur_at, p_device);
+                    SELECT out_conflicts || jsonb_agg(to_jsonb(c)) INTO out_conflicts
+                      FROM roasterdesk.conflicts c WHERE c.id = currval(
+                          pg_get_serial_sequence('roasterdesk.conflicts', 'id'));
+                END IF;
+            END IF;
+            IF wrote THEN
+                INSERT INTO roasterdesk.changes (op_id, hlc, device_id, table_name, row_uuid,
+                    field, old_value, new_value)
+                    VALUES (op->>'op_id', ch->>'hlc', p_device, ch->>'table', ch->>'row',
+                            ch->>'field', ch->'old', ch->'new');
+                n_changes := n_changes + 1;
+            END IF;
+        END LOOP;
+    END LOOP;
+    RETURN jsonb_build_object('applied', n_applied, 'skipped', n_skipped,
+                              'changes', n_changes, 'conflicts', out_conflicts);
+END
+$fn$;
+""".replace("__LOCK__", str(ADVISORY_LOCK))
+
+
+def roles_sql(schema_owner_note: str = "") -> str:
+    """Group roles, grants and row-level security (idempotent)."""
+    price = ", ".join(f"'{t}'" for t in PRICE_TABLES)
+    parts = ["""
+DO $r$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'roasterdesk_viewer') THEN
+        CREATE ROLE roasterdesk_viewer NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'roasterdesk_buyer') THEN
+        CREATE ROLE roasterdesk_buyer NOLOGIN IN ROLE roasterdesk_viewer;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'roasterdesk_admin') THEN
+        CREATE ROLE roasterdesk_admin NOLOGIN IN ROLE roasterdesk_buyer;
+    END IF;
+END $r$;
+GRANT USAGE ON SCHEMA roasterdesk TO roasterdesk_viewer;
+GRANT SELECT ON ALL TABLES IN SCHEMA roasterdesk TO roasterdesk_viewer;
+REVOKE ALL ON FUNCTION roasterdesk.push(text, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION roasterdesk.push(text, jsonb) TO roasterdesk_viewer;
+GRANT INSERT ON roasterdesk.ops, roasterdesk.changes, roasterdesk.rows, roasterdesk.fields,
+    roasterdesk.conflicts, roasterdesk.photos TO roasterdesk_buyer;
+GRANT UPDATE ON roasterdesk.fields TO roasterdesk_buyer;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA roasterdesk TO roasterdesk_buyer;
+"""]
+    for t in _TABLES:
+        parts.append(f"ALTER TABLE roasterdesk.{t} ENABLE ROW LEVEL SECURITY;")
+        parts.append(f"DROP POLICY IF EXISTS read_all ON roasterdesk.{t};")
+        parts.append(f"CREATE POLICY read_all ON roasterdesk.{t} FOR SELECT "
+                     "TO roasterdesk_viewer USING (true);")
+    member = "pg_has_role(current_user, 'roasterdesk_buyer', 'MEMBER')"
+    for t in ("ops", "rows", "conflicts", "photos"):
+        parts.append(f"DROP POLICY IF EXISTS write_buyer ON roasterdesk.{t};")
+        parts.append(f"CREATE POLICY write_buyer ON roasterdesk.{t} FOR INSERT "
+                     f"TO roasterdesk_buyer WITH CHECK ({member});")
+    # prices and payments: only buyers and admins (the same today; named so a narrower writing
+    # role can be added without touching these rules)
+    check = f"(table_name NOT IN ({price}) OR {member}) AND {member}"
+    for t in ("changes", "fields"):
+        parts.append(f"DROP POLICY IF EXISTS write_buyer ON roasterdesk.{t};")
+        parts.append(f"CREATE POLICY write_buyer ON roasterdesk.{t} FOR INSERT "
+                     f"TO roasterdesk_buyer WITH CHECK ({check});")
+    parts.append("DROP POLICY IF EXISTS update_buyer ON roasterdesk.fields;")
+    parts.append(f"CREATE POLICY update_buyer ON roasterdesk.fields FOR UPDATE "
+                 f"TO roasterdesk_buyer USING ({member}) WITH CHECK ({check});")
+    return "\n".join(parts)

@@ -1,0 +1,140 @@
+"""The hub's SQL on a real PostgreSQL: install/upgrade, roles, at-most-once ops, compare-and-set
+conflicts and the refusal of a viewer's writes (grants and row-level security)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
+from roasterdesk.cli import main
+from roasterdesk.services import sync
+from roasterdesk.services.hub_schema import HUB_SCHEMA_VERSION
+
+
+def _as(url: str, role: str) -> str:
+    return url.replace("postgresql://postgres@", f"postgresql://{role}@")
+
+
+def _op(op_id, *changes):
+    return {"op_id": op_id, "changes": [
+        {"hlc": f"{i:015d}-000000-dev", "table": t, "row": r, "field": f, "old": o, "new": n}
+        for i, (t, r, f, o, n) in enumerate(changes)]}
+
+
+def _push(url, device, ops):
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT roasterdesk.push(%s, %s)", [device, Jsonb(ops)]).fetchone()[0]
+
+
+@pytest.fixture
+def hub(hub_url, capsys):
+    assert main(["server", "init", "--url", hub_url]) == 0
+    assert "installed" in capsys.readouterr().out
+    return hub_url
+
+
+def test_init_installs_then_upgrades_in_place(hub, capsys):
+    assert main(["server", "init", "--url", hub]) == 0
+    assert "up to date" in capsys.readouterr().out
+    with psycopg.connect(hub) as conn:
+        assert sync.hub_version(conn) == HUB_SCHEMA_VERSION
+
+
+def test_a_newer_hub_is_refused_by_client_and_init(hub, capsys):
+    with psycopg.connect(hub) as conn:
+        conn.execute("UPDATE roasterdesk.hub_meta SET value = %s WHERE key = 'schema_version'",
+                     [str(HUB_SCHEMA_VERSION + 1)])
+    with psycopg.connect(hub) as conn, pytest.raises(sync.HubError, match="newer RoasterDesk"):
+        sync.check_hub(conn)
+    assert main(["server", "init", "--url", hub]) == 2
+    assert "newer RoasterDesk" in capsys.readouterr().err
+
+
+def test_no_hub_is_a_clear_message(hub_url):
+    with psycopg.connect(hub_url) as conn, pytest.raises(sync.HubError, match="server init"):
+        sync.check_hub(conn)
+
+
+def test_add_user_makes_a_login_role_in_its_group(hub, capsys):
+    assert main(["server", "add-user", "ana", "--role", "buyer", "--url", hub]) == 0
+    out = capsys.readouterr().out
+    assert "ana is now a buyer" in out and "password" in out
+    with psycopg.connect(hub) as conn:
+        assert conn.execute("SELECT pg_has_role('ana', 'roasterdesk_buyer', 'MEMBER'), "
+                            "pg_has_role('ana', 'roasterdesk_admin', 'MEMBER')").fetchone() == (
+            True, False)
+    # a role change moves the person between groups
+    assert main(["server", "add-user", "ana", "--role", "viewer", "--url", hub]) == 0
+    with psycopg.connect(hub) as conn:
+        assert conn.execute("SELECT pg_has_role('ana', 'roasterdesk_buyer', 'MEMBER'), "
+                            "pg_has_role('ana', 'roasterdesk_viewer', 'MEMBER')").fetchone() == (
+            False, True)
+
+
+def test_an_op_applies_at_most_once(hub):
+    sync.add_user(hub, "bea", "buyer", "pw")
+    url = _as(hub, "bea")
+    op = _op("op-1", ("producers", "p1", "*", None, {"name": "Finca A", "region": "Huila"}))
+    first = _push(url, "dev1", [op])
+    again = _push(url, "dev1", [op])
+    assert (first["applied"], first["skipped"]) == (1, 0)
+    assert (again["applied"], again["skipped"], again["changes"]) == (0, 1, 0)
+    with psycopg.connect(hub) as conn:
+        assert conn.execute("SELECT count(*) FROM roasterdesk.changes").fetchone()[0] == 1
+        assert conn.execute("SELECT author FROM roasterdesk.ops").fetchone()[0] == "bea"
+
+
+def test_a_stale_base_makes_a_conflict_with_both_values(hub):
+    sync.add_user(hub, "bea", "buyer", "pw")
+    sync.add_user(hub, "cai", "buyer", "pw")
+    _push(_as(hub, "bea"), "d1", [_op("o1", ("producers", "p1", "*", None, {"region": "Huila"}))])
+    ok = _push(_as(hub, "bea"), "d1", [_op("o2", ("producers", "p1", "region", "Huila", "Cauca"))])
+    assert ok["conflicts"] == [] and ok["changes"] == 1
+    clash = _push(_as(hub, "cai"), "d2",
+                  [_op("o3", ("producers", "p1", "region", "Huila", "Nariño"))])
+    [c] = clash["conflicts"]
+    assert (c["hub_value"], c["client_value"], c["base"]) == ("Cauca", "Nariño", "Huila")
+    assert (c["hub_author"], c["author"]) == ("bea", "cai")
+    # the re-push of the same op brings back the same conflict and changes nothing
+    again = _push(_as(hub, "cai"), "d2",
+                  [_op("o3", ("producers", "p1", "region", "Huila", "Nariño"))])
+    assert [x["id"] for x in again["conflicts"]] == [c["id"]]
+    with psycopg.connect(hub) as conn:
+        assert conn.execute("SELECT value FROM roasterdesk.fields WHERE field = 'region'"
+                            ).fetchone()[0] == "Cauca"
+        assert conn.execute("SELECT count(*) FROM roasterdesk.conflicts").fetchone()[0] == 1
+
+
+def test_a_viewer_changes_nothing(hub):
+    sync.add_user(hub, "vic", "viewer", "pw")
+    url = _as(hub, "vic")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        _push(url, "d3", [_op("o9", ("lots", "l1", "price_usd_lb", "3.10", "0.10"))])
+    for table in ("fields", "changes", "photos"):
+        with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"DELETE FROM roasterdesk.{table}")
+    with psycopg.connect(url) as conn:  # but reads everything
+        assert conn.execute("SELECT count(*) FROM roasterdesk.changes").fetchone()[0] == 0
+
+
+def test_writers_are_serialised_so_seq_follows_commit_order(hub):
+    """A first writer holds its transaction open; a second one waits for the advisory lock, so
+    it cannot commit a lower seq after a reader has moved past a higher one."""
+    sync.add_user(hub, "bea", "buyer", "pw")
+    url = _as(hub, "bea")
+    slow = psycopg.connect(url)
+    slow.execute("SELECT roasterdesk.push('d1', %s)",
+                 [Jsonb([_op("a", ("producers", "p1", "*", None, {"name": "A"}))])])
+    code = ("import psycopg,sys;from psycopg.types.json import Jsonb;"
+            "c=psycopg.connect(sys.argv[1]);c.execute('SET lock_timeout = 500');"
+            "c.execute('SELECT roasterdesk.push(%s,%s)',['d2',Jsonb([{'op_id':'b','changes':"
+            "[{'hlc':'1','table':'producers','row':'p2','field':'*','old':None,'new':{}}]}])])"
+            ";c.commit()")
+    blocked = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True)
+    assert "lock timeout" in blocked.stderr
+    slow.commit()
+    slow.close()
