@@ -7,6 +7,7 @@ import argparse
 from ..cli import resolve_db
 
 NAME = "init"
+WRITES = True  # the command line takes the writer lock before run() (cli.main)
 HELP = "create an empty database (at --db PATH, else the default location)"
 
 
