@@ -98,6 +98,31 @@ parse_process = _enum(Process, {
     "wet hulled": "wet-hulled", "giling basah": "wet-hulled", "semi washed wet hulled":
     "wet-hulled",
 }, "process")
+_process_codes = parse_process
+
+
+def parse_process(text: str) -> Process:
+    """A process label from ``resources/vocab/process.json`` (grading exports, EN/ES/PT)."""
+    from . import vocab
+
+    found = vocab.lookup("process", text)
+    if found is not None:
+        return Process(found)
+    try:
+        return _process_codes(text)
+    except ValueError:
+        raise vocab.unknown("process", text, vocab.table("process")) from None
+
+
+def _scheme(text: str) -> Scheme:
+    from . import vocab
+
+    found = vocab.lookup("certification", text)
+    if found is None:
+        raise vocab.unknown("certification", text, vocab.table("certification"))
+    return Scheme(found)
+
+
 parse_species = _enum(Species, {"coffea arabica": "arabica", "canephora": "robusta",
                                 "coffea canephora": "robusta", "conilon": "robusta"})
 parse_status = _enum(LotStatus, {
@@ -121,12 +146,7 @@ parse_purposes = _enum_list(_enum(Purpose, None, "purpose"))
 parse_scopes = _enum_list(_enum(ConsentScope, {"named": "name", "picture": "photo",
                                                "pictured": "photo", "quoted": "quote"},
                                 "consent scope"))
-parse_schemes = _enum_list(_enum(Scheme, {
-    "ft": "Fairtrade", "fair trade": "Fairtrade", "flo": "Fairtrade", "organic": "Organic (EU)",
-    "eu organic": "Organic (EU)", "usda organic": "Organic (USDA)", "nop": "Organic (USDA)",
-    "ra": "Rainforest Alliance", "utz": "Rainforest Alliance", "smithsonian": "Bird Friendly",
-    "cafe practices": "C.A.F.E. Practices",
-}, "certification"))
+parse_schemes = _enum_list(_scheme)
 parse_basis = _enum(Basis, {"parchment": "parchment", "pergamino": "parchment",
                             "dry parchment": "parchment", "pergamino seco": "parchment",
                             "dried cherry": "dry_cherry", "natural": "dry_cherry",

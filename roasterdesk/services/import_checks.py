@@ -20,6 +20,7 @@ from typing import Any
 from ..domain import plausibility as PL
 from . import fields as FS
 from . import parsing as P
+from . import vocab
 from .tabular import Table, unneutralise
 
 MARK_NAMES = {".": "decimal point (1,234.5)", ",": "decimal comma (1.234,5)"}
@@ -141,6 +142,11 @@ def read_row(line: int, cells: list[str], columns: Sequence[Column],
             problems.append(Problem(line, col[2], bad[0], bad[1], value=text))
             if key == "moisture_pct" and values[key] == 0:
                 del values[key]  # not recorded
+    if "country" in values and "(" in raw["country"]:  # "United States (Hawaii)"
+        region = vocab.country(raw["country"])[1]
+        target = next((k for k in ("producer_region", "region") if k in specs), None)
+        if region and target and target not in values:
+            values[target] = raw[target] = region
     for key, text in defaults.items():
         if key not in raw and key in specs:
             raw[key] = text

@@ -21,7 +21,6 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from ..domain.countries import country_code
 from ..domain.harvest import parse_harvest
 from ..domain.plausibility import ALTITUDE_M
 from ..domain.units import LB_KG
@@ -277,10 +276,11 @@ def parse_cents(text: str) -> Decimal:
 
 
 def parse_country(text: str) -> str:
-    code = country_code(text)
-    if code is None:
-        raise ValueError(f"unknown country {text.strip()!r} (use a name or an ISO code like CO)")
-    return code
+    """Any ISO 3166-1 country by name or code, with common variants ("Cote d?Ivoire");
+    "United States (Hawaii)" is US (the region: :func:`vocab.country`)."""
+    from .vocab import country
+
+    return country(text)[0]
 
 
 def parse_harvest_year(text: str) -> int:

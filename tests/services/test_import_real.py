@@ -226,3 +226,27 @@ def test_init_creates_an_empty_database_and_commands_name_a_missing_one(tmp_path
     assert main(["--db", str(db), "info"]) == 0
     assert main(["--db", str(db), "init"]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_every_iso_country_and_the_variants_grading_exports_write(store, tmp_path):
+    f = tmp_path / "countries.csv"
+    f.write_text("Producer;Country;Region\nA;Japan;\nB;Mauritius;\nC;Tanzania, United Republic Of;"
+                 "\nD;United States (Hawaii);\nE;Cote d?Ivoire;\nF;Costa de Marfil;\n"
+                 "G;Brasil (Sul de Minas);Cerrado\nH;Colombai;\n")
+    p = plan(store, f, "producers")
+    got = {r.record.name: (r.record.country, r.record.region) for r in p.records}
+    assert got == {"A": ("JP", ""), "B": ("MU", ""), "C": ("TZ", ""), "D": ("US", "Hawaii"),
+                   "E": ("CI", ""), "F": ("CI", ""), "G": ("BR", "Cerrado")}
+    assert [(x.line, x.reason) for x in p.errors] == [
+        (9, "unknown country 'Colombai'; nearest: Colombia, Somalia, Romania")]
+
+
+def test_unknown_process_lists_the_nearest_known_labels(store, tmp_path):
+    f = tmp_path / "proc.csv"
+    f.write_text("Lot code,Producer,Country,Harvest,Process,Certifications\n"
+                 "A,F,CO,2024,Washd,Comercio justo; UTZ\nB,F,CO,2024,lavado,Fairtrad\n")
+    p = plan(store, f)
+    reasons = [x.reason for x in p.errors]
+    assert reasons[0].startswith("unknown process 'Washd'; nearest: washed")
+    assert reasons[1].startswith("unknown certification 'Fairtrad'; nearest: Fairtrade")
+    assert len(reasons) == 2

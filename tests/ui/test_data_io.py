@@ -50,7 +50,8 @@ def test_import_dialog_previews_problems_and_writes_nothing(qtbot, ctx, tmp_path
     problems = [[cell(dlg.problems, r, c) for c in range(4)]
                 for r in range(dlg.problems.rowCount())]
     assert ["10", "Country of Origin",
-            "unknown country 'Narnia' (use a name or an ISO code like CO)", "error"] in problems
+            "unknown country 'Narnia'; nearest: Armenia, Argentina, Mauritania",
+            "error"] in problems
     assert ["12", "Total Cup Points", "'eighty' is not a number", "error"] in problems
     assert "2 errors must be fixed" in dlg.summary.text()
     assert not dlg.import_button.isEnabled()
