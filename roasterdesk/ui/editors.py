@@ -49,11 +49,12 @@ class EnumCombo(QComboBox):
     """A choice of enum members. (Qt turns str-based enum members into plain str, so the
     item data is the member's value and :meth:`current` turns it back.)"""
 
-    def __init__(self, enum: type, current: Any = None) -> None:
+    def __init__(self, enum: type, current: Any = None,
+                 labels: dict[Any, str] | None = None) -> None:
         super().__init__()
         self.enum = enum
-        for member in enum:
-            text = str(getattr(member, "label", member.value))
+        for member in enum:  # type: ignore[attr-defined]
+            text = (labels or {}).get(member) or str(getattr(member, "label", member.value))
             self.addItem(text[:1].upper() + text[1:], member.value)
         if current is not None:
             self.set_current(current)
@@ -68,6 +69,19 @@ class EnumCombo(QComboBox):
 
 def enum_combo(enum: type, current: Any = None) -> EnumCombo:
     return EnumCombo(enum, current)
+
+
+def data_combo(items: list[tuple[str, Any]]) -> QComboBox:
+    """A choice of (text, data) items that are not enum members (filters, modes)."""
+    c = QComboBox()
+    for label, data in items:
+        c.addItem(label, data)
+    return c
+
+
+def set_data(combo: QComboBox, data: Any) -> None:
+    """Select the item holding ``data`` (the first item when none does)."""
+    combo.setCurrentIndex(max(combo.findData(data), 0))
 
 
 class ProducerChoice(QComboBox):

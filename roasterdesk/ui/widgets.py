@@ -51,9 +51,22 @@ def clean_number(text: str, field: str, label: str) -> str:
     return t
 
 
+def _out_of_range(field: str, label: str, value: Any, minimum: Any, maximum: Any, unit: str,
+                  hint: str) -> None:
+    u = f" {unit}" if unit else ""
+    if minimum is not None and maximum is not None:
+        if not minimum <= value <= maximum:
+            raise FieldError(field, f"{label}: {value}{u} is outside {minimum}–{maximum}{u}{hint}")
+    elif minimum is not None and value < minimum:
+        raise FieldError(field, f"{label} must be at least {minimum:,}{u}{hint}")
+    elif maximum is not None and value > maximum:
+        raise FieldError(field, f"{label} must be at most {maximum:,}{u}{hint}")
+
+
 def parse_decimal(text: str, field: str, label: str, *, minimum: Decimal | None = None,
                   maximum: Decimal | None = None, positive: bool = False,
-                  required: bool = False) -> Decimal | None:
+                  required: bool = False, unit: str = "", hint: str = "") -> Decimal | None:
+    """A decimal typed into a field; ``unit`` and ``hint`` end the range messages."""
     t = clean_number(text, field, label)
     if not t:
         if required:
@@ -66,11 +79,8 @@ def parse_decimal(text: str, field: str, label: str, *, minimum: Decimal | None 
     if not value.is_finite():
         raise FieldError(field, f"{label}: “{text.strip()}” is not a number")
     if positive and value <= 0:
-        raise FieldError(field, f"{label} must be more than 0")
-    if minimum is not None and value < minimum:
-        raise FieldError(field, f"{label} must be at least {minimum}")
-    if maximum is not None and value > maximum:
-        raise FieldError(field, f"{label} must be at most {maximum}")
+        raise FieldError(field, f"{label} must be more than 0{' ' + unit if unit else ''}")
+    _out_of_range(field, label, value, minimum, maximum, unit, hint)
     return value
 
 
@@ -85,23 +95,25 @@ def parse_int(text: str, field: str, label: str, *, minimum: int | None = None,
         value = int(t)
     except ValueError:
         raise FieldError(field, f"{label}: “{text.strip()}” is not a whole number") from None
-    if minimum is not None and value < minimum:
-        raise FieldError(field, f"{label} must be at least {minimum:,}")
-    if maximum is not None and value > maximum:
-        raise FieldError(field, f"{label} must be at most {maximum:,}")
+    _out_of_range(field, label, value, minimum, maximum, "", "")
     return value
 
 
-def parse_date(text: str, field: str, label: str, *, required: bool = False) -> date | None:
+def parse_date(text: str, field: str, label: str, *, required: bool = False,
+               earliest: date | None = None, latest: date | None = None) -> date | None:
     t = text.strip()
     if not t:
         if required:
             raise FieldError(field, f"{label}: enter a date as YYYY-MM-DD")
         return None
     try:
-        return date.fromisoformat(t)
+        d = date.fromisoformat(t)
     except ValueError:
         raise FieldError(field, f"{label}: “{t}” is not a date (use YYYY-MM-DD)") from None
+    if (earliest is not None and d < earliest) or (latest is not None and d > latest):
+        raise FieldError(field, f"{label}: {d} is out of range ({earliest or '…'} to "
+                         f"{latest or '…'})")
+    return d
 
 
 def parse_list(text: str) -> tuple[str, ...]:

@@ -48,7 +48,7 @@ CASES = [
     (PlotDialog, "plots", {"name": "Alto"}, {"coords": "1.85, -76.05\n1.86"},
      "line 2", "coords"),
     (PlotDialog, "plots", {"name": "Alto"}, {"coords": "95, 10"}, "latitude 95.0", "coords"),
-    (PlotDialog, "plots", {"name": "Alto"}, {"shade": "140"}, "at most 100", "shade"),
+    (PlotDialog, "plots", {"name": "Alto"}, {"shade": "140"}, "140 is outside 0–100", "shade"),
     (PlotDialog, "plots", {"name": "Alto"},
      {"coords": "0, 0\n1, 1\n0, 1\n1, 0"}, "cross", "coords"),
     (CertificationDialog, "certifications", {"valid_to": "2027-01-31"},

@@ -190,7 +190,7 @@ def test_premiums_are_voided_not_deleted(page, ctx, coop, qtbot):
     row = ed.add_premium()
     ed.premiums.item(row, 2).setText("500")
     basis = ed.premiums.cellWidget(row, 1)
-    basis.setCurrentIndex(basis.findText("per lot"))
+    basis.setCurrentIndex(basis.findText("Per lot"))
     ed.premiums.item(row, 3).setCheckState(Qt.CheckState.Unchecked)  # paid on top
     assert ed.fig["premiums_on_top"].text() == "USD 500.00"
     assert page.save()

@@ -58,7 +58,7 @@ def test_create_a_producer_from_the_list(window, qtbot, ctx):
 @pytest.mark.parametrize("field, text, message", [
     ("country", "C1", "two-letter ISO code"),
     ("alt_min", "high", "is not a whole number"),
-    ("alt_max", "9000", "at most 6,000"),
+    ("alt_max", "9000", "9000 is outside -500–6000"),
     ("total_area", "-3", "at least 0"),
     ("months", "Smarch", "not a month"),
 ])

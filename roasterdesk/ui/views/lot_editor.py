@@ -1,0 +1,510 @@
+"""The lot editor: premium figures recompute live as fields change.
+
+Every figure shown comes from :func:`roasterdesk.domain.pricing.economics`; this module only
+parses what the user typed (with a message per field when it is wrong) and displays results.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidgetItem, QTableWidget
+
+from ...domain.model import (
+    ContractType,
+    CostLeg,
+    FarmGatePrice,
+    Fixation,
+    Lot,
+    Premium,
+    PremiumBasis,
+)
+from ...domain.money import fmt_pct, fmt_usd, fmt_usd_lb
+from ...domain.pricing import LotEconomics, economics
+from ...domain.units import DEFAULT_KG_PER_KG_GREEN, Basis, factor_from_ico, factor_from_rendimiento
+from ..editors import set_data
+from ..widgets import FieldError, mark_invalid, parse_date, parse_decimal, parse_int, text_of
+from .lot_form import LotForm
+
+FUTURES = re.compile(r"KC[HKNUZ]\d{2}")
+EARLIEST = date(1990, 1, 1)
+
+
+def _latest() -> date:
+    return date.today() + timedelta(days=3 * 366)
+
+
+class LotEditor(LotForm):
+    """Edits one lot. Figures recompute on every change; Save is enabled only when valid."""
+
+    # -- loading -----------------------------------------------------------------------------
+    def _line(self, key: str) -> QLineEdit:
+        return self.w[key]  # type: ignore[return-value]
+
+    def new_lot(self, producer_id: int | None = None) -> None:
+        self.load(None, producer_id=producer_id)
+
+    def load(self, lot: Lot | None, producer_id: int | None = None) -> None:
+        self._loading = True
+        try:
+            self.lot = lot
+            self.title.setText("New lot" if lot is None else f"Lot {lot.code}")
+            x = lot or Lot(code="-", producer_id=producer_id or 0, harvest=date.today().year)
+            for key in ("name", "variety", "futures_month", "exporter", "importer"):
+                self._line(key).setText(getattr(x, key))
+            self._line("code").setText(lot.code if lot else "")
+            self.producer.set_producer(x.producer_id or None)
+            self._line("harvest").setText(str(x.harvest) if lot else "")
+            for key in ("weight_kg", "bags", "bag_kg", "quality_score", "defects_cat1",
+                        "defects_cat2", "moisture_pct", "c_cents_lb", "differential_cents_lb",
+                        "fob_usd_lb"):
+                self._line(key).setText(text_of(getattr(x, key)))
+            self._line("contract_date").setText(text_of(x.contract_date))
+            for key in ("process", "species", "status", "contract_type"):
+                self.w[key].set_current(getattr(x, key))  # type: ignore[arg-type]
+            self.w["organic"].setChecked(x.organic)  # type: ignore[attr-defined]
+            self.w["c_estimated"].setChecked(x.c_estimated)  # type: ignore[attr-defined]
+            self.w["story"].setPlainText(x.story)  # type: ignore[attr-defined]
+            for i in range(self.certs.count()):
+                it = self.certs.item(i)
+                on = it.data(Qt.ItemDataRole.UserRole) in x.certifications_claimed
+                it.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            self._load_plots(x.producer_id or None, x.plot_ids)
+            self._load_farm_gate(x.farm_gate)
+            for t in (self.fixations, self.costs, self.premiums):
+                t.setRowCount(0)
+            for fx in x.fixations:
+                self.add_fixation(fx.on.isoformat(), text_of(fx.c_cents_lb),
+                                  text_of(fx.volume_kg))
+            for c in x.costs:
+                self.add_cost(c.party, c.leg, text_of(c.usd_lb))
+            for p in x.premiums:
+                self.add_premium(p)
+            for w in self.w.values():
+                if isinstance(w, QLineEdit):
+                    w.setCursorPosition(0)  # show the start of long text
+        finally:
+            self._loading = False
+        self._set_dirty(False)
+        self.recompute()
+
+    def _load_farm_gate(self, fg: FarmGatePrice | None) -> None:
+        for key in ("fg_amount", "fg_currency", "fg_unit_kg", "fg_outturn", "fg_fx",
+                    "fg_fx_date", "fg_fx_source"):
+            self._line(key).clear()
+        unit: QComboBox = self.w["fg_unit"]  # type: ignore[assignment]
+        basis: QComboBox = self.w["fg_basis"]  # type: ignore[assignment]
+        mode: QComboBox = self.w["fg_outturn_mode"]  # type: ignore[assignment]
+        if fg is None:
+            unit.setCurrentIndex(0)
+            self._line("fg_unit_kg").setText("1")
+            basis.set_current(Basis.PARCHMENT)
+            set_data(mode, "default")
+            return
+        self._line("fg_amount").setText(text_of(fg.amount))
+        self._line("fg_currency").setText(fg.currency)
+        names = [unit.itemText(i) for i in range(unit.count())]
+        if fg.unit_name not in names:  # a unit of this lot's own: keep its name
+            unit.insertItem(unit.count() - 1, fg.unit_name, str(fg.unit_kg))
+            names = [unit.itemText(i) for i in range(unit.count())]
+        unit.setCurrentIndex(names.index(fg.unit_name))
+        self._line("fg_unit_kg").setText(text_of(fg.unit_kg))
+        basis.set_current(fg.basis)
+        if fg.kg_per_kg_green is None:
+            set_data(mode, "default")
+        else:
+            k = fg.kg_per_kg_green
+            fr = (k * 70).quantize(Decimal("0.01"))
+            if (k.as_tuple().exponent < -4  # type: ignore[operator]
+                    and fg.basis is Basis.PARCHMENT and factor_from_rendimiento(fr) == k):
+                set_data(mode, "fr")
+                self._line("fg_outturn").setText(text_of(fr.normalize()))
+            else:
+                set_data(mode, "kg")
+                self._line("fg_outturn").setText(text_of(k))
+        self._line("fg_fx").setText(text_of(fg.fx_local_per_usd))
+        self._line("fg_fx_date").setText(text_of(fg.fx_date))
+        self._line("fg_fx_source").setText(fg.fx_source)
+
+    def _load_plots(self, producer_id: int | None, checked: tuple[int, ...] = ()) -> None:
+        """The producer's plots and its members' (a co-op's lot comes from members' plots),
+        plus any plot the lot already names; the lot's own plots first, in their order."""
+        was = self._loading
+        self._loading = True
+        self.plots.clear()
+        rows: list[tuple[Any, ...]] = []
+        if producer_id or checked:
+            rows = self.ctx.store.plots_near(producer_id, checked)
+        order = {pid: n for n, pid in enumerate(checked)}
+        rows.sort(key=lambda r: order.get(r[0], len(order)))
+        for pid, name, area, owner, owner_id in rows:
+            text = name + (f" ({area} ha)" if area else "")
+            if owner_id != producer_id:
+                text += f" — {owner}"
+            it = QListWidgetItem(text)
+            it.setData(Qt.ItemDataRole.UserRole, pid)
+            it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Checked if pid in checked
+                             else Qt.CheckState.Unchecked)
+            self.plots.addItem(it)
+        self._loading = was
+
+    def _producer_picked(self, pid: Any) -> None:
+        if not self._loading:
+            self._load_plots(pid)
+
+    def _unit_picked(self) -> None:
+        if self._loading:
+            return
+        kg = self.w["fg_unit"].currentData()  # type: ignore[attr-defined]
+        if kg is not None:
+            self._line("fg_unit_kg").setText(text_of(Decimal(kg).normalize()))
+
+    def revert(self) -> None:
+        self.load(self.lot, producer_id=self.producer.producer_id)
+
+    # -- parsing -----------------------------------------------------------------------------
+    def build(self) -> tuple[Lot | None, dict[str, str]]:
+        """The lot the fields describe, or None and a message per bad field."""
+        errors: dict[str, str] = {}
+        T = self._line
+
+        def get(key: str, fn: Any) -> Any:
+            try:
+                return fn()
+            except FieldError as exc:
+                errors.setdefault(exc.field or key, str(exc))
+                return None
+
+        code = T("code").text().strip()
+        if not code:
+            errors["code"] = "Code: every lot needs a code"
+        pid = self.producer.producer_id
+        if pid is None:
+            errors["producer"] = "Producer: pick one from the list"
+        this_year = date.today().year
+        harvest = get("harvest", lambda: parse_int(
+            T("harvest").text(), "harvest", "Harvest", minimum=1990, maximum=this_year + 2,
+                required=True))
+        weight = get("weight_kg", lambda: parse_decimal(
+            T("weight_kg").text(), "weight_kg", "Weight", positive=True, maximum=Decimal(1_000_000),
+            unit="kg"))
+        bags = get("bags", lambda: parse_int(T("bags").text(), "bags", "Bags", minimum=1,
+                                               maximum=100_000))
+        bag_kg = get("bag_kg", lambda: parse_decimal(
+            T("bag_kg").text(), "bag_kg", "Bag size", positive=True, maximum=Decimal(1000),
+            unit="kg"))
+        if bags is not None and bag_kg is None and "bag_kg" not in errors:
+            errors["bag_kg"] = "Bag size: needed with a number of bags (e.g. 60, 69, 70 kg)"
+        score = get("quality_score", lambda: parse_decimal(
+            T("quality_score").text(), "quality_score", "Quality score", minimum=Decimal(0),
+            maximum=Decimal(100), unit="points", hint=" (SCA scale)"))
+        d1 = get("defects_cat1", lambda: parse_int(
+            T("defects_cat1").text(), "defects_cat1", "Category 1 defects", minimum=0,
+                maximum=10_000))
+        d2 = get("defects_cat2", lambda: parse_int(
+            T("defects_cat2").text(), "defects_cat2", "Category 2 defects", minimum=0,
+                maximum=10_000))
+        moisture = get("moisture_pct", lambda: parse_decimal(
+            T("moisture_pct").text(), "moisture_pct", "Moisture", minimum=Decimal(0),
+            maximum=Decimal(30), unit="%", hint=" (green coffee is normally 10–12 %)"))
+        contract_date = get("contract_date", lambda: parse_date(
+            T("contract_date").text(), "contract_date", "Contract date",
+            earliest=EARLIEST, latest=_latest()))
+        fut = T("futures_month").text().strip().upper()
+        if fut and not FUTURES.fullmatch(fut):
+            errors["futures_month"] = ("Futures month: an ICE code like KCK25 (H Mar, K May, "
+                                       "N Jul, U Sep, Z Dec)")
+        c = get("c_cents_lb", lambda: parse_decimal(
+            T("c_cents_lb").text(), "c_cents_lb", "C price", minimum=Decimal(20),
+                maximum=Decimal(2000),
+            unit="¢/lb", hint=" — C is quoted in US cents per lb, e.g. 380.00"))
+        diff = get("differential_cents_lb", lambda: parse_decimal(
+            T("differential_cents_lb").text(), "differential_cents_lb", "Differential",
+            minimum=Decimal(-500), maximum=Decimal(5000), unit="¢/lb",
+            hint=" — in US cents per lb, e.g. +95"))
+        fob = get("fob_usd_lb", lambda: parse_decimal(
+            T("fob_usd_lb").text(), "fob_usd_lb", "FOB price", minimum=Decimal("0.30"),
+            maximum=Decimal(500), unit="USD/lb", hint=" — FOB is in USD per lb, e.g. 4.75"))
+        ctype = self.w["contract_type"].current()  # type: ignore[arg-type]
+        fixations = get("fixations", self._fixations)
+        if ctype is ContractType.FIXED and fixations:
+            errors.setdefault("fixations", "Fixations: only a PTBF contract is fixed later")
+        if ctype is ContractType.PTBF and fixations and diff is None \
+                and "differential_cents_lb" not in errors:
+            errors["differential_cents_lb"] = "Differential: needed to price the fixations"
+        farm_gate = self._farm_gate(errors)
+        costs = get("costs", self._costs)
+        premiums = get("premiums", self._premiums)
+        if errors:
+            return None, errors
+        kw: dict[str, Any] = dict(
+            code=code, producer_id=pid, harvest=harvest, weight_kg=weight, bags=bags,
+            bag_kg=bag_kg, name=T("name").text().strip(), variety=T("variety").text().strip(),
+            process=self.w["process"].current(),  # type: ignore[arg-type]
+            species=self.w["species"].current(),  # type: ignore[arg-type]
+            status=self.w["status"].current(),  # type: ignore[arg-type]
+            quality_score=score, defects_cat1=d1, defects_cat2=d2, moisture_pct=moisture,
+            contract_type=ctype, contract_date=contract_date, futures_month=fut,
+            fixations=fixations or (), c_cents_lb=c,
+            c_estimated=self.w["c_estimated"].isChecked(),  # type: ignore[attr-defined]
+            differential_cents_lb=diff, fob_usd_lb=fob, farm_gate=farm_gate,
+            costs=costs or (), premiums=premiums or (),
+            exporter=T("exporter").text().strip(), importer=T("importer").text().strip(),
+            organic=self.w["organic"].isChecked(),  # type: ignore[attr-defined]
+            certifications_claimed=tuple(
+                self.certs.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.certs.count())
+                if self.certs.item(i).checkState() == Qt.CheckState.Checked),
+            plot_ids=tuple(
+                self.plots.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.plots.count())
+                if self.plots.item(i).checkState() == Qt.CheckState.Checked),
+            story=self.w["story"].toPlainText().strip(),  # type: ignore[attr-defined]
+        )
+        try:
+            lot = replace(self.lot, **kw) if self.lot is not None else Lot(**kw)
+        except ValueError as exc:
+            return None, {"": str(exc)}
+        return lot, {}
+
+    def _cell(self, t: QTableWidget, r: int, c: int) -> str:
+        it = t.item(r, c)
+        return it.text().strip() if it is not None else ""
+
+    def _fixations(self) -> tuple[Fixation, ...]:
+        out = []
+        t = self.fixations
+        for r in range(t.rowCount()):
+            texts = [self._cell(t, r, c) for c in range(3)]
+            if not any(texts):
+                continue
+            n = f"Fixation {r + 1}"
+            on = parse_date(texts[0], "fixations", f"{n} date", required=True,
+                            earliest=EARLIEST, latest=_latest())
+            c = parse_decimal(texts[1], "fixations", f"{n} C price", minimum=Decimal(20),
+                          maximum=Decimal(2000), unit="¢/lb", required=True,
+                          hint=" — C is quoted in US cents per lb")
+            vol = parse_decimal(texts[2], "fixations", f"{n} volume", positive=True, unit="kg")
+            out.append(Fixation(on, c, vol))  # type: ignore[arg-type]
+        return tuple(out)
+
+    def _costs(self) -> tuple[CostLeg, ...]:
+        out = []
+        t = self.costs
+        for r in range(t.rowCount()):
+            leg, amount = self._cell(t, r, 1), self._cell(t, r, 2)
+            if not leg and not amount:
+                continue
+            n = f"Cost leg {r + 1}"
+            if not leg:
+                raise FieldError("costs", f"{n}: name the leg (e.g. milling)")
+            v = parse_decimal(amount, "costs", f"{n} ({leg})", minimum=Decimal(0),
+                maximum=Decimal(20),
+                          unit="USD/lb", required=True)
+            party = t.cellWidget(r, 0).current()  # type: ignore[arg-type]
+            out.append(CostLeg(party, leg, v))  # type: ignore[arg-type]
+        return tuple(out)
+
+    def _premiums(self) -> tuple[Premium, ...]:
+        out = []
+        t = self.premiums
+        for r in range(t.rowCount()):
+            n = f"Premium {r + 1}"
+            kind = t.cellWidget(r, 0).current()  # type: ignore[arg-type]
+            basis = t.cellWidget(r, 1).current()  # type: ignore[arg-type]
+            hi = Decimal(100) if basis is PremiumBasis.PCT_OF_PRICE else None
+            amount = parse_decimal(self._cell(t, r, 2), "premiums", f"{n} amount",
+                minimum=Decimal(0),
+                               maximum=hi, required=True)
+            farmers = parse_int(self._cell(t, r, 5), "premiums", f"{n} farmers", minimum=1)
+            if basis is PremiumBasis.PER_FARMER and not farmers:
+                raise FieldError("premiums", f"{n}: a per-farmer premium needs the number "
+                                 "of farmers")
+            in_fob = t.item(r, 3).checkState() == Qt.CheckState.Checked
+            voided = t.item(r, 6).checkState() == Qt.CheckState.Checked
+            old: Premium | None = t.item(r, 2).data(Qt.ItemDataRole.UserRole)
+            fields = dict(type=kind, basis=basis, amount=amount, included_in_fob=in_fob,
+                          paid_to=self._cell(t, r, 4), farmers=farmers, voided=voided)
+            out.append(replace(old, **fields) if old is not None else Premium(**fields))
+        return tuple(out)
+
+    def _farm_gate(self, errors: dict[str, str]) -> FarmGatePrice | None:
+        T = self._line
+        amount_text = T("fg_amount").text()
+        if not amount_text.strip():
+            return None
+        start = len(errors)
+
+        def get(key: str, fn: Any) -> Any:
+            try:
+                return fn()
+            except FieldError as exc:
+                errors.setdefault(key, str(exc))
+                return None
+
+        amount = get("fg_amount", lambda: parse_decimal(amount_text, "fg_amount",
+                                                    "Farm-gate amount", positive=True))
+        cur = T("fg_currency").text().strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", cur):
+            errors["fg_currency"] = "Currency: a three-letter ISO code, e.g. COP, ETB, USD"
+        unit_kg = get("fg_unit_kg", lambda: parse_decimal(
+            T("fg_unit_kg").text(), "fg_unit_kg", "Unit weight", positive=True,
+            maximum=Decimal(1000), unit="kg", required=True))
+        basis = self.w["fg_basis"].current()  # type: ignore[arg-type]
+        mode = self.w["fg_outturn_mode"].currentData()  # type: ignore[attr-defined]
+        factor = None
+        otext = T("fg_outturn").text()
+        if mode == "kg":
+            factor = get("fg_outturn", lambda: parse_decimal(
+                otext, "fg_outturn", "Outturn", positive=True, maximum=Decimal(20), required=True,
+                unit="kg per kg green"))
+            if factor is not None and factor < 1:
+                errors["fg_outturn"] = ("Outturn: kg of basis per kg green is at least 1 "
+                                        f"(default for {basis.label}: "
+                                        f"{DEFAULT_KG_PER_KG_GREEN[basis]})")
+        elif mode == "fr":
+            fr = get("fg_outturn", lambda: parse_decimal(
+                otext, "fg_outturn", "Factor de rendimiento", minimum=Decimal(70),
+                    maximum=Decimal(150),
+                required=True, hint=" (reference FR 94)"))
+            if fr is not None:
+                factor = factor_from_rendimiento(fr)
+                if basis is not Basis.PARCHMENT:
+                    errors["fg_basis"] = "Basis: the Colombian FR is for dry parchment"
+        elif mode == "ico":
+            ico = get("fg_outturn", lambda: parse_decimal(
+                otext, "fg_outturn", "ICO factor", positive=True, maximum=Decimal(1), required=True,
+                hint=" (e.g. 0.8 for parchment)"))
+            if ico is not None:
+                factor = factor_from_ico(ico)
+        fx_text = T("fg_fx").text()
+        if cur == "USD" and not fx_text.strip():
+            fx_text = "1"
+        fx = get("fg_fx", lambda: parse_decimal(fx_text, "fg_fx", "Exchange rate", positive=True,
+                                            required=True, unit="local per USD"))
+        if cur == "USD" and fx is not None and fx != 1:
+            errors["fg_fx"] = "Exchange rate: a price in USD has a rate of 1"
+        fx_date = get("fg_fx_date", lambda: parse_date(T("fg_fx_date").text(), "fg_fx_date",
+                                                      "Rate date", earliest=EARLIEST,
+                                                      latest=_latest()))
+        if len(errors) > start:
+            return None
+        unit_name = self.w["fg_unit"].currentText()  # type: ignore[attr-defined]
+        if self.w["fg_unit"].currentData() is None:  # type: ignore[attr-defined]
+            unit_name = f"{unit_kg.normalize():f} kg"  # type: ignore[union-attr]
+        return FarmGatePrice(amount, cur, unit_name, unit_kg, basis, fx,  # type: ignore[arg-type]
+                             kg_per_kg_green=factor, fx_date=fx_date,
+                             fx_source=T("fg_fx_source").text().strip())
+
+    # -- live figures ------------------------------------------------------------------------
+    def _recheck(self) -> None:
+        self.recompute()
+
+    def _producer_country(self, pid: int | None) -> str:
+        if pid is None:
+            return ""
+        if pid not in self._country:
+            label = self.ctx.store.producer_label(pid)
+            self._country[pid] = label[1] if label else ""
+        return self._country[pid]
+
+    def recompute(self) -> None:
+        """Parse the fields, show a message beside each bad one, and refresh the figures."""
+        lot, errors = self.build()
+        self.errors = errors
+        shown = errors if self.dirty or self.lot is not None else {}  # untouched new lot: quiet
+        for key, label in self.err.items():
+            msg = shown.get(key, "")
+            if label.text() != msg:  # re-styling every field on each keystroke is slow
+                label.setText(msg)
+                label.setVisible(bool(msg))
+                mark_invalid(self.w.get(key), bool(msg))
+        if errors:
+            n = len(errors)
+            general = errors.get("", "")
+            if shown:
+                self.error.show_error(general or f"{n} field{'s' if n > 1 else ''} to correct "
+                                      "before saving")
+            else:
+                self.error.clear_error()
+            self.save_btn.setEnabled(False)
+        else:
+            self.error.clear_error()
+            self.save_btn.setEnabled(self.dirty)
+        if lot is None:
+            self.economics = None
+            self._show(None)
+        else:
+            ft, lir, cs = self.ctx.store.reference()
+            self.economics = economics(lot, fairtrade=ft, living_income=lir,
+                                       country=self._producer_country(lot.producer_id),
+                                       c_series=cs)
+            self._show(self.economics)
+        self.recomputed.emit()
+
+    def _show(self, e: LotEconomics | None) -> None:
+        f = self.fig
+        if e is None:
+            for lab in f.values():
+                lab.setText("—")
+            self.missing.setText("Correct the marked fields to see the figures." if self.dirty
+                                 or self.lot is not None else "Figures appear as you type.")
+            return
+        nr = "not recorded"
+        c = fmt_usd_lb(e.c_usd_lb, nr)
+        f["c"].setText(c + (" (estimated)" if e.c_estimated and e.c_usd_lb is not None else ""))
+        f["fob"].setText(fmt_usd_lb(e.fob_usd_lb, nr))
+        f["premium"].setText(fmt_usd_lb(e.premium_over_c_usd_lb, "needs FOB and C"))
+        f["premium_pct"].setText(fmt_pct(e.premium_over_c_pct, "needs FOB and C"))
+        f["farm_gate"].setText(fmt_usd_lb(e.farm_gate_usd_lb, nr))
+        f["share"].setText(fmt_pct(e.farm_gate_share, "needs farm gate and FOB"))
+        f["between"].setText(fmt_usd_lb(e.intermediaries_usd_lb, "—"))
+        if e.fairtrade is None:
+            f["fairtrade"].setText("needs FOB")
+        else:
+            ft = e.fairtrade
+            diff = fmt_usd_lb(abs(ft.difference_usd_lb))
+            word = "above" if ft.meets else "below"
+            f["fairtrade"].setText(f"{fmt_usd_lb(ft.floor_usd_lb)}; FOB is {diff} {word}")
+        if e.living_income is None or e.living_income_usd_lb is None:
+            f["living_income"].setText("no reference for this origin")
+        else:
+            ref = fmt_usd_lb(e.living_income_usd_lb)
+            vs = (f"; farm gate is {fmt_pct(e.farm_gate_vs_living_income)} of it"
+                  if e.farm_gate_vs_living_income is not None else "")
+            f["living_income"].setText(f"{ref} ({e.living_income.year}){vs}")
+        f["weight"].setText(f"{e.weight_kg:,.0f} kg = {e.weight_lb:,.2f} lb"
+                            if e.weight_kg is not None and e.weight_lb is not None else nr)
+        f["fob_value"].setText(fmt_usd(e.fob_value_usd, "—"))
+        f["premium_value"].setText(fmt_usd(e.premium_over_c_value_usd, "—"))
+        f["farm_gate_value"].setText(fmt_usd(e.farm_gate_value_usd, "—"))
+        f["between_value"].setText(fmt_usd(e.intermediaries_value_usd, "—"))
+        f["premiums_in_fob"].setText(fmt_usd(e.premiums_in_fob_usd))
+        f["premiums_on_top"].setText(fmt_usd(e.premiums_on_top_usd))
+        self.missing.setText("Missing: " + ", ".join(e.missing) if e.missing
+                             else "Every price figure is recorded.")
+
+    # -- saving ------------------------------------------------------------------------------
+    def save(self) -> bool:
+        self.recompute()
+        lot, errors = self.build()
+        if lot is None:
+            return False
+        return self._store(lot, lambda stored: f"Lot {stored.code} saved")
+
+    def _statement(self) -> None:
+        if self.lot is None or self.lot.id is None:
+            self.ctx.messages.info.emit("Save the lot first, then preview its statement")
+            return
+        try:
+            from ..dialogs.statement import show_statement_preview  # type: ignore[import-not-found]
+        except ImportError:
+            self.statement_btn.hide()
+            return
+        show_statement_preview(self.ctx, self.lot.id, self)

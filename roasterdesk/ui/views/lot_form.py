@@ -1,0 +1,438 @@
+"""The lot editor's form: its sections, tables and the price panel (built here; parsed and
+filled by :class:`roasterdesk.ui.views.lot_editor.LotEditor`)."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.model import (
+    EXPORTER_LEGS,
+    IMPORTER_LEGS,
+    ContractType,
+    Lot,
+    LotStatus,
+    Party,
+    Premium,
+    PremiumBasis,
+    PremiumType,
+    Process,
+    Scheme,
+    Species,
+)
+from ...domain.pricing import LotEconomics
+from ...domain.units import LOCAL_UNITS, Basis
+from ..editors import EnumCombo, data_combo
+from ..widgets import heading, muted, text_of
+from .producer_picker import ProducerPicker
+from .record_page import RecordEditor
+
+if TYPE_CHECKING:
+    from ..context import AppContext
+
+STATEMENT_MODULE = "roasterdesk.ui.dialogs.statement"
+CONTRACT_LABELS = {ContractType.FIXED: "Fixed price",
+                   ContractType.PTBF: "Price to be fixed (PTBF)"}
+
+OUTTURN_MODES = (
+    ("default", "Default for the basis"),
+    ("kg", "kg of basis per kg green"),
+    ("fr", "Colombian FR (kg parchment per 70 kg excelso)"),
+    ("ico", "ICO factor (kg green per kg basis)"),
+)
+
+
+
+def _statement_available() -> bool:
+    """Whether the statement preview exists, without importing it (it is heavy)."""
+    try:
+        return importlib.util.find_spec(STATEMENT_MODULE) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+
+class LotForm(RecordEditor):
+    """The lot editor's widgets; :class:`LotEditor` reads and fills them."""
+
+    recomputed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.lot: Lot | None = None
+        self.errors: dict[str, str] = {}
+        self.economics: LotEconomics | None = None
+        self._country: dict[int, str] = {}
+        self.w: dict[str, QWidget] = {}
+        self.err: dict[str, QLabel] = {}
+
+        self.title = heading("New lot", 2)
+        cols = QGridLayout()
+        cols.setHorizontalSpacing(12)
+        self._sections = [self._lot_box(), self._quantity_box(), self._chain_box(),
+                          self._contract_box(), self._farm_gate_box(), self._costs_box(),
+                          self._premiums_box()]
+        self._grid = cols
+        self._columns = 0
+        self._arrange(2)
+        body = QWidget()
+        bl = QVBoxLayout(body)
+        bl.addWidget(self.title)
+        bl.addLayout(cols)
+        bl.addStretch(1)
+        scroll = self._scroll = self._scrolling(body)
+
+        self.statement_btn = QPushButton("Statement…")
+        self.statement_btn.setVisible(_statement_available())
+        bar = self._save_bar(self.statement_btn)
+
+        left = QVBoxLayout()
+        left.addWidget(scroll, 1)
+        left.addLayout(bar)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(left, 1)
+        outer.addWidget(self._figures_panel())
+
+        self.statement_btn.clicked.connect(self._statement)
+        self.new_lot()
+
+    # -- building the form -----------------------------------------------------------------
+    def _arrange(self, columns: int) -> None:
+        """Sections in two columns when there is room, else one below the other."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        g = self._grid
+        for w in self._sections:
+            g.removeWidget(w)
+        lot, qty, chain, contract, farm_gate, costs, premiums = self._sections
+        if columns == 2:
+            spots = [(lot, 0, 0), (qty, 1, 0), (chain, 2, 0), (contract, 0, 1),
+                     (farm_gate, 1, 1), (costs, 2, 1)]
+            for w, r, c in spots:
+                g.addWidget(w, r, c)
+            g.addWidget(premiums, 3, 0, 1, 2)
+            g.setColumnStretch(1, 1)
+        else:
+            for r, w in enumerate((lot, contract, farm_gate, qty, costs, premiums, chain)):
+                g.addWidget(w, r, 0)
+            g.setColumnStretch(1, 0)
+        g.setColumnStretch(0, 1)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._arrange(2 if self._scroll.viewport().width() >= 900 else 1)
+
+    def _field(self, form: QFormLayout, key: str, label: str, widget: QWidget | None = None,
+               placeholder: str = "", unit: str = "") -> QWidget:
+        w = widget if widget is not None else QLineEdit()
+        if isinstance(w, QLineEdit):
+            w.setPlaceholderText(placeholder)
+            w.textChanged.connect(self._changed)
+        elif isinstance(w, QComboBox):
+            w.currentIndexChanged.connect(self._changed)
+        elif isinstance(w, QCheckBox):
+            w.toggled.connect(self._changed)
+        elif isinstance(w, QPlainTextEdit):
+            w.textChanged.connect(self._changed)
+        err = QLabel()
+        err.setObjectName("fieldError")
+        err.setStyleSheet("color: #b3261e; font-size: 9pt;")
+        err.setWordWrap(True)
+        err.hide()
+        cell = QWidget()
+        v = QVBoxLayout(cell)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(1)
+        if unit:
+            row = QHBoxLayout()
+            row.addWidget(w, 1)
+            u = QLabel(unit)
+            u.setObjectName("muted")
+            u.setFixedWidth(100)
+            row.addWidget(u)
+            v.addLayout(row)
+        else:
+            v.addWidget(w)
+        v.addWidget(err)
+        form.addRow(label, cell)
+        self.w[key] = w
+        self.err[key] = err
+        return w
+
+    @staticmethod
+    def _form(title: str) -> tuple[QGroupBox, QFormLayout]:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setVerticalSpacing(5)
+        return box, form
+
+    def _lot_box(self) -> QGroupBox:
+        box, f = self._form("Lot")
+        self._field(f, "code", "Code", placeholder="e.g. CO-25-001")
+        self._field(f, "name", "Name")
+        self.producer = ProducerPicker(self.ctx)
+        self._field(f, "producer", "Producer", self.producer)
+        self.producer.picked.connect(self._producer_picked)
+        self._field(f, "harvest", "Harvest", placeholder="year the harvest ends, e.g. 2025")
+        self._field(f, "variety", "Variety")
+        self._field(f, "process", "Process", EnumCombo(Process))
+        self._field(f, "species", "Species", EnumCombo(Species))
+        self._field(f, "status", "Status", EnumCombo(LotStatus))
+        self._field(f, "organic", "", QCheckBox("Organic"))
+        self.certs = QListWidget()
+        self.certs.setMaximumHeight(82)
+        for s in Scheme:
+            it = QListWidgetItem(s.value)
+            it.setData(Qt.ItemDataRole.UserRole, s)
+            it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Unchecked)
+            self.certs.addItem(it)
+        self.certs.itemChanged.connect(self._changed)
+        self._field(f, "certifications", "Certifications claimed", self.certs)
+        self.plots = QListWidget()
+        self.plots.setMaximumHeight(70)
+        self.plots.itemChanged.connect(self._changed)
+        self._field(f, "plots", "Plots", self.plots)
+        return box
+
+    def _quantity_box(self) -> QGroupBox:
+        box, f = self._form("Quantity and quality")
+        self._field(f, "weight_kg", "Weight", placeholder="blank: bags × bag size", unit="kg green")
+        self._field(f, "bags", "Bags", unit="bags")
+        self._field(f, "bag_kg", "Bag size", placeholder="60, 69, 70 …", unit="kg")
+        self._field(f, "quality_score", "Quality score", placeholder="SCA 0–100", unit="points")
+        self._field(f, "defects_cat1", "Category 1 defects", unit="full defects")
+        self._field(f, "defects_cat2", "Category 2 defects", unit="full defects")
+        self._field(f, "moisture_pct", "Moisture", placeholder="10–12 is normal", unit="%")
+        return box
+
+    def _chain_box(self) -> QGroupBox:
+        box, f = self._form("Supply chain and story")
+        self._field(f, "exporter", "Exporter")
+        self._field(f, "importer", "Importer")
+        story = QPlainTextEdit()
+        story.setMaximumHeight(80)
+        self._field(f, "story", "Public story", story)
+        return box
+
+    def _contract_box(self) -> QGroupBox:
+        box, f = self._form("Contract and prices")
+        self._field(f, "contract_type", "Contract",
+                    EnumCombo(ContractType, labels=CONTRACT_LABELS))
+        self._field(f, "contract_date", "Contract date", placeholder="YYYY-MM-DD")
+        self._field(f, "futures_month", "Futures month", placeholder="e.g. KCK25")
+        self._field(f, "c_cents_lb", "C price", placeholder="fixed price: C at contract",
+                    unit="US ¢/lb")
+        self._field(f, "c_estimated", "", QCheckBox("C taken from the reference series"))
+        self._field(f, "differential_cents_lb", "Differential", placeholder="PTBF: + or −",
+                    unit="US ¢/lb")
+        self._field(f, "fob_usd_lb", "FOB price", placeholder="fixed price", unit="USD/lb")
+        self.fixations = QTableWidget(0, 3)
+        self.fixations.setHorizontalHeaderLabels(["Date", "C ¢/lb", "Volume kg (blank: rest)"])
+        self._table_setup(self.fixations, stretch=2)
+        self._field(f, "fixations", "Fixations", self._with_buttons(
+            self.fixations, "Add fixation", lambda: self.add_fixation()))
+        return box
+
+    def _farm_gate_box(self) -> QGroupBox:
+        box, f = self._form("Farm-gate price (what the producer received)")
+        self._field(f, "fg_amount", "Amount", placeholder="e.g. 2600000")
+        self._field(f, "fg_currency", "Currency", placeholder="ISO code, e.g. COP")
+        unit = QComboBox()
+        for name, u in LOCAL_UNITS.items():
+            unit.addItem(name, u.kg)
+        unit.addItem("other unit", None)
+        self._field(f, "fg_unit", "Per", unit)
+        self._field(f, "fg_unit_kg", "Unit weight", unit="kg")
+        unit.currentIndexChanged.connect(self._unit_picked)
+        self._field(f, "fg_basis", "Basis", EnumCombo(Basis))
+        self._field(f, "fg_outturn_mode", "Outturn", data_combo([(t, k) for k, t in OUTTURN_MODES]))
+        self._field(f, "fg_outturn", "Outturn value", placeholder="e.g. FR 94")
+        self._field(f, "fg_fx", "Exchange rate", unit="local per USD")
+        self._field(f, "fg_fx_date", "Rate date", placeholder="YYYY-MM-DD")
+        self._field(f, "fg_fx_source", "Rate source")
+        return box
+
+    def _costs_box(self) -> QGroupBox:
+        box = QGroupBox("Cost legs (USD/lb green)")
+        v = QVBoxLayout(box)
+        self.costs = QTableWidget(0, 3)
+        self.costs.setHorizontalHeaderLabels(["Party", "Leg", "USD/lb"])
+        self._table_setup(self.costs, stretch=1)
+        v.addWidget(self._with_buttons(self.costs, "Add cost leg", lambda: self.add_cost()))
+        self.err["costs"] = self._table_error(v)
+        self.w["costs"] = self.costs
+        return box
+
+    def _premiums_box(self) -> QGroupBox:
+        box = QGroupBox("Premiums (payments are never deleted: void a wrong one)")
+        v = QVBoxLayout(box)
+        self.premiums = QTableWidget(0, 7)
+        self.premiums.setHorizontalHeaderLabels(
+            ["Type", "Basis", "Amount USD (or %)", "In FOB", "Paid to", "Farmers", "Voided"])
+        self._table_setup(self.premiums, stretch=4)
+        v.addWidget(self._with_buttons(self.premiums, "Add premium", lambda: self.add_premium()))
+        self.err["premiums"] = self._table_error(v)
+        self.w["premiums"] = self.premiums
+        return box
+
+    def _table_error(self, layout: QVBoxLayout) -> QLabel:
+        err = QLabel()
+        err.setStyleSheet("color: #b3261e; font-size: 9pt;")
+        err.setWordWrap(True)
+        err.hide()
+        layout.addWidget(err)
+        return err
+
+    def _table_setup(self, t: QTableWidget, stretch: int) -> None:
+        t.verticalHeader().hide()
+        t.setMinimumHeight(120)
+        t.setMaximumHeight(170)
+        hh = t.horizontalHeader()
+        for c in range(t.columnCount()):
+            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+        t.itemChanged.connect(self._changed)
+
+    def _with_buttons(self, table: QTableWidget, add_text: str, add: Any) -> QWidget:
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(table)
+        row = QHBoxLayout()
+        b = QPushButton(add_text)
+        b.clicked.connect(add)
+        row.addWidget(b)
+        if table is not getattr(self, "premiums", None):
+            rm = QPushButton("Remove")
+            rm.clicked.connect(lambda: self._remove_row(table))
+            row.addWidget(rm)
+        row.addStretch(1)
+        v.addLayout(row)
+        return w
+
+    def _remove_row(self, table: QTableWidget) -> None:
+        r = table.currentRow()
+        if r >= 0:
+            table.removeRow(r)
+            self._changed()
+
+    def _figures_panel(self) -> QWidget:
+        panel = QFrame()
+        panel.setObjectName("card")
+        v = QVBoxLayout(panel)
+        v.addWidget(heading("Price chain", 2))
+        self.fig: dict[str, QLabel] = {}
+        rows = (
+            ("c", "C at fixation"), ("fob", "FOB"), ("premium", "Premium over C"),
+            ("premium_pct", "Premium over C, %"), ("farm_gate", "Farm gate, green"),
+            ("share", "Share of FOB"), ("between", "Farm gate → FOB"),
+            ("fairtrade", "Fairtrade floor"), ("living_income", "Living income"),
+            (None, "Lot totals"),
+            ("weight", "Weight"), ("fob_value", "FOB value"),
+            ("premium_value", "Premium over C"), ("farm_gate_value", "Farm-gate value"),
+            ("between_value", "Farm gate → FOB"),
+            ("premiums_in_fob", "Premiums in FOB"), ("premiums_on_top", "Premiums on top"),
+        )
+        grid = QGridLayout()
+        grid.setVerticalSpacing(4)
+        for r, (key, label) in enumerate(rows):
+            if key is None:
+                grid.addWidget(heading(label, 2), r, 0, 1, 2)
+                continue
+            name = QLabel(label)
+            name.setObjectName("muted")
+            name.setWordWrap(True)
+            val = QLabel("—")
+            val.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            val.setWordWrap(True)
+            grid.addWidget(name, r, 0)
+            grid.addWidget(val, r, 1)
+            self.fig[key] = val
+        grid.setColumnStretch(1, 1)
+        v.addLayout(grid)
+        self.missing = muted("")
+        v.addWidget(self.missing)
+        v.addStretch(1)
+        holder = QScrollArea()  # rows keep their height; a short window scrolls instead
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        holder.setWidget(panel)
+        holder.setFixedWidth(310)
+        return holder
+
+    # -- table rows --------------------------------------------------------------------------
+    def add_fixation(self, on: str = "", c: str = "", volume: str = "") -> int:
+        return self._add_row(self.fixations, [on, c, volume])
+
+    def add_cost(self, party: Party = Party.EXPORTER, leg: str = "", usd_lb: str = "") -> int:
+        row = self._add_row(self.costs, ["", leg, usd_lb])
+        combo = EnumCombo(Party, party)
+        combo.currentIndexChanged.connect(self._changed)
+        self.costs.setCellWidget(row, 0, combo)
+        it = self.costs.item(row, 1)
+        it.setToolTip("exporter: " + ", ".join(EXPORTER_LEGS) + "; importer: "
+                      + ", ".join(IMPORTER_LEGS))
+        return row
+
+    def add_premium(self, p: Premium | None = None) -> int:
+        was = self._loading
+        self._loading = True
+        t = self.premiums
+        row = self._add_row(t, ["", "", text_of(p.amount) if p else "", "",
+                                p.paid_to if p else "", str(p.farmers or "") if p else "", ""])
+        kind = EnumCombo(PremiumType, p.type if p else None)
+        basis = EnumCombo(PremiumBasis, p.basis if p else None)
+        kind.currentIndexChanged.connect(self._changed)
+        basis.currentIndexChanged.connect(self._changed)
+        t.setCellWidget(row, 0, kind)
+        t.setCellWidget(row, 1, basis)
+        for col, on in ((3, p.included_in_fob if p else True), (6, p.voided if p else False)):
+            it = QTableWidgetItem()
+            it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            t.setItem(row, col, it)
+        first = t.item(row, 2)
+        first.setData(Qt.ItemDataRole.UserRole, p)
+        self._loading = was
+        self._changed()
+        return row
+
+    def _add_row(self, t: QTableWidget, texts: list[str]) -> int:
+        was = self._loading
+        self._loading = True
+        row = t.rowCount()
+        t.insertRow(row)
+        for c, text in enumerate(texts):
+            t.setItem(row, c, QTableWidgetItem(text))
+        self._loading = was
+        self._changed()
+        return row
