@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import argparse
 
 from . import __version__, commands, startup
-from .errors import KNOWN_ERRORS
+from .errors import KNOWN_ERRORS, UserError
 
 EXIT_USER_ERROR = 2
 # In the PyInstaller build the command modules sit in an archive that pkgutil may not list;
@@ -136,12 +136,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # one writer, every writer: taken before the command's first write, held to its end
         with writer_lock(resolve_db(args), f"roasterdesk {args.command}", reentrant=True):
             return int(args.run(args) or 0)
-    except KNOWN_ERRORS as exc:
-        print(f"roasterdesk: {_one_line(exc)}", file=sys.stderr)
-        return EXIT_USER_ERROR
     except EOFError:  # a prompt (a passphrase) met the end of its input
         print("roasterdesk: the input ended before the answer this command asks for "
               "(run it in a terminal)", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception as exc:  # noqa: BLE001 - known conditions become one line; bugs re-raise
+        from .store.diagnosis import diagnose
+
+        known = diagnose(exc, resolve_db(args)) if not isinstance(exc, UserError) else None
+        if known is None and not isinstance(exc, KNOWN_ERRORS):
+            raise
+        print(f"roasterdesk: {_one_line(known or exc)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("roasterdesk: interrupted", file=sys.stderr)

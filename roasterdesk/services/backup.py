@@ -51,13 +51,14 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -157,7 +158,14 @@ def table_counts(conn: Any) -> dict[str, int]:
 
 
 def check_integrity(conn: Any, what: str) -> None:
-    rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+    except Exception as exc:  # noqa: BLE001 - sqlite3's or SQLCipher's DatabaseError
+        from ..store.diagnosis import is_sqlite_error
+
+        if not is_sqlite_error(exc):
+            raise
+        rows = [str(exc)]
     if rows != ["ok"]:
         raise BackupError(f"{what} failed the integrity check: " + "; ".join(map(str, rows[:3])))
 
@@ -243,7 +251,10 @@ def create_backup(
                 dst.close()
             src.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
-            raise BackupError(f"{db_path} could not be copied: {exc}") from exc
+            from ..store.diagnosis import diagnose  # a full backup disk is no damage
+
+            known = diagnose(exc, out) or diagnose(exc, db_path)
+            raise (known or BackupError(f"{db_path} could not be copied: {exc}")) from exc
         finally:
             src.close()
         step(40, total)
@@ -324,7 +335,7 @@ def _info(path: Path, m: dict[str, Any]) -> BackupInfo:
             attachment_bytes=sum(int(a["bytes"]) for a in m["attachments"]),
             damaged_attachments=tuple(m.get("damaged_attachments", ())),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BackupError(f"{path.name} has no valid manifest ({exc})") from exc
 
 
@@ -379,8 +390,16 @@ def open_archive(path: Path | str) -> tuple[zipfile.ZipFile, dict[str, Any]]:
             seen.add(info.filename)
         if DB_ENTRY not in seen or MANIFEST_ENTRY not in seen:
             raise BackupError(f"{path.name} is not a RoasterDesk backup (no database or manifest).")
+        size = zf.getinfo(MANIFEST_ENTRY).file_size
+        if size > MAX_MANIFEST_BYTES:  # refused before it is inflated
+            raise BackupError(f"{path.name} is refused: its manifest declares {size:,} bytes "
+                              f"(at most {MAX_MANIFEST_BYTES:,}).")
         try:
-            manifest = json.loads(zf.read(MANIFEST_ENTRY))
+            with zf.open(MANIFEST_ENTRY) as fh:
+                text = fh.read(MAX_MANIFEST_BYTES + 1)
+            if len(text) > MAX_MANIFEST_BYTES:
+                raise ValueError("the manifest is larger than it declares")
+            manifest = json.loads(text)
         except (ValueError, zipfile.BadZipFile) as exc:
             raise BackupError(f"{path.name} has no valid manifest ({exc})") from exc
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -412,15 +431,50 @@ def list_backups(folder: Path | str) -> list[BackupInfo]:
     return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
 
 
-def _extract(zf: zipfile.ZipFile, name: str, dest: Path) -> str:
+def _extract(zf: zipfile.ZipFile, name: str, dest: Path, limit: int | None = None) -> str:
+    """Stream one entry to ``dest`` (hashed on the way); more than ``limit`` bytes is refused."""
     h = hashlib.sha256()
+    done = 0
     with zf.open(name) as src, open(dest, "wb") as out:
         for chunk in iter(lambda: src.read(_CHUNK), b""):
+            done += len(chunk)
+            if limit is not None and done > limit:
+                raise BackupError(f"{name} inflates to more than the {limit:,} bytes declared")
             h.update(chunk)
             out.write(chunk)
         out.flush()
         os.fsync(out.fileno())
     return h.hexdigest()
+
+
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+"""A manifest lists counts and attachments: 16 MB is room for ~150,000 attachments."""
+MAX_RATIO = 1000
+"""Deflate inflates text at most ~1:1000; an entry that declares more is a bomb."""
+
+
+def _check_sizes(zf: zipfile.ZipFile, info: BackupInfo, manifest: dict[str, Any], path: Path,
+                 workdir: Path) -> None:
+    """Entry sizes against the manifest, the compression ratio and the free space, before any
+    entry is inflated."""
+    entry = zf.getinfo(DB_ENTRY)
+    if entry.file_size != info.db_bytes:
+        raise BackupError(f"{path.name} is refused: its database entry declares "
+                          f"{entry.file_size:,} bytes, its manifest {info.db_bytes:,}.")
+    listed = {ATTACHMENTS_PREFIX + str(a["name"]): int(a["bytes"])
+              for a in manifest["attachments"]}  # checked by _info
+    for item in zf.infolist():
+        if item.compress_size and item.file_size / item.compress_size > MAX_RATIO:
+            raise BackupError(f"{path.name} is refused: {item.filename} would inflate "
+                              f"{item.file_size / item.compress_size:,.0f} times.")
+        if item.filename in listed and listed[item.filename] != item.file_size:
+            raise BackupError(f"{path.name} is refused: {item.filename} declares another size "
+                              "than its manifest.")
+    free = shutil.disk_usage(workdir).free
+    if entry.file_size > free:
+        from ..store.diagnosis import full
+
+        raise full(workdir)
 
 
 def verify_backup(
@@ -437,13 +491,19 @@ def verify_backup(
     info = _info(path, manifest)
     with zf, tempfile.TemporaryDirectory(dir=workdir, prefix=f".verify-{os.getpid()}-") as tmp:
         copy = Path(tmp) / DB_ENTRY
+        _check_sizes(zf, info, manifest, path, Path(tmp))  # before anything is inflated
         try:
-            digest = _extract(zf, DB_ENTRY, copy)
+            digest = _extract(zf, DB_ENTRY, copy, limit=info.db_bytes)
             for name in zf.namelist():
                 if name.startswith(ATTACHMENTS_PREFIX):
                     h = hashlib.sha256()
+                    left = zf.getinfo(name).file_size
                     with zf.open(name) as fh:
                         for chunk in iter(lambda fh=fh: fh.read(_CHUNK), b""):
+                            left -= len(chunk)
+                            if left < 0:
+                                raise BackupError(f"{path.name}: {name} inflates to more than "
+                                                  "it declares")
                             h.update(chunk)
                     base = name[len(ATTACHMENTS_PREFIX):]
                     if h.hexdigest() != base[:64] and base not in info.damaged_attachments:
@@ -487,57 +547,6 @@ def newest_verified_backup(
     return None
 
 
-# -- rotation ----------------------------------------------------------------------------------
-def plan_rotation(
-    backups: Sequence[tuple[Any, date]], today: date, policy: RotationPolicy = RotationPolicy()
-) -> set[Any]:
-    """Which backups to delete: ``backups`` are (key, local day) pairs; returns the keys to drop.
-
-    Every backup of today and yesterday stays; going back in time, the newest backup of a day not
-    yet kept is kept while daily slots remain, then of a week not yet kept while weekly slots
-    remain, then of a month, like Anki's backup thinning.
-    """
-    yesterday = today - timedelta(days=1)
-    days: set[date] = set()
-    weeks: set[tuple[int, int]] = set()
-    months: set[tuple[int, int]] = set()
-    left = {"daily": policy.daily, "weekly": policy.weekly, "monthly": policy.monthly}
-    drop = set()
-    for key, day in sorted(backups, key=lambda b: b[1], reverse=True):
-        week, month = tuple(day.isocalendar())[:2], (day.year, day.month)
-        if day >= yesterday:
-            keep = True
-        elif day not in days and left["daily"] > 0:
-            left["daily"] -= 1
-            keep = True
-        elif week not in weeks and left["weekly"] > 0:
-            left["weekly"] -= 1
-            keep = True
-        elif month not in months and left["monthly"] > 0:
-            left["monthly"] -= 1
-            keep = True
-        else:
-            keep = False
-        if keep:
-            days.add(day)
-            weeks.add(week)  # type: ignore[arg-type]
-            months.add(month)
-        else:
-            drop.add(key)
-    return drop
-
-
-def rotate(folder: Path | str, policy: RotationPolicy = RotationPolicy(),
-           today: date | None = None) -> list[Path]:
-    """Delete the automatic backups in ``folder`` that the policy no longer keeps."""
-    autos = [b for b in list_backups(folder) if b.reason == AUTO]
-    drop = plan_rotation([(b.path, b.local_time.date()) for b in autos],
-                         today or date.today(), policy)
-    for p in sorted(drop):
-        p.unlink(missing_ok=True)
-    return sorted(drop)
-
-
 def describe(info: BackupInfo) -> str:
     """One line for lists: local time, reason, record count, attachments, size."""
     size = (info.db_bytes + info.attachment_bytes) / 1e6
@@ -545,20 +554,21 @@ def describe(info: BackupInfo) -> str:
             f"{info.attachments:>5} attachments  {size:,.1f} MB")
 
 
-__all__ = [  # and, from services.restore: restore_backup, set_aside_damaged, move_aside
+__all__ = [  # and (see _MOVED) restore_backup, set_aside_damaged, plan_rotation, rotate
     "BackupError", "BackupInfo", "RestoreResult", "RotationPolicy", "create_backup",
-    "list_backups", "newest_verified_backup", "plan_rotation", "rotate", "verify_backup",
+    "list_backups", "newest_verified_backup", "verify_backup",
     "read_info", "backup_before_migrate",
 ]
 
-# restore lives in its own module (this one would be too long); its names stay reachable here
-_RESTORE_NAMES = ("finish_interrupted_restore", "move_aside", "restore_backup", "restore_marker",
-                  "set_aside_damaged")
+# restore and rotation live in modules of their own; their names stay reachable here
+_MOVED = {"finish_interrupted_restore": "restore", "move_aside": "restore",
+          "restore_backup": "restore", "restore_marker": "restore",
+          "set_aside_damaged": "restore", "plan_rotation": "rotation", "rotate": "rotation"}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _RESTORE_NAMES:
-        from . import restore
+    if name in _MOVED:
+        import importlib
 
-        return getattr(restore, name)
+        return getattr(importlib.import_module(f"{__package__}.{_MOVED[name]}"), name)
     raise AttributeError(name)

@@ -20,6 +20,7 @@ import shutil
 import time
 from pathlib import Path
 
+from ..store.errors import EnvironmentStoreError
 from ..store.lock import AlreadyOpenError, WriterLock
 
 STALE_AFTER_S = 24 * 3600
@@ -83,7 +84,7 @@ def recover_at_start(db_path: Path | str, *, locked: bool = False) -> list[str]:
                 return recover_at_start(path, locked=True)
         except AlreadyOpenError:
             return []
-        except OSError:  # a read-only folder: nothing can have been left half-done by us
+        except (OSError, EnvironmentStoreError):  # a read-only folder: nothing was left by us
             return []
     # the modules that know each step load only when it left something (the app's first paint
     # does without them)

@@ -32,6 +32,7 @@ from .errors import (
     NotADatabaseError,
     StoreError,
 )
+from .faults import FAULT_ENV
 from .schema import MIGRATION_SET, SCHEMA_COMPAT, known_migrations, migrations
 from .seal import check_seal
 
@@ -66,8 +67,13 @@ def _ro_uri(path: Path, immutable: bool = False) -> str:
 
 def read_file_version(path: Path) -> FileVersion:
     """Read the version marks of an existing database without writing anything."""
-    with open(path, "rb") as fh:
-        header = fh.read(16)
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        from .diagnosis import diagnose
+
+        raise (diagnose(exc, path) or exc) from exc
     if header != SQLITE_HEADER:
         raise NotADatabaseError(
             f"{path} is not a RoasterDesk database (it is not an SQLite file, or it is damaged)."
@@ -101,6 +107,11 @@ def read_file_version(path: Path) -> FileVersion:
                 conn.close()
         except sqlite3.DatabaseError as exc:
             last_error = exc
+    from .diagnosis import diagnose  # a full disk or a read-only folder is not damage
+
+    known = diagnose(last_error, path) if last_error is not None else None
+    if known is not None:
+        raise known from last_error
     raise NotADatabaseError(f"{path} cannot be read as a database: {last_error}")
 
 
@@ -164,6 +175,11 @@ def _quick_check(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        from .diagnosis import diagnose  # the environment, not the file: no restore offered
+
+        known = diagnose(exc, path)
+        if known is not None:
+            raise known from exc
         rows = [str(exc)]
     if rows != ["ok"]:
         first = " ".join(str(rows[0]).replace("*** in database main ***", "").split())
@@ -262,6 +278,9 @@ def connect(path: Path | str) -> LazyDatabase:
     db.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 10000")
+    if os.environ.get(FAULT_ENV) == "sqlite-full":  # crash tests: a disk that is full now
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {max(int(pages), 1)}")
     return db
 
 
@@ -347,7 +366,9 @@ def migrate_and_settle(
         set_durable(db)
     except errors as exc:
         db.close()
-        raise StoreError(f"{path} could not be opened: {exc}") from exc
+        from .diagnosis import diagnose
+
+        raise (diagnose(exc, path) or StoreError(f"{path} could not be opened: {exc}")) from exc
     except BaseException:
         db.close()
         raise

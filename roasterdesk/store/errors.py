@@ -38,6 +38,31 @@ class EmptyDatabaseError(DamagedDatabaseError):
     is not made into a new, empty database silently; the backups are offered."""
 
 
+class EnvironmentStoreError(StoreError):
+    """The file is fine; the place around it is not (full, read-only, no permission, busy, a
+    failing drive): :mod:`roasterdesk.store.diagnosis`. Never a reason to restore a backup."""
+
+
+class DiskFullError(EnvironmentStoreError):
+    pass
+
+
+class ReadOnlyStoreError(EnvironmentStoreError):
+    pass
+
+
+class PermissionStoreError(EnvironmentStoreError):
+    pass
+
+
+class BusyDatabaseError(EnvironmentStoreError):
+    pass
+
+
+class DiskIOError(EnvironmentStoreError):
+    pass
+
+
 class RecordNotFound(StoreError):
     pass
 

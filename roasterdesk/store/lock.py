@@ -145,7 +145,12 @@ class WriterLock:
         return pid, host, what
 
     def _try_lock(self) -> IO[str]:
-        fh = open(self.path, "a+", encoding="utf-8")
+        try:
+            fh = open(self.path, "a+", encoding="utf-8")
+        except OSError as exc:  # a read-only folder, no permission: said as such
+            from .diagnosis import diagnose
+
+            raise (diagnose(exc, self.db_path) or exc) from exc
         try:
             _lock(fh)
         except OSError:

@@ -32,7 +32,7 @@ from ..domain.reference import CSeries, FairtradeTerms, LivingIncomeReference
 from ..domain.relationship import Relationship, relationship
 from ..domain.transparency import Checklist, checklist
 from . import rows as R
-from .cipher import integrity_errors, open_any
+from .cipher import database_errors, integrity_errors, open_any
 from .codec import d2s, now
 from .db import FileVersion, is_empty, verified_backup_first
 from .errors import RecordNotFound, StoreError, ValidationError
@@ -102,6 +102,13 @@ class Store:
                 yield self.db
         except integrity_errors() as exc:  # stdlib's, and SQLCipher's on an encrypted database
             raise ValidationError(_integrity_message(exc)) from exc
+        except database_errors() as exc:  # full, read-only, busy…: said as such, not a crash
+            from .diagnosis import diagnose
+
+            known = diagnose(exc, self.path)
+            if known is None:
+                raise
+            raise known from exc
 
     # -- generic helpers --------------------------------------------------------------------
     def _one(self, table: str, id_: int) -> dict[str, Any]:
