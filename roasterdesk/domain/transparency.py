@@ -83,6 +83,38 @@ QUESTIONS: tuple[tuple[str, str, bool], ...] = (
 )
 
 
+RULES: dict[str, str] = {
+    "producer": "answered when the statement may print the producer's name (consent of every "
+                "person it names)",
+    "fob": "answered when the lot's FOB is recorded or derived from its fixations",
+    "quality": "answered when the lot's cup score is recorded",
+    "lot_size": "answered when the lot's weight (or bags × bag size) is recorded",
+    "relationship": "answered when the first harvest bought from the producer is known",
+    "farm_gate": "answered when the lot's farm-gate price, unit and exchange rate are recorded",
+    "supply_chain": "answered when the lot's exporter and importer are named",
+    "environment": "answered when shade, water use and composting were each observed or "
+                   "reported on a visit",
+    "commitment": "answered when a commitment covers this harvest and at least one more",
+    "labour": "answered by labour observed in person within 24 months of the lot's date, or a "
+              "labour-auditing certificate valid on that date",
+    "visit": "answered by an in-person visit within 24 months of the lot's date",
+    "premium_use": "answered by a project of the producer in the harvest year ±1",
+    "certifications": "answered when every certification the lot claims is valid on the lot's "
+                      "date; not applicable when it claims none",
+}
+"""The written rule of each checklist item (printed in the statement's JSON with the answer)."""
+
+
+def withheld_producer(ck: Checklist) -> Checklist:
+    """The checklist of a statement that may not print the producer's name: item 1 is then not
+    answered, whatever the records hold."""
+    return Checklist(tuple(
+        CheckItem(i.number, i.key, i.question, i.pledge, Answer.NOT_ANSWERED,
+                  "consent to print the producer's name")
+        if i.key == "producer" else i for i in ck.items
+    ))
+
+
 def reference_date(lot: Lot) -> date:
     """The day a lot's checks are made against.
 

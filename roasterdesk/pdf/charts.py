@@ -84,8 +84,11 @@ def money_split_drawing(width: float, split: MoneySplit, fob: Decimal, colours: 
 
 def history_drawing(width: float, points: tuple[HarvestPoint, ...], this_harvest: int,
                     colours: dict[str, str], labels: dict[str, str],
-                    fmt_axis: Callable[[float], str]) -> Drawing:
-    """FOB paid, farm gate and C per harvest (USD/lb green), this lot's harvest marked."""
+                    fmt_axis: Callable[[float], str],
+                    this_lot: tuple[float | None, float | None] = (None, None)) -> Drawing:
+    """The producer's average FOB, farm gate and C per harvest (USD/lb green) as lines, broken
+    where a harvest had no purchase; this lot's own FOB and farm gate as marked points
+    (``this_lot`` = (fob, farm gate); a figure not recorded is not drawn)."""
     height = 150.0
     d = Drawing(width, height)
     series = [
@@ -101,13 +104,26 @@ def history_drawing(width: float, points: tuple[HarvestPoint, ...], this_harvest
     lo, hi = min(years), max(years)
     if lo == hi:
         lo, hi = lo - 1, hi + 1
-    ymax = max(v for _, data, _ in series for _, v in data)
+    ymax = max([v for _, data, _ in series for _, v in data]
+               + [v for v in this_lot if v is not None] + [0.5])
     step = 0.5 if ymax <= 3 else 1.0 if ymax <= 7 else 2.0
     top = step * (int(ymax / step) + 1)
 
     lp = LinePlot()
     lp.x, lp.y = 34, 24
     lp.width, lp.height = width - 44, height - 58
+    # a harvest without a purchase is a gap: each run of consecutive harvests is its own line
+    runs: list[tuple[str, list[tuple[int, float]], str]] = []
+    for key, data, colour in series:
+        run: list[tuple[int, float]] = []
+        for x, v in data:
+            if run and x != run[-1][0] + 1:
+                runs.append((key, run, colour))
+                run = []
+            run.append((x, v))
+        runs.append((key, run, colour))
+    legend_series = series
+    series = runs
     lp.data = [data for _, data, _ in series]
     for i, (key, _, colour) in enumerate(series):
         line = lp.lines[i]
@@ -143,11 +159,20 @@ def history_drawing(width: float, points: tuple[HarvestPoint, ...], this_harvest
         d.add(String(hx, lp.y + lp.height + 3, labels["this_lot"], fontName=REGULAR,
                      fontSize=7, fillColor=HexColor(colours["muted"]), textAnchor="middle"))
     d.add(lp)
+    if lo <= this_harvest <= hi:
+        for value, key in zip(this_lot, ("fob", "farm_gate"), strict=True):
+            if value is None:
+                continue
+            colour = colours["accent"] if key == "fob" else colours["producer"]
+            px = lp.x + lp.width * (this_harvest - xa.valueMin) / (xa.valueMax - xa.valueMin)
+            py = lp.y + lp.height * value / top
+            d.add(Rect(px - 3.6, py - 3.6, 7.2, 7.2, fillColor=white,
+                       strokeColor=HexColor(colour), strokeWidth=1.8))
     d.add(String(0, height - 10, labels["axis"], fontName=REGULAR, fontSize=7,
                  fillColor=HexColor(colours["muted"])))
-    keys = [k for k, _, _ in series]
+    keys = [k for k, _, _ in legend_series]
     _legend(d, width * 0.36, height - 10,
-            [(HexColor(c), labels[k]) for k, _, c in series],
+            [(HexColor(c), labels[k]) for k, _, c in legend_series],
             dashed=tuple(i for i, k in enumerate(keys) if k == "c"))
     return d
 

@@ -26,4 +26,8 @@ def register_fonts() -> tuple[str, str]:
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, REGULAR)
     addMapping(REGULAR, 1, 1, BOLD)
+    from reportlab.graphics import shapes
+
+    # drawings (charts, QR code) start in our font too: no unembedded Helvetica in the file
+    shapes.STATE_DEFAULTS["fontName"] = REGULAR
     return REGULAR, BOLD

@@ -41,9 +41,11 @@ from .fonts import BOLD, REGULAR, register_fonts
 from .template import Template
 
 if TYPE_CHECKING:
-    from ..services.statement import StatementData
+    from .data import StatementData
 
 MARGIN = 18 * mm
+FONT = ("FONTNAME", (0, 0), (-1, -1), REGULAR)
+"""Every table's own font (reportlab's default is an unembedded Helvetica)."""
 
 
 class Styles:
@@ -57,14 +59,21 @@ class Styles:
                                     textColor=self.c["muted"])
         self.tiny = ParagraphStyle("tiny", base, fontSize=7, leading=9.4,
                                    textColor=self.c["muted"])
+        self.method = ParagraphStyle("method", base, fontSize=8, leading=10.6,
+                                     textColor=self.c["ink"])
+        self.url = ParagraphStyle("url", base, fontSize=7.4, leading=9.6,
+                                  textColor=self.c["muted"], splitLongWords=0)
         self.label = ParagraphStyle("label", base, fontSize=8, leading=10.8,
                                     textColor=self.c["muted"])
         self.check = ParagraphStyle("check", base, fontSize=8.2, leading=10.8)
         self.value = ParagraphStyle("value", base, fontName=BOLD, fontSize=9, leading=12.2)
         self.value_r = ParagraphStyle("value_r", self.value, alignment=2)
+        self.body_r = ParagraphStyle("body_r", base, alignment=2)
         self.h2 = ParagraphStyle("h2", base, fontName=BOLD, fontSize=12.5, leading=16,
-                                 textColor=self.c["primary"], spaceBefore=11, spaceAfter=4)
-        self.intro = ParagraphStyle("intro", base, textColor=self.c["muted"], spaceAfter=6)
+                                 textColor=self.c["primary"], spaceBefore=11, spaceAfter=4,
+                                 keepWithNext=1)
+        self.intro = ParagraphStyle("intro", base, textColor=self.c["muted"], spaceAfter=6,
+                                    keepWithNext=1)
         self.quote = ParagraphStyle("quote", base, fontSize=10, leading=14.5,
                                     textColor=self.c["primary"], leftIndent=10)
         self.band_small = ParagraphStyle("band_small", base, fontSize=8.5, leading=11,
@@ -105,6 +114,12 @@ class Statement:
 
     def usd(self, v: Decimal | None) -> str:
         return self.num(fmt_usd(v, self.nr))
+
+    def usd_lb2(self, v: Decimal | None) -> str:
+        """A headline price: 2 decimals (tables keep 4)."""
+        if v is None:
+            return self.nr
+        return self.num(f"{fmt_number(v, 2)} USD/lb")
 
     def pct(self, v: Decimal | None) -> str:
         return self.num(fmt_pct(v, self.nr))
@@ -170,6 +185,7 @@ class Statement:
                    align_right: tuple[int, ...] = ()) -> Table:
         t = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=1 if header else 0)
         style = [
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # empty cells too: no stray Helvetica
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 8),
@@ -224,7 +240,7 @@ class Statement:
             cells.append(logo)
             widths = [self.width - 30 * mm, 30 * mm]
         band = Table([cells], colWidths=widths)
-        band.setStyle(TableStyle([
+        band.setStyle(TableStyle([FONT,
             ("BACKGROUND", (0, 0), (-1, -1), self.s.c["primary"]),
             ("LEFTPADDING", (0, 0), (-1, -1), 14), ("RIGHTPADDING", (0, 0), (-1, -1), 14),
             ("TOPPADDING", (0, 0), (-1, -1), 13), ("BOTTOMPADDING", (0, 0), (-1, -1), 14),
@@ -246,21 +262,21 @@ class Statement:
     def summary(self) -> list[Flowable]:
         e, t = self.eco, self.tpl
         ck = self.d.analysis.checklist
-        prem = self.usd_lb(e.premium_over_c_usd_lb)
+        prem = self.usd_lb2(e.premium_over_c_usd_lb)
         if e.premium_over_c_usd_lb is not None and e.premium_over_c_usd_lb > 0:
             prem = "+" + prem
         tiles = [
-            (t.t("fob_paid"), self.usd_lb(e.fob_usd_lb), t.t("per_lb_green")),
+            (t.t("fob_paid"), self.usd_lb2(e.fob_usd_lb), t.t("per_lb_green")),
             (t.t("premium_over_c"), prem,
-             f"{self.pct(e.premium_over_c_pct)} · C {self.usd_lb(e.c_usd_lb)}"
+             f"{self.pct(e.premium_over_c_pct)} · {self.market()} {self.usd_lb2(e.c_usd_lb)}"
              if e.c_usd_lb is not None else self.nr),
-            (t.t("farm_gate_share"), self.pct(e.farm_gate_share),
-             f"{t.t('of_fob')} · {self.usd_lb(e.farm_gate_usd_lb)}"),
+            self.share_tile(),
             (t.t("transparency"),
              self.num(f"{ck.answered}/{ck.applicable}"),
              t.t("answered_of", answered=ck.answered, applicable=ck.applicable)),
         ]
         cells = []
+        lines = max(self.label_lines(label) for label, _, _ in tiles)
         for label, big, sub in tiles:
             big_style = self.s.tile_big
             if big == self.nr:
@@ -270,11 +286,12 @@ class Statement:
             for unit in (" USD/lb", " %"):
                 if big != self.nr and big.endswith(unit):
                     big_text = f'{self.e(big[:-len(unit)])}<font size="7.5"> {unit.strip()}</font>'
-            cells.append([self.p(self.e(label.upper()), self.s.tile_label), Spacer(1, 3),
+            pad = (lines - self.label_lines(label)) * self.s.tile_label.leading
+            cells.append([self.p(self.e(label.upper()), self.s.tile_label), Spacer(1, 3 + pad),
                           self.p(big_text, big_style), Spacer(1, 2),
                           self.p(self.e(sub), self.s.tile_sub)])
         tbl = Table([cells], colWidths=[self.width / 4] * 4)
-        tbl.setStyle(TableStyle([
+        tbl.setStyle(TableStyle([FONT,
             ("BACKGROUND", (0, 0), (-1, -1), self.s.c["band"]),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 11), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
@@ -283,6 +300,33 @@ class Statement:
             ("ROUNDEDCORNERS", [6, 6, 6, 6]),
         ]))
         return [Spacer(1, 8), tbl]
+
+    def label_lines(self, label: str) -> int:
+        """How many lines a key-figure card's label takes (cards align their figures)."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        width = self.width / 4 - 17
+        words, lines, cur = label.upper().split(), 1, 0.0
+        for w in words:
+            ww = stringWidth(w + " ", BOLD, self.s.tile_label.fontSize)
+            if cur and cur + ww > width:
+                lines, cur = lines + 1, 0.0
+            cur += ww
+        return lines
+
+    def market(self) -> str:
+        """The market the lot is compared with: ICE "C" for arabica, London for robusta."""
+        return "C" if self.d.lot.species.value == "arabica" else "London"
+
+    def share_tile(self) -> tuple[str, str, str]:
+        """What reached the producer as a share of FOB: farm gate plus payments on top to the
+        producer or its members (as the statement data says)."""
+        d, t, e = self.d, self.tpl, self.eco
+        if any(p.reaches_producer for p in d.payments) and d.reached_producer_share is not None:
+            return (t.t("reached_share"), self.pct(d.reached_producer_share),
+                    t.t("reached_share_sub", share=self.pct(e.farm_gate_share)))
+        return (t.t("farm_gate_share"), self.pct(e.farm_gate_share),
+                f"{t.t('of_fob')} · {self.usd_lb2(e.farm_gate_usd_lb)}")
 
     def coffee(self) -> list[Flowable]:
         d, t, lot = self.d, self.tpl, self.d.lot
@@ -397,7 +441,7 @@ class Statement:
             cells.append([img, Spacer(1, 2), self.p(self.e(ph.caption), self.s.tiny)])
             widths.append(w + 10)
         tbl = Table([cells], colWidths=widths, hAlign="LEFT")
-        tbl.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+        tbl.setStyle(TableStyle([FONT, ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                  ("RIGHTPADDING", (0, 0), (-1, -1), 10),
                                  ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         return tbl
@@ -448,6 +492,9 @@ class Statement:
                                       basis=basis)
         row(t.t("farm_gate"), self.usd_lb(e.farm_gate_usd_lb), fg_note)
         row(t.t("farm_gate_share_row"), self.pct(e.farm_gate_share))
+        if any(p.reaches_producer for p in self.d.payments):
+            row(t.t("reached_share"), self.pct(self.d.reached_producer_share),
+                t.t("reached_note", usd=self.usd(self.d.reached_producer_usd)))
         row(t.t("between"), self.usd_lb(e.intermediaries_usd_lb), t.t("between_note"))
         if e.fairtrade is not None:
             ft = e.fairtrade
@@ -477,13 +524,63 @@ class Statement:
             totals.append((t.t("premiums_in_fob"), self.usd(e.premiums_in_fob_usd)))
         out += [Spacer(1, 8), self.p(f"<b>{self.e(t.t('lot_totals'))}</b>", self.s.body),
                 Spacer(1, 2), self.kv([(k, self.e(v)) for k, v in totals], label_share=0.52)]
+        out += self.payments()
         return out
+
+    def payments(self) -> list[Flowable]:
+        """Premiums and second payments by recipient, each with its basis."""
+        t = self.tpl
+        if not self.d.payments:
+            return []
+        rows = []
+        for p in self.d.payments:
+            who = t.t(f"recipient_{p.recipient.replace(' ', '_')}")
+            if p.recipient == "members" and p.farmers:
+                who = t.t("recipient_members_n", n=p.farmers)
+            elif p.paid_to and p.recipient != "members":
+                who += f" ({p.paid_to})"
+            if p.basis == "% of FOB":
+                rate = self.num(f"{fmt_number(p.rate, 1)} % FOB")
+            elif p.basis == "per kg":
+                rate = self.num(f"{fmt_number(p.rate, 4)} USD/kg")
+            elif p.basis == "per farmer":
+                rate = self.num(f"{fmt_number(p.rate, 2)} USD × {p.farmers}")
+            else:
+                rate = t.t("lump_sum")
+            where = t.t("in_fob") if p.included_in_fob else t.t("on_top")
+            rows.append([self.p(self.e(who), self.s.body),
+                         self.p(self.e(f"{t.term(p.type)} · {rate} · {where}"), self.s.small),
+                         self.p(self.e(self.usd(p.value_usd)), self.s.value_r)])
+        head = [self.p(self.e(t.t("payments_to")), self.s.label), "", ""]
+        return [Spacer(1, 6), self.rule_table(
+            [head, *rows], [self.width * 0.36, self.width * 0.44, self.width * 0.2],
+            header=True)]
+
+    def chain(self) -> list[Flowable]:
+        """Farm gate → recorded legs → FOB → importer legs → landed, as recorded."""
+        t = self.tpl
+        rows = []
+        for step in self.d.chain:
+            key = step.key.split(":")[0]
+            label = t.t(f"chain_{key}") if ":" not in step.key else \
+                t.term(step.label, step.label).capitalize()
+            style = self.s.value_r if step.subtotal else self.s.body_r
+            value = self.usd_lb(step.usd_lb)
+            if step.usd_lb is not None and not step.subtotal:
+                value = "+ " + value
+            rows.append([self.p(("<b>%s</b>" if step.subtotal else "%s") % self.e(label),
+                                self.s.body),
+                         self.p(self.e(value), style)])
+        if not any(s.key.startswith("importer:") for s in self.d.chain):
+            rows.append([self.p(self.e(t.t("importer_missing")), self.s.small), ""])
+        return [Spacer(1, 6), self.rule_table(rows, [self.width * 0.6, self.width * 0.4],
+                                              align_right=(1,))]
 
     def money(self) -> list[Flowable]:
         e, t = self.eco, self.tpl
         out = self.heading("money")
         if e.split is None or e.fob_usd_lb is None:
-            return [*out, self.p(self.e(t.t("money_missing")), self.s.body)]
+            return [*out, self.p(self.e(t.t("money_missing")), self.s.body), *self.chain()]
         labels = {"producer": t.t("seg_producer"), "exporter": t.t("seg_exporter"),
                   "importer": t.t("seg_importer"), "premium": t.t("seg_premium")}
         drawing = charts.money_split_drawing(
@@ -491,11 +588,10 @@ class Statement:
             lambda v: self.num(f"{round_per_lb(v):,.4f}"),
             t.t("fob_line", fob=self.usd_lb(e.fob_usd_lb)), t.t("unit_usd_lb"))
         out.append(drawing)
-        note = f"{t.t('farm_gate_share')}: {self.pct(e.farm_gate_share)} {t.t('of_fob')}."
-        if not e.split.importer_legs:
-            note += " " + t.t("importer_missing")
+        label, share, sub = self.share_tile()
+        note = f"{label}: {share} {sub}."
         out.append(self.p(self.e(note), self.s.small))
-        return self.together(out)
+        return [*self.together(out), *self.chain()]
 
     def history(self) -> list[Flowable]:
         t = self.tpl
@@ -508,8 +604,12 @@ class Statement:
                   "c": t.t("history_c"), "axis": t.t("history_axis"),
                   "this_lot": t.t("this_lot")}
         fmt_axis: Callable[[float], str] = lambda v: self.num(f"{v:.2f}")  # noqa: E731
+        this_lot = tuple(float(v) if v is not None else None
+                         for v in (self.d.this_lot_fob_usd_lb, self.d.this_lot_farm_gate_usd_lb))
         out.append(charts.history_drawing(self.width, pts, self.d.lot.harvest,
-                                          self.tpl.colours, labels, fmt_axis))
+                                          self.tpl.colours, labels, fmt_axis,
+                                          this_lot))  # type: ignore[arg-type]
+        out.append(self.p(self.e(t.t("history_note")), self.s.small))
         return self.together(out)
 
     def visits(self) -> list[Flowable]:
@@ -550,7 +650,7 @@ class Statement:
             return [*out, self.p(self.e(t.t("certifications_none")), self.s.body)]
         # every certificate valid on the statement date; for a scheme without one, its latest
         # (so a lapse shows); older certificates are counted, not listed
-        current = [c for c in self.d.certifications if c.valid_on_statement]
+        current = [c for c in self.d.certifications if c.valid_on_lot]
         schemes = {c.scheme for c in current}
         lapsed: dict[str, Any] = {}
         for c in self.d.certifications:
@@ -562,12 +662,12 @@ class Statement:
         shown = current + list(lapsed.values())
         rows = []
         for c in shown:
-            if c.valid_on_statement:
+            if c.valid_on_lot:
                 status = f'<font color="{t.colours["producer"]}">✓</font> ' + self.e(
                     t.t("valid", date=self.day(c.valid_to)))
             else:
                 status = f'<font color="{t.colours["accent"]}">✗</font> ' + self.e(
-                    t.t("expired", date=self.d.on.isoformat()))
+                    t.t("expired", date=self.d.reference_date.isoformat()))
             span = f"{self.day(c.valid_from)} – {self.day(c.valid_to)}"
             number = t.t("certificate_no", number=c.number) if c.number else ""
             rows.append([self.p(f"<b>{self.e(t.term(c.scheme))}</b>", self.s.body),
@@ -623,7 +723,7 @@ class Statement:
         tables = [self.rule_table(part, [col * 0.66, col * 0.34])
                   for part in (rows[:half], rows[half:])]
         both = Table([tables], colWidths=[col + 14, col], hAlign="LEFT")
-        both.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+        both.setStyle(TableStyle([FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("RIGHTPADDING", (0, 0), (0, -1), 14),
                                   ("RIGHTPADDING", (1, 0), (1, -1), 0)]))
@@ -638,23 +738,31 @@ class Statement:
             return self.methodology() if with_methodology else []
         qr = charts.qr_drawing(url, 28 * mm, t.colours["primary"])
         text: list[Flowable] = [self.p(f"<b>{self.e(t.t('link_text'))}</b>", self.s.body),
-                                Spacer(1, 2), self.p(self.e(url), self.s.small)]
+                                Spacer(1, 2), self.p(self.url_text(url), self.s.url)]
         if not with_methodology:
             tbl = Table([[qr, text]], colWidths=[30 * mm, self.width - 30 * mm], hAlign="LEFT")
-            tbl.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            tbl.setStyle(TableStyle([FONT, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                      ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
             return self.together([*self.heading("link"), tbl])
         left = Table([[qr], [text]], colWidths=[self.width * 0.3])
-        left.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+        left.setStyle(TableStyle([FONT, ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("TOPPADDING", (0, 0), (-1, -1), 0)]))
         tbl = Table([[left, self.methodology()]], colWidths=[self.width * 0.33,
                                                              self.width * 0.67], hAlign="LEFT")
-        tbl.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+        tbl.setStyle(TableStyle([FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                  ("LINEBEFORE", (1, 0), (1, 0), 0.5, self.s.c["rule"]),
                                  ("LEFTPADDING", (1, 0), (1, 0), 12)]))
         return self.together([*self.heading("link"), tbl])
+
+    def url_text(self, url: str) -> str:
+        """The link, broken only after a "/" (never inside the lot code)."""
+        head, sep, code = url.rpartition("/")
+        if not sep:
+            return self.e(url)
+        parts = [self.e(x) for x in head.split("/")]
+        return "/".join(parts).replace("//", "//") + "/<br/>" + self.e(code)
 
     def methodology(self) -> list[Flowable]:
         t = self.tpl
@@ -663,7 +771,7 @@ class Statement:
         if lir is not None:
             text += " " + t.t("lir_source", source=lir.source)
         return [Spacer(1, 4), self.p(f"<b>{self.e(t.heading('methodology'))}.</b> "
-                                     f"{self.e(text)}", self.s.tiny)]
+                                     f"{self.e(text)}", self.s.method)]
 
     def story(self) -> list[Flowable]:
         out: list[Flowable] = [self.title_band()]
@@ -697,6 +805,8 @@ def make_doc(buf: io.BytesIO, data: StatementData, tpl: Template,
         creator="RoasterDesk",
         pageCompression=1 if compress else 0,
         lang=tpl.language,
+        # the canvas starts in our font, so no unused (and unembedded) Helvetica is listed
+        initialFontName=REGULAR, initialFontSize=9,
     )
     footer_left = " · ".join(x for x in (tpl.roaster, tpl.t("title"), lot.code) if x)
     footer_mid = tpl.t("statement_date", date=data.on.isoformat())

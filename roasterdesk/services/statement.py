@@ -21,7 +21,7 @@ import io
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..domain.geo import rounded_location
-from ..domain.history import HarvestPoint, harvest_history
+from ..domain.history import harvest_history
 from ..domain.model import (
     Certification,
     ConsentScope,
@@ -39,12 +39,26 @@ from ..domain.model import (
     LotStatus,
     Person,
     Photo,
+    PremiumBasis,
     Project,
     Visit,
 )
-from ..domain.pricing import economics, farm_gate_local_per_kg_green
-from ..domain.transparency import Answer
+from ..domain.pricing import economics, farm_gate_local_per_kg_green, weight_lb
+from ..domain.transparency import RULES, Answer, reference_date, withheld_producer
 from ..errors import UserError
+from ..pdf.data import (
+    CertificationView,
+    ChainStep,
+    CheckAnswer,
+    ConsentDecision,
+    NamedPerson,
+    PaymentView,
+    PhotoView,
+    PlotView,
+    ProjectView,
+    StatementData,
+    VisitView,
+)
 from ..store import Store
 from ..store.store import LotAnalysis
 
@@ -53,86 +67,6 @@ if TYPE_CHECKING:
 
 MAX_PHOTOS = 2
 PHOTO_MAX_PX = 1400
-
-
-@dataclass(frozen=True)
-class NamedPerson:
-    name: str
-    role: str
-    quote: str  # "" unless consent covers quotes
-
-
-@dataclass(frozen=True)
-class PlotView:
-    name: str
-    area_ha: Decimal | None
-    altitude_m: int | None
-    shade_pct: int | None
-    varieties: tuple[str, ...]
-    location: tuple[float, float] | None  # (lon, lat), rounded
-
-
-@dataclass(frozen=True)
-class VisitView:
-    date: date
-    mode: str
-    observed: tuple[tuple[str, str], ...]  # (topic key, note) seen in person
-    reported: tuple[tuple[str, str], ...]  # (topic key, note) told by the producer
-
-
-@dataclass(frozen=True)
-class CertificationView:
-    scheme: str
-    number: str
-    holder: str
-    valid_from: date | None
-    valid_to: date | None
-    valid_on_statement: bool
-
-
-@dataclass(frozen=True)
-class ProjectView:
-    year: int
-    category: str
-    amount: Decimal
-    currency: str
-    description: str
-
-
-@dataclass(frozen=True)
-class PhotoView:
-    jpeg: bytes  # re-encoded, without EXIF
-    width: int
-    height: int
-    caption: str
-
-
-@dataclass(frozen=True)
-class StatementData:
-    """What one statement shows; built by :func:`load_statement`, laid out by the PDF code."""
-
-    analysis: LotAnalysis
-    on: date  # the statement date (consent and validity are checked on it)
-    producer_label: str  # farm/co-op name, or "a farm in Nariño, Colombia"
-    producer_named: bool
-    region_label: str
-    people: tuple[NamedPerson, ...]
-    hidden_people: int  # people of the producer who may not be named on this date
-    plots: tuple[PlotView, ...]
-    visits: tuple[VisitView, ...]  # in person, newest first
-    certifications: tuple[CertificationView, ...]
-    projects: tuple[ProjectView, ...]
-    history: tuple[HarvestPoint, ...]
-    photos: tuple[PhotoView, ...]
-    photos_unreadable: int  # photos that may appear but whose file is missing or unreadable
-    story: str
-    lot_title: str  # the lot's name (names without consent replaced), else its code
-    farm_gate_local_per_kg_green: Decimal | None
-    coordinate_decimals: int
-
-    @property
-    def lot(self) -> Lot:
-        return self.analysis.lot
 
 
 # -- privacy ---------------------------------------------------------------------------------
@@ -280,13 +214,21 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
         lot = store.lot(lot)
     on = on or date.today()
     analysis = store.analyse(lot, today=on)
+    ref = reference_date(analysis.lot)
     producer = analysis.producer
     pid = producer.id
     assert pid is not None
     people = store.people(pid)
     hidden = [p for p in people if not p.may_appear(ConsentScope.NAME, on)]
+    # every name printed is checked against every person of the database without consent,
+    # not only the lot's producer's people (a farm named after someone elsewhere)
+    everyone_hidden = hidden + [p for p in _all_people(store)
+                                if p.producer_id != pid
+                                and not p.may_appear(ConsentScope.NAME, on)]
     region = _region_label(analysis)
-    producer_named = not _mentions(producer.name, hidden)
+    producer_named = not _mentions(producer.name, everyone_hidden)
+    if not producer_named:
+        analysis = replace(analysis, checklist=withheld_producer(analysis.checklist))
     label = producer.name if producer_named else f"a {producer.kind.label} in {region}"
     kind = producer.kind
     producer_word = template.redacted_producer(kind.value, kind.label) if template \
@@ -300,7 +242,7 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
             text = re.sub(re.escape(producer.name),
                           lambda m: _capitalised(producer_word, m.string[:m.start()]),
                           text, flags=re.IGNORECASE)
-        return redact(text, hidden, person_word)
+        return redact(text, everyone_hidden, person_word)
 
     named = [
         NamedPerson(p.name, p.role.value,
@@ -320,7 +262,7 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
     visits = [v for v in store.visits(pid) if not v.mode.remote and v.date <= on]
     visit_views = tuple(_visit_view(v, clean) for v in visits if v.observations)
 
-    certs = tuple(_cert_view(c, on, clean) for c in store.certifications(pid))
+    certs = tuple(_cert_view(c, ref, clean) for c in store.certifications(pid))
     projects = tuple(
         ProjectView(p.year, p.category.value, p.amount, p.currency, clean(p.description))
         for p in _relevant_projects(store.projects(pid), lot)
@@ -337,15 +279,146 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
     photo_views, unreadable = _photos(store, visits, people_by_id, on, clean) if photos \
         else ((), 0)
     local = farm_gate_local_per_kg_green(lot.farm_gate) if lot.farm_gate is not None else None
+    payments = _payments(analysis, producer.name, clean)
+    reached, share = _reached_producer(analysis, payments)
+    consent = _consent(producer_named, label, people, on, photo_views, unreadable)
     return StatementData(
-        analysis=analysis, on=on, producer_label=label, producer_named=producer_named,
+        analysis=analysis, on=on, reference_date=ref, producer_label=label,
+        producer_named=producer_named,
         region_label=region, people=tuple(named), hidden_people=len(hidden),
         plots=plot_views, visits=visit_views, certifications=certs, projects=projects,
         history=history, photos=photo_views, photos_unreadable=unreadable,
         story=clean(lot.story),
         lot_title=clean(lot.name) or lot.code,
         farm_gate_local_per_kg_green=local, coordinate_decimals=coordinate_decimals,
+        payments=payments, reached_producer_usd=reached, reached_producer_share=share,
+        chain=_chain(analysis), checks=_checks(analysis), consent=consent,
     )
+
+
+def _all_people(store: Store) -> list[Person]:
+    """Every person of the database (any producer), not deleted (tombstones left out)."""
+    from ..store.rows import row_to_person
+
+    return [row_to_person(r) for r in store.db.query("SELECT * FROM people")
+            if r.get("deleted_at") is None]
+
+
+_BASIS = {PremiumBasis.PER_KG: "per kg", PremiumBasis.PCT_OF_PRICE: "% of FOB",
+          PremiumBasis.PER_LOT: "lump sum", PremiumBasis.PER_FARMER: "per farmer"}
+
+
+def _payments(analysis: LotAnalysis, producer_name: str,
+              clean: Callable[[str], str]) -> tuple[PaymentView, ...]:
+    """The lot's premiums and second payments by basis and recipient.
+
+    Recipient rule (from the records, never guessed): a per-farmer payment went to the
+    producer's **members** (with how many); a payment recorded as paid to the producer's own
+    name went to the **producer**; one with no recipient recorded is "not recorded"; any other
+    recipient (a community project, an intermediary) is **other**, shown by its recorded words.
+    Payments on top of FOB to the producer or its members are added to what reached the
+    producer; payments included in FOB are already in the FOB price and are not added again.
+    """
+    lot, e = analysis.lot, analysis.economics
+    wlb = weight_lb(lot.weight) if lot.weight is not None else None
+    out = []
+    for p in lot.premiums:
+        if p.voided:
+            continue
+        to = p.paid_to.strip()
+        if p.basis is PremiumBasis.PER_FARMER:
+            recipient = "members"
+        elif not to:
+            recipient = "not recorded"
+        elif to.casefold() == producer_name.strip().casefold():
+            recipient = "producer"
+        else:
+            recipient = "other"
+        value: Decimal | None = None
+        if p.basis is PremiumBasis.PER_LOT:
+            value = p.amount
+        elif p.basis is PremiumBasis.PER_FARMER:
+            value = p.amount * (p.farmers or 0)
+        elif p.basis is PremiumBasis.PER_KG and lot.weight is not None:
+            value = p.amount * lot.weight
+        elif p.basis is PremiumBasis.PCT_OF_PRICE and e.fob_usd_lb is not None \
+                and wlb is not None:
+            value = p.amount / 100 * e.fob_usd_lb * wlb
+        reaches = recipient in ("producer", "members") and not p.included_in_fob \
+            and value is not None
+        out.append(PaymentView(p.type.value, _BASIS[p.basis], p.amount, recipient,
+                               clean(to) if recipient != "producer" else "", p.farmers,
+                               p.included_in_fob, value, reaches))
+    return tuple(out)
+
+
+def _reached_producer(analysis: LotAnalysis, payments: tuple[PaymentView, ...]
+                      ) -> tuple[Decimal | None, Decimal | None]:
+    """Farm-gate value plus the payments on top that went to the producer or its members, and
+    its share of the FOB value; ``None`` when the farm-gate or FOB value is not recorded."""
+    e = analysis.economics
+    if e.farm_gate_value_usd is None:
+        return None, None
+    total = e.farm_gate_value_usd + sum(
+        (p.value_usd for p in payments if p.reaches_producer and p.value_usd is not None),
+        Decimal(0))
+    share = total / e.fob_value_usd if e.fob_value_usd else None
+    return total, share
+
+
+def _chain(analysis: LotAnalysis) -> tuple[ChainStep, ...]:
+    """Farm gate → each recorded exporter leg → exporter margin = FOB → each recorded importer
+    leg → landed. Only what was recorded: no leg is invented, landed only with importer legs."""
+    e, lot = analysis.economics, analysis.lot
+    steps = [ChainStep("farm_gate", "farm gate", e.farm_gate_usd_lb, True)]
+    from ..domain.model import Party
+
+    for c in lot.costs:
+        if c.party is Party.EXPORTER:
+            steps.append(ChainStep(f"exporter:{c.leg}", c.leg, c.usd_lb, False))
+    margin = e.split.exporter_margin if e.split is not None else None
+    steps.append(ChainStep("exporter_margin", "exporter margin", margin, False))
+    steps.append(ChainStep("fob", "FOB", e.fob_usd_lb, True))
+    imp = [c for c in lot.costs if c.party is Party.IMPORTER]
+    for c in imp:
+        steps.append(ChainStep(f"importer:{c.leg}", c.leg, c.usd_lb, False))
+    landed = None
+    if imp and e.fob_usd_lb is not None:
+        landed = e.fob_usd_lb + sum((c.usd_lb for c in imp), Decimal(0))
+    steps.append(ChainStep("landed", "landed", landed, True))
+    return tuple(steps)
+
+
+def _checks(analysis: LotAnalysis) -> tuple[CheckAnswer, ...]:
+    return tuple(
+        CheckAnswer(i.number, i.key, i.question, i.answer.value,
+                    RULES[i.key] if i.answer is Answer.ANSWERED
+                    else f"missing: {i.missing}" if i.answer is Answer.NOT_ANSWERED
+                    else RULES[i.key])
+        for i in analysis.checklist.items)
+
+
+def _consent(named: bool, label: str, people: list[Person], on: date,
+             photos: tuple[PhotoView, ...], unreadable: int) -> tuple[ConsentDecision, ...]:
+    """Each consent decision of the statement (withheld names are not repeated here)."""
+    out = [ConsentDecision("producer name", named,
+                           "no one without consent is named in it" if named else
+                           f"it contains the name of a person without consent; printed as "
+                           f"\"{label}\"")]
+    for p in people:
+        ok = p.may_appear(ConsentScope.NAME, on)
+        out.append(ConsentDecision(
+            f"person ({p.role.value})" + (f": {p.name}" if ok else ""), ok,
+            f"consent to be named on {on.isoformat()}" if ok
+            else f"no consent to be named on {on.isoformat()}; withheld"))
+        if ok and p.quote.strip():
+            q = p.may_appear(ConsentScope.QUOTE, on)
+            out.append(ConsentDecision(f"quote of {p.name}", q,
+                                       "consent for quotes" if q else "no consent for quotes"))
+    out.append(ConsentDecision(f"photos ({len(photos)})", bool(photos),
+                               f"{len(photos)} photo(s) allowed"
+                               + (f"; {unreadable} unreadable" if unreadable else "")))
+    return tuple(out)
 
 
 def _visit_view(v: Visit, clean: Callable[[str], str]) -> VisitView:
@@ -356,9 +429,9 @@ def _visit_view(v: Visit, clean: Callable[[str], str]) -> VisitView:
     return VisitView(v.date, v.mode.value, pick(Evidence.OBSERVED), pick(Evidence.REPORTED))
 
 
-def _cert_view(c: Certification, on: date, clean: Callable[[str], str]) -> CertificationView:
+def _cert_view(c: Certification, ref: date, clean: Callable[[str], str]) -> CertificationView:
     return CertificationView(c.scheme.value, c.number, clean(c.holder), c.valid_from,
-                             c.valid_to, c.valid_on(on))
+                             c.valid_to, c.valid_on(ref))
 
 
 def _relevant_projects(projects: list[Project], lot: Lot) -> list[Project]:
@@ -415,7 +488,7 @@ def preflight(store: Store, lot: Lot | int | str, on: date | None = None) -> lis
 
 
 __all__ = [
-    "CertificationView", "NamedPerson", "PhotoView", "PlotView", "ProjectView",
+    "CertificationView", "NamedPerson", "PaymentView", "PhotoView", "PlotView", "ProjectView",
     "StatementData", "VisitView", "clean_photo", "find_lot", "load_statement",
     "open_read_only", "preflight", "preflight_data", "redact",
 ]

@@ -1,0 +1,227 @@
+"""The statement's data (``statement --json``): every figure is this lot's."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from statement_sample import ON
+
+from roasterdesk.cli import main
+from roasterdesk.domain.model import (
+    Certification,
+    Consent,
+    ConsentScope,
+    ContractType,
+    Lot,
+    Person,
+    Premium,
+    PremiumBasis,
+    PremiumType,
+    Producer,
+    ProducerKind,
+    Role,
+    Scheme,
+)
+from roasterdesk.pdf.data import statement_json
+from roasterdesk.services.statement import load_statement
+
+
+def test_statement_json_on_the_command_line(example, db_path, capsys):
+    store, lot = example
+    assert main(["--db", str(db_path), "statement", "--lot", lot.code, "--json",
+                 "--on", ON.isoformat()]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["lot"]["code"] == lot.code
+    assert Decimal(out["economics"]["fob_usd_lb"]) == Decimal("4.75")
+    assert out["chart"]["this_lot"]["fob_usd_lb"] == out["economics"]["fob_usd_lb"]
+    assert {i["key"] for i in out["checklist"]["items"]} >= {"producer", "fob", "labour"}
+    assert all(i["reason"] for i in out["checklist"]["items"])
+    assert any(c["item"] == "producer name" for c in out["consent"])
+
+
+def test_the_charts_this_lot_is_the_lots_own_fob_not_the_harvest_average(example):
+    store, lot = example
+    store.save_lot(Lot(code="CO-25-002", producer_id=lot.producer_id, harvest=2025, bags=60,
+                       bag_kg=Decimal(70), contract_type=ContractType.FIXED,
+                       fob_usd_lb=Decimal("6.10"), c_cents_lb=Decimal(380),
+                       contract_date=date(2025, 4, 1)))
+    data = load_statement(store, lot.code, on=ON, photos=False)
+    avg = next(p for p in data.history if p.harvest == 2025).fob_usd_lb
+    assert avg is not None and avg > Decimal("5")  # the producer's average is not this lot
+    js = statement_json(data)
+    assert Decimal(js["chart"]["this_lot"]["fob_usd_lb"]) == Decimal("4.75")
+    assert Decimal(js["chart"]["this_lot"]["fob_usd_lb"]) == data.analysis.economics.fob_usd_lb
+    assert Decimal(js["chart"]["this_lot"]["farm_gate_usd_lb"]).quantize(Decimal("0.0001")) \
+        == Decimal("3.0901")
+
+
+def test_producer_named_is_false_when_the_name_is_withheld_anywhere_in_the_database(example):
+    store, lot = example
+    # a farm named after a person who withheld consent at another producer
+    other = store.save_producer(Producer("Otra finca", ProducerKind.FARM, "CO"))
+    store.save_person(Person(other.id, "Patrick Wamala", Role.OWNER))
+    farm = store.save_producer(Producer("Patrick Wamala Farm", ProducerKind.FARM, "UG",
+                                        region="Bugisu"))
+    own = store.save_lot(replace(lot, code="UG-25-001", producer_id=farm.id, id=None,
+                                 uuid=Lot("x", 1, 2025).uuid, plot_ids=()))
+    data = load_statement(store, own.code, on=ON, photos=False)
+    assert not data.producer_named
+    js = json.dumps(statement_json(data), ensure_ascii=False)
+    assert "Wamala" not in js
+    item = next(c for c in data.checks if c.key == "producer")
+    assert item.answer == "not answered" and "consent" in item.reason
+    assert data.analysis.checklist.item("producer").answer.value == "not answered"
+
+
+def test_producer_named_when_consent_covers_it(example):
+    store, lot = example
+    farm = store.save_producer(Producer("Finca Rosa Pérez", ProducerKind.FARM, "CO"))
+    store.save_person(Person(farm.id, "Rosa Pérez", Role.OWNER,
+                             consent=Consent(date(2024, 1, 1), frozenset(ConsentScope))))
+    own = store.save_lot(replace(lot, code="CO-25-009", producer_id=farm.id, id=None,
+                                 uuid=Lot("x", 1, 2025).uuid, plot_ids=()))
+    data = load_statement(store, own.code, on=ON, photos=False)
+    assert data.producer_named
+    assert next(c for c in data.checks if c.key == "producer").answer == "answered"
+
+
+def test_a_second_payment_to_the_producer_raises_the_share_by_its_percentage(example):
+    store, lot = example
+    before = load_statement(store, lot.code, on=ON, photos=False)
+    assert before.reached_producer_share == before.analysis.economics.farm_gate_share
+    producer = store.producer(lot.producer_id)
+    pay = Premium(PremiumType.SECOND_PAYMENT, PremiumBasis.PCT_OF_PRICE, Decimal("9.5"),
+                  included_in_fob=False, paid_to=producer.name)
+    community = Premium(PremiumType.SOCIAL, PremiumBasis.PER_LOT, Decimal(760),
+                        included_in_fob=False, paid_to="community of La Loma")
+    members = Premium(PremiumType.SECOND_PAYMENT, PremiumBasis.PER_FARMER, Decimal(72),
+                      included_in_fob=False, paid_to="member farmers", farmers=101)
+    store.save_lot(replace(store.lot(lot.id), premiums=(pay, community, members)))
+    after = load_statement(store, lot.code, on=ON, photos=False)
+    e = after.analysis.economics
+    assert e.fob_value_usd is not None and before.reached_producer_share is not None
+    expected = before.reached_producer_share + Decimal("0.095") \
+        + Decimal(72 * 101) / e.fob_value_usd
+    assert after.reached_producer_share is not None
+    assert abs(after.reached_producer_share - expected) < Decimal("1e-20")
+    by = {p.recipient: p for p in after.payments}
+    assert by["members"].farmers == 101 and by["members"].value_usd == Decimal(7272)
+    assert by["other"].value_usd == Decimal(760) and not by["other"].reaches_producer
+    assert by["producer"].reaches_producer
+
+
+def test_a_certificate_is_judged_on_the_lots_date_not_the_statement_date(example):
+    store, lot = example
+    store.save_certification(Certification(lot.producer_id, Scheme.ORGANIC_EU, "EU-2026",
+                                           valid_from=date(2026, 1, 1),
+                                           valid_to=date(2028, 12, 31)))
+    data = load_statement(store, lot.code, on=ON, photos=False)
+    assert data.reference_date == date(2025, 3, 14)
+    cert = next(c for c in data.certifications if c.number == "EU-2026")
+    assert cert.valid_on_lot is False  # valid on the statement date, not on the lot's
+    ft = next(c for c in data.certifications if c.number == "FLO-12345")
+    assert ft.valid_on_lot is True
+
+
+def test_the_chain_prints_only_recorded_legs_and_landed_needs_importer_costs(example):
+    from roasterdesk.domain.model import CostLeg, Party
+
+    store, lot = example
+    data = load_statement(store, lot.code, on=ON, photos=False)
+    keys = [s.key for s in data.chain]
+    assert keys == ["farm_gate", "exporter_margin", "fob", "landed"]
+    assert data.chain[-1].usd_lb is None  # no importer costs recorded: landed not recorded
+    store.save_lot(replace(store.lot(lot.id), costs=(
+        CostLeg(Party.EXPORTER, "milling", Decimal("0.10")),
+        CostLeg(Party.IMPORTER, "freight", Decimal("0.25")))))
+    data = load_statement(store, lot.code, on=ON, photos=False)
+    by = {s.key: s.usd_lb for s in data.chain}
+    assert by["landed"] == Decimal("5.00")
+    assert by["exporter:milling"] == Decimal("0.10")
+    assert by["farm_gate"] + by["exporter:milling"] + by["exporter_margin"] == by["fob"]
+
+
+def _check(pdf_path, code, tpl_name):
+    import pytest
+    from pdf_checks import problems, tools_missing
+
+    from roasterdesk.pdf import load_template
+
+    if tools_missing():
+        pytest.fail(f"install poppler-utils and qpdf: missing {tools_missing()}")
+    tpl = load_template(tpl_name)
+    return problems(pdf_path, code, [tpl.heading(s) for s in tpl.sections])
+
+
+def test_the_example_passes_qpdf_embeds_its_fonts_and_keeps_its_lot_code(example, tmp_path):
+    from roasterdesk.pdf import render_statement
+
+    store, lot = example
+    for tpl in ("default-en", "default-es"):
+        path = tmp_path / f"{tpl}.pdf"
+        path.write_bytes(render_statement(load_statement(store, lot.code, on=ON), tpl))
+        assert _check(path, lot.code, tpl) == []
+
+
+def test_the_checks_find_a_broken_lot_code_and_an_unembedded_font(tmp_path):
+    """The checks can fail: a page that breaks its lot code and uses a standard font."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "bad.pdf"
+    c = Canvas(str(path))
+    c.setFont("Helvetica", 10)
+    c.drawString(50, 700, "https://example.com/coffee/BR-25-0")
+    c.drawString(50, 688, "016")
+    c.drawString(50, 100, "The price we paid")
+    c.save()
+    found = _check(path, "BR-25-0016", "default-en")
+    assert any("broken" in f for f in found)
+    assert any("not embedded" in f for f in found)
+    assert any("orphaned" in f for f in found)
+
+
+def _demo_sample(tmp_path, every: int):
+    from roasterdesk.cli import main as cli
+
+    db = tmp_path / "demo.sqlite"
+    assert cli(["--db", str(db), "demo", "--scale", "small"]) == 0
+    from roasterdesk.services.statement import open_read_only
+
+    store = open_read_only(db)
+    harvests = sorted({x.harvest for x in store.lots_where("1 = 1", [])})[-2:]
+    lots = [x for h in harvests for x in store.lots_where("harvest = ?", [h])
+            if x.status.value != "cancelled"]
+    return db, store, lots[::every]
+
+
+def _demo_statements_pass(tmp_path, every: int):
+    from roasterdesk.pdf import render_statement
+
+    db, store, lots = _demo_sample(tmp_path, every)
+    try:
+        bad, pages = [], []
+        for i, lot in enumerate(lots):
+            tpl = ("default-en", "default-es")[i % 2]
+            data = load_statement(store, lot.code)
+            # the chart's "this lot" is the lot's FOB, on every demo lot
+            assert statement_json(data)["chart"]["this_lot"]["fob_usd_lb"] == \
+                statement_json(data)["economics"]["fob_usd_lb"]
+            path = tmp_path / f"{lot.code}.pdf"
+            path.write_bytes(render_statement(data, tpl))
+            from pdf_checks import page_count
+
+            pages.append(page_count(path))
+            bad += [f"{lot.code}: {p}" for p in _check(path, lot.code, tpl)]
+    finally:
+        store.close()
+    assert bad == []
+    return pages
+
+
+def test_a_sample_of_demo_statements_of_two_harvests_passes_the_checks(tmp_path):
+    pages = _demo_statements_pass(tmp_path, every=25)
+    assert pages
+
