@@ -1,6 +1,10 @@
-"""Rows per second of the spreadsheet import: a 100,000-row lot CSV, dry run and commit.
+"""Rows per second of the spreadsheet import: a 100,000-row lot CSV, dry run and commit, beside
+a floor measured in the same run: sqlite-utils ``insert_all`` of the same lot rows (as the store
+writes them) into an empty table, with no validation. Then the peak memory (RSS) of a dry run
+and of a commit, each in a fresh process, for a large file (``--rss-rows``, default 900,000).
 
-    /work/venv/bin/python benchmarks/import_speed.py [--rows 100000] [--producers 1000]
+    python benchmarks/import_speed.py [--rows 100000] [--producers 1000] [--rss-rows 900000]
+    python benchmarks/import_speed.py --rss-only dry|commit --rows N   (one measured process)
 
 The CSV looks like a buyer's sheet (decimal commas, units in cells, "2023/24" harvests); the
 database starts empty, so the commit also creates the producers and refreshes the lot metrics of
@@ -11,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,11 +47,53 @@ def make_csv(path: Path, rows: int, producers: int) -> None:
                   f"Exporter {p % 17}\n")
 
 
+def floor_rows_per_s(plan) -> float:  # type: ignore[no-untyped-def]
+    """sqlite-utils insert_all of the plan's lot rows into an empty table (no checks)."""
+    import sqlite_utils
+
+    from roasterdesk.store import rows as R
+
+    rows = [R.lot_to_row(r.record) for r in plan.records]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = sqlite_utils.Database(Path(tmp) / "floor.sqlite")
+        t0 = time.perf_counter()
+        with db.conn:
+            db["lots"].insert_all(rows, batch_size=1000)
+        dt = time.perf_counter() - t0
+        db.close()
+    return len(rows) / dt
+
+
+def peak_rss(mode: str, rows: int, producers: int) -> float:
+    """Peak RSS in MB of one fresh process doing a dry run or a commit of ``rows`` rows."""
+    out = subprocess.run([sys.executable, __file__, "--rss-only", mode, "--rows", str(rows),
+                          "--producers", str(producers)], capture_output=True, text=True,
+                         check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def rss_child(mode: str, rows: int, producers: int) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "lots.csv"
+        make_csv(csv_path, rows, producers)
+        with Store.open(Path(tmp) / "bench.sqlite") as store:
+            plan = plan_import(store, read_source(csv_path, "lots"), "lots")
+            assert plan.ok, plan.report(limit=5)
+            if mode == "commit":
+                commit_import(store, plan)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--producers", type=int, default=1000)
+    ap.add_argument("--rss-rows", type=int, default=900_000)
+    ap.add_argument("--rss-only", choices=("dry", "commit"))
     args = ap.parse_args()
+    if args.rss_only:
+        return rss_child(args.rss_only, args.rows, args.producers)
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "lots.csv"
         make_csv(csv_path, args.rows, args.producers)
@@ -59,12 +107,18 @@ def main() -> int:
             assert store.counts()["lots"] == args.rows, result
             metrics = store.db.execute("SELECT count(*) FROM lot_metrics").fetchone()[0]
             assert metrics == args.rows
+            floor = floor_rows_per_s(plan)
         dry, commit = t1 - t0, t2 - t1
         print(f"{args.rows:,} rows, {args.producers:,} producers")
         print(f"dry run (read + check):   {dry:6.1f} s  {args.rows / dry:8,.0f} rows/s")
         print(f"commit (write + metrics): {commit:6.1f} s  {args.rows / commit:8,.0f} rows/s")
         print(f"import total:             {dry + commit:6.1f} s  "
               f"{args.rows / (dry + commit):8,.0f} rows/s")
+        print(f"floor (sqlite-utils insert_all, same rows): {floor:8,.0f} rows/s")
+    if args.rss_rows:
+        for mode in ("dry", "commit"):
+            mb = peak_rss(mode, args.rss_rows, args.producers)
+            print(f"peak RSS, {args.rss_rows:,} rows, {mode:6}: {mb:7.0f} MB")
     return 0
 
 
