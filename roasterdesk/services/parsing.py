@@ -283,10 +283,22 @@ def parse_country(text: str) -> str:
     return country(text)[0]
 
 
+_CROP_WORDS = re.compile(r"\b(crop|harvest|cosecha|safra|season|year|ano|año)\b", re.IGNORECASE)
+_SEASON = re.compile(r"^(?:[a-zA-Z]+\.?)\s+(\d{4})$")  # "March 2010", "Fall 2009"
+
+
 def parse_harvest_year(text: str) -> int:
+    """ "2024", "2014/15", "08/09 crop", "March 2010", "Fall 2009" → the harvest's (end) year."""
     raw = text.strip()
     if re.fullmatch(r"\d{4}\.0+", raw):  # a year typed into a number cell
         raw = raw.split(".")[0]
+    raw = " ".join(_CROP_WORDS.sub(" ", raw).split()) or raw
+    m = _SEASON.match(raw)
+    if m:
+        raw = m.group(1)
+    m = re.fullmatch(r"(\d{2})\s*[/-]\s*(\d{2})", raw)  # "08/09": two-digit years
+    if m:
+        raw = f"{19 if int(m.group(1)) > 50 else 20}{m.group(1)}/{m.group(2)}"
     return parse_harvest(raw)
 
 
@@ -294,13 +306,39 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d
                  "%d %B %Y", "%b %d, %Y", "%B %d, %Y")
 
 
+_MONTH_WORDS = {  # Spanish and Portuguese month names → English abbreviations
+    "ene": "jan", "enero": "jan", "janeiro": "jan", "febrero": "feb", "fevereiro": "feb",
+    "fev": "feb", "marzo": "mar", "marco": "mar", "março": "mar", "abr": "apr", "abril": "apr",
+    "mayo": "may", "maio": "may", "mai": "may", "junio": "jun", "junho": "jun", "julio": "jul",
+    "julho": "jul", "ago": "aug", "agosto": "aug", "septiembre": "sep", "setiembre": "sep",
+    "set": "sep", "setembro": "sep", "sept": "sep", "octubre": "oct", "out": "oct",
+    "outubro": "oct", "noviembre": "nov", "novembro": "nov", "dic": "dec", "diciembre": "dec",
+    "dez": "dec", "dezembro": "dec",
+}
+
+
+def _written_date(raw: str) -> str:
+    """ "April 4th, 2015" → "april 4 2015"; "4 de abr. de 2015" → "4 apr 2015"."""
+    text = re.sub(r"(\d)(st|nd|rd|th|º|°)\b", r"\1", raw.lower())
+    words = [w for w in re.split(r"[\s,.]+", text) if w and w not in ("de", "del", "of", "the")]
+    return " ".join(_MONTH_WORDS.get(w, w) for w in words)
+
+
 def parse_date(text: str) -> date:
-    """ISO dates, day-first dates (25/03/2024, 25.03.2024) and '14 Mar 2025'.
+    """ISO dates, day-first dates (25/03/2024, 25.03.2024) and written ones ('14 Mar 2025',
+    'April 4th, 2015', '4 abr 2015', '4 de abril de 2015').
 
     Choice: a slashed date is read day first (the custom at origin and in Europe); an ambiguous
     US-style date therefore needs the ISO form.
     """
     raw = text.strip()
+    if re.search(r"[a-zA-Z]", raw):
+        words = _written_date(raw)
+        for fmt in ("%d %b %Y", "%b %d %Y", "%d %B %Y", "%B %d %Y"):
+            try:
+                return datetime.strptime(words, fmt).date()
+            except ValueError:
+                continue
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?", raw):
         raw = raw[:10]
     for fmt in _DATE_FORMATS:

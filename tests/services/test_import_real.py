@@ -250,3 +250,16 @@ def test_unknown_process_lists_the_nearest_known_labels(store, tmp_path):
     assert reasons[0].startswith("unknown process 'Washd'; nearest: washed")
     assert reasons[1].startswith("unknown certification 'Fairtrad'; nearest: Fairtrade")
     assert len(reasons) == 2
+
+
+def test_written_dates_and_harvests(store, tmp_path):
+    f = tmp_path / "dates.csv"
+    f.write_text("Lot code;Producer;Country;Harvest;Contract date\n"
+                 "A;F;CO;08/09 crop;April 4th, 2015\nB;F;CO;March 2010;4 abr 2015\n"
+                 "C;F;CO;Fall 2009;4 de abril de 2015\nD;F;CO;2014/15;2015-04-04\n"
+                 "E;F;CO;Spring;31 Feb 2015\n")
+    p = plan(store, f)
+    got = [(r.record.harvest, r.record.contract_date.isoformat()) for r in p.records]
+    assert got == [(2009, "2015-04-04"), (2010, "2015-04-04"), (2009, "2015-04-04"),
+                   (2015, "2015-04-04")]
+    assert sorted(x.column for x in p.errors if x.line == 6) == ["Contract date", "Harvest"]
