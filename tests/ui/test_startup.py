@@ -25,11 +25,13 @@ from .sample_data import build
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 # What the first paint must not wait for: the repository facade with the domain model, the
-# impact statement, the import/export code, backups and the command modules.
+# impact statement, the import/export code, backups, the command modules, and the border
+# data with the geometry libraries (shapely, pyproj).
 NOT_AT_FIRST_PAINT = ("roasterdesk.store.store", "roasterdesk.domain.model",
                       "roasterdesk.domain.pricing", "roasterdesk.pdf", "roasterdesk.services.demo",
                       "roasterdesk.services.importing", "roasterdesk.services.backup",
-                      "roasterdesk.commands.info", "roasterdesk.ui.views.lots")
+                      "roasterdesk.commands.info", "roasterdesk.ui.views.lots",
+                      "roasterdesk.services.borders", "shapely", "pyproj")
 
 
 def _probe(db: Path, home: Path) -> dict:
