@@ -11,8 +11,17 @@ plots of its own, for the plots of its member farms (each feature then names the
 Before writing, :func:`validate` lists every
 problem; plots with an error are left out of the file.
 
-Country check: a rectangle around each origin country (:mod:`roasterdesk.domain.countries`) — a
-plausibility test for swapped or mistyped coordinates, not a border test.
+Country check: every position of a plot against its producer's country polygons (Natural Earth
+1:10m, :mod:`roasterdesk.services.borders`). Outside by more than ``BORDER_TOLERANCE_KM`` (1 km)
+is an error; inside but within 1 km of the border, or outside by less, is a warning (the border
+data is not more precise than that).
+
+Geometry as TRACES judges it (:func:`plot_findings`): closed ring, no self-intersection (the
+reason from shapely), no duplicate vertex, outer ring counter-clockwise (RFC 7946: a clockwise
+ring is written reversed, and the report says so), a polygon above 4 ha, the declared area
+within 10 % of the geodesic area (pyproj ``Geod`` on WGS84) or a warning, and coordinates as
+recorded: fewer than 6 decimals is a warning naming the plot, and nothing is padded.
+shapely and pyproj load when a check runs, never at start-up.
 """
 
 from __future__ import annotations
@@ -22,11 +31,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..domain.countries import country_name, location_check
-from ..domain.geo import GeometryError, centroid, geometry_area_ha, validate_geometry
+from ..domain.countries import country_name
+from ..domain.geo import GeometryError, validate_geometry
 from ..domain.model import LotStatus
 from ..errors import UserError
 
@@ -40,9 +50,21 @@ POINT_OVER_4HA = "over 4 ha with only a point"
 POINT_NO_AREA = "point without an area"
 SWAPPED = "coordinates look swapped"
 OUTSIDE = "outside the producer's country"
-NOT_CHECKED = "country not checked"
-CATEGORIES = (MISSING, INVALID, POINT_OVER_4HA, POINT_NO_AREA, SWAPPED, OUTSIDE)
+DUPLICATE_VERTEX = "duplicate vertex"
+CATEGORIES = (MISSING, INVALID, POINT_OVER_4HA, POINT_NO_AREA, SWAPPED, OUTSIDE,
+              DUPLICATE_VERTEX)
 """Errors: a plot with one of these is left out of the file."""
+
+NOT_CHECKED = "country not checked"
+NEAR_BORDER = "within 1 km of a border"
+AREA_MISMATCH = "declared area differs from the polygon"
+FEW_DECIMALS = "fewer than 6 decimals"
+REVERSED = "ring written counter-clockwise"
+WARNINGS = (NEAR_BORDER, AREA_MISMATCH, FEW_DECIMALS, REVERSED, NOT_CHECKED)
+"""Warnings: the plot is written, and the report names it."""
+
+AREA_TOLERANCE = Decimal("0.10")
+"""Declared area against the polygon's geodesic area: a larger relative difference warns."""
 
 
 @dataclass(frozen=True)
@@ -65,11 +87,17 @@ class GeoReport:
     plots_checked: int = 0
     features: list[dict[str, Any]] = field(default_factory=list)
     problems: list[GeoProblem] = field(default_factory=list)
-    notes: list[GeoProblem] = field(default_factory=list)  # warnings (country not checked)
+    notes: list[GeoProblem] = field(default_factory=list)  # warnings (categories WARNINGS)
 
     def counts(self) -> dict[str, int]:
         out = {c: 0 for c in CATEGORIES}
         for p in self.problems:
+            out[p.category] += 1
+        return out
+
+    def warning_counts(self) -> dict[str, int]:
+        out = {c: 0 for c in WARNINGS}
+        for p in self.notes:
             out[p.category] += 1
         return out
 
@@ -82,8 +110,9 @@ class GeoReport:
                  f"{len(self.features)} features ready"]
         for cat, n in self.counts().items():
             lines.append(f"  {cat:<32} {n:>5}")
-        if self.notes:
-            lines.append(f"  {NOT_CHECKED:<32} {len(self.notes):>5}")
+        for cat, n in self.warning_counts().items():
+            if n:
+                lines.append(f"  {cat:<32} {n:>5}  (warning)")
         for p in self.problems:
             lines.append(f"  - {p}")
         for p in self.notes:
@@ -169,72 +198,175 @@ def validate(store: Any, *, harvest: int | None = None, codes: Iterable[str] | N
 
 def _check_plot(report: GeoReport, row: dict[str, Any], prod: Any, lots: tuple[str, ...]
                 ) -> dict[str, Any] | None:
-    def problem(cat: str, detail: str) -> None:
-        report.problems.append(GeoProblem(cat, prod.name, row["name"], detail, lots))
-
-    if not row["geometry"]:
-        problem(MISSING, "no point or polygon recorded")
+    findings, feature = plot_findings(row["name"], row["geometry"], row["area_ha"], prod.country)
+    for cat, detail in findings:
+        target = report.problems if cat in CATEGORIES else report.notes
+        target.append(GeoProblem(cat, prod.name, row["name"], detail, lots))
+    if feature is None:
         return None
-    try:
-        geom = json.loads(row["geometry"])
-        validate_geometry(geom)
-    except (ValueError, GeometryError) as exc:
-        problem(INVALID, str(exc))
-        return None
-    area = row["area_ha"]
-    if geom["type"] == "Point":
-        if area is None:
-            problem(POINT_NO_AREA, "a point needs the plot's area in ha")
-            return None
-        if area > POINT_MAX_HA:
-            problem(POINT_OVER_4HA, f"{area} ha needs a polygon")
-            return None
-    else:
-        computed = Decimal(str(round(geometry_area_ha(geom) or 0, 4)))
-        if area is None:
-            area = computed
-    lon, lat = centroid(geom)
-    where = location_check(prod.country, lon, lat)
-    if where == "swapped":
-        problem(SWAPPED, f"[{lon:.6f}, {lat:.6f}] lies in {country_name(prod.country)} only "
-                         "with latitude and longitude exchanged")
-        return None
-    if where == "outside":
-        problem(OUTSIDE, f"[{lon:.6f}, {lat:.6f}] is outside {country_name(prod.country)}")
-        return None
-    if where == "unknown":
-        report.notes.append(GeoProblem(NOT_CHECKED, prod.name, row["name"],
-                                       f"no bounding box for {prod.country}", lots))
-    return {
-        "type": "Feature",
-        "properties": {
-            "ProducerName": prod.name,
-            "ProducerCountry": prod.country,
-            "ProductionPlace": row["name"],
-            "Area": float(area),
-        },
-        "geometry": {"type": geom["type"], "coordinates": geom["coordinates"]},
+    feature["properties"] = {
+        "ProducerName": prod.name,
+        "ProducerCountry": prod.country,
+        "ProductionPlace": row["name"],
+        "Area": feature.pop("area"),
     }
+    return feature
+
+
+def _decimals(x: Any) -> int:
+    if isinstance(x, Decimal):
+        return max(0, -int(x.as_tuple().exponent))
+    return 0
+
+
+@lru_cache(maxsize=1)
+def _geod() -> Any:
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
+def geodesic_area_ha(ring: list[tuple[float, float]]) -> float:
+    """The area of a closed lon/lat ring on the WGS84 ellipsoid, in hectares (pyproj)."""
+    lons, lats = zip(*ring, strict=True)
+    area, _perimeter = _geod().polygon_area_perimeter(lons, lats)
+    return abs(area) / 10_000
+
+
+def _signed_area(ring: list[tuple[float, float]]) -> float:
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:], strict=False)) / 2
+
+
+def _shapely_reason(ring: list[tuple[float, float]]) -> str:
+    import shapely
+    from shapely.geometry import Polygon
+
+    try:
+        return str(shapely.is_valid_reason(Polygon(ring)))
+    except (ValueError, shapely.errors.GEOSException) as exc:  # too few points and the like
+        return str(exc)
+
+
+def _country(code: str, positions: list[tuple[float, float]]
+             ) -> tuple[str, str] | None:
+    """The worst border finding over the positions; ``None`` when all lie well inside."""
+    from . import borders
+
+    checks = [borders.border_check(code, lon, lat) for lon, lat in positions]
+    if not checks[0].known:
+        return NOT_CHECKED, f"no border data for country code {code!r}"
+    name = country_name(code)
+    tol = borders.BORDER_TOLERANCE_KM
+    for (lon, lat), c in zip(positions, checks, strict=True):
+        if not c.inside and c.distance_km > tol:
+            if abs(lon) <= 90 and borders.border_check(code, lat, lon).inside:
+                return SWAPPED, (f"[{lon}, {lat}] lies in {name} only with latitude and "
+                                 "longitude exchanged")
+            where = (f"in {borders.country_names().get(c.found, c.found)}" if c.found
+                     else "in no country (sea or disputed area)")
+            return OUTSIDE, (f"[{lon}, {lat}] is {where}, {c.distance_km:.1f} km outside "
+                             f"{name} (tolerance {tol:g} km)")
+    near = min(checks, key=lambda c: c.distance_km)
+    if near.distance_km <= tol:
+        side = "inside" if near.inside else "outside"
+        return NEAR_BORDER, (f"{near.distance_km * 1000:.0f} m {side} the border of {name} "
+                             f"(tolerance {tol:g} km): check on a map")
+    return None
+
+
+def plot_findings(name: str, text: str | None, declared: Decimal | None, country: str
+                  ) -> tuple[list[tuple[str, str]], dict[str, Any] | None]:
+    """Every check of one plot: ``[(category, detail)]`` and the feature to write (``None``
+    when an error keeps it out). The feature's coordinates are the numbers as recorded
+    (``Decimal`` keeps the written decimals); its ``area`` is the declared area, else the
+    computed one."""
+    del name  # the caller names the plot in each finding
+    found: list[tuple[str, str]] = []
+    if not text:
+        return [(MISSING, "no point or polygon recorded")], None
+    try:
+        raw = json.loads(text, parse_float=Decimal)
+        as_float = json.loads(text)
+    except ValueError as exc:
+        return [(INVALID, f"not JSON: {exc}")], None
+    try:
+        validate_geometry(as_float)
+    except GeometryError as exc:
+        detail = str(exc)
+        if as_float.get("type") == "Polygon" and "cross" in detail:
+            ring = [tuple(p[:2]) for p in as_float["coordinates"][0]]
+            detail += f" (shapely: {_shapely_reason(ring)})"
+        return [(INVALID, detail)], None
+    if raw["type"] == "Point":
+        coords: Any = list(raw["coordinates"][:2])
+        positions = [(float(coords[0]), float(coords[1]))]
+        numbers = list(coords)
+        if declared is None:
+            return [(POINT_NO_AREA, "a point needs the plot's area in ha")], None
+        if declared > POINT_MAX_HA:
+            return [(POINT_OVER_4HA, f"{declared} ha needs a polygon (a point only up to "
+                                     f"{POINT_MAX_HA} ha)")], None
+        area = declared
+    else:
+        ring_raw = [list(p[:2]) for p in raw["coordinates"][0]]
+        ring = [(float(p[0]), float(p[1])) for p in ring_raw]
+        seen: set[tuple[float, float]] = set()
+        for p in ring[:-1]:
+            if p in seen:
+                return [(DUPLICATE_VERTEX, f"[{p[0]}, {p[1]}] appears twice in the ring")], None
+            seen.add(p)
+        reason = _shapely_reason(ring)
+        if reason != "Valid Geometry":
+            return [(INVALID, f"not a valid polygon (shapely: {reason})")], None
+        if _signed_area(ring) < 0:
+            ring_raw.reverse()
+            ring.reverse()
+            found.append((REVERSED, "the outer ring was recorded clockwise; the file lists "
+                                    "the same positions counter-clockwise (RFC 7946)"))
+        computed = Decimal(str(round(geodesic_area_ha(ring), 4)))
+        if declared is not None and computed > 0:
+            off = abs(declared - computed) / computed
+            if off > AREA_TOLERANCE:
+                found.append((AREA_MISMATCH, f"declared {declared} ha, polygon {computed} ha "
+                                             f"({off * 100:.0f} % apart; tolerance "
+                                             f"{AREA_TOLERANCE * 100:.0f} %)"))
+        area = declared if declared is not None else computed
+        coords = [ring_raw]
+        positions = ring[:-1]
+        numbers = [x for p in ring_raw for x in p]
+    fewest = min(_decimals(x) for x in numbers)
+    if fewest < DECIMALS:
+        found.append((FEW_DECIMALS, f"recorded with {fewest} decimals (6 or more ≈ 0.1 m); "
+                                    "written as recorded, not padded"))
+    where = _country(country, positions)
+    if where is not None:
+        found.append(where)
+        if where[0] in CATEGORIES:
+            return found, None
+    return found, {"type": "Feature", "area": float(area),
+                   "geometry": {"type": raw["type"], "coordinates": coords}}
 
 
 _NUM = re.compile(r'"__n:([-0-9.]+)"')
 
 
-def _coord(x: float) -> str:
-    """At least 6 decimals, at most 8 (≈ 1 mm), no trailing noise."""
-    text = f"{x:.8f}".rstrip("0")
-    whole, _, frac = text.partition(".")
-    return f"{whole}.{frac.ljust(DECIMALS, '0')}"
+def _coord(x: Any) -> str:
+    """A coordinate as recorded: a ``Decimal`` keeps its written decimals; nothing is padded."""
+    if isinstance(x, Decimal):
+        return format(x, "f")
+    if isinstance(x, int):
+        return str(x)
+    return repr(float(x))
 
 
 def _mark(coords: Any) -> Any:
-    if isinstance(coords, (int, float)):
-        return f"__n:{_coord(float(coords))}"
+    if isinstance(coords, (int, float, Decimal)):
+        return f"__n:{_coord(coords)}"
     return [_mark(c) for c in coords]
 
 
 def geojson_text(features: list[dict[str, Any]]) -> str:
-    """The FeatureCollection, coordinates written with ≥ 6 decimals ([lon, lat])."""
+    """The FeatureCollection, [lon, lat], coordinates written as recorded."""
     marked = [
         {**f, "geometry": {"type": f["geometry"]["type"],
                            "coordinates": _mark(_lon_lat(f["geometry"]))}}

@@ -84,14 +84,21 @@ def test_validation_report_lists_every_kind_of_problem(store):
     report = eudr.validate(store, harvest=2025)
     assert report.counts() == {
         eudr.MISSING: 2, eudr.INVALID: 1, eudr.POINT_OVER_4HA: 1, eudr.POINT_NO_AREA: 0,
-        eudr.SWAPPED: 1, eudr.OUTSIDE: 1,
+        eudr.SWAPPED: 1, eudr.OUTSIDE: 1, eudr.DUPLICATE_VERTEX: 0,
     }
     text = {str(p) for p in report.problems}
-    assert "invalid geometry: Finca El Mirador / No area (lots CO-1) — the polygon's edges " \
-           "cross each other" in text
+    assert any(t.startswith("invalid geometry: Finca El Mirador / No area (lots CO-1) — the "
+                            "polygon's edges cross each other (shapely: Self-intersection")
+               for t in text)
+    outside = next(p for p in report.problems if p.category == eudr.OUTSIDE)
+    assert outside.plot == "In Kenya" and "is in Kenya" in outside.detail
     assert "missing geolocation: No Plots (lots EMPTY-1) — no plots recorded (nor plots of " \
            "member farms)" in text
-    assert [n.plot for n in report.notes] == ["Fjord"]
+    # Norway now has borders: the fjord plot is checked; every plot here has 1-4 decimals
+    assert not [n for n in report.notes if n.category == eudr.NOT_CHECKED]
+    assert sorted(n.plot for n in report.notes if n.category == eudr.FEW_DECIMALS) == [
+        "El Llano", "Fjord", "In Kenya", "La Loma", "Parcela 1", "Swapped"]
+    assert [n.plot for n in report.notes if n.category == eudr.REVERSED] == ["El Llano"]
     places = sorted(f["properties"]["ProductionPlace"] for f in report.features)
     assert places == ["El Llano", "Fjord", "La Loma", "Parcela 1"]  # members stand for the co-op
 
@@ -110,9 +117,9 @@ def test_geojson_file_follows_the_eu_rules(store, tmp_path):
 
     coords_text = re.findall(r'"coordinates":(\[.*?\]\]?\]?)\}', text)
     assert coords_text
-    for chunk in coords_text:
+    for chunk in coords_text:  # as recorded (1 to 4 decimals here), never padded to 6
         for num in re.findall(r"-?\d+\.(\d+)", chunk):
-            assert len(num) >= 6
+            assert 1 <= len(num) <= 4
     for f in data["features"]:
         props, geom = f["properties"], f["geometry"]
         assert set(props) == {"ProducerName", "ProducerCountry", "ProductionPlace", "Area"}
@@ -129,7 +136,7 @@ def test_geojson_file_follows_the_eu_rules(store, tmp_path):
         assert -180 <= lon <= 180 and -90 <= lat <= 90
     llano = next(f for f in data["features"] if f["properties"]["ProductionPlace"] == "El Llano")
     assert llano["geometry"]["coordinates"][0][0] == [-75.9, 2.0]
-    assert '[-75.900000,2.000000]' in text
+    assert '[-75.9,2.0]' in text and "-75.900000" not in text
     assert round(llano["properties"]["Area"], 1) == 6.0
 
 
