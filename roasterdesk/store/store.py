@@ -36,6 +36,7 @@ from .cipher import database_errors, integrity_errors, open_any
 from .codec import d2s, now
 from .db import FileVersion, is_empty, verified_backup_first
 from .errors import RecordNotFound, StoreError, ValidationError
+from .eudr_records import EudrRecords
 
 if TYPE_CHECKING:
     from .db import AnyDatabase
@@ -62,7 +63,7 @@ class SearchHit:
     snippet: str
 
 
-class Store:
+class Store(EudrRecords):
     def __init__(self, db: AnyDatabase, path: Path) -> None:
         self.db = db
         self.path = path
