@@ -17,7 +17,7 @@ import json
 import math
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from roasterdesk.resources import resource_path
@@ -32,7 +32,7 @@ EARTH_RADIUS_KM = 6371.0088
 Ring = list[tuple[float, float]]
 Polygon = list[Ring]  # outer ring first, then holes
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -108,36 +108,48 @@ def country_polygons(code: str) -> list[Polygon]:
     return _load()[0].get(code.upper(), [])
 
 
-@lru_cache(maxsize=1)
-def _shapes() -> tuple[dict[str, Any], Any, list[str]]:
+@cache
+def _shape(code: str) -> Any:
+    """One country as a prepared shapely geometry (built on first use), ``None`` if unknown."""
     import shapely
     from shapely.geometry import MultiPolygon
     from shapely.geometry import Polygon as ShapelyPolygon
 
-    shapes = {}
-    for code, polys in _load()[0].items():
-        parts = [ShapelyPolygon(p[0], p[1:]) for p in polys]
-        geom = MultiPolygon(parts).buffer(0) if len(parts) > 1 else parts[0].buffer(0)
-        shapely.prepare(geom)
-        shapes[code] = geom
-    codes = list(shapes)
-    tree = shapely.STRtree([shapes[c] for c in codes])
-    return shapes, tree, codes
+    polys = _load()[0].get(code)
+    if not polys:
+        return None
+    parts = [ShapelyPolygon(p[0], p[1:]) for p in polys]
+    geom = MultiPolygon(parts).buffer(0) if len(parts) > 1 else parts[0].buffer(0)
+    shapely.prepare(geom)
+    return geom
 
 
-def _shapes_locked() -> tuple[dict[str, Any], Any, list[str]]:
-    with _lock:
-        return _shapes()
+@lru_cache(maxsize=1)
+def _tree() -> tuple[Any, list[str]]:
+    """Every country's bounding box in an STRtree (for :func:`country_of`)."""
+    import shapely
+
+    polygons = _load()[0]
+    codes, boxes = [], []
+    for code, polys in polygons.items():
+        xs = [x for poly in polys for x, _ in poly[0]]
+        ys = [y for poly in polys for _, y in poly[0]]
+        codes.append(code)
+        boxes.append(shapely.box(min(xs), min(ys), max(xs), max(ys)))
+    return shapely.STRtree(boxes), codes
 
 
 def country_of(lon: float, lat: float) -> str | None:
     """ISO-2 code of the country containing the position; ``None`` at sea or in a disputed area."""
     from shapely.geometry import Point
 
-    shapes, tree, codes = _shapes_locked()
     point = Point(lon, lat)
-    for index in tree.query(point, predicate="intersects"):
-        return codes[int(index)]
+    with _lock:
+        tree, codes = _tree()
+        for index in tree.query(point, predicate="intersects"):
+            geom = _shape(codes[int(index)])
+            if geom is not None and geom.intersects(point):
+                return codes[int(index)]
     return None
 
 
@@ -174,10 +186,10 @@ def border_check(code: str, lon: float, lat: float) -> BorderCheck:
     from shapely.geometry import Point
 
     code = code.upper()
-    shapes, _tree, _codes = _shapes_locked()
-    geom = shapes.get(code)
-    found = country_of(lon, lat)
+    with _lock:
+        geom = _shape(code)
     if geom is None:
-        return BorderCheck(code, False, False, 0.0, found)
+        return BorderCheck(code, False, False, 0.0, country_of(lon, lat))
     inside = bool(geom.contains(Point(lon, lat)))
+    found = code if inside else country_of(lon, lat)
     return BorderCheck(code, True, inside, _distance_km(geom, lon, lat), found)

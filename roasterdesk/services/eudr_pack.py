@@ -252,3 +252,29 @@ def write_harvest_packs(store: Any, harvest: int, out_dir: Path | str,
 
 def _safe(code: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in code)
+
+
+def lots_not_ready(store: Any, today: date) -> tuple[list[Any], int]:
+    """Lots of the current and the previous harvest (not cancelled) that are not ready for their
+    EUDR due-diligence statement, each with its reasons (the Overview's card)."""
+    from ..domain.harvest import current_harvest
+    from .attention import MAX_ITEMS, Item
+
+    h = current_harvest(today)
+    rows = store.db.execute(
+        "SELECT l.id, l.code, p.name FROM lots l JOIN producers p ON p.id = l.producer_id "
+        "WHERE l.status != 'cancelled' AND l.harvest >= ? ORDER BY l.harvest DESC, l.code",
+        [h - 1]).fetchall()
+    items = []
+    total = 0
+    for lot_id, code, name in rows:
+        r = readiness(store, code)
+        if r.ready:
+            continue
+        total += 1
+        if len(items) < MAX_ITEMS:
+            items.append(Item(f"{code} ({name}) — {'; '.join(r.reasons)}", "lot", lot_id,
+                              urgent=any(x.split(" × ")[-1] in eudr.CATEGORIES
+                                         for x in r.reasons),
+                              detail="; ".join(r.reasons)))
+    return items, total

@@ -101,6 +101,9 @@ class MenuActions:
         self.act_statements = self._action(
             f, "Impact statements for many lots…", self.batch_statements,
             enabled=available(statement))
+        self.act_eudr_packs = self._action(
+            f, "EUDR packs for a harvest…", self.eudr_packs,
+            enabled=available("roasterdesk.ui.dialogs.eudr_packs"))
         f.addSeparator()
         self.act_backup = self._action(f, "&Back up now", self.backup_now,
                                        enabled=available(backup))
@@ -194,6 +197,11 @@ class MenuActions:
         cls = optional("roasterdesk.ui.dialogs.statement", "BatchExportDialog")
         if cls is not None:
             cls(self.ctx, self).exec()
+
+    def eudr_packs(self) -> None:
+        fn = optional("roasterdesk.ui.dialogs.eudr_packs", "write_harvest_packs_dialog")
+        if fn is not None:
+            fn(self.ctx, self)
 
     def backup_now(self) -> None:
         fn = optional("roasterdesk.ui.dialogs.backup", "backup_now")

@@ -200,3 +200,19 @@ def test_demo_harvest_packs_pass_the_independent_check(tmp_path):
             name = next(n for n in zz.namelist() if n.endswith(".geojson"))
             features += len(json.loads(zz.read(name))["features"])
     assert features > 0
+
+
+def test_overview_lists_lots_not_ready_with_reasons(store):
+    from roasterdesk.services.eudr_pack import lots_not_ready
+
+    _fixture(store)
+    store.save_dds(Dds(store.lot_by_code("CO-OK").id, "own", "25NLSN2XQL4321"))
+    items, total = lots_not_ready(store, date(2025, 12, 1))
+    assert total == 2
+    texts = {i.text: i.urgent for i in items}
+    assert texts == {
+        "CO-BAD (Finca La Esperanza) — 1 × outside the producer's country; "
+        "1 × cut-off not recorded; no DDS reference": True,
+        "CO-ROUGH (Finca La Esperanza) — no DDS reference": False,
+    }
+    assert lots_not_ready(store, date(2030, 12, 1)) == ([], 0)  # older harvests are not listed

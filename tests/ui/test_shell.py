@@ -65,6 +65,8 @@ def test_overview_says_when_nothing_needs_attention(qtbot, tmp_path, settings):
         assert card_texts(page.certs) == ["No certificate ends in the next 90 days."]
         assert page.certs.count.text() == "0"
         assert card_texts(page.lots) == ["Every recent lot has the data its statement needs."]
+        assert card_texts(page.eudr) == [
+            "Every lot of this and last harvest is ready for its DDS."]
     finally:
         ctx.close()
 

@@ -53,6 +53,7 @@ class LotEditor(LotForm):
         self._loading = True
         try:
             self.lot = lot
+            self.dds.load(lot.id if lot is not None else None)
             self.title.setText("New lot" if lot is None else f"Lot {lot.code}")
             x = lot or Lot(code="-", producer_id=producer_id or 0, harvest=date.today().year)
             for key in ("name", "variety", "futures_month", "exporter", "importer"):

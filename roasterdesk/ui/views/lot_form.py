@@ -94,7 +94,7 @@ class LotForm(RecordEditor):
         cols.setHorizontalSpacing(12)
         self._sections = [self._lot_box(), self._quantity_box(), self._chain_box(),
                           self._contract_box(), self._farm_gate_box(), self._costs_box(),
-                          self._premiums_box()]
+                          self._premiums_box(), self._dds_box()]
         self._grid = cols
         self._columns = 0
         self._arrange(2)
@@ -129,16 +129,17 @@ class LotForm(RecordEditor):
         g = self._grid
         for w in self._sections:
             g.removeWidget(w)
-        lot, qty, chain, contract, farm_gate, costs, premiums = self._sections
+        lot, qty, chain, contract, farm_gate, costs, premiums, dds = self._sections
         if columns == 2:
             spots = [(lot, 0, 0), (qty, 1, 0), (chain, 2, 0), (contract, 0, 1),
                      (farm_gate, 1, 1), (costs, 2, 1)]
             for w, r, c in spots:
                 g.addWidget(w, r, c)
             g.addWidget(premiums, 3, 0, 1, 2)
+            g.addWidget(dds, 4, 0, 1, 2)
             g.setColumnStretch(1, 1)
         else:
-            for r, w in enumerate((lot, contract, farm_gate, qty, costs, premiums, chain)):
+            for r, w in enumerate((lot, contract, farm_gate, qty, costs, premiums, chain, dds)):
                 g.addWidget(w, r, 0)
             g.setColumnStretch(1, 0)
         g.setColumnStretch(0, 1)
@@ -183,6 +184,12 @@ class LotForm(RecordEditor):
         self.w[key] = w
         self.err[key] = err
         return w
+
+    def _dds_box(self) -> QWidget:
+        from .dds_section import DdsSection
+
+        self.dds = DdsSection(self.ctx)
+        return self.dds
 
     @staticmethod
     def _form(title: str) -> tuple[QGroupBox, QFormLayout]:

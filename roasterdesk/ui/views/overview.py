@@ -119,11 +119,14 @@ class OverviewPage(QWidget):
                                 "Every commitment for this harvest is on track.", ctx)
         self.lots = Card("Lots whose impact statement would have gaps",
                          "Every recent lot has the data its statement needs.", ctx)
-        self.cards = (self.certs, self.follow_ups, self.commitments, self.lots)
+        self.eudr = Card("Lots not ready for EUDR",
+                         "Every lot of this and last harvest is ready for its DDS.", ctx)
+        self.cards = (self.certs, self.follow_ups, self.commitments, self.lots, self.eudr)
         grid.addWidget(self.certs, 0, 0)
         grid.addWidget(self.follow_ups, 0, 1)
         grid.addWidget(self.commitments, 1, 0)
         grid.addWidget(self.lots, 1, 1)
+        grid.addWidget(self.eudr, 2, 0, 1, 2)
         lay.addLayout(grid, 1)
         self._tasks: list[Any] = []
         self._pending = 0
@@ -161,11 +164,13 @@ class OverviewPage(QWidget):
             self._quick_done(gen, when, result)
 
         def slow(progress: object, cancelled: object) -> tuple:
+            from ...services.eudr_pack import lots_not_ready
             from ...store.store import Store
 
             # as trusted as the window's own connection, whose check may still be running
             with Store.open(db_path, create=False, check=False) as store:
-                return commitments_at_risk(store, today), lots_missing_data(store, today)
+                return (commitments_at_risk(store, today), lots_missing_data(store, today),
+                        lots_not_ready(store, today))
 
         self._tasks = [self.ctx.tasks.run(slow, on_done=lambda r: self._slow_done(gen, r),
                                           on_error=self._failed)]
@@ -195,9 +200,10 @@ class OverviewPage(QWidget):
     def _slow_done(self, generation: int, result: tuple) -> None:
         if generation != self._generation:
             return
-        risks, (items, total) = result
+        risks, (items, total), (eudr_items, eudr_total) = result
         self.commitments.set_items(risks)
         self.lots.set_items(items, total)
+        self.eudr.set_items(eudr_items, eudr_total)
         self._one_done()
 
     def _one_done(self) -> None:
