@@ -135,7 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         # one writer, every writer: taken before the command's first write, held to its end
         with writer_lock(resolve_db(args), f"roasterdesk {args.command}", reentrant=True):
-            return int(args.run(args) or 0)
+            status = int(args.run(args) or 0)
+            from .store.seal import write_seal
+
+            write_seal(resolve_db(args))  # as the app does at a clean close: damage at rest shows
+            return status
     except EOFError:  # a prompt (a passphrase) met the end of its input
         print("roasterdesk: the input ended before the answer this command asks for "
               "(run it in a terminal)", file=sys.stderr)

@@ -54,4 +54,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{path} is encrypted; its key is kept behind your passphrase in "
               f"{E.key_file_for(path).name}.")
     print("Backups made before now are not encrypted: delete them once a new backup exists.")
+    print("Not encrypted: photos and other attachments (in the attachments folder and inside "
+          "backups) and earlier .before-restore copies of the database. Keep them on an "
+          "encrypted disk, or delete what you no longer need.")
     return 0

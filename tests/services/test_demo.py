@@ -189,7 +189,8 @@ def test_command_refuses_a_database_with_data_unless_forced(small_path, tmp_path
     out = capsys.readouterr().out
     assert "lots" in out and "300" in out
     left = sorted(p.name for p in tmp_path.iterdir())
-    assert left == ["mine-attachments", "mine.sqlite", "mine.sqlite.lock"]  # no temp, no WAL
+    assert left == ["mine-attachments", "mine.sqlite", "mine.sqlite.lock",
+                    "mine.sqlite.sha256"]  # no temp, no WAL; sealed
     assert _dump(path, "lots") != _dump(small_path, "lots")  # seed 3, not seed 7
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from ...domain.model import (
     VisitMode,
 )
-from ...store.store import fts_query
+from ...store.store import fts_query, like_contains
 from ..views.paged import SqlColumn, SqlPagedModel, SqlQuery
 
 if TYPE_CHECKING:
@@ -77,8 +77,9 @@ def visit_filter(*, text: str = "", producer: str = "", producer_id: int | None 
         where.append("v.producer_id = ?")
         params.append(producer_id)
     elif producer.strip():
-        where.append("v.producer_id IN (SELECT id FROM producers WHERE name LIKE ?)")
-        params.append(f"%{producer.strip()}%")
+        where.append("v.producer_id IN (SELECT id FROM producers WHERE name LIKE ? "
+                     "ESCAPE '\\')")
+        params.append(like_contains(producer))
     if modes:
         where.append(f"v.mode IN ({','.join('?' * len(modes))})")
         params.extend(modes)
