@@ -74,6 +74,7 @@ class GeoProblem:
     plot: str
     detail: str
     lots: tuple[str, ...] = ()
+    plot_id: int | None = None  # the plot's id (None: a producer without plots)
 
     def __str__(self) -> str:
         where = f"{self.producer} / {self.plot}" if self.plot else self.producer
@@ -201,7 +202,7 @@ def _check_plot(report: GeoReport, row: dict[str, Any], prod: Any, lots: tuple[s
     findings, feature = plot_findings(row["name"], row["geometry"], row["area_ha"], prod.country)
     for cat, detail in findings:
         target = report.problems if cat in CATEGORIES else report.notes
-        target.append(GeoProblem(cat, prod.name, row["name"], detail, lots))
+        target.append(GeoProblem(cat, prod.name, row["name"], detail, lots, row["id"]))
     if feature is None:
         return None
     feature["properties"] = {

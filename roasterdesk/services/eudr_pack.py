@@ -90,9 +90,9 @@ def readiness(store: Any, code: str) -> Readiness:
         f"SELECT id, forest_after_2020 FROM plots WHERE id IN ({','.join('?' * len(rows))})",
         list(rows))} if rows else {}
     plots = []
-    by_plot: dict[str, list[tuple[str, str]]] = {}
+    by_plot: dict[int | None, list[tuple[str, str]]] = {}
     for p in report.problems + report.notes:
-        by_plot.setdefault(p.plot, []).append((p.category, p.detail))
+        by_plot.setdefault(p.plot_id, []).append((p.category, p.detail))
     for pid in sorted(rows, key=lambda i: rows[i]["name"]):
         row = rows[pid]
         geom = json.loads(row["geometry"]).get("type", "?") if row["geometry"] else "none"
@@ -100,7 +100,7 @@ def readiness(store: Any, code: str) -> Readiness:
         plots.append(PlotRow(row["name"], producer.name, geom,
                              f"{row['area_ha']} ha" if row["area_ha"] is not None
                              else "not recorded",
-                             None if f is None else bool(f), by_plot.get(row["name"], [])))
+                             None if f is None else bool(f), by_plot.get(pid, [])))
     dds = store.dds_of_lot(lot.id)
     documents = store.legality_documents(lot.id, lot.producer_id)
     out = Readiness(code, lot.harvest, producer.name, producer.country, report, plots, dds,

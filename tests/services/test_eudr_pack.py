@@ -216,3 +216,16 @@ def test_overview_lists_lots_not_ready_with_reasons(store):
         "CO-ROUGH (Finca La Esperanza) — no DDS reference": False,
     }
     assert lots_not_ready(store, date(2030, 12, 1)) == ([], 0)  # older harvests are not listed
+
+
+def test_findings_stay_with_their_plot_when_names_repeat(store):
+    coop = store.save_producer(Producer("Coop Sur", ProducerKind.COOPERATIVE, "CO"))
+    a = store.save_producer(Producer("Finca A", ProducerKind.FARM, "CO", parent_id=coop.id))
+    b = store.save_producer(Producer("Finca B", ProducerKind.FARM, "CO", parent_id=coop.id))
+    store.save_plot(Plot(a.id, "Plot 1", Decimal(1),
+                         {"type": "Point", "coordinates": [-75.681234, 4.531234]}))
+    store.save_plot(Plot(b.id, "Plot 1", Decimal(1),
+                         {"type": "Point", "coordinates": [-78.470001, -0.180001]}))
+    store.save_lot(Lot("CS-1", coop.id, 2025, weight_kg=Decimal(690)))
+    plots = readiness(store, "CS-1").plots
+    assert sorted(len(p.errors) for p in plots) == [0, 1]
