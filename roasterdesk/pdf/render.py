@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from .data import StatementData
 
 MARGIN = 18 * mm
+HEAD_ROOM = 42 * mm
+"""Room a heading needs below it (with the first lines of its section) to start a section."""
 FONT = ("FONTNAME", (0, 0), (-1, -1), REGULAR)
 """Every table's own font (reportlab's default is an unembedded Helvetica)."""
 
@@ -70,10 +72,8 @@ class Styles:
         self.value_r = ParagraphStyle("value_r", self.value, alignment=2)
         self.body_r = ParagraphStyle("body_r", base, alignment=2)
         self.h2 = ParagraphStyle("h2", base, fontName=BOLD, fontSize=12.5, leading=16,
-                                 textColor=self.c["primary"], spaceBefore=11, spaceAfter=4,
-                                 keepWithNext=1)
-        self.intro = ParagraphStyle("intro", base, textColor=self.c["muted"], spaceAfter=6,
-                                    keepWithNext=1)
+                                 textColor=self.c["primary"], spaceBefore=10, spaceAfter=4)
+        self.intro = ParagraphStyle("intro", base, textColor=self.c["muted"], spaceAfter=6)
         self.quote = ParagraphStyle("quote", base, fontSize=10, leading=14.5,
                                     textColor=self.c["primary"], leftIndent=10)
         self.band_small = ParagraphStyle("band_small", base, fontSize=8.5, leading=11,
@@ -167,19 +167,23 @@ class Statement:
 
     # -- building blocks ---------------------------------------------------------------------
     def heading(self, section: str) -> list[Flowable]:
-        out: list[Flowable] = [CondPageBreak(38 * mm),
-                               self.p(self.e(self.tpl.heading(section)), self.s.h2)]
+        """A section's heading and intro, never at the foot of a page: a new page unless
+        ``HEAD_ROOM`` is left, and the heading kept with its intro (what follows splits)."""
+        head: list[Flowable] = [self.p(self.e(self.tpl.heading(section)), self.s.h2)]
         intro = self.tpl.intro(section)
         if intro:
-            out.append(self.p(self.e(intro), self.s.intro))
-        return out
+            head.append(self.p(self.e(intro), self.s.intro))
+        return [CondPageBreak(HEAD_ROOM), KeepTogether(head)]
 
     @staticmethod
     def together(out: list[Flowable]) -> list[Flowable]:
         """A section kept on one page: its page-break condition first, then the rest as one."""
-        if out and isinstance(out[0], CondPageBreak):
-            return [out[0], KeepTogether(out[1:])]
-        return [KeepTogether(out)]
+        flat: list[Flowable] = []
+        for f in out:  # a nested KeepTogether would push the section to a new page
+            flat += f._content if isinstance(f, KeepTogether) else [f]
+        if flat and isinstance(flat[0], CondPageBreak):
+            return [flat[0], KeepTogether(flat[1:])]
+        return [KeepTogether(flat)]
 
     def rule_table(self, rows: list[list[Any]], widths: list[float], *, header: bool = False,
                    align_right: tuple[int, ...] = ()) -> Table:
@@ -189,8 +193,8 @@ class Statement:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-            ("TOPPADDING", (0, 0), (-1, -1), 4),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.s.c["rule"]),
         ]
         if header:
@@ -495,7 +499,6 @@ class Statement:
         if any(p.reaches_producer for p in self.d.payments):
             row(t.t("reached_share"), self.pct(self.d.reached_producer_share),
                 t.t("reached_note", usd=self.usd(self.d.reached_producer_usd)))
-        row(t.t("between"), self.usd_lb(e.intermediaries_usd_lb), t.t("between_note"))
         if e.fairtrade is not None:
             ft = e.fairtrade
             key = "fairtrade_meets" if ft.meets else "fairtrade_below"

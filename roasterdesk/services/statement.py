@@ -415,9 +415,9 @@ def _consent(named: bool, label: str, people: list[Person], on: date,
             q = p.may_appear(ConsentScope.QUOTE, on)
             out.append(ConsentDecision(f"quote of {p.name}", q,
                                        "consent for quotes" if q else "no consent for quotes"))
-    out.append(ConsentDecision(f"photos ({len(photos)})", bool(photos),
-                               f"{len(photos)} photo(s) allowed"
-                               + (f"; {unreadable} unreadable" if unreadable else "")))
+    for ph in photos:
+        out.append(ConsentDecision(f"photo: {ph.caption}", True,
+                                   "nobody in particular, or the person's photo consent"))
     return tuple(out)
 
 
@@ -470,6 +470,9 @@ def preflight_data(data: StatementData) -> list[str]:
     if not data.producer_named:
         items.append("consent: the producer's name contains a person's name without consent; "
                      f"the statement says \"{data.producer_label}\"")
+    for c in data.consent:
+        if not c.shown and c.item != "producer name":
+            items.append(f"withheld: {c.item} — {c.reason}")
     if data.photos_unreadable:
         items.append(f"photos: {data.photos_unreadable} photo file(s) of the visits are missing "
                      "from the attachments folder or cannot be read; they are left out")
