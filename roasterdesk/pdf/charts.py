@@ -89,7 +89,7 @@ def history_drawing(width: float, points: tuple[HarvestPoint, ...], this_harvest
     """The producer's average FOB, farm gate and C per harvest (USD/lb green) as lines, broken
     where a harvest had no purchase; this lot's own FOB and farm gate as marked points
     (``this_lot`` = (fob, farm gate); a figure not recorded is not drawn)."""
-    height = 128.0
+    height = 112.0
     d = Drawing(width, height)
     series = [
         ("fob", [(p.harvest, float(p.fob_usd_lb)) for p in points if p.fob_usd_lb is not None],

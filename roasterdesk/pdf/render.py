@@ -562,22 +562,20 @@ class Statement:
     def chain(self) -> list[Flowable]:
         """Farm gate → recorded legs → FOB → importer legs → landed, as recorded."""
         t = self.tpl
-        rows = []
+        pairs = []
         for step in self.d.chain:
             key = step.key.split(":")[0]
             label = t.t(f"chain_{key}") if ":" not in step.key else \
                 t.term(step.label, step.label).capitalize()
-            style = self.s.value_r if step.subtotal else self.s.body_r
             value = self.usd_lb(step.usd_lb)
             if step.usd_lb is not None and not step.subtotal:
                 value = "+ " + value
-            rows.append([self.p(("<b>%s</b>" if step.subtotal else "%s") % self.e(label),
-                                self.s.body),
-                         self.p(self.e(value), style)])
+            pairs.append((label, self.e(value)))
+        out: list[Flowable] = [Spacer(1, 4), self.p(self.e(t.t("chain_title")), self.s.label),
+                               self.kv(pairs, label_share=0.5)]
         if not any(s.key.startswith("importer:") for s in self.d.chain):
-            rows.append([self.p(self.e(t.t("importer_missing")), self.s.small), ""])
-        return [Spacer(1, 6), self.rule_table(rows, [self.width * 0.6, self.width * 0.4],
-                                              align_right=(1,))]
+            out.append(self.p(self.e(t.t("importer_missing")), self.s.small))
+        return out
 
     def money(self) -> list[Flowable]:
         e, t = self.eco, self.tpl
@@ -691,7 +689,7 @@ class Statement:
         rows = [[self.p(f"<b>{p.year}</b>", self.s.body),
                  self.p(self.e(t.term(p.category)), self.s.body),
                  self.p(self.e(f"{p.currency} {self.plain(p.amount)}"), self.s.value_r),
-                 self.p(self.e(p.description), self.s.small)] for p in self.d.projects[:6]]
+                 self.p(self.e(p.description), self.s.small)] for p in self.d.projects[:3]]
         out.append(self.rule_table(rows, [self.width * 0.08, self.width * 0.2,
                                           self.width * 0.24, self.width * 0.48]))
         return out

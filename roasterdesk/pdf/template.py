@@ -51,7 +51,7 @@ class Template:
     link: str = ""  # may contain {lot_code} and {harvest}
     number_style: str = "en"  # "en": 1,234.56 — "es"/"de": 1.234,56
     coordinate_decimals: int = 2
-    max_visits: int = 4
+    max_visits: int = 2
     colours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLOURS))
     headings: dict[str, str] = field(default_factory=dict)
     intros: dict[str, str] = field(default_factory=dict)
@@ -185,7 +185,7 @@ def parse_template(raw: dict[str, Any], path: Path | None = None) -> Template:
         link=roaster.get("link", ""),
         number_style=number_style,
         coordinate_decimals=decimals,
-        max_visits=int(raw.get("visits", {}).get("max", 4)),
+        max_visits=int(raw.get("visits", {}).get("max", 2)),
         colours=colours,
         headings={str(k): str(v) for k, v in raw.get("headings", {}).items()},
         intros={str(k): str(v) for k, v in raw.get("intros", {}).items()},
