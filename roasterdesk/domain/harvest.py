@@ -49,3 +49,33 @@ def harvest_label(year: int) -> str:
 def current_harvest(today: date | None = None) -> int:
     """Choice: the harvest "now" is the calendar year (harvests are named by their end year)."""
     return (today or date.today()).year
+
+
+# Origins whose main harvest runs across the new year ("2025/26") and origins whose main
+# harvest falls within one calendar year ("2026"); DOMAIN.md "Harvest labels". Other
+# origins are named across the new year, as most arabica origins north of the equator are.
+WITHIN_ONE_YEAR = frozenset({"BR", "PE", "BO", "RW", "BI", "ZW", "ZM", "MW", "PY"})
+
+
+def spans_new_year(country: str = "", months: tuple[int, ...] | list[int] = ()) -> bool:
+    """Whether the origin's main harvest runs across the new year: the producer's harvest
+    months decide when recorded (the longest pause in the circle of months ends the harvest
+    before it starts again), else the country's usual calendar."""
+    ms = sorted({m for m in months if 1 <= m <= 12})
+    if ms:
+        if len(ms) == 12:
+            return False
+        gaps = [((ms[(i + 1) % len(ms)] - m) % 12 or 12, i) for i, m in enumerate(ms)]
+        _, last = max(gaps)  # the harvest ends at ms[last] and starts at the month after
+        return ms[(last + 1) % len(ms)] > ms[last]
+    return country.strip().upper() not in WITHIN_ONE_YEAR
+
+
+def harvest_name(year: int, country: str = "", months: tuple[int, ...] | list[int] = ()) -> str:
+    """The one label of a harvest (stored as the year it ends) everywhere it is shown: "2025/26"
+    where the origin's harvest runs across the new year, "2026" where it falls in one year.
+
+    >>> harvest_name(2026, "CO"), harvest_name(2026, "BR"), harvest_name(2026, "", (5, 6, 7))
+    ('2025/26', '2026', '2026')
+    """
+    return harvest_label(year) if spans_new_year(country, months) else str(year)

@@ -135,6 +135,9 @@ def run_app(args: argparse.Namespace) -> int:
     startup.mark("imports")
     log_path = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from . import wheel
+
+    wheel.install(app)
     app.setApplicationName("RoasterDesk")
     app.setOrganizationName("RoasterDesk")
     apply_style(app)  # type: ignore[arg-type]

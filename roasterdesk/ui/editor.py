@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import KNOWN_ERRORS
+from . import wheel
 from .undo import save_record
 from .widgets import ErrorLabel, FieldError, mark_invalid
 
@@ -33,6 +34,7 @@ class EditorDialog(QDialog):
     def __init__(self, ctx: AppContext, record: Any = None, parent: QWidget | None = None,
                  **extra: Any) -> None:
         super().__init__(parent)
+        wheel.install()  # an unfocused dropdown or spin box scrolls the form instead
         self.ctx = ctx
         self.record = record
         self.extra = extra

@@ -126,3 +126,22 @@ def test_centroid_and_public_location():
     assert rounded_location(pt) == (-77.28, 1.21)
     assert centroid(poly(SQUARE)) == pytest.approx((-76.995, 1.005))
     assert rounded_location(poly(SQUARE), 1) == (-77.0, 1.0)
+
+
+@pytest.mark.parametrize("country,months,label", [
+    ("CO", (), "2025/26"),  # Colombia main crop runs across the new year
+    ("ET", (), "2025/26"),
+    ("br", (), "2026"),  # Brazil May–Sep: one calendar year
+    ("PE", (), "2026"),
+    ("RW", (), "2026"),
+    ("BR", (11, 12, 1, 2), "2025/26"),  # the producer's months decide over the country
+    ("CO", (4, 5, 6, 7), "2026"),
+    ("", (6,), "2026"),
+    ("", (12, 1), "2025/26"),
+    ("", tuple(range(1, 13)), "2026"),  # all year round: one calendar year
+    ("", (10, 11, 12, 1, 3), "2025/26"),
+])
+def test_one_harvest_name_by_the_origins_calendar(country, months, label):
+    from roasterdesk.domain.harvest import harvest_name
+
+    assert harvest_name(2026, country, months) == label

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 
+from ...domain.harvest import harvest_name
 from ...domain.money import fmt_pct, fmt_usd_lb
 from ...store.store import fts_query
 from ..views.paged import SqlColumn, SqlPagedModel, SqlQuery
@@ -35,6 +37,14 @@ def _score(v: Any) -> str:
     return "" if v is None else f"{_dec(v):.2f}"
 
 
+def _harvest(v: Any) -> str:
+    """The harvest by the one rule (domain.harvest.harvest_name), from [year, country, months]."""
+    if not v:
+        return ""
+    year, country, months = json.loads(v)
+    return harvest_name(int(year), country or "", tuple(months or ()))
+
+
 def _transparency_tip(row: tuple[Any, ...]) -> str:
     missing = row[-1]
     return f"Not answered: {missing}" if missing else "Every applicable item answered"
@@ -44,7 +54,9 @@ LOT_COLUMNS = (
     SqlColumn("Code", "l.code"),
     SqlColumn("Producer", "p.name", sort=("p.name COLLATE NOCASE",)),
     SqlColumn("Ctry", "p.country"),
-    SqlColumn("Harvest", "l.harvest", sort=("l.harvest", "l.code"), align_right=True),
+    SqlColumn("Harvest", "json_array(l.harvest, p.country, json(p.harvest_months))",
+              sort=("l.harvest", "l.code"), show=_harvest, align_right=True,
+              tip="Named by the origin's harvest calendar"),
     SqlColumn("Process", "l.process"),
     SqlColumn("Status", "l.status"),
     SqlColumn("Weight kg", "COALESCE(CAST(l.weight_kg AS REAL), l.bags * CAST(l.bag_kg AS REAL))",

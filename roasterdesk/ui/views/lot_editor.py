@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidgetItem, QTableWidget
 
+from ...domain.harvest import harvest_name, parse_harvest
 from ...domain.model import (
     ContractType,
     CostLeg,
@@ -27,12 +28,23 @@ from ...domain.model import (
 from ...domain.money import fmt_pct, fmt_usd, fmt_usd_lb
 from ...domain.pricing import LotEconomics, economics
 from ...domain.units import DEFAULT_KG_PER_KG_GREEN, Basis, factor_from_ico, factor_from_rendimiento
+from ...store.errors import RecordNotFound
 from ..editors import set_data
 from ..widgets import FieldError, mark_invalid, parse_date, parse_decimal, parse_int, text_of
 from .lot_form import LotForm
 
 FUTURES = re.compile(r"KC[HKNUZ]\d{2}")
 EARLIEST = date(1990, 1, 1)
+
+
+def _harvest_year(text: str, field: str, label: str, **kw: Any) -> int | None:
+    """A harvest typed as the year it ends (2026) or as two years (2025/26)."""
+    if re.search(r"\d\s*[/–-]\s*\d", text):
+        try:
+            text = str(parse_harvest(text))
+        except ValueError as exc:
+            raise FieldError(field, f"{label}: {exc}") from None
+    return parse_int(text, field, label, **kw)
 
 
 def _latest() -> date:
@@ -189,7 +201,7 @@ class LotEditor(LotForm):
         if pid is None:
             errors["producer"] = "Producer: pick one from the list"
         this_year = date.today().year
-        harvest = get("harvest", lambda: parse_int(
+        harvest = get("harvest", lambda: _harvest_year(
             T("harvest").text(), "harvest", "Harvest", minimum=1990, maximum=this_year + 2,
                 required=True))
         weight = get("weight_kg", lambda: parse_decimal(
@@ -407,18 +419,36 @@ class LotEditor(LotForm):
     def _recheck(self) -> None:
         self.recompute()
 
-    def _producer_country(self, pid: int | None) -> str:
+    def _producer_origin(self, pid: int | None) -> tuple[str, tuple[int, ...]]:
+        """The producer's country and recorded harvest months (cached per producer)."""
         if pid is None:
-            return ""
+            return "", ()
         if pid not in self._country:
-            label = self.ctx.store.producer_label(pid)
-            self._country[pid] = label[1] if label else ""
+            try:
+                p = self.ctx.store.producer(pid)
+                self._country[pid] = (p.country, tuple(p.harvest_months))
+            except RecordNotFound:
+                self._country[pid] = ("", ())
         return self._country[pid]
+
+    def _producer_country(self, pid: int | None) -> str:
+        return self._producer_origin(pid)[0]
+
+    def _show_harvest(self) -> None:
+        """The harvest's name by the origin's calendar beside the field (the one label)."""
+        try:
+            year = _harvest_year(self._line("harvest").text(), "harvest", "Harvest")
+        except FieldError:
+            year = None
+        country, months = self._producer_origin(self.producer.producer_id)
+        self.units["harvest"].setText(
+            f"= {harvest_name(year, country, months)}" if year and 1900 <= year <= 2100 else "")
 
     def recompute(self) -> None:
         """Parse the fields, show a message beside each bad one, and refresh the figures."""
         lot, errors = self.build()
         self.errors = errors
+        self._show_harvest()
         shown = errors if self.dirty or self.lot is not None else {}  # untouched new lot: quiet
         for key, label in self.err.items():
             msg = shown.get(key, "")

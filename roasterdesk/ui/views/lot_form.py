@@ -85,9 +85,10 @@ class LotForm(RecordEditor):
         self.lot: Lot | None = None
         self.errors: dict[str, str] = {}
         self.economics: LotEconomics | None = None
-        self._country: dict[int, str] = {}
+        self._country: dict[int, tuple[str, tuple[int, ...]]] = {}
         self.w: dict[str, QWidget] = {}
         self.err: dict[str, QLabel] = {}
+        self.units: dict[str, QLabel] = {}
 
         self.title = heading("New lot", 2)
         cols = QGridLayout()
@@ -176,6 +177,7 @@ class LotForm(RecordEditor):
             u.setObjectName("muted")
             u.setFixedWidth(100)
             row.addWidget(u)
+            self.units[key] = u
             v.addLayout(row)
         else:
             v.addWidget(w)
@@ -206,7 +208,9 @@ class LotForm(RecordEditor):
         self.producer = ProducerPicker(self.ctx)
         self._field(f, "producer", "Producer", self.producer)
         self.producer.picked.connect(self._producer_picked)
-        self._field(f, "harvest", "Harvest", placeholder="year the harvest ends, e.g. 2025")
+        self._field(f, "harvest", "Harvest", placeholder="e.g. 2026 or 2025/26",
+                    unit=" ")
+        self.units["harvest"].setToolTip("The harvest as the origin's calendar names it")
         self._field(f, "variety", "Variety")
         self._field(f, "process", "Process", EnumCombo(Process))
         self._field(f, "species", "Species", EnumCombo(Species))

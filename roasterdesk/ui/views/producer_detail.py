@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ...domain.countries import BOUNDING_BOXES, country_code, country_name
 from ...domain.model import Producer, ProducerKind
 from ...errors import KNOWN_ERRORS
+from .. import wheel
 from ..editors import enum_combo
 from ..undo import save_record
 from ..widgets import (
@@ -114,6 +115,7 @@ class ProfileForm(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        wheel.install()  # an unfocused dropdown or spin box scrolls the form instead
         self.ctx = ctx
         self.producer: Producer | None = None
         self._dirty = False

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.harvest import harvest_label
+from ...domain.harvest import harvest_label, harvest_name
 from ...domain.model import ConsentScope, Person, Visit
 from ...domain.money import round_pct, round_per_lb
 from ...domain.pricing import economics
@@ -310,8 +310,10 @@ class VisitsTab(LinkedTab):
 class LotRow:
     """A lot with the figures the producer's lot tab shows (computed by the domain)."""
 
-    def __init__(self, lot: Any, eco: Any, answered: int | None, applicable: int | None) -> None:
+    def __init__(self, lot: Any, eco: Any, answered: int | None, applicable: int | None,
+                 harvest: str = "") -> None:
         self.lot, self.eco = lot, eco
+        self.harvest = harvest or str(lot.harvest)
         self.id = lot.id
         self.answered, self.applicable = answered, applicable
 
@@ -325,7 +327,7 @@ class LotsTab(LinkedTab):
     noun = "lot"
     columns = (
         Column("Code", lambda r: r.lot.code),
-        Column("Harvest", lambda r: harvest_label(r.lot.harvest)),
+        Column("Harvest", lambda r: r.harvest),
         Column("Status", lambda r: r.lot.status.value),
         Column("Weight (kg)", lambda r: r.lot.weight, align_right=True, places=0),
         Column("Score", lambda r: r.lot.quality_score, align_right=True, places=2),
@@ -344,13 +346,16 @@ class LotsTab(LinkedTab):
         def loader(pid: int) -> list[LotRow]:
             store = ctx.store
             ft, lir, cs = store.reference()
-            country = store.producer(pid).country
+            producer = store.producer(pid)
+            country = producer.country
             checks = store.lot_answers(pid)
             rows = []
             for lot in sorted(store.lots(pid), key=lambda x: (-x.harvest, x.code)):
                 eco = economics(lot, fairtrade=ft, living_income=lir, country=country,
                                 c_series=cs)
-                rows.append(LotRow(lot, eco, *checks.get(lot.id, (None, None))))
+                rows.append(LotRow(lot, eco, *checks.get(lot.id, (None, None)),
+                                   harvest=harvest_name(lot.harvest, country,
+                                                        producer.harvest_months)))
             return rows
 
         super().__init__(ctx, loader, parent)

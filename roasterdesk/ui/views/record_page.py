@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import KNOWN_ERRORS
+from .. import wheel
 from ..widgets import ErrorLabel, heading, make_table
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class RecordEditor(QWidget):
         self.ctx = ctx
         self.dirty = False
         self._loading = False
+        wheel.install()  # an unfocused dropdown or spin box scrolls the form instead
 
     @staticmethod
     def _scrolling(body: QWidget) -> QScrollArea:
