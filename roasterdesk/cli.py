@@ -119,6 +119,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "run", None) is None:
             startup.mark("command_line")
+            from .xcb_check import xcb_advice
+
+            advice = xcb_advice()  # before Qt: its own message names the wrong library
+            if advice:
+                print(advice, file=sys.stderr)
+                return 1
             startup.import_before_qt()
             from .ui.app import run_app  # Qt is imported only for the window
 

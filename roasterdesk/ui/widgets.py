@@ -298,3 +298,39 @@ def fit_columns(view: QTableView, max_width: int = 320) -> None:
             view.setColumnWidth(c, max_width)
         else:
             view.setColumnWidth(c, view.columnWidth(c) + 16)
+
+
+class _EmptyState(QLabel):
+    """Says what to do next over an empty table (see :func:`empty_state`)."""
+
+    def __init__(self, view: QAbstractItemView, message: Callable[[], str]) -> None:
+        super().__init__(view.viewport())
+        self.view, self.message = view, message
+        self.setObjectName("muted")
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        model = view.model()
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
+                       model.layoutChanged):
+            signal.connect(self.update_state)
+        view.viewport().installEventFilter(self)
+        self.update_state()
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802
+        if event.type() == event.Type.Resize:
+            self.setGeometry(self.view.viewport().rect().adjusted(24, 0, -24, 0))
+        return False
+
+    def update_state(self, *_: Any) -> None:
+        empty = self.view.model().rowCount() == 0
+        if empty:
+            self.setText(self.message())
+            self.setGeometry(self.view.viewport().rect().adjusted(24, 0, -24, 0))
+        self.setVisible(empty)
+
+
+def empty_state(view: QAbstractItemView, message: Callable[[], str]) -> QLabel:
+    """An empty table shows ``message()`` (the next step: "No producers yet. Import a
+    spreadsheet or add one.") instead of a blank grid. One mechanism for every list."""
+    return _EmptyState(view, message)

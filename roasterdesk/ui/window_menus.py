@@ -60,6 +60,11 @@ def available(module: str) -> bool:
         return False
 
 
+def menu_text(label: str) -> str:
+    """A label shown as it is in a menu: a literal & is written && (one & is a mnemonic)."""
+    return label.replace("&", "&&")
+
+
 class MenuActions:
     """Menu building and menu actions of the main window."""
 
@@ -128,7 +133,7 @@ class MenuActions:
 
         v = mb.addMenu("&Go")
         for n, (key, label, _m, _c) in enumerate(PAGES, 1):
-            self._action(v, label, lambda key=key: self.show_page(key),
+            self._action(v, menu_text(label), lambda key=key: self.show_page(key),
                          QKeySequence(f"Ctrl+{n}"))
 
         h = mb.addMenu("&Help")

@@ -25,9 +25,10 @@ from ...domain.model import (
     Premium,
     PremiumBasis,
 )
-from ...domain.money import fmt_pct, fmt_usd, fmt_usd_lb
+from ...domain.money import fmt_number, fmt_pct, fmt_usd, fmt_usd_lb
 from ...domain.pricing import LotEconomics, economics
 from ...domain.units import DEFAULT_KG_PER_KG_GREEN, Basis, factor_from_ico, factor_from_rendimiento
+from ...domain.words import plural
 from ...store.errors import RecordNotFound
 from ..editors import set_data
 from ..widgets import FieldError, mark_invalid, parse_date, parse_decimal, parse_int, text_of
@@ -47,6 +48,21 @@ def _harvest_year(text: str, field: str, label: str, **kw: Any) -> int | None:
     return parse_int(text, field, label, **kw)
 
 
+def _farm_gate_how(lot: Lot | None) -> str:
+    """The conversion behind the farm-gate figure: unit, outturn factor and exchange rate."""
+    fg = lot.farm_gate if lot is not None else None
+    if fg is None:
+        return ""
+    k = fg.kg_per_kg_green
+    default = k is None
+    k = DEFAULT_KG_PER_KG_GREEN[fg.basis] if k is None else k
+    return (f"{fmt_number(fg.amount, 2)} {fg.currency} per {fg.unit_name} "
+            f"({fg.unit_kg.normalize():f} kg {fg.basis.label}); outturn "
+            f"{fmt_number(k, 4)} kg {fg.basis.label} per kg green"
+            + (" (default)" if default else "")
+            + f"; {fmt_number(fg.fx_local_per_usd, 2)} {fg.currency}/USD; 1 lb = 0.45359237 kg")
+
+
 def _latest() -> date:
     return date.today() + timedelta(days=3 * 366)
 
@@ -63,6 +79,7 @@ class LotEditor(LotForm):
 
     def load(self, lot: Lot | None, producer_id: int | None = None) -> None:
         self._loading = True
+        self._shown_once = False
         try:
             self.lot = lot
             self.dds.load(lot.id if lot is not None else None)
@@ -246,6 +263,13 @@ class LotEditor(LotForm):
             maximum=Decimal(500), unit="USD/lb", hint=" — FOB is in USD per lb, e.g. 4.75"))
         ctype = self.w["contract_type"].current()  # type: ignore[arg-type]
         fixations = get("fixations", self._fixations)
+        self.implied_fixation = None
+        if ctype is ContractType.PTBF and not fixations and "fixations" not in errors \
+                and c is not None and diff is not None:
+            # as buyers write it: C and the differential are one fixation of the whole lot,
+            # on the contract date (or today when none is recorded; the panel says so)
+            self.implied_fixation = Fixation(contract_date or date.today(), c, None)
+            fixations = (self.implied_fixation,)
         if ctype is ContractType.FIXED and fixations:
             errors.setdefault("fixations", "Fixations: only a PTBF contract is fixed later")
         if ctype is ContractType.PTBF and fixations and diff is None \
@@ -454,14 +478,17 @@ class LotEditor(LotForm):
             msg = shown.get(key, "")
             if label.text() != msg:  # re-styling every field on each keystroke is slow
                 label.setText(msg)
-                label.setVisible(bool(msg))
-                mark_invalid(self.w.get(key), bool(msg))
+                w = self.w.get(key)
+                mark_invalid(w, bool(msg))
+                if w is not None:
+                    w.setToolTip(msg)
         if errors:
             n = len(errors)
             general = errors.get("", "")
             if shown:
-                self.error.show_error(general or f"{n} field{'s' if n > 1 else ''} to correct "
-                                      "before saving")
+                first = next(iter(shown.values()))
+                more = f"  (+ {plural(n - 1, 'more field')} to correct)" if n > 1 else ""
+                self.error.show_error(general or first + more)
             else:
                 self.error.clear_error()
             self.save_btn.setEnabled(False)
@@ -473,20 +500,39 @@ class LotEditor(LotForm):
             self._show(None)
         else:
             ft, lir, cs = self.ctx.store.reference()
+            self.lot_shown = lot
             self.economics = economics(lot, fairtrade=ft, living_income=lir,
                                        country=self._producer_country(lot.producer_id),
                                        c_series=cs)
             self._show(self.economics)
         self.recomputed.emit()
 
+    def _blocking(self) -> str:
+        """The field that keeps the figures from being recomputed, by its label."""
+        key = next(iter(self.errors), "")
+        name = self.labels.get(key, "")
+        more = len(self.errors) - 1
+        return (f"“{name}”" if name else "a field") + (f" and {plural(more, 'other')}"
+                                                       if more > 0 else "")
+
     def _show(self, e: LotEconomics | None) -> None:
         f = self.fig
         if e is None:
+            if self._shown_once and (self.dirty or self.lot is not None):
+                # keep the last valid figures, greyed, and name what blocks them
+                for lab in f.values():
+                    lab.setEnabled(False)
+                self.missing.setText(f"Not current: correct {self._blocking()} to update "
+                                     "these figures.")
+                return
             for lab in f.values():
                 lab.setText("—")
             self.missing.setText("Correct the marked fields to see the figures." if self.dirty
                                  or self.lot is not None else "Figures appear as you type.")
             return
+        self._shown_once = True
+        for lab in f.values():
+            lab.setEnabled(True)
         nr = "not recorded"
         c = fmt_usd_lb(e.c_usd_lb, nr)
         f["c"].setText(c + (" (estimated)" if e.c_estimated and e.c_usd_lb is not None else ""))
@@ -494,6 +540,7 @@ class LotEditor(LotForm):
         f["premium"].setText(fmt_usd_lb(e.premium_over_c_usd_lb, "needs FOB and C"))
         f["premium_pct"].setText(fmt_pct(e.premium_over_c_pct, "needs FOB and C"))
         f["farm_gate"].setText(fmt_usd_lb(e.farm_gate_usd_lb, nr))
+        f["farm_gate_how"].setText(_farm_gate_how(self.lot_shown))
         f["share"].setText(fmt_pct(e.farm_gate_share, "needs farm gate and FOB"))
         f["between"].setText(fmt_usd_lb(e.intermediaries_usd_lb, "—"))
         if e.fairtrade is None:
@@ -518,8 +565,14 @@ class LotEditor(LotForm):
         f["between_value"].setText(fmt_usd(e.intermediaries_value_usd, "—"))
         f["premiums_in_fob"].setText(fmt_usd(e.premiums_in_fob_usd))
         f["premiums_on_top"].setText(fmt_usd(e.premiums_on_top_usd))
-        self.missing.setText("Missing: " + ", ".join(e.missing) if e.missing
-                             else "Every price figure is recorded.")
+        text = ("Missing: " + ", ".join(e.missing) if e.missing
+                else "Every price figure is recorded.")
+        fx = getattr(self, "implied_fixation", None)
+        if fx is not None:
+            text += (f"\nPTBF: C {fmt_number(fx.c_cents_lb, 2)} ¢/lb counted as one fixation of "
+                     f"the whole lot on {fx.on}" + ("" if self._line("contract_date").text()
+                                                   .strip() else " (today: no contract date)"))
+        self.missing.setText(text)
 
     # -- saving ------------------------------------------------------------------------------
     def save(self) -> bool:

@@ -89,6 +89,7 @@ class LotForm(RecordEditor):
         self.w: dict[str, QWidget] = {}
         self.err: dict[str, QLabel] = {}
         self.units: dict[str, QLabel] = {}
+        self.labels: dict[str, str] = {}
 
         self.title = heading("New lot", 2)
         cols = QGridLayout()
@@ -120,6 +121,7 @@ class LotForm(RecordEditor):
 
         self.statement_btn.clicked.connect(self._statement)
         self.new_lot()
+        self._contract_hints()
 
     # -- building the form -----------------------------------------------------------------
     def _arrange(self, columns: int) -> None:
@@ -161,11 +163,13 @@ class LotForm(RecordEditor):
             w.toggled.connect(self._changed)
         elif isinstance(w, QPlainTextEdit):
             w.textChanged.connect(self._changed)
+        # The message of a field is shown in the fixed strip of the save bar, never in the
+        # form (a message appearing in the form moved every field below it under the mouse);
+        # the field is marked and its tooltip holds the message.
         err = QLabel()
         err.setObjectName("fieldError")
-        err.setStyleSheet("color: #b3261e; font-size: 9pt;")
-        err.setWordWrap(True)
         err.hide()
+        self.labels[key] = label or getattr(w, "text", lambda: key)()
         cell = QWidget()
         v = QVBoxLayout(cell)
         v.setContentsMargins(0, 0, 0, 0)
@@ -181,7 +185,6 @@ class LotForm(RecordEditor):
             v.addLayout(row)
         else:
             v.addWidget(w)
-        v.addWidget(err)
         form.addRow(label, cell)
         self.w[key] = w
         self.err[key] = err
@@ -264,12 +267,28 @@ class LotForm(RecordEditor):
         self._field(f, "differential_cents_lb", "Differential", placeholder="PTBF: + or −",
                     unit="US ¢/lb")
         self._field(f, "fob_usd_lb", "FOB price", placeholder="fixed price", unit="USD/lb")
+        self.w["contract_type"].currentIndexChanged.connect(self._contract_hints)
         self.fixations = QTableWidget(0, 3)
         self.fixations.setHorizontalHeaderLabels(["Date", "C ¢/lb", "Volume kg (blank: rest)"])
         self._table_setup(self.fixations, stretch=2)
         self._field(f, "fixations", "Fixations", self._with_buttons(
             self.fixations, "Add fixation", lambda: self.add_fixation()))
         return box
+
+    HINTS = {
+        ContractType.FIXED: {"c_cents_lb": "C on the contract date",
+                             "differential_cents_lb": "optional: + or − to C",
+                             "fob_usd_lb": "the fixed price"},
+        ContractType.PTBF: {"c_cents_lb": "C fixed (or add fixations below)",
+                            "differential_cents_lb": "+ or − to C at fixation",
+                            "fob_usd_lb": "blank: C + differential"},
+    }
+
+    def _contract_hints(self) -> None:
+        """The price fields' hints follow the contract type."""
+        kind = self.w["contract_type"].current()  # type: ignore[attr-defined]
+        for key, hint in self.HINTS.get(kind, {}).items():
+            self.w[key].setPlaceholderText(hint)  # type: ignore[attr-defined]
 
     def _farm_gate_box(self) -> QGroupBox:
         box, f = self._form("Farm-gate price (what the producer received)")
@@ -298,6 +317,7 @@ class LotForm(RecordEditor):
         self._table_setup(self.costs, stretch=1)
         v.addWidget(self._with_buttons(self.costs, "Add cost leg", lambda: self.add_cost()))
         self.err["costs"] = self._table_error(v)
+        self.labels["costs"] = "Cost legs"
         self.w["costs"] = self.costs
         return box
 
@@ -310,15 +330,14 @@ class LotForm(RecordEditor):
         self._table_setup(self.premiums, stretch=4)
         v.addWidget(self._with_buttons(self.premiums, "Add premium", lambda: self.add_premium()))
         self.err["premiums"] = self._table_error(v)
+        self.labels["premiums"] = "Premiums"
         self.w["premiums"] = self.premiums
         return box
 
     def _table_error(self, layout: QVBoxLayout) -> QLabel:
+        """A table's message: kept for the strip, never shown in the form (see _field)."""
         err = QLabel()
-        err.setStyleSheet("color: #b3261e; font-size: 9pt;")
-        err.setWordWrap(True)
         err.hide()
-        layout.addWidget(err)
         return err
 
     def _table_setup(self, t: QTableWidget, stretch: int) -> None:
@@ -363,6 +382,7 @@ class LotForm(RecordEditor):
         rows = (
             ("c", "C at fixation"), ("fob", "FOB"), ("premium", "Premium over C"),
             ("premium_pct", "Premium over C, %"), ("farm_gate", "Farm gate, green"),
+            ("farm_gate_how", "  converted by"),
             ("share", "Share of FOB"), ("between", "Farm gate → FOB"),
             ("fairtrade", "Fairtrade floor"), ("living_income", "Living income"),
             (None, "Lot totals"),

@@ -8,9 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QVBoxLayout, QWidget
 
 from ...domain.model import LotStatus, Process
+from ...domain.words import plural
 from ..editors import data_combo, set_data
 from ..models.lots import DEFAULT_SORT, LotListModel, lot_filter
-from ..widgets import muted
+from ..widgets import empty_state, muted
 from .lot_editor import LotEditor
 from .record_page import RecordPage
 
@@ -42,6 +43,10 @@ class LotsPage(RecordPage):
         self._make_table(LotListModel(ctx, self), DEFAULT_SORT,
                          (100, 170, 40, 60, 70, 76, 70, 50, 80, 100, 80, 100, 90))
         self.editor = LotEditor(ctx)
+        self.empty = empty_state(self.table, lambda: (
+            "No lot matches. Clear the search or the filters."
+            if self.search.text().strip() or self.model.query.where
+            else "No lots yet. Add one with New lot, or import a spreadsheet (File › Import…)."))
 
         filters = self._filter_row((self.search, 3), (self.harvest_filter, 1),
                                    (self.status_filter, 1), (self.process_filter, 1),
@@ -81,7 +86,7 @@ class LotsPage(RecordPage):
     def _update_count(self, *_: Any) -> None:
         n = self.model.rowCount()
         more = "+" if self.model.has_more else ""
-        self.count.setText(f"{n:,}{more} lot{'s' if n != 1 or more else ''}  ")
+        self.count.setText(f"{plural(n, 'lot')}  " if not more else f"{n:,}+ lots  ")
 
     def refresh(self) -> None:
         self._fill_harvests()

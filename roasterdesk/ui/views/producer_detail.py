@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.countries import BOUNDING_BOXES, country_code, country_name
+from ...domain.harvest import harvest_name
 from ...domain.model import Producer, ProducerKind
+from ...domain.words import plural
 from ...errors import KNOWN_ERRORS
 from .. import wheel
 from ..editors import enum_combo
@@ -381,6 +383,7 @@ class ProducerDetail(QWidget):
         self.tabs.setDocumentMode(False)
         self.profile = ProfileForm(ctx)
         self.profile.saved.connect(self._profile_saved)
+        self.profile.dirty_changed.connect(lambda _d: self._update_steps())
         self.members = MembersTab(ctx)
         store = ctx.store
         self.people = PeopleTab(ctx, lambda pid: ctx.store.people(pid),
@@ -416,7 +419,18 @@ class ProducerDetail(QWidget):
         if p is None:
             self.tabs.setCurrentIndex(0)
             self.profile.name.setFocus()
+        self._update_steps()
         self._tab_changed(self.tabs.currentIndex())
+
+    def _update_steps(self) -> None:
+        """Previous/Next only from a saved record without unsaved edits (stepping away from
+        a new or edited producer would leave it behind)."""
+        ok = self.producer_id is not None and not self.profile.dirty
+        tip = "" if ok else " — save or revert first"
+        for b, text in ((self.prev_button, "Previous producer (Alt+Up)"),
+                        (self.next_button, "Next producer (Alt+Down)")):
+            b.setEnabled(ok)
+            b.setToolTip(text + tip)
 
     def _header(self, p: Producer | None) -> None:
         if p is None:
@@ -428,7 +442,8 @@ class ProducerDetail(QWidget):
         bits = [p.kind.label.capitalize(), p.country, p.region, p.altitude_label]
         rel = self.ctx.store.relationship(p.id)  # type: ignore[arg-type]
         if rel.first_harvest:
-            bits.append(f"buying since {rel.first_harvest} ({rel.harvests_bought} harvests)")
+            since = harvest_name(rel.first_harvest, p.country, p.harvest_months)
+            bits.append(f"buying since {since} ({plural(rel.harvests_bought, 'harvest')})")
         self.subtitle.setText(" · ".join(b for b in bits if b))
 
     def _members_tab(self, p: Producer | None) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from ...domain.harvest import harvest_label
 from ...domain.model import ProducerKind, Scheme
 from ..models.producers import ProducerFilter, ProducerTableModel
-from ..widgets import fit_columns, heading, make_table, muted
+from ..widgets import empty_state, fit_columns, heading, make_table, muted
 from .producer_detail import ProducerDetail
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ class ProducerList(QWidget):
         self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         lay.addWidget(self.view, 1)
         self.count = muted("")
+        self.empty = empty_state(self.view, self._empty_text)
         lay.addWidget(self.count)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -104,6 +105,12 @@ class ProducerList(QWidget):
         self._debounce.stop()
         self.model.set_filter(self.current_filter())
         self._update_count()
+
+    def _empty_text(self) -> str:
+        if not self.ctx.store.producer_count():
+            return ("No producers yet. Import a spreadsheet (File › Import…) or add one with "
+                    "New producer.")
+        return "No producer matches. Clear the search or choose “Any” in the filters."
 
     def _update_count(self) -> None:
         total = self.ctx.store.producer_count()

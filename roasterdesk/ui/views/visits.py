@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.words import plural
 from ..models.visits import VisitListModel, visit_filter
 from ..widgets import (
     DateEdit,
     FieldError,
+    empty_state,
     mark_invalid,
     muted,
     parse_date,
@@ -70,6 +72,10 @@ class VisitsPage(RecordPage):
 
         self._make_table(VisitListModel(ctx, self), 0, (92, 180, 40, 76, 120, 44), pad=8)
         self.editor = VisitEditor(ctx)
+        self.empty = empty_state(self.table, lambda: (
+            "No visit matches. Clear the search or the filters."
+            if self.model.query.where
+            else "No visits yet. Record one with New visit after a call or a trip."))
 
         filters = self._filter_row((self.producer_filter, 2), (self.mode_filter, 1),
                                    (self.date_from, 1), (self.date_to, 1), (self.open_only, 0))
@@ -118,7 +124,7 @@ class VisitsPage(RecordPage):
     def _update_count(self, *_: Any) -> None:
         n = self.model.rowCount()
         more = "+" if self.model.has_more else ""
-        text = f"{n:,}{more} visit{'s' if n != 1 or more else ''}"
+        text = plural(n, "visit") if not more else f"{n:,}+ visits"
         if more:
             text += " — scroll for more"
         if 0 < len(self.search.text().strip()) < MIN_SEARCH_CHARS:

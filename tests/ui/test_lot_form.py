@@ -1,0 +1,147 @@
+"""The lot form as a buyer lives in it: it stays still while messages come and go, the price
+panel keeps its last figures when a field is wrong, and PTBF takes C and the differential."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from roasterdesk.domain.model import ContractType, FarmGatePrice, Lot, Producer, ProducerKind
+from roasterdesk.domain.units import Basis
+from roasterdesk.ui.context import AppContext
+from roasterdesk.ui.settings import Settings
+from roasterdesk.ui.views.lot_editor import LotEditor
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support")]
+
+
+@pytest.fixture
+def ctx(qapp, tmp_path):
+    c = AppContext.create(tmp_path / "rd.sqlite", settings=Settings(tmp_path / "s.ini"))
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def coop(ctx):
+    return ctx.store.save_producer(Producer("Cooperativa Los Andes", ProducerKind.COOPERATIVE,
+                                            "CO"))
+
+
+@pytest.fixture
+def editor(ctx, qtbot):
+    ed = LotEditor(ctx)
+    qtbot.addWidget(ed)
+    ed.resize(1300, 900)
+    ed.show()
+    qtbot.waitExposed(ed)
+    return ed
+
+
+def _geometry(ed: LotEditor) -> dict[str, tuple[int, int, int, int]]:
+    out = {}
+    for key, w in ed.w.items():
+        top = w.mapTo(ed, w.rect().topLeft())
+        out[key] = (top.x(), top.y(), w.width(), w.height())
+    return out
+
+
+def test_the_form_stays_still_when_messages_appear_and_go(ctx, coop, editor, qtbot):
+    lot = ctx.store.save_lot(Lot("CO-25-009", coop.id, 2025, bags=20, bag_kg=D(70),
+                                 c_cents_lb=D("380"), fob_usd_lb=D("4.75")))
+    editor.load(lot)
+    qtbot.wait(10)
+    before = _geometry(editor)
+    fob = editor.fig["fob"].text()
+    assert fob.startswith("4.75")
+    for key, bad in (("weight_kg", "-5"), ("quality_score", "112"), ("moisture_pct", "45"),
+                     ("bags", "2087.5"), ("fg_amount", "2600000")):
+        editor.w[key].setText(bad)
+        qtbot.wait(10)
+        assert editor.errors, key
+        assert _geometry(editor) == before, f"the form moved when {key} got a message"
+    # the price panel keeps the last valid figures, greyed, and names what blocks them
+    assert editor.fig["fob"].text() == fob
+    assert not editor.fig["fob"].isEnabled()
+    assert "Not current: correct “Weight”" in editor.missing.text()
+    for key in ("weight_kg", "quality_score", "moisture_pct", "bags", "fg_amount"):
+        editor.w[key].setText("" if key != "bags" else "20")
+    qtbot.wait(10)
+    assert not editor.errors
+    assert _geometry(editor) == before
+    assert editor.fig["fob"].isEnabled()
+
+
+def test_ptbf_takes_c_and_the_differential_without_a_fixation_row(ctx, coop, editor, qtbot):
+    editor.new_lot(coop.id)
+    editor.w["code"].setText("CO-26-001")
+    editor.w["harvest"].setText("2026")
+    editor.w["bags"].setText("20")
+    editor.w["bag_kg"].setText("70")
+    combo = editor.w["contract_type"]
+    combo.set_current(ContractType.PTBF)
+    assert "fixations" in editor.w["c_cents_lb"].placeholderText()  # hints follow the type
+    assert "C + differential" in editor.w["fob_usd_lb"].placeholderText()
+    editor.w["contract_date"].setText("2026-02-10")
+    editor.w["c_cents_lb"].setText("285.40")
+    editor.w["differential_cents_lb"].setText("+95")
+    assert editor.fixations.rowCount() == 0
+    assert editor.fig["fob"].text() == "3.8040 USD/lb"  # (285.40 + 95) / 100
+    assert "one fixation of the whole lot on 2026-02-10" in editor.missing.text()
+    assert editor.save()
+    saved = ctx.store.lot(editor.lot.id)
+    assert [(f.on, f.c_cents_lb, f.volume_kg) for f in saved.fixations] == [
+        (date(2026, 2, 10), D("285.40"), None)]
+    # a partial fixation stays as it is: C and differential price only what is fixed
+    editor.fixations.setRowCount(0)
+    editor.add_fixation("2026-03-01", "300", "600")
+    assert [f.volume_kg for f in editor.build()[0].fixations] == [D(600)]
+    assert "one fixation of the whole lot" not in editor.missing.text()
+
+
+def test_the_farm_gate_shows_its_outturn_and_conversion(ctx, coop, editor):
+    fg = FarmGatePrice(D("2600000"), "COP", "carga", D("125"), Basis.PARCHMENT, D("4100"),
+                       kg_per_kg_green=D(94) / D(70))
+    lot = ctx.store.save_lot(Lot("CO-25-010", coop.id, 2025, bags=20, bag_kg=D(70),
+                                 c_cents_lb=D("380"), fob_usd_lb=D("4.75"), farm_gate=fg))
+    editor.load(lot)
+    how = editor.fig["farm_gate_how"].text()
+    assert "outturn 1.3429 kg" in how and "per kg green" in how
+    assert "4,100.00 COP/USD" in how and "125 kg" in how
+    assert isinstance(editor.fig["farm_gate_how"], QWidget)
+
+
+def test_previous_and_next_wait_for_a_saved_record(ctx, coop, qtbot):
+    from roasterdesk.ui.views.producer_detail import ProducerDetail
+
+    d = ProducerDetail(ctx)
+    qtbot.addWidget(d)
+    d.show_producer(None)  # a new producer
+    assert not d.prev_button.isEnabled() and not d.next_button.isEnabled()
+    d.show_producer(coop.id)
+    assert d.prev_button.isEnabled()
+    qtbot.keyClicks(d.profile.name, " 2")  # an unsaved edit
+    assert d.profile.dirty
+    assert not d.next_button.isEnabled()
+    assert "save or revert first" in d.next_button.toolTip()
+
+
+def test_a_literal_ampersand_in_a_menu():
+    from roasterdesk.ui.window_menus import menu_text
+
+    assert menu_text("Commitments & projects") == "Commitments && projects"
+
+
+def test_an_empty_list_says_what_to_do_next(ctx, qtbot):
+    from roasterdesk.ui.views.lots import LotsPage
+
+    page = LotsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    assert page.empty.isVisible() and "No lots yet" in page.empty.text()
+    page.search.setText("nothing")
+    qtbot.waitUntil(lambda: "No lot matches" in page.empty.text())
