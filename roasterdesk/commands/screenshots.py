@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             producers = window.show_page("producer")
             shot("02-producers")
             db = ctx.store.db
-            pid = _pick(db, "SELECT p.id FROM producers p ORDER BY "
+            pid = _pick(db, "SELECT p.id FROM producers p WHERE p.deleted_at IS NULL ORDER BY "
                             "(SELECT count(*) FROM plots WHERE producer_id = p.id) > 0 DESC, "
                             "(SELECT count(*) FROM lots WHERE producer_id = p.id) DESC, p.id "
                             "LIMIT 1")
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
                 detail.tabs.setCurrentIndex(0)
             visits = window.show_page("visit")
             shot("04-visits")
-            vid = _pick(db, "SELECT v.id FROM visits v ORDER BY "
+            vid = _pick(db, "SELECT v.id FROM visits v WHERE v.deleted_at IS NULL ORDER BY "
                             "(SELECT count(*) FROM follow_ups WHERE visit_id = v.id) DESC, "
                             "length(v.observations) DESC, v.date DESC LIMIT 1")
             if vid is not None:

@@ -21,6 +21,11 @@ def new_uuid() -> str:
     return str(_uuid.uuid4())
 
 
+# Fixations, cost legs and photos are values inside their lot or visit: two are equal when their
+# figures are, whatever their ``uuid``. The uuid (given by the store, "" before) lets the store
+# change the stored row in place when the value is edited, instead of deleting and re-inserting.
+
+
 class ProducerKind(StrEnum):
     FARM = "farm"
     ESTATE = "estate"
@@ -338,6 +343,7 @@ class Photo:
     filename: str
     caption: str = ""
     person_id: int | None = None  # a person shown in the photo (consent applies)
+    uuid: str = field(default="", compare=False)  # "" until stored
 
 
 @dataclass(frozen=True)
@@ -397,6 +403,7 @@ class Fixation:
     on: date
     c_cents_lb: Decimal
     volume_kg: Decimal | None = None  # None: the whole lot
+    uuid: str = field(default="", compare=False)  # "" until stored
 
     def __post_init__(self) -> None:
         if self.c_cents_lb <= 0:
@@ -450,6 +457,7 @@ class CostLeg:
     party: Party
     leg: str
     usd_lb: Decimal
+    uuid: str = field(default="", compare=False)  # "" until stored
 
     def __post_init__(self) -> None:
         if self.usd_lb < 0:

@@ -40,7 +40,7 @@ def _when(days: int, past: str, today: str, future: str) -> str:
 
 def summary_counts(db: AnyDatabase) -> dict[str, int]:
     """How many producers, visits and lots the database holds."""
-    return {t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+    return {t: int(db.execute(f"SELECT count(*) FROM {t} WHERE deleted_at IS NULL").fetchone()[0])
             for t in ("producers", "visits", "lots")}
 
 
@@ -49,8 +49,9 @@ def expiring_certifications(db: AnyDatabase, today: date) -> list[Item]:
     rows = db.execute(
         "SELECT c.producer_id, p.name, c.scheme, c.number, c.valid_to FROM certifications c "
         "JOIN producers p ON p.id = c.producer_id "
-        "WHERE c.valid_to BETWEEN :past AND :limit AND NOT EXISTS ("
+        "WHERE c.valid_to BETWEEN :past AND :limit AND c.deleted_at IS NULL AND NOT EXISTS ("
         "  SELECT 1 FROM certifications n WHERE n.producer_id = c.producer_id "
+        "  AND n.deleted_at IS NULL "
         "  AND n.scheme = c.scheme AND n.valid_to > c.valid_to) "
         "ORDER BY c.valid_to LIMIT :n",
         {"past": (today - timedelta(days=30)).isoformat(),
@@ -69,7 +70,8 @@ def follow_ups_due(db: AnyDatabase, today: date) -> list[Item]:
     rows = db.execute(
         "SELECT f.visit_id, f.what, f.who, f.due, p.name FROM follow_ups f "
         "JOIN visits v ON v.id = f.visit_id JOIN producers p ON p.id = v.producer_id "
-        "WHERE f.done = 0 AND f.due IS NOT NULL AND f.due <= :soon ORDER BY f.due LIMIT :n",
+        "WHERE f.done = 0 AND f.due IS NOT NULL AND f.due <= :soon AND f.deleted_at IS NULL "
+        "ORDER BY f.due LIMIT :n",
         {"soon": (today + timedelta(days=FOLLOW_UP_SOON_DAYS)).isoformat(), "n": MAX_ITEMS})
     items = []
     for visit_id, what, who, due, name in rows:
@@ -89,7 +91,8 @@ def commitments_at_risk(store: Store, today: date) -> list[Item]:
     rows = store.db.execute(
         "SELECT c.id, c.producer_id, p.name FROM commitments c "
         "JOIN producers p ON p.id = c.producer_id "
-        "WHERE c.first_harvest <= :h AND c.last_harvest >= :h ORDER BY p.name LIMIT :n",
+        "WHERE c.first_harvest <= :h AND c.last_harvest >= :h AND c.deleted_at IS NULL "
+        "ORDER BY p.name LIMIT :n",
         {"h": h, "n": MAX_ITEMS})
     items = []
     for cid, pid, name in rows.fetchall():

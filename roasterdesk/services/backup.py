@@ -109,6 +109,8 @@ class BackupInfo:
     attachments: int
     attachment_bytes: int = 0
     damaged_attachments: tuple[str, ...] = field(default=())
+    live: dict[str, int] | None = None
+    """Records per table without deleted ones (tombstones), when the manifest has them."""
 
     @property
     def local_time(self) -> datetime:
@@ -116,8 +118,9 @@ class BackupInfo:
 
     @property
     def records(self) -> int:
-        """Rows in the user's record tables (not indexes or search tables)."""
-        return sum(n for t, n in self.counts.items() if t in RECORD_TABLES)
+        """Records in the user's record tables (not indexes, search tables or deleted rows)."""
+        counts = self.live if self.live is not None else self.counts
+        return sum(n for t, n in counts.items() if t in RECORD_TABLES)
 
 
 RECORD_TABLES = ("producers", "people", "plots", "certifications", "commitments", "visits",
@@ -155,6 +158,17 @@ def table_counts(conn: Any) -> dict[str, int]:
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
         "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")]
     return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+
+
+def live_counts(conn: Any) -> dict[str, int]:
+    """Records per record table, deleted ones (tombstones, ``deleted_at``) left out."""
+    out = {}
+    for t in RECORD_TABLES:
+        cols = {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')}
+        alive = " WHERE deleted_at IS NULL" if "deleted_at" in cols else ""
+        if cols:
+            out[t] = conn.execute(f'SELECT count(*) FROM "{t}"{alive}').fetchone()[0]
+    return out
 
 
 def check_integrity(conn: Any, what: str) -> None:
@@ -243,6 +257,7 @@ def create_backup(
         try:
             src.execute("BEGIN")  # one read snapshot for the copy and the counts
             counts = table_counts(src)
+            live = live_counts(src)
             schema = int(src.execute("PRAGMA user_version").fetchone()[0])
             dst = connect(copy, False)
             try:
@@ -279,6 +294,7 @@ def create_backup(
             "database": {"sha256": file_sha256(copy), "bytes": copy.stat().st_size},
             "encrypted": key is not None,
             "counts": counts,
+            "live": live,
         }
         final = _backup_name(db_path, created, reason, out)
         tmp_zip = Path(tmp) / "backup.zip"
@@ -334,6 +350,7 @@ def _info(path: Path, m: dict[str, Any]) -> BackupInfo:
             attachments=len(m["attachments"]),
             attachment_bytes=sum(int(a["bytes"]) for a in m["attachments"]),
             damaged_attachments=tuple(m.get("damaged_attachments", ())),
+            live={str(k): int(v) for k, v in m["live"].items()} if m.get("live") else None,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BackupError(f"{path.name} has no valid manifest ({exc})") from exc

@@ -1,9 +1,11 @@
 """Deterministic, realistic demo databases written through the real schema.
 
 ``build_demo`` plans producers, harvests, lots and visits from one ``random.Random(seed)`` and
-writes them in batches with ``executemany`` (rows made by :mod:`roasterdesk.store.rows`), then
-fills ``lot_metrics`` with :meth:`Store._analyse` and :func:`metrics_row` — the same domain
-calculations the app uses, never a second copy of the formulas.
+writes them in batches through the store's bulk API (:meth:`Store.insert_many`, rows made by
+:mod:`roasterdesk.store.rows`, each logged in the change log), then fills ``lot_metrics`` with
+:meth:`Store.analyse_with` and :meth:`Store.write_metrics` — the same domain calculations the app
+uses, never a second copy of the formulas. Rows the plan gives no uuid (fixations, cost legs,
+lot plots, photos) get one derived from the seed, so two builds stay identical.
 
 Choices:
 - Dates that must look *current* (certificates expiring soon or expired, follow-ups overdue,
@@ -26,6 +28,7 @@ import os
 import random
 import sqlite3
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -39,7 +42,6 @@ from ..domain.reference import DEMO_C_ANNUAL_CENTS
 from ..errors import UserError
 from ..store import Store
 from ..store.db import check_compatible, read_file_version
-from ..store.store import METRICS_UPSERT, metrics_row
 from .backup import attachments_dir_for
 from .demo_photos import write_images
 from .demo_plan import SCALES, Scale, plan
@@ -278,22 +280,22 @@ class Writer:
             self.progress(done, total)
 
     def flush(self) -> None:
-        conn = self.store.db.conn
+        stamp = f"{self.today.isoformat()}T00:00:00+00:00"
         for table in _TABLES:
             rows = self.rows.pop(table, [])
             if not rows:
                 continue
-            cols = list(rows[0])
-            sql = (f"INSERT INTO {table} ({', '.join(cols)}) "
-                   f"VALUES ({', '.join('?' * len(cols))})")
-            conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
-        metrics = []
-        for b in self.bundles:
-            for lot in b.lots:
-                a = self.store._analyse(lot, b.producer, b.lots, b.visits, b.commitments,
-                                        b.certs, b.projects, self.today)
-                metrics.append(metrics_row(a))
-        conn.executemany(METRICS_UPSERT, metrics)
+            for r in rows:
+                if "uuid" not in r:
+                    n = self.serial(f"uuid:{table}")
+                    r["uuid"] = str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                               f"roasterdesk-demo:{self.seed}:{table}:{n}"))
+                r.setdefault("updated_at", stamp)
+            self.store.insert_many(table, rows)
+        self.store.write_metrics(
+            self.store.analyse_with(lot, b.producer, b.lots, b.visits, b.commitments, b.certs,
+                                    b.projects, self.today)
+            for b in self.bundles for lot in b.lots)
         self.bundles.clear()
         self.pending_lots = 0
 

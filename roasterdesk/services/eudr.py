@@ -156,11 +156,13 @@ def _plot_rows(store: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
 def _producer_plot_ids(store: Any, producer_id: int) -> list[int]:
     """The producer's plots; for a cooperative or station without its own, its members' plots."""
     ids = [r[0] for r in store.db.execute(
-        "SELECT id FROM plots WHERE producer_id = ? ORDER BY name", [producer_id])]
+        "SELECT id FROM plots WHERE producer_id = ? AND deleted_at IS NULL ORDER BY name",
+        [producer_id])]
     if not ids:
         ids = [r[0] for r in store.db.execute(
             "SELECT pl.id FROM plots pl JOIN producers p ON p.id = pl.producer_id "
-            "WHERE p.parent_id = ? ORDER BY p.name, pl.name", [producer_id])]
+            "WHERE p.parent_id = ? AND pl.deleted_at IS NULL AND p.deleted_at IS NULL "
+            "ORDER BY p.name, pl.name", [producer_id])]
     return ids
 
 

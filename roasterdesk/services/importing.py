@@ -14,7 +14,8 @@ The user chooses what happens then: ``update`` (the file's non-empty cells repla
 values; empty cells keep them) or ``skip``. Rows that name a producer not in the database create
 it (kind *farm*), and the plan lists those producers.
 
-Writes are batched (``executemany``, the row format of :mod:`roasterdesk.store.rows`); the
+Writes go through the store's bulk API (:meth:`Store.add_records`, :meth:`Store.update_records`,
+:meth:`Store.update_many`: a few statements per batch, every change in the change log); the
 derived lot metrics of every touched producer are refreshed once, at the end, in the same
 transaction.
 """
@@ -27,10 +28,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..domain.model import Lot
 from ..errors import UserError
-from ..store import rows as R
-from ..store.codec import d2s, now
+from ..store.codec import now
 from . import fields as FS
 from . import import_checks as CH
 from .import_builders import _BUILDERS, _is_totals_row, _pkey, _resolve_parents
@@ -131,6 +130,9 @@ def load_mapping(path: Path | str, kind: str, headers: list[str]) -> ColumnMap:
 
 
 # -- planning -------------------------------------------------------------------------------
+ALIVE = " WHERE deleted_at IS NULL"  # deleted records (tombstones) are not matched
+
+
 class _Context:
     """What the planner looks records up in: the database, read once."""
 
@@ -139,7 +141,7 @@ class _Context:
         q = store.db.execute
         self.producers: dict[tuple[str, str], tuple[int, str]] = {}
         self.producer_uuids: dict[str, int] = {}
-        for id_, uuid, name, country in q("SELECT id, uuid, name, country FROM producers"):
+        for id_, uuid, name, country in q("SELECT id, uuid, name, country FROM producers" + ALIVE):
             self.producers.setdefault(_pkey(name, country), (id_, uuid))
             self.producer_uuids[uuid] = id_
         self.by_uuid: dict[str, int] = {}
@@ -149,13 +151,13 @@ class _Context:
             for id_, uuid, code in q("SELECT id, uuid, code FROM lots"):
                 self.by_uuid[uuid], self.by_identity[code.strip()] = id_, id_
         elif kind == "people":
-            for id_, uuid, pid, name in q("SELECT id, uuid, producer_id, name FROM people"):
+            for id_, uuid, pid, name in q("SELECT id, uuid, producer_id, name FROM people" + ALIVE):
                 self.by_uuid[uuid], self.by_identity[(pid, FS.fold(name))] = id_, id_
         elif kind == "plots":
-            for id_, uuid, pid, name in q("SELECT id, uuid, producer_id, name FROM plots"):
+            for id_, uuid, pid, name in q("SELECT id, uuid, producer_id, name FROM plots" + ALIVE):
                 self.by_uuid[uuid], self.by_identity[(pid, FS.fold(name))] = id_, id_
         elif kind == "visits":
-            sql = "SELECT id, uuid, producer_id, date, mode FROM visits"
+            sql = "SELECT id, uuid, producer_id, date, mode FROM visits" + ALIVE
             for id_, uuid, pid, d, mode in q(sql):
                 self.by_uuid[uuid], self.by_identity[(pid, d, mode)] = id_, id_
         elif kind == "producers":
@@ -256,37 +258,6 @@ def plan_import(
 
 
 # -- committing -----------------------------------------------------------------------------
-_TABLES = {"producers": "producers", "people": "people", "plots": "plots", "lots": "lots",
-           "visits": "visits"}
-_TO_ROW = {"producers": R.producer_to_row, "people": R.person_to_row, "plots": R.plot_to_row,
-           "lots": R.lot_to_row, "visits": R.visit_to_row}
-
-
-def _insert_many(db: Any, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    cols = list(rows[0])
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    db.conn.executemany(sql, [[r[c] for c in cols] for r in rows])
-
-
-def _update_many(db: Any, table: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
-    if not rows:
-        return
-    cols = list(rows[0][1])
-    sql = f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?"
-    db.conn.executemany(sql, [[r[c] for c in cols] + [id_] for id_, r in rows])
-
-
-def _ids_by_uuid(db: Any, table: str, uuids: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for i in range(0, len(uuids), 500):
-        chunk = uuids[i:i + 500]
-        sql = f"SELECT uuid, id FROM {table} WHERE uuid IN ({','.join('?' * len(chunk))})"
-        out.update(dict(db.execute(sql, chunk).fetchall()))
-    return out
-
-
 def commit_import(
     store: Any,
     plan: ImportPlan,
@@ -301,8 +272,7 @@ def commit_import(
     if plan.errors and not (skip_invalid and plan.skippable):
         raise UserError(f"{CH.plural(len(plan.errors), 'problem')} in {plan.table.source}; fix "
                         "them first (nothing was imported)")
-    kind, db, stamp = plan.kind, store.db, now()
-    table = _TABLES[kind]
+    kind, stamp = plan.kind, now()
     todo = [r for r in plan.records if r.action in ("create", "update")]
     total = len(todo) + 1
 
@@ -318,22 +288,15 @@ def commit_import(
         new_producers = list(plan.new_producers.values())
         if kind == "producers":
             new_producers += [r.record for r in todo if r.action == "create"]
-        prows = []
-        for p in new_producers:
-            row = R.producer_to_row(p)
-            row["created_at"] = row["updated_at"] = stamp
-            prows.append(row)
-        _insert_many(db, "producers", prows)
-        pids = _ids_by_uuid(db, "producers", [p.uuid for p in new_producers])
+        pids = store.add_records(new_producers, stamp)
         key_ids = {k: pids[p.uuid] for k, p in plan.new_producers.items()}
         if kind == "producers":
-            _update_many(db, "producers", [
-                (r.record.id, {**R.producer_to_row(r.record), "updated_at": stamp})
-                for r in todo if r.action == "update"])
+            store.update_records([r.record for r in todo if r.action == "update"], stamp)
             if plan.parents:
-                all_ids = _ids_by_uuid(db, "producers", [*plan.parents, *plan.parents.values()])
-                db.conn.executemany("UPDATE producers SET parent_id = ? WHERE id = ?", [
-                    (all_ids[parent], all_ids[child]) for child, parent in plan.parents.items()])
+                all_ids = store.ids_by_uuid("producers", [*plan.parents, *plan.parents.values()])
+                store.update_many("producers", [
+                    (all_ids[child], {"parent_id": all_ids[parent], "updated_at": stamp})
+                    for child, parent in plan.parents.items()])
             touched.update(r.record.id for r in todo if r.action == "update")
             step(len(todo))
         else:
@@ -347,24 +310,10 @@ def commit_import(
                 touched.add(rec.producer_id)
                 if n % BATCH == 0:
                     step(n // 2)
-            to_row = _TO_ROW[kind]
-            stamped = kind in ("people", "plots", "lots", "visits")
-            rows = []
-            for rec in creates:
-                row = to_row(rec)
-                if stamped:
-                    row["updated_at"] = stamp
-                if kind == "lots":
-                    row["created_at"] = stamp
-                rows.append(row)
-            for i in range(0, len(rows), BATCH * 10):
-                _insert_many(db, table, rows[i:i + BATCH * 10])
+            for i in range(0, len(creates), BATCH * 10):
+                store.add_records(creates[i:i + BATCH * 10], stamp)
                 step(len(todo) // 2 + (i + BATCH * 10) // 2)
-            _update_many(db, table, [
-                (rec.id, {**to_row(rec), **({"updated_at": stamp} if stamped else {})})
-                for rec in updates])
-            if kind == "lots":
-                _write_fixations(db, creates, updates)
+            store.update_records(updates, stamp)
         # 2. derived figures of every producer whose lots may have changed
         touched.update(plan.moved_from)
         touched.discard(0)
@@ -375,23 +324,6 @@ def commit_import(
         step(total)
     return ImportResult(kind, plan.count("create"), plan.count("update"), plan.count("skip"),
                         len(plan.new_producers))
-
-
-def _write_fixations(db: Any, creates: list[Lot], updates: list[Lot]) -> None:
-    with_fix = [lot for lot in creates if lot.fixations]
-    ids = _ids_by_uuid(db, "lots", [lot.uuid for lot in with_fix]) if with_fix else {}
-    rows = [
-        (ids[lot.uuid], f.on.isoformat(), d2s(f.c_cents_lb), d2s(f.volume_kg))
-        for lot in with_fix for f in lot.fixations
-    ]
-    for lot in updates:
-        db.execute("DELETE FROM fixations WHERE lot_id = ?", [lot.id])
-        rows += [(lot.id, f.on.isoformat(), d2s(f.c_cents_lb), d2s(f.volume_kg))
-                 for f in lot.fixations]
-    if rows:
-        db.conn.executemany(
-            "INSERT INTO fixations (lot_id, on_date, c_cents_lb, volume_kg) VALUES (?, ?, ?, ?)",
-            rows)
 
 
 def rejects_path(source: Path | str) -> Path:

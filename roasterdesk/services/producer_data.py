@@ -28,7 +28,6 @@ from typing import Any
 from .. import __version__
 from ..domain.model import Person
 from ..errors import UserError
-from ..store.codec import j
 
 
 def jsonable(value: Any) -> Any:
@@ -129,31 +128,32 @@ def erase_person(store: Any, person_id: int) -> Person:
     old = person.name
     erased = dataclasses.replace(person, name=alias, phone="", email="", consent=None, quote="",
                                  pseudonymised=True)
-    db = store.db
-    with store.transaction():
+    def sub(text: str) -> str:
+        return text.replace(old, alias)
+
+    with store.transaction("Erase person"):
         store.save_person(erased)
-        db.execute("UPDATE photos SET person_id = NULL WHERE person_id = ?", [person_id])
-        for vid, parts in db.execute(
-                "SELECT id, participants FROM visits WHERE producer_id = ?",
-                [person.producer_id]).fetchall():
-            names = json.loads(parts or "[]")
-            if old in names:
-                db.execute("UPDATE visits SET participants = ? WHERE id = ?",
-                           [j([alias if n == old else n for n in names]), vid])
-        pid = [person.producer_id]
-        visits_of = "(SELECT id FROM visits WHERE producer_id = ?)"
-        for sql in (
-            f"UPDATE follow_ups SET who = replace(who, ?1, ?2), what = replace(what, ?1, ?2) "
-            f"WHERE visit_id IN {visits_of.replace('?', '?3')}",
-            f"UPDATE photos SET caption = replace(caption, ?1, ?2) "
-            f"WHERE visit_id IN {visits_of.replace('?', '?3')}",
-            "UPDATE visits SET notes = replace(notes, ?1, ?2) WHERE producer_id = ?3",
-            "UPDATE lots SET story = replace(story, ?1, ?2) WHERE producer_id = ?3",
-            "UPDATE producers SET notes = replace(notes, ?1, ?2) WHERE id = ?3",
-            "UPDATE projects SET description = replace(description, ?1, ?2) "
-            "WHERE producer_id = ?3",
-            "UPDATE premiums SET paid_to = replace(paid_to, ?1, ?2) "
-            "WHERE lot_id IN (SELECT id FROM lots WHERE producer_id = ?3)",
-        ):
-            db.execute(sql, [old, alias, *pid])
+        pid = person.producer_id
+        visit_ids = {v.id for v in store.visits(pid)} | set(store.visits_showing(person_id))
+        for vid in sorted(visit_ids):
+            v = store.visit(vid)
+            store.save_visit(dataclasses.replace(
+                v, participants=tuple(alias if n == old else n for n in v.participants),
+                notes=sub(v.notes),
+                follow_ups=tuple(dataclasses.replace(f, who=sub(f.who), what=sub(f.what))
+                                 for f in v.follow_ups),
+                photos=tuple(dataclasses.replace(
+                    ph, caption=sub(ph.caption),
+                    person_id=None if ph.person_id == person_id else ph.person_id)
+                    for ph in v.photos)))
+        for lot in store.lots(pid):
+            store.save_lot(dataclasses.replace(
+                lot, story=sub(lot.story),
+                premiums=tuple(dataclasses.replace(pr, paid_to=sub(pr.paid_to))
+                               for pr in lot.premiums)))
+        producer = store.producer(pid)
+        store.save_producer(dataclasses.replace(producer, notes=sub(producer.notes)))
+        for proj in store.projects(pid):
+            store.save_project(dataclasses.replace(proj, description=sub(proj.description)))
+        store.forget_text(old, alias, erased)
     return store.person(person_id)

@@ -112,6 +112,11 @@ def read_file_version(path: Path) -> FileVersion:
     known = diagnose(last_error, path) if last_error is not None else None
     if known is not None:
         raise known from last_error
+    if getattr(last_error, "sqlite_errorcode", None) == 11 or "malformed" in str(last_error):
+        check_seal(path)  # says when the file changed at rest, if it was sealed
+        raise DamagedDatabaseError(  # SQLITE_CORRUPT: a database, damaged (its schema pages)
+            f"{path} is damaged ({last_error}). It can be moved aside and the newest backup "
+            "restored.")
     raise NotADatabaseError(f"{path} cannot be read as a database: {last_error}")
 
 

@@ -200,10 +200,31 @@ def row_to_visit(r: Row, follow_ups: list[Row], photos: list[Row]) -> Visit:
         ),
         photos=tuple(
             Photo(sha256=p["sha256"], filename=p["filename"], caption=p["caption"],
-                  person_id=p["person_id"])
+                  person_id=p["person_id"], uuid=p["uuid"])
             for p in photos
         ),
     )
+
+
+def follow_up_to_row(f: FollowUp) -> Row:
+    """Without ``visit_id``: the store adds the visit's."""
+    return {"uuid": f.uuid, "what": f.what, "who": f.who, "due": date2s(f.due),
+            "done": int(f.done)}
+
+
+def photo_to_row(p: Photo) -> Row:
+    return {"uuid": p.uuid, "sha256": p.sha256, "filename": p.filename, "caption": p.caption,
+            "person_id": p.person_id}
+
+
+def fixation_to_row(f: Fixation) -> Row:
+    """Without ``lot_id``: the store adds the lot's."""
+    return {"uuid": f.uuid, "on_date": f.on.isoformat(), "c_cents_lb": d2s(f.c_cents_lb),
+            "volume_kg": d2s(f.volume_kg)}
+
+
+def cost_leg_to_row(c: CostLeg) -> Row:
+    return {"uuid": c.uuid, "party": c.party.value, "leg": c.leg, "usd_lb": d2s(c.usd_lb)}
 
 
 def lot_to_row(lot: Lot) -> Row:
@@ -264,6 +285,7 @@ def row_to_lot(
             Fixation(
                 on=s2date(f["on_date"]),  # type: ignore[arg-type]
                 c_cents_lb=Decimal(f["c_cents_lb"]), volume_kg=s2d(f["volume_kg"]),
+                uuid=f["uuid"],
             )
             for f in fixations
         ),
@@ -271,7 +293,8 @@ def row_to_lot(
         differential_cents_lb=s2d(r["differential_cents_lb"]),
         fob_usd_lb=s2d(r["fob_usd_lb"]), farm_gate=fg,
         costs=tuple(
-            CostLeg(Party(c["party"]), c["leg"], Decimal(c["usd_lb"])) for c in costs
+            CostLeg(Party(c["party"]), c["leg"], Decimal(c["usd_lb"]), uuid=c["uuid"])
+            for c in costs
         ),
         premiums=tuple(
             Premium(
@@ -310,15 +333,17 @@ def row_to_fairtrade(r: Row) -> FairtradeTerms:
     )
 
 
-def fairtrade_to_values(t: FairtradeTerms) -> tuple[str, ...]:
-    """The ``fairtrade_terms`` columns in table order."""
+def fairtrade_to_row(t: FairtradeTerms) -> Row:
     m = t.minimums
-    return (
-        t.valid_from.isoformat(), d2s(m[(Species.ARABICA, "washed")]),
-        d2s(m[(Species.ARABICA, "natural")]), d2s(m[(Species.ROBUSTA, "washed")]),
-        d2s(m[(Species.ROBUSTA, "natural")]), d2s(t.premium_usd_lb),
-        d2s(t.organic_differential_usd_lb),
-    )  # type: ignore[return-value]
+    return {
+        "valid_from": t.valid_from.isoformat(),
+        "arabica_washed": d2s(m[(Species.ARABICA, "washed")]),
+        "arabica_natural": d2s(m[(Species.ARABICA, "natural")]),
+        "robusta_washed": d2s(m[(Species.ROBUSTA, "washed")]),
+        "robusta_natural": d2s(m[(Species.ROBUSTA, "natural")]),
+        "premium": d2s(t.premium_usd_lb),
+        "organic_differential": d2s(t.organic_differential_usd_lb),
+    }
 
 
 def row_to_living_income(r: Row) -> LivingIncomeReference:

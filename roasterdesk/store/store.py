@@ -3,11 +3,15 @@
 Every public write method is one transaction (``db.atomic()``; nested calls become savepoints,
 so a service can group several into one user action with :meth:`Store.transaction`). After a
 write the derived ``lot_metrics`` of the producer's lots are refreshed in the same transaction.
+
+Rows are written only through :attr:`Store.log` (:class:`~roasterdesk.store.changes.ChangeLog`):
+each changed field is recorded in the change log in the same transaction, updates change rows in
+place, and deletions leave a tombstone (``deleted_at``), which every read leaves out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -32,11 +36,13 @@ from ..domain.reference import CSeries, FairtradeTerms, LivingIncomeReference
 from ..domain.relationship import Relationship, relationship
 from ..domain.transparency import Checklist, checklist
 from . import rows as R
+from .changes import ChangeLog
 from .cipher import database_errors, integrity_errors, open_any
 from .codec import d2s, now
 from .db import FileVersion, is_empty, verified_backup_first
 from .errors import RecordNotFound, StoreError, ValidationError
 from .eudr_records import EudrRecords
+from .kinds import TABLES, record_name
 
 if TYPE_CHECKING:
     from .db import AnyDatabase
@@ -67,6 +73,7 @@ class Store(EudrRecords):
     def __init__(self, db: AnyDatabase, path: Path) -> None:
         self.db = db
         self.path = path
+        self.log = ChangeLog(db)
         self._reference: tuple[FairtradeTerms | None, list[LivingIncomeReference], CSeries] | None
         self._reference = None
 
@@ -96,11 +103,26 @@ class Store(EudrRecords):
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[AnyDatabase]:
-        """Group several writes into one user action: all or nothing."""
+    def transaction(self, label: str = "") -> Iterator[AnyDatabase]:
+        """Group several writes into one user action: all or nothing, one op id in the change
+        log (``label`` names the action, e.g. "Edit lot")."""
+        log = self.log
+        outer = log.depth == 0
+        committed = False
         try:
             with self.db.atomic():
-                yield self.db
+                log.depth += 1
+                try:
+                    if outer:
+                        log.begin(label)
+                    elif label:
+                        log.label(label)
+                    yield self.db
+                    if outer:
+                        log.finish()
+                finally:
+                    log.depth -= 1
+            committed = True
         except integrity_errors() as exc:  # stdlib's, and SQLCipher's on an encrypted database
             raise ValidationError(_integrity_message(exc)) from exc
         except database_errors() as exc:  # full, read-only, busy…: said as such, not a crash
@@ -110,12 +132,18 @@ class Store(EudrRecords):
             if known is None:
                 raise
             raise known from exc
+        finally:
+            if outer:
+                log.end(committed)
+                if not committed:
+                    self._reference = None
 
     # -- generic helpers --------------------------------------------------------------------
     def _one(self, table: str, id_: int) -> dict[str, Any]:
-        row = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [id_]).fetchone()
+        row = self.db.execute(f"SELECT * FROM {table} WHERE id = ? AND deleted_at IS NULL",
+                              [id_]).fetchone()
         if row is None:
-            raise RecordNotFound(f"no {_record_name(table)} with id {id_}")
+            raise RecordNotFound(f"no {record_name(table)} with id {id_}")
         cols = [d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description]
         return dict(zip(cols, row, strict=True))
 
@@ -125,26 +153,13 @@ class Store(EudrRecords):
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
     def _insert(self, table: str, row: dict[str, Any]) -> int:
-        cols = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        cur = self.db.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values()))
-        return int(cur.lastrowid)  # type: ignore[arg-type]
+        return self.log.insert(table, row)
 
-    def _update(self, table: str, id_: int, row: dict[str, Any]) -> None:
-        sets = ", ".join(f"{c} = ?" for c in row)
-        cur = self.db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*row.values(), id_])
-        if cur.rowcount != 1:
-            raise RecordNotFound(f"no {_record_name(table)} with id {id_}")
+    def _update(self, table: str, id_: int, row: dict[str, Any], live_only: bool = True) -> None:
+        self.log.update(table, id_, row, live_only=live_only)
 
     def _delete(self, table: str, id_: int) -> None:
-        try:
-            cur = self.db.execute(f"DELETE FROM {table} WHERE id = ?", [id_])
-        except integrity_errors() as exc:
-            if "FOREIGN KEY" in str(exc):
-                raise ValidationError(IN_USE) from exc
-            raise
-        if cur.rowcount != 1:
-            raise RecordNotFound(f"no {_record_name(table)} with id {id_}")
+        self.log.tombstone(table, id_)
 
     def _save(
         self,
@@ -152,26 +167,26 @@ class Store(EudrRecords):
         obj: T,
         to_row: Callable[[T], dict[str, Any]],
         producer_id: int,
-        stamp: bool = False,
         refresh: bool = True,
     ) -> T:
         row = to_row(obj)
-        if stamp:
-            row["updated_at"] = now()
+        row["updated_at"] = now()
         with self.transaction():
             if obj.id is None:  # type: ignore[attr-defined]
+                self.log.label(f"Add {record_name(table)}")
                 if table in ("producers", "lots"):
                     row["created_at"] = row.get("updated_at") or now()
                 new_id = self._insert(table, row)
                 obj = replace(obj, id=new_id)  # type: ignore[type-var]
             else:
+                self.log.label(f"Edit {record_name(table)}")
                 self._update(table, obj.id, row)  # type: ignore[attr-defined]
             if refresh:
                 self.refresh_metrics(producer_id or obj.id)  # type: ignore[attr-defined]
         return obj
 
     def _remove(self, table: str, id_: int, producer_id: int) -> None:
-        with self.transaction():
+        with self.transaction(f"Delete {record_name(table)}"):
             self._delete(table, id_)
             self.refresh_metrics(producer_id)
 
@@ -179,17 +194,19 @@ class Store(EudrRecords):
     def save_producer(self, p: Producer) -> Producer:
         if p.parent_id is not None and p.parent_id == p.id:
             raise ValidationError("a producer cannot be a member of itself")
-        return self._save("producers", p, R.producer_to_row, 0, stamp=True)
+        return self._save("producers", p, R.producer_to_row, 0)
 
     def producer(self, id_: int) -> Producer:
         return R.row_to_producer(self._one("producers", id_))
 
     def producer_by_uuid(self, uuid: str) -> Producer | None:
-        rows = self._rows("SELECT * FROM producers WHERE uuid = ?", [uuid])
+        rows = self._rows("SELECT * FROM producers WHERE uuid = ? AND deleted_at IS NULL", [uuid])
         return R.row_to_producer(rows[0]) if rows else None
 
     def producers(self, where: str = "", params: Iterable[Any] = ()) -> list[Producer]:
-        sql = "SELECT * FROM producers" + (f" WHERE {where}" if where else "") + " ORDER BY name"
+        sql = ("SELECT * FROM producers"
+               " WHERE deleted_at IS NULL" + (f" AND ({where})" if where else "")
+               + " ORDER BY name")
         return [R.row_to_producer(r) for r in self._rows(sql, params)]
 
     def members(self, cooperative_id: int) -> list[Producer]:
@@ -197,17 +214,16 @@ class Store(EudrRecords):
 
     def delete_producer(self, id_: int) -> None:
         """Only a producer with no lots, visits or other records can be deleted."""
-        with self.transaction():
-            self.db.execute("DELETE FROM lot_metrics WHERE lot_id IN "
-                            "(SELECT id FROM lots WHERE producer_id = ?)", [id_])
+        with self.transaction("Delete producer"):
             self._delete("producers", id_)
 
     def save_person(self, p: Person) -> Person:
-        return self._save("people", p, R.person_to_row, p.producer_id, stamp=True)
+        return self._save("people", p, R.person_to_row, p.producer_id)
 
     def people(self, producer_id: int) -> list[Person]:
         return [R.row_to_person(r) for r in self._rows(
-            "SELECT * FROM people WHERE producer_id = ? ORDER BY name", [producer_id])]
+            "SELECT * FROM people WHERE producer_id = ?"
+            " AND deleted_at IS NULL ORDER BY name", [producer_id])]
 
     def person(self, id_: int) -> Person:
         return R.row_to_person(self._one("people", id_))
@@ -216,11 +232,12 @@ class Store(EudrRecords):
         self._remove("people", p.id, p.producer_id)  # type: ignore[arg-type]
 
     def save_plot(self, p: Plot) -> Plot:
-        return self._save("plots", p, R.plot_to_row, p.producer_id, stamp=True)
+        return self._save("plots", p, R.plot_to_row, p.producer_id)
 
     def plots(self, producer_id: int) -> list[Plot]:
         return [R.row_to_plot(r) for r in self._rows(
-            "SELECT * FROM plots WHERE producer_id = ? ORDER BY name", [producer_id])]
+            "SELECT * FROM plots WHERE producer_id = ?"
+            " AND deleted_at IS NULL ORDER BY name", [producer_id])]
 
     def plot(self, id_: int) -> Plot:
         return R.row_to_plot(self._one("plots", id_))
@@ -233,7 +250,8 @@ class Store(EudrRecords):
 
     def certifications(self, producer_id: int) -> list[Certification]:
         return [R.row_to_certification(r) for r in self._rows(
-            "SELECT * FROM certifications WHERE producer_id = ? ORDER BY valid_to DESC",
+            "SELECT * FROM certifications WHERE producer_id = ? AND deleted_at IS NULL "
+            "ORDER BY valid_to DESC",
             [producer_id])]
 
     def delete_certification(self, c: Certification) -> None:
@@ -244,7 +262,8 @@ class Store(EudrRecords):
 
     def commitments(self, producer_id: int) -> list[Commitment]:
         return [R.row_to_commitment(r) for r in self._rows(
-            "SELECT * FROM commitments WHERE producer_id = ? ORDER BY first_harvest",
+            "SELECT * FROM commitments WHERE producer_id = ? AND deleted_at IS NULL "
+            "ORDER BY first_harvest",
             [producer_id])]
 
     def delete_commitment(self, c: Commitment) -> None:
@@ -255,18 +274,21 @@ class Store(EudrRecords):
 
     def projects(self, producer_id: int) -> list[Project]:
         return [R.row_to_project(r) for r in self._rows(
-            "SELECT * FROM projects WHERE producer_id = ? ORDER BY year", [producer_id])]
+            "SELECT * FROM projects WHERE producer_id = ?"
+            " AND deleted_at IS NULL ORDER BY year", [producer_id])]
 
     def all_commitments(self) -> list[Commitment]:
         """Every commitment, the latest harvests first, then by producer name."""
         return [R.row_to_commitment(r) for r in self._rows(
             "SELECT c.* FROM commitments c JOIN producers p ON p.id = c.producer_id "
+            "WHERE c.deleted_at IS NULL "
             "ORDER BY c.last_harvest DESC, p.name")]
 
     def all_projects(self) -> list[Project]:
         """Every funded project, the latest years first, then by producer name."""
         return [R.row_to_project(r) for r in self._rows(
             "SELECT j.* FROM projects j JOIN producers p ON p.id = j.producer_id "
+            "WHERE j.deleted_at IS NULL "
             "ORDER BY j.year DESC, p.name")]
 
     def delete_project(self, p: Project) -> None:
@@ -274,31 +296,75 @@ class Store(EudrRecords):
 
     # -- visits ------------------------------------------------------------------------------
     def save_visit(self, v: Visit) -> Visit:
-        """Save a visit with its follow-ups and photos (replaced as a whole, in one transaction)."""
+        """Save a visit with its follow-ups and photos, in one transaction: child rows are
+        matched by uuid and changed in place; those no longer on the visit are deleted."""
         with self.transaction():
-            v = self._save("visits", v, R.visit_to_row, v.producer_id, stamp=True)
-            self.db.execute("DELETE FROM follow_ups WHERE visit_id = ?", [v.id])
-            self.db.execute("DELETE FROM photos WHERE visit_id = ?", [v.id])
-            fus = []
-            for f in v.follow_ups:
-                fid = self._insert("follow_ups", {
-                    "uuid": f.uuid, "visit_id": v.id, "what": f.what, "who": f.who,
-                    "due": f.due.isoformat() if f.due else None, "done": int(f.done),
-                })
-                fus.append(replace(f, id=fid))
-            for ph in v.photos:
-                self._insert("photos", {
-                    "visit_id": v.id, "sha256": ph.sha256, "filename": ph.filename,
-                    "caption": ph.caption, "person_id": ph.person_id,
-                })
-        return replace(v, follow_ups=tuple(fus))
+            v = self._save("visits", v, R.visit_to_row, v.producer_id)
+            fus = self._save_children(
+                "follow_ups", "visit_id", v.id,  # type: ignore[arg-type]
+                [R.follow_up_to_row(f) for f in v.follow_ups])
+            phs = self._save_children(
+                "photos", "visit_id", v.id,  # type: ignore[arg-type]
+                [R.photo_to_row(p) for p in v.photos])
+        return replace(
+            v, follow_ups=tuple(replace(f, id=i, uuid=u) for f, (i, u) in zip(
+                v.follow_ups, fus, strict=True)),
+            photos=tuple(replace(p, uuid=u) for p, (_i, u) in zip(v.photos, phs, strict=True)))
+
+    def _save_children(self, table: str, parent_col: str, parent_id: int,
+                       rows: list[dict[str, Any]], key: str | None = None
+                       ) -> list[tuple[int, str]]:
+        """Make the live child rows of ``parent_id`` equal ``rows`` (in this order), changing
+        stored rows in place: a row is matched by its uuid, else by equal content, else by
+        position (an edited value); rows left over are deleted (tombstones), new ones inserted.
+        ``key``: a column that identifies a child (lot_plots: plot_id), so that a child removed
+        and added again comes back instead of being added twice. Returns (id, uuid) per row."""
+        cols = [c for c in rows[0] if c != "uuid"] if rows else []
+        live = " AND deleted_at IS NULL" if key is None else ""
+        stored = self._rows(
+            f"SELECT rowid AS rid, * FROM {table} WHERE {parent_col} = ?{live} ORDER BY rowid",
+            [parent_id])
+        out: list[tuple[int, str] | None] = [None] * len(rows)
+        free = list(stored)
+
+        def take(i: int, pred: Callable[[dict[str, Any]], bool]) -> None:
+            for s in free:
+                if pred(s):
+                    free.remove(s)
+                    self._update(table, s["rid"], {**rows[i], "uuid": s["uuid"],
+                                                   "deleted_at": None}, live_only=False)
+                    out[i] = (s["rid"], s["uuid"])
+                    return
+
+        tests: list[Callable[[int], Callable[[dict[str, Any]], bool]]] = [
+            lambda i: lambda s: bool(rows[i].get("uuid")) and s["uuid"] == rows[i]["uuid"]]
+        if key is not None:
+            tests.append(lambda i: lambda s: s[key] == rows[i][key])
+        else:
+            tests += [lambda i: lambda s: all(s[c] == rows[i][c] for c in cols),
+                      lambda i: lambda s: True]
+        for test in tests:
+            for i in range(len(rows)):
+                if out[i] is None:
+                    take(i, test(i))
+        for i, row in enumerate(rows):
+            if out[i] is None:
+                row = {**row, parent_col: parent_id}
+                rid = self._insert(table, row)
+                out[i] = (rid, self.log.uuid_of(table, rid))  # type: ignore[arg-type]
+        for s in free:
+            if s["deleted_at"] is None:
+                self._delete(table, s["rid"])
+        return out  # type: ignore[return-value]
 
     def visit(self, id_: int) -> Visit:
-        return self._visits_from(self._rows("SELECT * FROM visits WHERE id = ?", [id_]), id_)[0]
+        return self._visits_from(self._rows(
+            "SELECT * FROM visits WHERE id = ? AND deleted_at IS NULL", [id_]), id_)[0]
 
     def visits(self, producer_id: int) -> list[Visit]:
         return self._visits_from(self._rows(
-            "SELECT * FROM visits WHERE producer_id = ? ORDER BY date DESC", [producer_id]))
+            "SELECT * FROM visits WHERE producer_id = ?"
+            " AND deleted_at IS NULL ORDER BY date DESC", [producer_id]))
 
     def _visits_from(self, vrows: list[dict[str, Any]], want: int | None = None) -> list[Visit]:
         if want is not None and not vrows:
@@ -309,52 +375,60 @@ class Store(EudrRecords):
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             for f in self._rows(
-                f"SELECT * FROM follow_ups WHERE visit_id IN ({marks}) ORDER BY id", chunk
+                f"SELECT * FROM follow_ups WHERE visit_id IN ({marks}){LIVE} ORDER BY id", chunk
             ):
                 fus[f["visit_id"]].append(f)
             for p in self._rows(
-                f"SELECT * FROM photos WHERE visit_id IN ({marks}) ORDER BY id", chunk
+                f"SELECT * FROM photos WHERE visit_id IN ({marks}){LIVE} ORDER BY id", chunk
             ):
                 phs[p["visit_id"]].append(p)
         return [R.row_to_visit(r, fus[r["id"]], phs[r["id"]]) for r in vrows]
 
-    def delete_visit(self, v: Visit) -> None:
+    def visits_showing(self, person_id: int) -> list[int]:
+        """Ids of the visits with a photo of the person."""
+        return [int(r[0]) for r in self.db.execute(
+            "SELECT DISTINCT visit_id FROM photos WHERE person_id = ? AND deleted_at IS NULL",
+            [person_id])]
+
+    def forget_text(self, text: str, alias: str, person: Person | None = None) -> None:
+        """Replace ``text`` by ``alias`` in the change log's values (and clear the earlier
+        values of ``person``'s row): what a pseudonymised person was called is gone from the
+        history too."""
         with self.transaction():
-            self.db.execute("UPDATE projects SET evidence_visit_id = NULL "
-                            "WHERE evidence_visit_id = ?", [v.id])
+            self.log.forget(text, alias, "people" if person else None,
+                            person.uuid if person else None)
+
+    def delete_visit(self, v: Visit) -> None:
+        with self.transaction("Delete visit"):
+            for (pid,) in self.db.execute(
+                    "SELECT id FROM projects WHERE evidence_visit_id = ? AND deleted_at IS NULL",
+                    [v.id]).fetchall():
+                self._update("projects", pid, {"evidence_visit_id": None})
             self._remove("visits", v.id, v.producer_id)  # type: ignore[arg-type]
 
     def set_follow_up_done(self, follow_up_id: int, done: bool) -> None:
-        with self.transaction():
-            cur = self.db.execute("UPDATE follow_ups SET done = ? WHERE id = ?",
-                                  [int(done), follow_up_id])
-            if cur.rowcount != 1:
-                raise RecordNotFound(f"no follow-up with id {follow_up_id}")
+        with self.transaction("Mark follow-up done" if done else "Reopen follow-up"):
+            self._update("follow_ups", follow_up_id, {"done": int(done)})
 
     # -- lots --------------------------------------------------------------------------------
     def save_lot(self, lot: Lot) -> Lot:
-        """Save a lot with its fixations, cost legs, plots and premiums.
+        """Save a lot with its fixations, cost legs, plots and premiums; child rows are changed
+        in place (see :meth:`_save_children`).
 
         Premiums are payments: one that disappears from the lot is *voided*, never deleted.
         """
         with self.transaction():
-            lot = self._save("lots", lot, R.lot_to_row, lot.producer_id, stamp=True, refresh=False)
-            lid = lot.id
-            for table in ("fixations", "cost_legs", "lot_plots"):
-                self.db.execute(f"DELETE FROM {table} WHERE lot_id = ?", [lid])
-            for f in lot.fixations:
-                self._insert("fixations", {
-                    "lot_id": lid, "on_date": f.on.isoformat(),
-                    "c_cents_lb": d2s(f.c_cents_lb), "volume_kg": d2s(f.volume_kg),
-                })
-            for c in lot.costs:
-                self._insert("cost_legs", {"lot_id": lid, "party": c.party.value,
-                                           "leg": c.leg, "usd_lb": d2s(c.usd_lb)})
-            for pid in lot.plot_ids:
-                self._insert("lot_plots", {"lot_id": lid, "plot_id": pid})
+            lot = self._save("lots", lot, R.lot_to_row, lot.producer_id, refresh=False)
+            lid: int = lot.id  # type: ignore[assignment]
+            fix = self._save_children("fixations", "lot_id", lid,
+                                      [R.fixation_to_row(f) for f in lot.fixations])
+            costs = self._save_children("cost_legs", "lot_id", lid,
+                                        [R.cost_leg_to_row(c) for c in lot.costs])
+            self._save_children("lot_plots", "lot_id", lid,
+                                [{"plot_id": p} for p in lot.plot_ids], key="plot_id")
             kept = []
             for p in lot.premiums:
-                row = R.premium_to_row(p, lid)  # type: ignore[arg-type]
+                row = R.premium_to_row(p, lid)
                 found = self.db.execute("SELECT id FROM premiums WHERE uuid = ?", [p.uuid])
                 existing = found.fetchone()
                 if existing:
@@ -365,13 +439,17 @@ class Store(EudrRecords):
                     kept.append(replace(p, id=self._insert("premiums", row)))
             uuids = [p.uuid for p in lot.premiums]
             marks = ",".join("?" * len(uuids))
-            self.db.execute(
-                "UPDATE premiums SET voided = 1 WHERE lot_id = ?"
-                + (f" AND uuid NOT IN ({marks})" if uuids else ""),
-                [lid, *uuids],
-            )
+            for (pid,) in self.db.execute(
+                "SELECT id FROM premiums WHERE lot_id = ? AND voided = 0"
+                + (f" AND uuid NOT IN ({marks})" if uuids else ""), [lid, *uuids]
+            ).fetchall():
+                self._update("premiums", pid, {"voided": 1})
             self.refresh_metrics(lot.producer_id)
-        return replace(lot, premiums=tuple(kept))
+        return replace(
+            lot, premiums=tuple(kept),
+            fixations=tuple(replace(f, uuid=u) for f, (_i, u) in zip(
+                lot.fixations, fix, strict=True)),
+            costs=tuple(replace(c, uuid=u) for c, (_i, u) in zip(lot.costs, costs, strict=True)))
 
     def lot(self, id_: int) -> Lot:
         return self._lots_from(self._rows("SELECT * FROM lots WHERE id = ?", [id_]), id_)[0]
@@ -398,12 +476,12 @@ class Store(EudrRecords):
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             for r in self._rows(  # rowid order: the plots in the order they were entered
-                f"SELECT * FROM lot_plots WHERE lot_id IN ({marks}) ORDER BY rowid", chunk
+                f"SELECT * FROM lot_plots WHERE lot_id IN ({marks}){LIVE} ORDER BY rowid", chunk
             ):
                 parts["plots"][r["lot_id"]].append(r["plot_id"])
             for table in ("fixations", "cost_legs", "premiums"):
                 for r in self._rows(
-                    f"SELECT * FROM {table} WHERE lot_id IN ({marks}) ORDER BY id", chunk
+                    f"SELECT * FROM {table} WHERE lot_id IN ({marks}){LIVE} ORDER BY id", chunk
                 ):
                     parts[table][r["lot_id"]].append(r)
         return [
@@ -419,24 +497,33 @@ class Store(EudrRecords):
     # -- reference prices --------------------------------------------------------------------
     def reference(self) -> tuple[FairtradeTerms | None, list[LivingIncomeReference], CSeries]:
         if self._reference is None:
-            ft_rows = self._rows("SELECT * FROM fairtrade_terms ORDER BY valid_from DESC LIMIT 1")
+            ft_rows = self._rows("SELECT * FROM fairtrade_terms WHERE deleted_at IS NULL "
+                                 "ORDER BY valid_from DESC LIMIT 1")
             ft = R.row_to_fairtrade(ft_rows[0]) if ft_rows else None
             lir = [R.row_to_living_income(r) for r in self._rows(
-                "SELECT * FROM living_income_refs ORDER BY country, year")]
+                "SELECT * FROM living_income_refs WHERE deleted_at IS NULL ORDER BY country, year")]
             months = {
                 (int(m[:4]), int(m[5:7])): Decimal(c)
-                for m, c in self.db.execute("SELECT month, cents_lb FROM c_prices")
+                for m, c in self.db.execute("SELECT month, cents_lb FROM c_prices"
+                                            " WHERE deleted_at IS NULL")
             }
             self._reference = (ft, lir, CSeries(months))
         return self._reference
 
     def set_c_prices(self, months: dict[tuple[int, int], Decimal]) -> int:
         """Insert or replace monthly C prices (US cents/lb); returns how many were written."""
-        with self.transaction():
-            self.db.conn.executemany(
-                "INSERT OR REPLACE INTO c_prices (month, cents_lb) VALUES (?, ?)",
-                [(f"{y:04d}-{m:02d}", d2s(c)) for (y, m), c in months.items()],
-            )
+        with self.transaction("Set C prices"):
+            stored = {m: (rid, d) for rid, m, d in self.db.execute(
+                "SELECT rowid, month, deleted_at FROM c_prices")}
+            new = []
+            for (y, m), c in months.items():
+                month, cents = f"{y:04d}-{m:02d}", d2s(c)
+                if month in stored:
+                    self._update("c_prices", stored[month][0],
+                                 {"cents_lb": cents, "deleted_at": None})
+                else:
+                    new.append({"month": month, "cents_lb": cents})
+            self.log.insert_many("c_prices", new)
             self._reference = None
             self.refresh_all_metrics()
         return len(months)
@@ -444,19 +531,20 @@ class Store(EudrRecords):
     def save_fairtrade_terms(self, terms: FairtradeTerms) -> FairtradeTerms:
         """Insert or replace the Fairtrade terms valid from ``terms.valid_from`` (the latest
         terms apply to every lot's comparison)."""
-        with self.transaction():
-            self.db.conn.execute(
-                "INSERT OR REPLACE INTO fairtrade_terms (valid_from, arabica_washed, "
-                "arabica_natural, robusta_washed, robusta_natural, premium, "
-                "organic_differential) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                R.fairtrade_to_values(terms),
-            )
+        with self.transaction("Edit Fairtrade terms"):
+            row = R.fairtrade_to_row(terms)
+            found = self.db.execute("SELECT rowid FROM fairtrade_terms WHERE valid_from = ?",
+                                    [row["valid_from"]]).fetchone()
+            if found:
+                self._update("fairtrade_terms", found[0], {**row, "deleted_at": None})
+            else:
+                self._insert("fairtrade_terms", row)
             self._reference = None
             self.refresh_all_metrics()
         return terms
 
     def save_living_income(self, ref: LivingIncomeReference) -> LivingIncomeReference:
-        with self.transaction():
+        with self.transaction("Edit living income reference"):
             row = R.living_income_to_row(ref)
             if ref.id is None:
                 ref = replace(ref, id=self._insert("living_income_refs", row))
@@ -467,7 +555,7 @@ class Store(EudrRecords):
         return ref
 
     def delete_living_income(self, ref_id: int) -> None:
-        with self.transaction():
+        with self.transaction("Delete living income reference"):
             self._delete("living_income_refs", ref_id)
             self._reference = None
             self.refresh_all_metrics()
@@ -482,12 +570,12 @@ class Store(EudrRecords):
             lots = [lot if x.id == lot.id else x for x in lots]
         visits = self.visits(lot.producer_id)
         commitments = self.commitments(lot.producer_id)
-        return self._analyse(
+        return self.analyse_with(
             lot, producer, lots, visits, commitments,
             self.certifications(lot.producer_id), self.projects(lot.producer_id), today,
         )
 
-    def _analyse(
+    def analyse_with(
         self,
         lot: Lot,
         producer: Producer,
@@ -527,7 +615,8 @@ class Store(EudrRecords):
         rel = relationship(lots, visits, commitments, current_harvest())
         rows = []
         for lot in lots:
-            a = self._analyse(lot, producer, lots, visits, commitments, certs, projects, rel=rel)
+            a = self.analyse_with(lot, producer, lots, visits, commitments, certs, projects,
+                                  rel=rel)
             rows.append(metrics_row(a))
         self.db.conn.executemany(METRICS_UPSERT, rows)
 
@@ -538,6 +627,130 @@ class Store(EudrRecords):
                 self.refresh_metrics(pid)
                 if progress:
                     progress(n, len(ids))
+
+    # -- undo -------------------------------------------------------------------------------
+    def revert(self, op_id: str, label: str = "") -> list[str]:
+        """Undo the action ``op_id`` from its change-log entries, as a new action (which can be
+        reverted in turn: redo); returns the tables it touched."""
+        changes = self.log.changes_of(op_id)
+        if not changes:
+            raise RecordNotFound(f"no action {op_id} in the change log")
+        with self.transaction(label or "Undo"):
+            self.log._reverts = op_id
+            tables = self.log.revert(op_id)
+            owners = {self._owner(c.table, c.row_uuid) for c in changes}
+            if None in owners:
+                self._reference = None
+                self.refresh_all_metrics()
+            else:
+                for pid in owners:
+                    self.refresh_metrics(pid)
+        return tables
+
+    def _owner(self, table: str, row_uuid: str) -> int | None:
+        """The producer a row belongs to (None for reference data, which every lot uses)."""
+        sql = {
+            "producers": "SELECT id FROM producers t WHERE uuid = ?",
+            "follow_ups": "SELECT v.producer_id FROM follow_ups t JOIN visits v "
+                          "ON v.id = t.visit_id WHERE t.uuid = ?",
+            "photos": "SELECT v.producer_id FROM photos t JOIN visits v ON v.id = t.visit_id "
+                      "WHERE t.uuid = ?",
+        }.get(table)
+        if table in ("lot_plots", "fixations", "cost_legs", "premiums"):
+            sql = (f"SELECT l.producer_id FROM {table} t JOIN lots l ON l.id = t.lot_id "
+                   "WHERE t.uuid = ?")
+        elif sql is None and table not in ("c_prices", "fairtrade_terms", "living_income_refs"):
+            sql = f"SELECT producer_id FROM {table} WHERE uuid = ?"
+        if sql is None:
+            return None
+        row = self.db.execute(sql, [row_uuid]).fetchone()
+        return int(row[0]) if row else None
+
+    # -- bulk writes (demo, import) --------------------------------------------------------
+    def insert_many(self, table: str, rows: Sequence[dict[str, Any]]) -> list[str]:
+        """Insert rows of one table (each with the same columns, as made by
+        :mod:`roasterdesk.store.rows`; ``id`` may be given) in one statement, with their
+        change-log entries; returns their uuids. Inside the caller's transaction, or its own.
+        Lot metrics are not refreshed: call :meth:`refresh_metrics` or :meth:`write_metrics`."""
+        with self.transaction():
+            return self.log.insert_many(table, rows)
+
+    def update_many(self, table: str, rows: Sequence[tuple[int, dict[str, Any]]]) -> int:
+        """Change rows in place (only the fields that differ, each logged); returns how many
+        rows changed."""
+        with self.transaction():
+            return self.log.update_many(table, rows)
+
+    def add_records(self, records: Sequence[Any], stamp: str | None = None) -> dict[str, int]:
+        """Insert new records of one kind (Producer, Person, Plot, Lot, Visit…) with their
+        child rows (a lot's fixations, cost legs, plots and premiums; a visit's follow-ups and
+        photos) in a few statements; returns uuid → new id. Lot metrics are not refreshed."""
+        if not records:
+            return {}
+        table, to_row = _ROWS[type(records[0])]
+        stamp = stamp or now()
+        rows = []
+        for rec in records:
+            row = to_row(rec)
+            row["updated_at"] = stamp
+            if table in ("producers", "lots"):
+                row["created_at"] = stamp
+            rows.append(row)
+        with self.transaction():
+            self.log.insert_many(table, rows)
+            ids = self.ids_by_uuid(table, [r.uuid for r in records])
+            if table == "lots":
+                self._add_lot_parts(records, ids, stamp)
+            elif table == "visits":
+                fus = [{**R.follow_up_to_row(f), "visit_id": ids[v.uuid]}
+                       for v in records for f in v.follow_ups]
+                phs = [{**R.photo_to_row(p), "visit_id": ids[v.uuid]}
+                       for v in records for p in v.photos]
+                self.log.insert_many("follow_ups", fus)
+                self.log.insert_many("photos", phs)
+        return ids
+
+    def _add_lot_parts(self, lots: Sequence[Lot], ids: dict[str, int], stamp: str) -> None:
+        log = self.log
+        log.insert_many("fixations", [{**R.fixation_to_row(f), "lot_id": ids[lot.uuid]}
+                                      for lot in lots for f in lot.fixations])
+        log.insert_many("cost_legs", [{**R.cost_leg_to_row(c), "lot_id": ids[lot.uuid]}
+                                      for lot in lots for c in lot.costs])
+        log.insert_many("lot_plots", [{"lot_id": ids[lot.uuid], "plot_id": p}
+                                      for lot in lots for p in lot.plot_ids])
+        log.insert_many("premiums", [{**R.premium_to_row(p, ids[lot.uuid]), "created_at": stamp}
+                                     for lot in lots for p in lot.premiums])
+
+    def update_records(self, records: Sequence[Any], stamp: str | None = None) -> int:
+        """Save changed records of one kind in place (child rows matched as in
+        :meth:`save_lot`); returns how many changed. Lot metrics are not refreshed."""
+        if not records:
+            return 0
+        table, to_row = _ROWS[type(records[0])]
+        stamp = stamp or now()
+        changed = 0
+        with self.transaction():
+            for rec in records:
+                if self.log.update(table, rec.id, {**to_row(rec), "updated_at": stamp}):
+                    changed += 1
+                if table == "lots":
+                    self._save_children("fixations", "lot_id", rec.id,
+                                        [R.fixation_to_row(f) for f in rec.fixations])
+        return changed
+
+    def ids_by_uuid(self, table: str, uuids: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for chunk in _chunks(list(uuids), 500):  # type: ignore[arg-type]
+            marks = ",".join("?" * len(chunk))
+            out.update((str(u), int(i)) for u, i in self.db.execute(
+                f"SELECT uuid, id FROM {table} WHERE uuid IN ({marks})", chunk))
+        return out
+
+    def write_metrics(self, analyses: Iterable[LotAnalysis]) -> None:
+        """Store the derived figures of lots already analysed (bulk work that holds the
+        producers' records in memory: the demo)."""
+        with self.transaction():
+            self.db.conn.executemany(METRICS_UPSERT, [metrics_row(a) for a in analyses])
 
     # -- search and overview -----------------------------------------------------------------
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
@@ -555,21 +768,23 @@ class Store(EudrRecords):
         for kind, fts, table, title, snip in specs:
             sql = (
                 f"SELECT p.id, {title}, {snip} FROM {fts} JOIN {table} p ON p.id = {fts}.rowid "
-                f"WHERE {fts} MATCH ? ORDER BY rank LIMIT ?"
+                f"WHERE {fts} MATCH ? AND p.deleted_at IS NULL ORDER BY rank LIMIT ?"
             )
             for id_, t, s in self.db.execute(sql, [query, limit]):
                 hits.append(SearchHit(kind, id_, str(t), str(s or "")))
         return hits
 
     def counts(self) -> dict[str, int]:
-        tables = ("producers", "people", "plots", "certifications", "commitments", "visits",
-                  "follow_ups", "photos", "lots", "premiums", "projects")
-        return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        """Live records per table (tombstones left out)."""
+        tables = [t.name for t in TABLES.values() if t.counted]
+        return {t: self.db.execute(f"SELECT count(*) FROM {t} WHERE deleted_at IS NULL"
+                                   ).fetchone()[0] for t in tables}
 
     # -- lookups for pickers and lists: plain rows, no domain objects ------------------------
     def producer_label(self, id_: int) -> tuple[str, str] | None:
         """The producer's name and country, or None if there is no such producer."""
-        row = self.db.execute("SELECT name, country FROM producers WHERE id = ?",
+        row = self.db.execute("SELECT name, country FROM producers WHERE id = ?"
+                              " AND deleted_at IS NULL",
                               [id_]).fetchone()
         return (str(row[0]), str(row[1])) if row else None
 
@@ -577,18 +792,21 @@ class Store(EudrRecords):
         """(id, name, country) of producers whose name contains ``text``, by name."""
         return [tuple(r) for r in self.db.execute(
             "SELECT id, name, country FROM producers WHERE name LIKE ? ESCAPE '\\' "
+            "AND deleted_at IS NULL "
             "ORDER BY name COLLATE NOCASE LIMIT ?", [like_contains(text), limit])]
 
     def producer_id_named(self, name: str) -> int | None:
         """The one producer called ``name`` (any case); None if none or several are."""
-        rows = self.db.execute("SELECT id FROM producers WHERE name = ? COLLATE NOCASE "
+        rows = self.db.execute("SELECT id FROM producers WHERE name = ? COLLATE NOCASE"
+                               " AND deleted_at IS NULL "
                                "LIMIT 2", [name.strip()]).fetchall()
         return int(rows[0][0]) if len(rows) == 1 else None
 
     def producer_choices(self, limit: int = 5000) -> list[tuple[int, str, str]]:
         """(id, name, country) of every producer (up to ``limit``), by name."""
         return [tuple(r) for r in self.db.execute(
-            "SELECT id, name, country FROM producers ORDER BY name LIMIT ?", [limit])]
+            "SELECT id, name, country FROM producers WHERE deleted_at IS NULL "
+            "ORDER BY name LIMIT ?", [limit])]
 
     def producer_names(self, ids: Iterable[int]) -> dict[int, str]:
         """Names of the producers ``ids`` (missing ones are left out)."""
@@ -602,16 +820,18 @@ class Store(EudrRecords):
     def groups(self, limit: int = 2000) -> list[tuple[int, str]]:
         """(id, name) of the cooperatives and washing stations, which farms can be members of."""
         return [(int(i), str(n)) for i, n in self.db.execute(
-            "SELECT id, name FROM producers WHERE kind IN ('cooperative', 'washing_station') "
+            "SELECT id, name FROM producers WHERE kind IN ('cooperative', 'washing_station')"
+            " AND deleted_at IS NULL "
             "ORDER BY name LIMIT ?", [limit])]
 
     def countries(self) -> list[str]:
         """The countries producers are in, sorted."""
         return [str(c) for (c,) in self.db.execute(
-            "SELECT DISTINCT country FROM producers ORDER BY country")]
+            "SELECT DISTINCT country FROM producers WHERE deleted_at IS NULL ORDER BY country")]
 
     def producer_count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM producers").fetchone()[0])
+        return int(self.db.execute("SELECT count(*) FROM producers WHERE deleted_at IS NULL"
+                               ).fetchone()[0])
 
     def plots_near(self, producer_id: int | None, also: Iterable[int] = ()
                    ) -> list[tuple[int, str, Any, str, int]]:
@@ -623,7 +843,8 @@ class Store(EudrRecords):
         return [tuple(r) for r in self.db.execute(
             "SELECT pl.id, pl.name, pl.area_ha, pr.name, pl.producer_id FROM plots pl "
             "JOIN producers pr ON pr.id = pl.producer_id "
-            f"WHERE pl.producer_id = ? OR pr.parent_id = ? OR pl.id IN ({marks}) "
+            f"WHERE pl.deleted_at IS NULL AND (pl.producer_id = ? OR pr.parent_id = ? "
+            f"OR pl.id IN ({marks})) "
             "ORDER BY pl.producer_id != ?, pr.name, pl.name",
             [producer_id, producer_id, *also, producer_id])]
 
@@ -640,7 +861,8 @@ class Store(EudrRecords):
         marks = ", ".join("?" for _ in statuses)
         return {int(pid): int(n) for pid, n in self.db.execute(
             "SELECT l.producer_id, count(*) FROM lots l JOIN producers p "
-            f"ON p.id = l.producer_id WHERE p.parent_id = ? AND l.status IN ({marks}) "
+            f"ON p.id = l.producer_id WHERE p.parent_id = ? AND p.deleted_at IS NULL "
+            f"AND l.status IN ({marks}) "
             "GROUP BY l.producer_id", [group_id, *statuses])}
 
     def harvests(self) -> list[int]:
@@ -699,9 +921,14 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
-def _record_name(table: str) -> str:
-    """ "people" → "person", "follow_ups" → "follow up": a table's record, for messages."""
-    return "person" if table == "people" else table[:-1].replace("_", " ")
+LIVE = " AND deleted_at IS NULL"
+
+_ROWS: dict[type, tuple[str, Callable[[Any], dict[str, Any]]]] = {
+    Producer: ("producers", R.producer_to_row), Person: ("people", R.person_to_row),
+    Plot: ("plots", R.plot_to_row), Certification: ("certifications", R.certification_to_row),
+    Commitment: ("commitments", R.commitment_to_row), Project: ("projects", R.project_to_row),
+    Visit: ("visits", R.visit_to_row), Lot: ("lots", R.lot_to_row),
+}
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
@@ -709,7 +936,6 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[i:i + size]
 
 
-IN_USE = "this record is still used by other records (lots, visits or people)"
 
 
 def _integrity_message(exc: Exception) -> str:

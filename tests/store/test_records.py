@@ -85,7 +85,7 @@ def full_lot(producer_id, plot_ids=(), **kw):
 
 
 def count(store, table):
-    return store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return store.db.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()[0]
 
 
 # -- round trips -------------------------------------------------------------------------------

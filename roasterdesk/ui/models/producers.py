@@ -55,13 +55,15 @@ COLUMNS: list[tuple[str, str, str, Any, bool]] = [
     ("Altitude (masl)", "p.altitude_min_m, p.altitude_max_m", "p.altitude_min_m", _alt, True),
     ("Current certifications",
      "(SELECT group_concat(DISTINCT c.scheme) FROM certifications c WHERE c.producer_id = p.id "
-     "AND c.valid_to >= :today AND (c.valid_from IS NULL OR c.valid_from <= :today))",
+     "AND c.valid_to >= :today AND (c.valid_from IS NULL OR c.valid_from <= :today) "
+     "AND c.deleted_at IS NULL)",
      "8", lambda v: (v or "").replace(",", ", "), False),
     ("Lots", "(SELECT count(*) FROM lots l WHERE l.producer_id = p.id)", "9",
      lambda v: f"{v:,}" if v else "", True),
     ("Last harvest", "(SELECT max(l.harvest) FROM lots l WHERE l.producer_id = p.id "
      "AND l.status != 'cancelled')", "10", lambda v: str(v) if v else "", True),
-    ("Last visit", "(SELECT max(v.date) FROM visits v WHERE v.producer_id = p.id)", "11",
+    ("Last visit", "(SELECT max(v.date) FROM visits v WHERE v.producer_id = p.id "
+     "AND v.deleted_at IS NULL)", "11",
      lambda v: v or "", False),
 ]
 
@@ -83,7 +85,7 @@ class ProducerTableModel(QAbstractTableModel):
     # -- SQL ---------------------------------------------------------------------------------
     def _where(self) -> tuple[str, dict[str, Any]]:
         f = self.filter
-        clauses: list[str] = []
+        clauses: list[str] = ["p.deleted_at IS NULL"]
         params: dict[str, Any] = {"today": date.today().isoformat()}
         q = fts_query(f.text)
         if q:
@@ -98,7 +100,8 @@ class ProducerTableModel(QAbstractTableModel):
         if f.scheme:
             clauses.append("EXISTS (SELECT 1 FROM certifications c WHERE c.producer_id = p.id "
                            "AND c.scheme = :scheme AND c.valid_to >= :today "
-                           "AND (c.valid_from IS NULL OR c.valid_from <= :today))")
+                           "AND (c.valid_from IS NULL OR c.valid_from <= :today) "
+                           "AND c.deleted_at IS NULL)")
             params["scheme"] = f.scheme
         if f.harvest is not None:
             clauses.append("EXISTS (SELECT 1 FROM lots l WHERE l.producer_id = p.id "

@@ -43,7 +43,8 @@ VISIT_COLUMNS = (
     SqlColumn("Mode", "v.mode", show=_mode_label),
     SqlColumn("Purpose", "v.purposes", show=_purposes_label),
     SqlColumn("Open",
-              "(SELECT count(*) FROM follow_ups f WHERE f.visit_id = v.id AND f.done = 0)",
+              "(SELECT count(*) FROM follow_ups f WHERE f.visit_id = v.id AND f.done = 0 "
+              "AND f.deleted_at IS NULL)",
               show=_count, align_right=True, tip="Open follow-ups (not yet done)"),
     SqlColumn("Notes", "substr(replace(v.notes, char(10), ' '), 1, 160)",
               sort=("v.notes COLLATE NOCASE",), tooltip=lambda row: str(row[7] or "")),
@@ -54,7 +55,8 @@ class VisitListModel(SqlPagedModel):
     """The visit log: one row per visit, newest first; ``ObjectRole`` gives the :class:`Visit`."""
 
     def __init__(self, ctx: AppContext, parent: Any = None, page_size: int = 200) -> None:
-        query = SqlQuery("visits v JOIN producers p ON p.id = v.producer_id", "v.id")
+        query = SqlQuery("visits v JOIN producers p ON p.id = v.producer_id "
+                         "AND v.deleted_at IS NULL", "v.id")
         super().__init__(ctx, VISIT_COLUMNS, query, load=lambda i: ctx.store.visit(i),
                          sort_column=0, sort_order=Qt.SortOrder.DescendingOrder,
                          page_size=page_size, parent=parent)
@@ -90,5 +92,6 @@ def visit_filter(*, text: str = "", producer: str = "", producer_id: int | None 
         where.append("v.date <= ?")
         params.append(end.isoformat())
     if open_follow_ups:
-        where.append("EXISTS (SELECT 1 FROM follow_ups f WHERE f.visit_id = v.id AND f.done = 0)")
+        where.append("EXISTS (SELECT 1 FROM follow_ups f WHERE f.visit_id = v.id AND f.done = 0 "
+                     "AND f.deleted_at IS NULL)")
     return where, params
