@@ -516,8 +516,9 @@ class ChangeLog:
         return touched
 
     def _alive(self, table: str, rid: int) -> bool:
-        return self.db.execute(f"SELECT deleted_at IS NULL FROM {table} WHERE rowid = ?",
-                               [rid]).fetchone()[0] == 1
+        row = self.db.execute(f"SELECT deleted_at IS NULL FROM {table} WHERE rowid = ?",
+                              [rid]).fetchone()
+        return bool(row[0])
 
 
 def _same(a: Any, b: Any) -> bool:

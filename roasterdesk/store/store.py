@@ -351,7 +351,7 @@ class Store(EudrRecords):
             if out[i] is None:
                 row = {**row, parent_col: parent_id}
                 rid = self._insert(table, row)
-                out[i] = (rid, self.log.uuid_of(table, rid))  # type: ignore[arg-type]
+                out[i] = (rid, str(self.log.uuid_of(table, rid)))
         for s in free:
             if s["deleted_at"] is None:
                 self._delete(table, s["rid"])

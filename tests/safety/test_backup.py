@@ -130,7 +130,8 @@ def test_a_backup_taken_while_another_connection_writes_is_consistent(filled, tm
     db, _ = filled
     with Store.open(db) as s:
         s.db.execute("BEGIN IMMEDIATE")
-        s.db.execute("INSERT INTO c_prices (month, cents_lb) VALUES ('2025-01', '300')")  # not committed yet
+        # not committed yet:
+        s.db.execute("INSERT INTO c_prices (month, cents_lb) VALUES ('2025-01', '300')")
         info = B.create_backup(db, tmp_path / "o")
         s.db.execute("COMMIT")
     assert info.counts["c_prices"] == 0
