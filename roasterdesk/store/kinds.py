@@ -29,26 +29,31 @@ class TableSpec:
     so two devices that record the same month agree on the row."""
     counted: bool = True
     """Listed in :meth:`Store.counts` (and so in backup manifests and the demo's report)."""
+    page: str = "reference"
+    """The part of the app that shows these rows (the kind ``data_changed`` announces)."""
 
 
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
-    TableSpec("producers", "producer", {"parent_id": "producers"}),
-    TableSpec("people", "person", {"producer_id": "producers"}),
-    TableSpec("plots", "plot", {"producer_id": "producers"}),
-    TableSpec("certifications", "certification", {"producer_id": "producers"}),
-    TableSpec("commitments", "commitment", {"producer_id": "producers"}),
-    TableSpec("visits", "visit", {"producer_id": "producers"}),
-    TableSpec("follow_ups", "follow-up", {"visit_id": "visits"}, parent="visit_id"),
+    TableSpec("producers", "producer", {"parent_id": "producers"}, page="producer"),
+    TableSpec("people", "person", {"producer_id": "producers"}, page="producer"),
+    TableSpec("plots", "plot", {"producer_id": "producers"}, page="producer"),
+    TableSpec("certifications", "certification", {"producer_id": "producers"}, page="producer"),
+    TableSpec("commitments", "commitment", {"producer_id": "producers"}, page="commitment"),
+    TableSpec("visits", "visit", {"producer_id": "producers"}, page="visit"),
+    TableSpec("follow_ups", "follow-up", {"visit_id": "visits"}, parent="visit_id", page="visit"),
     TableSpec("photos", "photo", {"visit_id": "visits", "person_id": "people"},
-              parent="visit_id"),
-    TableSpec("lots", "lot", {"producer_id": "producers"}, retire={"status": "cancelled"}),
+              parent="visit_id", page="visit"),
+    TableSpec("lots", "lot", {"producer_id": "producers"},
+              retire={"status": "cancelled"}, page="lot"),
     TableSpec("lot_plots", "lot plot", {"lot_id": "lots", "plot_id": "plots"},
-              parent="lot_id", counted=False),
-    TableSpec("fixations", "fixation", {"lot_id": "lots"}, parent="lot_id", counted=False),
-    TableSpec("cost_legs", "cost leg", {"lot_id": "lots"}, parent="lot_id", counted=False),
-    TableSpec("premiums", "premium", {"lot_id": "lots"}, retire={"voided": 1}),
+              parent="lot_id", counted=False, page="lot"),
+    TableSpec("fixations", "fixation", {"lot_id": "lots"}, parent="lot_id", counted=False,
+              page="lot"),
+    TableSpec("cost_legs", "cost leg", {"lot_id": "lots"}, parent="lot_id", counted=False,
+              page="lot"),
+    TableSpec("premiums", "premium", {"lot_id": "lots"}, retire={"voided": 1}, page="lot"),
     TableSpec("projects", "project", {"producer_id": "producers", "lot_id": "lots",
-                                      "evidence_visit_id": "visits"}),
+                                      "evidence_visit_id": "visits"}, page="project"),
     TableSpec("c_prices", "C price", natural_key=("month",), counted=False),
     TableSpec("fairtrade_terms", "Fairtrade terms", natural_key=("valid_from",),
               counted=False),
@@ -70,6 +75,10 @@ def spec(table: str) -> TableSpec:
 def referrers(table: str) -> list[tuple[str, str]]:
     """(table, column) pairs that point at ``table``."""
     return [(t.name, col) for t in TABLES.values() for col, to in t.refs.items() if to == table]
+
+
+def page_of(table: str) -> str:
+    return TABLES[table].page
 
 
 def record_name(table: str) -> str:

@@ -628,6 +628,20 @@ class Store(EudrRecords):
                 if progress:
                     progress(n, len(ids))
 
+    # -- any record ------------------------------------------------------------------------
+    def save(self, record: Any) -> Any:
+        """Save a record of any kind (its own ``save_*`` method)."""
+        return _SAVE[type(record)](self, record)
+
+    def delete(self, record: Any) -> None:
+        """Delete a record of any kind; a lot is cancelled (lots are never deleted)."""
+        if isinstance(record, Lot):
+            self.cancel_lot(record)
+        elif isinstance(record, Producer):
+            self.delete_producer(record.id)  # type: ignore[arg-type]
+        else:
+            _DELETE[type(record)](self, record)
+
     # -- undo -------------------------------------------------------------------------------
     def revert(self, op_id: str, label: str = "") -> list[str]:
         """Undo the action ``op_id`` from its change-log entries, as a new action (which can be
@@ -923,6 +937,21 @@ def fts_query(text: str) -> str:
 
 LIVE = " AND deleted_at IS NULL"
 
+def table_of(record: Any) -> str:
+    """The table a record of the domain is stored in."""
+    return _ROWS[type(record)][0]
+
+
+_SAVE: dict[type, Callable[[Store, Any], Any]] = {
+    Producer: Store.save_producer, Person: Store.save_person, Plot: Store.save_plot,
+    Certification: Store.save_certification, Commitment: Store.save_commitment,
+    Project: Store.save_project, Visit: Store.save_visit, Lot: Store.save_lot,
+}
+_DELETE: dict[type, Callable[[Store, Any], None]] = {
+    Person: Store.delete_person, Plot: Store.delete_plot,
+    Certification: Store.delete_certification, Commitment: Store.delete_commitment,
+    Project: Store.delete_project, Visit: Store.delete_visit,
+}
 _ROWS: dict[type, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     Producer: ("producers", R.producer_to_row), Person: ("people", R.person_to_row),
     Plot: ("plots", R.plot_to_row), Certification: ("certifications", R.certification_to_row),

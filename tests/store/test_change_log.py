@@ -157,8 +157,9 @@ def world(store):
     spare = dict(spare_producer=store.save_producer(Producer("Gone", ProducerKind.FARM, "BR")),
                  spare_person=store.save_person(Person(farm.id, "Luis", Role.MEMBER)),
                  spare_plot=store.save_plot(Plot(farm.id, "Lote 9")))
-    return dict(farm=farm, coop=coop, plot=plot, person=person, visit=visit, lot=lot,
-                cert=cert, com=com, proj=proj, ref=ref, **spare)
+    plot = store.save_plot(replace(plot, shade_pct=40))
+    return dict(plot_op=store.log.last_op, farm=farm, coop=coop, plot=plot, person=person,
+                visit=visit, lot=lot, cert=cert, com=com, proj=proj, ref=ref, **spare)
 
 
 def _new_producers():
@@ -228,6 +229,9 @@ SCENARIOS = {
     "update_records": [lambda s, w: s.update_records([replace(
         s.lot(w["lot"].id), story="Updated in bulk", fixations=())])],
     "write_metrics": [lambda s, w: s.write_metrics([s.analyse(s.lot(w["lot"].id))])],
+    "save": [lambda s, w: s.save(replace(w["plot"], name="Lote Uno"))],
+    "delete": [lambda s, w: s.delete(w["spare_plot"]), lambda s, w: s.delete(w["lot"])],
+    "revert": [lambda s, w: s.revert(w["plot_op"])],
     "forget_text": [lambda s, w: s.forget_text("Ana Ruiz", "Person A1", w["person"])],
 }
 
@@ -237,7 +241,9 @@ NOT_WRITES = {"transaction", "close", "open"}
 def public_write_methods():
     verbs = ("save_", "delete_", "set_", "cancel_", "insert_", "update_", "add_", "write_",
              "forget_")
-    return sorted(n for n in dir(Store) if n.startswith(verbs) and callable(getattr(Store, n)))
+    named = ("save", "delete", "revert")
+    return sorted(n for n in dir(Store)
+                  if (n.startswith(verbs) or n in named) and callable(getattr(Store, n)))
 
 
 def test_every_public_write_method_has_a_scenario():
