@@ -99,10 +99,17 @@ def test_a_newer_database_is_refused_untouched(filled):
 
 
 def _damage_middle_page(db):
+    """Break the b-tree header of a page that opening the file does not read (the first page of
+    the change log, in the middle of the file): only ``quick_check`` can find it. (A page of the
+    schema, read at every open, is found at once.)"""
+    conn = sqlite3.connect(db)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'change_log'"
+                        ).fetchone()[0]
+    conn.close()
     data = bytearray(db.read_bytes())
     page = int.from_bytes(data[16:18], "big")
-    middle = (len(data) // page // 2) * page
-    data[middle:middle + 12] = b"\xa5" * 12  # b-tree page header of a page in the middle
+    at = (root - 1) * page
+    data[at:at + 12] = b"\xa5" * 12
     db.write_bytes(bytes(data))
 
 
@@ -203,3 +210,15 @@ def test_a_seal_is_ignored_once_the_file_was_written_since(db_path):
     conn.close()
     with Store.open(db_path) as s:
         assert s.producers()[0].notes == "edited elsewhere"
+
+
+def test_a_damaged_schema_page_is_a_damaged_database_at_open(db_path):
+    """The schema is read at every open: damage there is found before any check, and offered
+    the same move-aside-and-restore as damage found by quick_check."""
+    with Store.open(db_path) as s:
+        fill(s, 3)
+    data = bytearray(db_path.read_bytes())
+    data[100:112] = b"\xa5" * 12  # the b-tree header of page 1, the schema's first page
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(DamagedDatabaseError, match="is damaged"):
+        Store.open(db_path, check=False)
