@@ -140,6 +140,10 @@ def raw_connect(path: Path | str, key: bytes, *, readonly: bool = False,
                 f"{path} could not be opened: the key does not fit (or the file is not an "
                 "encrypted RoasterDesk database)."
             ) from None
+        if "malformed" in str(exc):  # a page of the schema is damaged
+            raise DamagedDatabaseError(
+                f"{path} is damaged ({exc}). It can be moved aside and the newest backup "
+                "restored.") from exc
         raise StoreError(f"{path} could not be opened: {exc}") from exc
     return conn
 
