@@ -30,6 +30,7 @@ from ..domain.model import (
     Producer,
     Project,
     Visit,
+    new_uuid,
 )
 from ..domain.pricing import LotEconomics, economics
 from ..domain.reference import CSeries, FairtradeTerms, LivingIncomeReference
@@ -350,6 +351,9 @@ class Store(EudrRecords):
         for i, row in enumerate(rows):
             if out[i] is None:
                 row = {**row, parent_col: parent_id}
+                if row.get("uuid") and self.db.execute(  # a copy of another record's child
+                        f"SELECT 1 FROM {table} WHERE uuid = ?", [row["uuid"]]).fetchone():
+                    row["uuid"] = ""
                 rid = self._insert(table, row)
                 out[i] = (rid, str(self.log.uuid_of(table, rid)))
         for s in free:
@@ -429,15 +433,18 @@ class Store(EudrRecords):
             kept = []
             for p in lot.premiums:
                 row = R.premium_to_row(p, lid)
-                found = self.db.execute("SELECT id FROM premiums WHERE uuid = ?", [p.uuid])
-                existing = found.fetchone()
-                if existing:
-                    self._update("premiums", existing[0], row)
-                    kept.append(replace(p, id=existing[0]))
-                else:
+                found = self.db.execute("SELECT id, lot_id FROM premiums WHERE uuid = ?",
+                                        [p.uuid]).fetchone()
+                if found and found[1] == lid:
+                    self._update("premiums", found[0], row)
+                    kept.append(replace(p, id=found[0]))
+                else:  # new, or a copy of another lot's payment: a payment of its own
+                    if found:
+                        p = replace(p, uuid=new_uuid())
+                        row["uuid"] = p.uuid
                     row["created_at"] = now()
                     kept.append(replace(p, id=self._insert("premiums", row)))
-            uuids = [p.uuid for p in lot.premiums]
+            uuids = [p.uuid for p in kept]
             marks = ",".join("?" * len(uuids))
             for (pid,) in self.db.execute(
                 "SELECT id FROM premiums WHERE lot_id = ? AND voided = 0"

@@ -317,6 +317,13 @@ def test_child_rows_are_changed_in_place(store, world):
     assert store.lot(lot.id).plot_ids == lot.plot_ids
 
 
+def test_a_copied_lot_gets_child_rows_of_its_own(store, world):
+    lot = store.lot(world["lot"].id)
+    copy = store.save_lot(replace(lot, id=None, uuid="copy-lot", code="CO-25-COPY"))
+    assert {f.uuid for f in copy.fixations}.isdisjoint(f.uuid for f in lot.fixations)
+    assert store.lot(lot.id) == lot and store.lot(copy.id).fixations == lot.fixations
+
+
 def test_an_action_is_undone_and_redone_through_the_log(store, world):
     lot = store.lot(world["lot"].id)
     store.save_lot(replace(lot, fob_usd_lb=D("5.55"), fixations=lot.fixations[:1]))
