@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..domain.geo import rounded_location
-from ..domain.history import harvest_history
 from ..domain.model import (
     Certification,
     ConsentScope,
@@ -43,7 +42,7 @@ from ..domain.model import (
     Project,
     Visit,
 )
-from ..domain.pricing import economics, farm_gate_local_per_kg_green, weight_lb
+from ..domain.pricing import farm_gate_local_per_kg_green, weight_lb
 from ..domain.transparency import RULES, Answer, reference_date, withheld_producer
 from ..errors import UserError
 from ..pdf.data import (
@@ -61,6 +60,7 @@ from ..pdf.data import (
 )
 from ..store import Store
 from ..store.store import LotAnalysis
+from .analysis import harvest_history
 
 if TYPE_CHECKING:
     from ..pdf.template import Template
@@ -268,13 +268,7 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
         for p in _relevant_projects(store.projects(pid), lot)
     )
 
-    ft, lir, cs = store.reference()
-    all_lots = [x for x in store.lots(pid) if x.status is not LotStatus.CANCELLED]
-    history = tuple(harvest_history(
-        (x, economics(x, fairtrade=ft, living_income=lir, country=producer.country,
-                      c_series=cs))
-        for x in all_lots
-    ))
+    history = tuple(harvest_history(store, pid))  # cancelled lots left out
     people_by_id = {p.id: p for p in people if p.id is not None}
     photo_views, unreadable = _photos(store, visits, people_by_id, on, clean) if photos \
         else ((), 0)

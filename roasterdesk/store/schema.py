@@ -478,6 +478,16 @@ def m004_sync_ready(db: Database) -> None:
         CREATE INDEX change_log_op ON change_log(op_id);
         CREATE INDEX change_log_unpushed ON change_log(seq) WHERE pushed_at IS NULL;
         CREATE INDEX change_log_field ON change_log(table_name, row_uuid, field, hlc);
+
+        -- The lot table shows the exact figures (text, as the editor and the statement compute
+        -- them) and sorts by the REAL keys beside them; refilled when the database is opened
+        -- (lot_metrics is a cache: Store.refresh_all_metrics).
+        ALTER TABLE lot_metrics ADD COLUMN fob_exact TEXT;
+        ALTER TABLE lot_metrics ADD COLUMN c_exact TEXT;
+        ALTER TABLE lot_metrics ADD COLUMN premium_exact TEXT;
+        ALTER TABLE lot_metrics ADD COLUMN premium_pct_exact TEXT;
+        ALTER TABLE lot_metrics ADD COLUMN farm_gate_exact TEXT;
+        ALTER TABLE lot_metrics ADD COLUMN share_exact TEXT;
         """
     )
 

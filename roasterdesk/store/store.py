@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..domain.analysis import LotAnalysis, Reference, analyse_lot
 from ..domain.harvest import current_harvest
 from ..domain.model import (
     Certification,
@@ -32,10 +33,8 @@ from ..domain.model import (
     Visit,
     new_uuid,
 )
-from ..domain.pricing import LotEconomics, economics
 from ..domain.reference import CSeries, FairtradeTerms, LivingIncomeReference
 from ..domain.relationship import Relationship, relationship
-from ..domain.transparency import Checklist, checklist
 from . import rows as R
 from .changes import ChangeLog
 from .cipher import database_errors, integrity_errors, open_any
@@ -52,17 +51,6 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class LotAnalysis:
-    """Everything the app and the impact statement need to say about one lot."""
-
-    lot: Lot
-    producer: Producer
-    economics: LotEconomics
-    checklist: Checklist
-    relationship: Relationship
-
-
-@dataclass(frozen=True)
 class SearchHit:
     kind: str  # "producer" | "visit" | "lot"
     id: int
@@ -75,8 +63,7 @@ class Store(EudrRecords):
         self.db = db
         self.path = path
         self.log = ChangeLog(db)
-        self._reference: tuple[FairtradeTerms | None, list[LivingIncomeReference], CSeries] | None
-        self._reference = None
+        self._reference: Reference | None = None
 
     # -- life cycle -------------------------------------------------------------------------
     @classmethod
@@ -502,7 +489,7 @@ class Store(EudrRecords):
         return self.save_lot(replace(lot, status=LotStatus.CANCELLED))
 
     # -- reference prices --------------------------------------------------------------------
-    def reference(self) -> tuple[FairtradeTerms | None, list[LivingIncomeReference], CSeries]:
+    def reference(self) -> Reference:
         if self._reference is None:
             ft_rows = self._rows("SELECT * FROM fairtrade_terms WHERE deleted_at IS NULL "
                                  "ORDER BY valid_from DESC LIMIT 1")
@@ -514,7 +501,7 @@ class Store(EudrRecords):
                 for m, c in self.db.execute("SELECT month, cents_lb FROM c_prices"
                                             " WHERE deleted_at IS NULL")
             }
-            self._reference = (ft, lir, CSeries(months))
+            self._reference = Reference(ft, lir, CSeries(months))
         return self._reference
 
     def set_c_prices(self, months: dict[tuple[int, int], Decimal]) -> int:
@@ -595,15 +582,8 @@ class Store(EudrRecords):
         rel: Relationship | None = None,
     ) -> LotAnalysis:
         """``rel``: the producer's relationship when the caller already has it (bulk work)."""
-        ft, lir, cs = self.reference()
-        if rel is None:
-            rel = relationship(lots, visits, commitments, current_harvest(today))
-        eco = economics(lot, fairtrade=ft, living_income=lir, country=producer.country,
-                        c_series=cs)
-        check = checklist(lot, producer, visits=visits, certifications=certs,
-                          commitments=commitments, projects=projects,
-                          first_harvest=rel.first_harvest)
-        return LotAnalysis(lot, producer, eco, check, rel)
+        return analyse_lot(lot, producer, lots, visits, commitments, certs, projects,
+                           self.reference(), today, rel)
 
     def relationship(self, producer_id: int, today: date | None = None) -> Relationship:
         return relationship(self.lots(producer_id), self.visits(producer_id),
@@ -898,8 +878,9 @@ class Store(EudrRecords):
 
 METRICS_UPSERT = (
     "INSERT OR REPLACE INTO lot_metrics (lot_id, fob_usd_lb, c_usd_lb, premium_usd_lb, "
-    "premium_pct, farm_gate_usd_lb, farm_gate_share, answered, applicable, missing) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "premium_pct, farm_gate_usd_lb, farm_gate_share, answered, applicable, missing, "
+    "fob_exact, c_exact, premium_exact, premium_pct_exact, farm_gate_exact, share_exact) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -914,6 +895,10 @@ def metrics_row(a: LotAnalysis) -> tuple[Any, ...]:
         f(e.premium_over_c_pct), f(e.farm_gate_usd_lb), f(e.farm_gate_share),
         a.checklist.answered, a.checklist.applicable,
         "; ".join(i.question for i in a.checklist.missing),
+        # the exact figures, as the editor and the statement compute them: the table shows
+        # these, and sorts by the REAL keys above
+        d2s(e.fob_usd_lb), d2s(e.c_usd_lb), d2s(e.premium_over_c_usd_lb),
+        d2s(e.premium_over_c_pct), d2s(e.farm_gate_usd_lb), d2s(e.farm_gate_share),
     )
 
 

@@ -20,8 +20,8 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ...domain.harvest import harvest_label
-from ...domain.history import HarvestPoint, harvest_history
-from ...domain.pricing import economics
+from ...domain.history import HarvestPoint
+from ...services.analysis import harvest_history
 
 if TYPE_CHECKING:
     from ..context import AppContext
@@ -177,12 +177,7 @@ class HistoryTab(QWidget):
 
     def load(self, producer_id: int) -> None:
         store = self.ctx.store
-        ft, lir, cs = store.reference()
-        country = store.producer(producer_id).country
-        lots = store.lots(producer_id)
-        self.points = harvest_history(
-            (lot, economics(lot, fairtrade=ft, living_income=lir, country=country,
-                            c_series=cs)) for lot in lots)
+        self.points = harvest_history(store, producer_id)
         for v in self.views:
             v.setParent(None)
             v.deleteLater()

@@ -26,9 +26,10 @@ from ...domain.model import (
     PremiumBasis,
 )
 from ...domain.money import fmt_number, fmt_pct, fmt_usd, fmt_usd_lb
-from ...domain.pricing import LotEconomics, economics
+from ...domain.pricing import LotEconomics
 from ...domain.units import DEFAULT_KG_PER_KG_GREEN, Basis, factor_from_ico, factor_from_rendimiento
 from ...domain.words import plural
+from ...services.analysis import economics_of
 from ...store.errors import RecordNotFound
 from ..editors import set_data
 from ..widgets import FieldError, mark_invalid, parse_date, parse_decimal, parse_int, text_of
@@ -499,11 +500,9 @@ class LotEditor(LotForm):
             self.economics = None
             self._show(None)
         else:
-            ft, lir, cs = self.ctx.store.reference()
             self.lot_shown = lot
-            self.economics = economics(lot, fairtrade=ft, living_income=lir,
-                                       country=self._producer_country(lot.producer_id),
-                                       c_series=cs)
+            self.economics = economics_of(self.ctx.store, lot,
+                                          self._producer_country(lot.producer_id))
             self._show(self.economics)
         self.recomputed.emit()
 

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from ...domain.harvest import harvest_label, harvest_name
 from ...domain.model import ConsentScope, Person, Visit
 from ...domain.money import round_pct, round_per_lb
-from ...domain.pricing import economics
 from ...domain.relationship import evaluate_commitment
 from ...errors import KNOWN_ERRORS
+from ...services.analysis import lots_with_figures
 from ...store.store import current_harvest
 from ..editors import (
     CertificationDialog,
@@ -344,19 +344,12 @@ class LotsTab(LinkedTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         def loader(pid: int) -> list[LotRow]:
-            store = ctx.store
-            ft, lir, cs = store.reference()
-            producer = store.producer(pid)
-            country = producer.country
-            checks = store.lot_answers(pid)
-            rows = []
-            for lot in sorted(store.lots(pid), key=lambda x: (-x.harvest, x.code)):
-                eco = economics(lot, fairtrade=ft, living_income=lir, country=country,
-                                c_series=cs)
-                rows.append(LotRow(lot, eco, *checks.get(lot.id, (None, None)),
-                                   harvest=harvest_name(lot.harvest, country,
-                                                        producer.harvest_months)))
-            return rows
+            producer = ctx.store.producer(pid)
+            checks = ctx.store.lot_answers(pid)
+            return [LotRow(lot, eco, *checks.get(lot.id, (None, None)),
+                           harvest=harvest_name(lot.harvest, producer.country,
+                                                producer.harvest_months))
+                    for lot, eco in lots_with_figures(ctx.store, pid)]
 
         super().__init__(ctx, loader, parent)
 
