@@ -190,8 +190,8 @@ def open_encrypted(
             version = read_version(ro)
             check_compatible(path, version)
             rows = [r[0] for r in ro.execute("PRAGMA quick_check(5)")]
-        except database_errors() as exc:
-            raise DamagedDatabaseError(f"{path} is damaged ({exc}).") from exc
+        except database_errors() + (MemoryError,) as exc:  # a damaged page can read as NOMEM
+            raise DamagedDatabaseError(f"{path} is damaged ({exc or 'out of memory'}).") from exc
         finally:
             ro.close()
         if rows != ["ok"]:
