@@ -426,6 +426,8 @@ def m004_sync_ready(db: Database) -> None:
     stamp = now()
     for t in TABLES.values():
         cols = {r[1] for r in conn.execute(f"PRAGMA table_info({t.name})")}
+        if not cols or "deleted_at" in cols:  # made by a later step, with the three columns
+            continue
         if "uuid" not in cols:
             conn.execute(f"ALTER TABLE {t.name} ADD COLUMN uuid TEXT")
             if t.natural_key:
