@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ..store import Store
 
 KEYRING_SERVICE = "roasterdesk-hub"
-BATCH_CHANGES = 2000
+BATCH_CHANGES = int(os.environ.get("ROASTERDESK_SYNC_BATCH", "2000"))
 PULL_PAGE = 5000
 KILL_ENV = "ROASTERDESK_SYNC_KILL"
 """Tests: ``point`` or ``point:n`` kills this process (SIGKILL) at the n-th pass of a point."""
@@ -306,17 +306,16 @@ def push(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
                 for c in batch:
                     if c.field != "*":
                         hub = _hub_value(conn, c.table, c.row_uuid, c.field)
-                        result.new_conflicts.append(_add_conflict(
+                        _note(result, _add_conflict(
                             store, c.table, c.row_uuid, c.field, mine=c.new, theirs=hub,
                             base=c.old, who="", when="", kind="refused", op_id=c.op_id))
                     result.refused += 1
             for cf in out["conflicts"]:
-                result.new_conflicts.append(_add_conflict(
+                _note(result, _add_conflict(
                     store, cf["table_name"], cf["row_uuid"], cf["field"],
                     mine=cf["client_value"], theirs=cf["hub_value"], base=cf["base"],
                     who=cf.get("hub_author") or "", when=cf.get("hub_at") or "",
                     kind="hub", op_id=cf["op_id"], hub_id=cf["id"]))
-                result.conflicts += 1
             store.log.mark_pushed([c.seq for c in batch])
             checkpoint("after_mark")
         result.pushed += len(batch)
@@ -333,7 +332,7 @@ def _hub_value(conn: Any, table: str, row: str, field_: str) -> Any:
 
 def _add_conflict(store: Store, table: str, row: str, field_: str, *, mine: Any, theirs: Any,
                   base: Any, who: str, when: str, kind: str, op_id: str,
-                  hub_id: int | None = None) -> int:
+                  hub_id: int | None = None) -> tuple[int, bool]:
     """One open conflict per field: a second one updates the first (the latest values)."""
     dumps = _dump
     got = store.db.execute(
@@ -341,17 +340,23 @@ def _add_conflict(store: Store, table: str, row: str, field_: str, *, mine: Any,
         "AND resolved_at IS NULL", [table, row, field_]).fetchone()
     if got is not None:
         store.db.execute(
-            "UPDATE sync_conflicts SET theirs = ?, their_author = ?, their_at = ?, kind = ?, "
+            "UPDATE sync_conflicts SET theirs = ?, their_author = ?, their_at = ?, "
             "hub_id = coalesce(?, hub_id) WHERE id = ?",
-            [dumps(theirs), who, str(when), kind, hub_id, got[0]])
-        return int(got[0])
+            [dumps(theirs), who, str(when), hub_id, got[0]])
+        return int(got[0]), False
     cur = store.db.execute(
         "INSERT INTO sync_conflicts (uuid, kind, op_id, hub_id, table_name, row_uuid, field, "
         "base, mine, theirs, their_author, their_at, found_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [str(_uuid.uuid4()), kind, op_id, hub_id, table, row, field_, dumps(base), dumps(mine),
          dumps(theirs), who, str(when), _now()])
-    return int(cur.lastrowid)
+    return int(cur.lastrowid), True
+
+
+def _note(result: SyncResult, found: tuple[int, bool]) -> None:
+    if found[1]:
+        result.new_conflicts.append(found[0])
+        result.conflicts += 1
 
 
 def _dump(v: Any) -> str:
@@ -365,17 +370,71 @@ def _now() -> str:
 
 
 # -- pull ------------------------------------------------------------------------------------
-_PRICE_RELATED = {"lots", "fixations", "cost_legs", "premiums", "c_prices", "fairtrade_terms",
-                  "living_income_refs", "lot_plots", "producers"}
+_REFERENCE = {"c_prices", "fairtrade_terms", "living_income_refs"}
+
+
+def _touched_producers(store: Store, changes: list[Any]) -> set[int] | None:
+    """Producers whose lot figures may change with ``changes`` (None: every producer)."""
+    out: set[int] = set()
+    for c in changes:
+        if c.table in _REFERENCE:
+            return None
+        if c.table == "producers":
+            rows = [("producers", c.row_uuid)]
+        elif c.table in ("lots", "visits", "commitments", "certifications", "projects"):
+            rows = [(c.table, c.row_uuid)]
+        elif c.table in ("fixations", "cost_legs", "premiums", "lot_plots"):
+            got = store.db.execute(f"SELECT lot_id FROM {c.table} WHERE uuid = ?",
+                                   [c.row_uuid]).fetchone()
+            rows = [] if got is None else [("lots", store.log.uuid_of("lots", got[0]))]
+        else:
+            continue
+        for table, uid in rows:
+            col = "id" if table == "producers" else "producer_id"
+            got = store.db.execute(f"SELECT {col} FROM {table} WHERE uuid = ?",
+                                   [uid]).fetchone()
+            if got is not None and got[0] is not None:
+                out.add(int(got[0]))
+    return out
+
+
+def _refresh(store: Store, producers: set[int] | None) -> None:
+    """Lot figures of the touched producers that are alive (a deleted producer's lots keep
+    theirs)."""
+    sql = ("SELECT DISTINCT l.producer_id FROM lots l JOIN producers p ON p.id = l.producer_id "
+           "WHERE p.deleted_at IS NULL")
+    for (pid,) in store.db.execute(sql).fetchall():
+        if producers is None or pid in producers:
+            store.refresh_metrics(pid)
+
+
+def _mark_dirty(store: Store, producers: set[int] | None) -> None:
+    """Remember (in the pull's transaction) whose lot figures need recomputing: done once at the
+    end of the pull, and by the next sync if this one is killed before."""
+    had = _state(store, "metrics_dirty")
+    if had == "all" or producers is None:
+        _set_state(store, "metrics_dirty", "all")
+        return
+    ids = set(json.loads(had)) if had else set()
+    _set_state(store, "metrics_dirty", json.dumps(sorted(ids | producers)))
+
+
+def refresh_dirty(store: Store) -> None:
+    had = _state(store, "metrics_dirty")
+    if had is None:
+        return
+    with store.transaction():
+        _refresh(store, None if had == "all" else set(json.loads(had)))
+        store.db.execute("DELETE FROM sync_state WHERE key = 'metrics_dirty'")
 
 
 def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None = None) -> None:
     from ..store.changes import Change
 
     device = store.log.device_id
+    refresh_dirty(store)  # left by a pull that was stopped before its end
     cursor = int(_state(store, "pull_cursor") or 0)
     last = conn.execute("SELECT coalesce(max(seq), 0) FROM roasterdesk.changes").fetchone()[0]
-    metrics = False
     while True:
         rows = conn.execute(
             "SELECT c.seq, c.op_id, c.hlc, c.device_id, c.table_name, c.row_uuid, c.field, "
@@ -393,24 +452,22 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
                     new = json.dumps(new, ensure_ascii=False, separators=(",", ":"))
                 elif _held(store, table, row, fld):
                     mine = _local_value(store, table, row, fld)
-                    result.new_conflicts.append(_add_conflict(
+                    _note(result, _add_conflict(
                         store, table, row, fld, mine=mine, theirs=new, base=old, who=author,
                         when=at, kind="pull", op_id=op_id))
-                    result.conflicts += 1
                     continue
                 apply.append(Change(seq, op_id, hlc, dev, table, row, fld, old, new, "remote"))
             if apply:
                 store.log.apply_remote(apply)
+                _mark_dirty(store, _touched_producers(store, apply))
                 checkpoint("mid_pull")
             cursor = rows[-1][0]
             _set_state(store, "pull_cursor", str(cursor))
             result.pulled += len(apply)
-            metrics = metrics or any(c.table in _PRICE_RELATED for c in apply)
         checkpoint("after_pull_page")
         if progress is not None:
             progress("pull", cursor, last)
-    if metrics:
-        store.refresh_all_metrics()
+    refresh_dirty(store)
 
 
 def _held(store: Store, table: str, row: str, fld: str) -> bool:
@@ -458,12 +515,18 @@ def sync(store: Store, url: str | None = None, progress: Progress | None = None)
     target = hub_url_of(store)
     if target is None:
         raise HubError("no hub for this database yet: give --hub URL once")
+    import psycopg
+
     result = SyncResult()
     with connect(target) as conn:
         check_hub(conn)
         conn.commit()
-        push(store, conn, result, progress)
-        pull(store, conn, result, progress)
+        try:
+            push(store, conn, result, progress)
+            pull(store, conn, result, progress)
+        except psycopg.Error as exc:
+            raise HubError(f"sync stopped: the hub said {_first_line(exc)!r}; what was sent "
+                           "is kept, sync again") from exc
     with store.db.atomic():
         _set_state(store, "last_sync", _now())
     result.open_conflicts = open_conflicts(store)
@@ -475,6 +538,16 @@ def sync(store: Store, url: str | None = None, progress: Progress | None = None)
 def status(store: Store) -> dict[str, Any]:
     return {"hub": hub_url_of(store), "last_sync": _state(store, "last_sync"),
             "waiting": waiting(store), "conflicts": open_conflicts(store)}
+
+
+def status_line(store: Store) -> str:
+    """"Sync: 10:32 · 3 waiting · 1 conflict" for the status bar ("" without a hub)."""
+    st = status(store)
+    if st["hub"] is None:
+        return ""
+    last = (st["last_sync"] or "")[:16].replace("T", " ") or "never"
+    n = st["conflicts"]
+    return (f"Sync: {last} · {st['waiting']} waiting · {n} conflict{'s' if n != 1 else ''}")
 
 
 # -- conflicts -------------------------------------------------------------------------------
@@ -492,6 +565,12 @@ class Conflict:
     their_author: str
     their_at: str
     found_at: str
+
+
+def conflicted_records(store: Store) -> set[tuple[str, str]]:
+    """(table, row uuid) of every record with an open conflict: what a badge marks."""
+    return {(str(t), str(u)) for t, u in store.db.execute(
+        "SELECT DISTINCT table_name, row_uuid FROM sync_conflicts WHERE resolved_at IS NULL")}
 
 
 def conflicts(store: Store, *, include_resolved: bool = False) -> list[Conflict]:

@@ -118,6 +118,9 @@ class MainWindow(MenuActions, QMainWindow):
         self.status_path = QLabel()
         self.status_path.setObjectName("muted")
         self.statusBar().addPermanentWidget(self.status_path)
+        self.status_sync = QLabel()  # team sync: last sync, changes waiting, conflicts
+        self.status_sync.setObjectName("muted")
+        self.statusBar().addPermanentWidget(self.status_sync)
         self._build_menus()
         self.nav.currentRowChanged.connect(self._nav_changed)
         QTimer.singleShot(2000, self, self._painted_now)  # or a window never shown, in time
@@ -132,6 +135,7 @@ class MainWindow(MenuActions, QMainWindow):
         ctx.messages.error.connect(lambda t: self.show_message(t, warning=False))
         ctx.messages.open_record.connect(self.open_record)
         ctx.messages.data_changed.connect(self._data_changed)
+        ctx.messages.data_changed.connect(lambda _k: self._sync_status())
         ctx.messages.new_record.connect(self.new_record_for)
         ctx.tasks.dialog_parent = self
         ctx.tasks.status.connect(lambda t: self.statusBar().showMessage(t))
@@ -271,6 +275,21 @@ class MainWindow(MenuActions, QMainWindow):
             from .safety import check_in_background
 
             check_in_background(ctx, self.database_damaged)
+        else:
+            self._sync_status()  # a file being checked is read by nothing else meanwhile
+
+    def _sync_status(self) -> None:
+        """The status bar's team-sync item (empty while the database has no hub)."""
+        from ..services.sync import status_line
+        from ..store.errors import StoreError
+
+        if self.ctx.unchecked or self.ctx.checking or self.ctx.damaged:
+            self.status_sync.setText("")
+            return
+        try:
+            self.status_sync.setText(status_line(self.ctx.store))
+        except (sqlite3.DatabaseError, StoreError):
+            self.status_sync.setText("")
 
     def _unreadable(self, title: str, error: sqlite3.DatabaseError) -> QWidget:
         """A page could not read a database whose background check has not finished: check it

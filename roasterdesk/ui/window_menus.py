@@ -35,6 +35,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("lot", "Lots", "roasterdesk.ui.views.lots", "LotsPage"),
     ("commitment", "Commitments & projects", "roasterdesk.ui.views.commitments",
      "CommitmentsPage"),
+    ("conflict", "Conflicts", "roasterdesk.ui.views.conflicts", "ConflictsPage"),
 ]
 KIND_TO_PAGE = {"overview": "overview", "producer": "producer", "visit": "visit", "lot": "lot",
                 "commitment": "commitment", "project": "commitment"}

@@ -1,0 +1,45 @@
+"""``roasterdesk sync``: push this database's changes to the team hub, then pull the others'."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..cli import resolve_db
+
+NAME = "sync"
+HELP = "sync with the team hub (PostgreSQL): push local changes, then pull the team's"
+WRITES = True  # the command line takes the writer lock before run() (cli.main)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--hub", metavar="URL",
+                        help="postgresql:// URL of the hub (needed once; remembered for this "
+                             "database, its password kept in the keyring)")
+    parser.add_argument("--join", metavar="URL",
+                        help="make a new database (--db) from the hub, then keep syncing it")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..services import sync
+    from ..store import Store
+
+    path = resolve_db(args)
+    url = args.join or args.hub
+    if args.join:
+        if Path(path).exists():
+            raise sync.HubError(f"{path} exists already: --join makes a new database (give "
+                                "another --db, or sync this one with --hub)")
+    with Store.open(path, create=bool(args.join)) as store:
+        result = sync.sync(store, url)
+    data = result.as_dict()
+    if args.json:
+        print(json.dumps(data))
+    else:
+        extra = f", {result.refused} refused by the hub" if result.refused else ""
+        print(f"pushed {result.pushed}, pulled {result.pulled}, new conflicts "
+              f"{result.conflicts}{extra}; open conflicts {result.open_conflicts}, "
+              f"waiting {result.waiting} ({result.seconds:.2f} s)")
+    return 0

@@ -1,0 +1,148 @@
+"""The Conflicts page: each open sync conflict with both values side by side, who and when, and
+buttons to keep this laptop's value or the hub's (:mod:`roasterdesk.services.sync`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from ..context import AppContext
+
+COLUMNS = ("Record", "Field", "Mine (this laptop)", "Theirs (hub)", "Who", "When", "Kind")
+KINDS = {"hub": "changed on the hub meanwhile", "pull": "pulled over an unsent change",
+         "refused": "refused: your role cannot change it"}
+
+
+def shown(value: Any) -> str:
+    return "(empty)" if value is None or value == "" else str(value)
+
+
+class ConflictsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rows: list[Any] = []
+        self.summary = QLabel()
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.keep_mine = QPushButton("Keep mine")
+        self.keep_theirs = QPushButton("Keep theirs")
+        self.sync_now = QPushButton("Sync now")
+        self.sync_now.setToolTip("Push this laptop's changes to the team hub, then pull the "
+                                 "team's (in the background; Cancel stops between batches)")
+        self.sync_now.clicked.connect(self.start_sync)
+        self.keep_mine.clicked.connect(lambda: self.resolve("mine"))
+        self.keep_theirs.clicked.connect(lambda: self.resolve("theirs"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.keep_mine)
+        buttons.addWidget(self.keep_theirs)
+        buttons.addWidget(self.sync_now)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+        self.table.itemSelectionChanged.connect(self._enable)
+        self._enable()
+
+    def refresh(self) -> None:
+        from ...services import sync
+
+        self.rows = sync.conflicts(self.ctx.store)
+        self.table.setRowCount(len(self.rows))
+        for r, c in enumerate(self.rows):
+            cells = (c.record, c.field, shown(c.mine), shown(c.theirs), c.their_author or "hub",
+                     c.their_at[:19].replace("T", " "), KINDS.get(c.kind, c.kind))
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, c.id)
+                self.table.setItem(r, col, item)
+        self.table.resizeColumnsToContents()
+        n = len(self.rows)
+        self.summary.setText("No open conflicts: every record agrees with the hub."
+                             if n == 0 else f"{n} open conflict{'s' if n != 1 else ''}: "
+                             "nothing was overwritten; choose which value to keep.")
+        self._enable()
+
+    def open_record(self, id_: int) -> None:
+        for r, c in enumerate(self.rows):
+            if c.id == id_:
+                self.table.selectRow(r)
+
+    def _selected(self) -> Any | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.rows[rows[0].row()] if rows else None
+
+    def _enable(self) -> None:
+        c = self._selected()
+        self.keep_theirs.setEnabled(c is not None)
+        self.keep_mine.setEnabled(c is not None and c.kind != "refused")
+
+    def resolve(self, keep: str) -> None:
+        from ...services import sync
+
+        c = self._selected()
+        if c is None:
+            return
+        sync.resolve(self.ctx.store, c.id, keep)
+        self.ctx.messages.info.emit(f"Kept {keep} for {c.record} {c.field}")
+        self.refresh()
+
+    def start_sync(self) -> None:
+        """Sync in the background with progress and cancel; offline is a message, not an
+        error dialog."""
+        from ...services import sync
+        from ...store import Store
+
+        path = self.ctx.db_path
+
+        def work(progress: Any, cancelled: Any) -> Any:
+            from ..tasks import Cancelled
+
+            def step(stage: str, done: int, total: int) -> None:
+                if cancelled():
+                    raise Cancelled()
+                progress(done, max(total, 1))
+
+            with Store.open(path, create=False) as store:
+                return sync.sync(store, progress=step)
+
+        def done(result: Any) -> None:
+            self.sync_now.setEnabled(True)
+            self.ctx.messages.info.emit(
+                f"Synced: pushed {result.pushed}, pulled {result.pulled}, "
+                f"{result.open_conflicts} open conflict(s)")
+            self.ctx.messages.data_changed.emit("*")
+
+        def failed(exc: BaseException) -> None:
+            from ..tasks import Cancelled
+
+            self.sync_now.setEnabled(True)
+            if isinstance(exc, Cancelled):
+                self.ctx.messages.info.emit("Sync cancelled: what was sent is kept")
+            elif isinstance(exc, sync.HubError):
+                self.ctx.messages.info.emit(str(exc))  # offline is normal
+            else:
+                self.ctx.tasks.report(exc)
+            self.ctx.messages.data_changed.emit("*")
+
+        self.sync_now.setEnabled(False)
+        self.ctx.tasks.run(work, on_done=done, on_error=failed,
+                           label="Syncing with the team hub", cancellable=True)

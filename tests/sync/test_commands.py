@@ -1,0 +1,73 @@
+"""The commands: sync (counts, --json, exit 2 with one line), conflicts, --join."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from roasterdesk.cli import main
+from roasterdesk.domain.model import Producer, ProducerKind
+from roasterdesk.store import Store
+
+from .laptops import as_role, make_hub
+
+
+def test_sync_join_and_conflicts_from_the_command_line(hub_url, tmp_path, capsys):
+    make_hub(hub_url)
+    a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    with Store.open(a) as s:
+        farm = s.save_producer(Producer("Finca Alta", ProducerKind.FARM, "CO", region="Huila"))
+    url_a, url_b = as_role(hub_url, "ana"), as_role(hub_url, "ben")
+    assert main(["sync", "--db", str(a), "--hub", url_a, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["pushed"] >= 1 and out["conflicts"] == 0 and out["waiting"] == 0
+    assert main(["sync", "--join", url_b, "--db", str(b)]) == 0
+    assert "pulled 1" in capsys.readouterr().out
+    assert main(["sync", "--join", url_b, "--db", str(b)]) == 2  # exists already
+    assert "exists already" in capsys.readouterr().err
+    # the URL is remembered per database; the password never lands in the file
+    with Store.open(a) as s:
+        s.save_producer(replace(s.producer(farm.id), region="Cauca"))
+    with Store.open(b) as s:
+        pid = s.log.id_of("producers", farm.uuid or s.log.uuid_of("producers", 1))
+        s.save_producer(replace(s.producer(pid), region="Nariño"))
+    assert main(["sync", "--db", str(a)]) == 0
+    capsys.readouterr()
+    assert main(["sync", "--db", str(b)]) == 0
+    assert "new conflicts 1" in capsys.readouterr().out
+    assert main(["conflicts", "--db", str(b), "--json"]) == 0
+    [c] = json.loads(capsys.readouterr().out)
+    assert (c["mine"], c["theirs"], c["their_author"]) == ("Nariño", "Cauca", "ana")
+    assert main(["conflicts", "--db", str(b)]) == 0
+    assert "mine Nariño  |  theirs Cauca (ana" in capsys.readouterr().out
+    assert main(["conflicts", "--db", str(b), "resolve", str(c["id"]), "--keep", "theirs"]) == 0
+    capsys.readouterr()
+    assert main(["conflicts", "--db", str(b)]) == 0
+    assert "no open conflicts" in capsys.readouterr().out
+
+
+def test_sync_failure_is_one_line_and_exit_2(tmp_path, capsys):
+    db = tmp_path / "x.sqlite"
+    Store.open(db).close()
+    assert main(["sync", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "give --hub URL once" in err and err.count("\n") == 1
+    bad = f"postgresql://nobody@/none?host={tmp_path}&port=1"
+    assert main(["sync", "--db", str(db), "--hub", bad]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be reached" in err and err.count("\n") == 1
+
+
+def test_the_password_goes_to_the_keyring_never_the_file(hub_url, tmp_path, monkeypatch):
+    from roasterdesk.services import sync
+
+    kept = {}
+    monkeypatch.setattr(sync, "remember_password", lambda url, pw: kept.update({url: pw}))
+    db = tmp_path / "k.sqlite"
+    with Store.open(db) as s:
+        bare = sync.remember_hub(s, "postgresql://ana:s3cret@db.example.org:5432/team"
+                                    "?sslmode=verify-full")
+        assert sync.hub_url_of(s) == bare
+    assert bare == "postgresql://ana@db.example.org:5432/team?sslmode=verify-full"
+    assert kept == {bare: "s3cret"}
+    assert b"s3cret" not in db.read_bytes()

@@ -1,0 +1,77 @@
+"""The Conflicts page shows both values, who and when, and resolves one; the status bar item."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from roasterdesk.domain.model import Producer, ProducerKind
+from roasterdesk.services import sync
+from roasterdesk.ui.context import AppContext
+from roasterdesk.ui.settings import Settings
+
+from .laptops import Laptop, as_role, make_hub
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def test_conflicts_page_side_by_side_then_keep_theirs(hub_url, tmp_path, qtbot):
+    from roasterdesk.ui.views.conflicts import ConflictsPage
+
+    make_hub(hub_url)
+    a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
+    b = Laptop(tmp_path / "b.sqlite", as_role(hub_url, "ben"))
+    with a.open() as s:
+        farm = s.save_producer(Producer("Finca Alta", ProducerKind.FARM, "CO", region="Huila"))
+    a.sync()
+    b.sync()
+    with a.open() as s:
+        s.save_producer(replace(s.producer(farm.id), region="Cauca"))
+    with b.open() as s:
+        pid = s.producers()[0].id
+        s.save_producer(replace(s.producer(pid), region="Nariño"))
+    a.sync()
+    b.sync()
+    ctx = AppContext.create(b.path, settings=Settings(tmp_path / "s.ini"))
+    try:
+        page = ConflictsPage(ctx)
+        qtbot.addWidget(page)
+        page.resize(900, 300)
+        page.refresh()
+        cells = [page.table.item(0, c).text() for c in range(page.table.columnCount())]
+        assert cells[:5] == ["producer Finca Alta", "region", "Nariño", "Cauca", "ana"]
+        assert "1 open conflict" in page.summary.text()
+        page.show()
+        page.grab().save(str(tmp_path / "conflicts.png"))
+        assert sync.status_line(ctx.store).endswith("0 waiting · 1 conflict")
+        assert not page.keep_theirs.isEnabled()
+        page.table.selectRow(0)
+        page.keep_theirs.click()
+        assert page.table.rowCount() == 0 and "No open conflicts" in page.summary.text()
+        assert ctx.store.producer(pid).region == "Cauca"
+    finally:
+        ctx.close()
+
+
+def test_sync_now_runs_in_the_background(hub_url, tmp_path, qtbot):
+    from roasterdesk.ui.views.conflicts import ConflictsPage
+
+    make_hub(hub_url)
+    a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
+    with a.open() as s:
+        s.save_producer(Producer("Finca Alta", ProducerKind.FARM, "CO"))
+        sync.remember_hub(s, a.url)
+    ctx = AppContext.create(a.path, settings=Settings(tmp_path / "s.ini"))
+    try:
+        page = ConflictsPage(ctx)
+        qtbot.addWidget(page)
+        page.refresh()
+        seen = []
+        ctx.messages.info.connect(seen.append)
+        page.start_sync()
+        qtbot.waitUntil(lambda: page.sync_now.isEnabled(), timeout=20000)
+        assert seen and seen[0].startswith("Synced: pushed 1, pulled 0")
+        assert sync.status_line(ctx.store).endswith("0 waiting · 0 conflicts")
+    finally:
+        ctx.close()

@@ -1,0 +1,185 @@
+"""Two laptops against a real PostgreSQL hub: offline edits, conflicts, roles, tombstones."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from roasterdesk.domain.model import FollowUp, Lot, Producer, ProducerKind, Visit, VisitMode
+from roasterdesk.services import sync
+
+from .laptops import Laptop, as_role, hub_count, make_hub
+
+
+@pytest.fixture
+def hub(hub_url):
+    make_hub(hub_url)
+    return hub_url
+
+
+@pytest.fixture
+def a(hub, tmp_path):
+    return Laptop(tmp_path / "a.sqlite", as_role(hub, "ana"))
+
+
+@pytest.fixture
+def b(hub, tmp_path):
+    return Laptop(tmp_path / "b.sqlite", as_role(hub, "ben"))
+
+
+def _farm(laptop, **kw):
+    with laptop.open() as s:
+        return s.save_producer(Producer("Finca El Mirador", ProducerKind.FARM, "CO",
+                                        region="Nariño", **kw))
+
+
+def _edit(laptop, uuid, **changes):
+    with laptop.open() as s:
+        p = _by_uuid(s, uuid)
+        return s.save_producer(replace(p, **changes))
+
+
+def _by_uuid(s, uuid):
+    pid = s.log.id_of("producers", uuid)
+    return s.producer(pid)
+
+
+def _uuid(laptop, pid):
+    with laptop.open() as s:
+        return s.log.uuid_of("producers", pid)
+
+
+def _shared_farm(a, b):
+    farm = _farm(a)
+    a.sync()
+    got = b.sync()
+    assert got.pulled == 1
+    return _uuid(a, farm.id)
+
+
+def test_same_field_offline_is_one_conflict_and_nothing_is_overwritten(a, b, hub):
+    uid = _shared_farm(a, b)
+    _edit(a, uid, region="Cauca")
+    _edit(b, uid, region="Huila")
+    assert a.sync().conflicts == 0
+    got = b.sync()
+    assert (got.conflicts, got.open_conflicts) == (1, 1)
+    a.sync()
+    with a.open() as s:
+        assert _by_uuid(s, uid).region == "Cauca"
+    with b.open() as s:
+        assert _by_uuid(s, uid).region == "Huila"  # not overwritten by the pull either
+        [c] = sync.conflicts(s)
+        assert (c.field, c.mine, c.theirs, c.their_author) == ("region", "Huila", "Cauca", "ana")
+        assert sync.conflicted_records(s) == {("producers", uid)}
+    assert hub_count(hub, "SELECT count(*) FROM roasterdesk.conflicts") == 1
+    # a second sync adds no second conflict
+    assert b.sync().open_conflicts == 1
+    # keep theirs: B takes Cauca; the hub is unchanged and A sees nothing new
+    with b.open() as s:
+        sync.resolve(s, c.id, "theirs")
+        assert _by_uuid(s, uid).region == "Cauca"
+        assert sync.conflicts(s) == []
+    b.sync()
+    assert a.sync().pulled == 0
+    assert hub_count(hub, "SELECT count(*) FROM roasterdesk.conflicts") == 1
+
+
+def test_keep_mine_is_sent_on_the_next_sync(a, b):
+    uid = _shared_farm(a, b)
+    _edit(a, uid, region="Cauca")
+    _edit(b, uid, region="Huila")
+    a.sync()
+    b.sync()
+    with b.open() as s:
+        [c] = sync.conflicts(s)
+        sync.resolve(s, c.id, "mine")
+    assert b.sync().conflicts == 0
+    a.sync()
+    for laptop in (a, b):
+        with laptop.open() as s:
+            assert _by_uuid(s, uid).region == "Huila"
+
+
+def test_different_fields_are_both_kept(a, b):
+    uid = _shared_farm(a, b)
+    _edit(a, uid, region="Cauca")
+    _edit(b, uid, notes="new drying beds")
+    a.sync()
+    assert b.sync().conflicts == 0
+    a.sync()
+    for laptop in (a, b):
+        with laptop.open() as s:
+            p = _by_uuid(s, uid)
+            assert (p.region, p.notes) == ("Cauca", "new drying beds")
+            assert sync.conflicts(s) == []
+
+
+def test_lots_and_visits_added_offline_arrive_once(a, b, hub):
+    uid = _shared_farm(a, b)
+    with a.open() as s:
+        pid = s.log.id_of("producers", uid)
+        for i in range(7):
+            s.save_lot(Lot(f"CO-25-{i:03d}", pid, 2025, differential_cents_lb=Decimal(40 + i)))
+        for i in range(4):
+            s.save_visit(Visit(pid, date(2025, 1, 1 + i), VisitMode.IN_PERSON, ("Ana",),
+                               follow_ups=(FollowUp(f"call {i}", "Ana"),)))
+    a.sync()
+    a.sync()  # a second push sends nothing twice
+    b.sync()
+    b.sync()
+    with a.open() as sa, b.open() as sb:
+        pa, pb = sa.log.id_of("producers", uid), sb.log.id_of("producers", uid)
+        assert len(sb.lots(pb)) == len(sa.lots(pa)) == 7
+        assert len(sb.visits(pb)) == len(sa.visits(pa)) == 4
+        assert sb.counts() == sa.counts()
+        assert sorted(lot.differential_cents_lb for lot in sb.lots(pb)) == [
+            Decimal(40 + i) for i in range(7)]
+    assert hub_count(hub, "SELECT count(*) FROM roasterdesk.rows WHERE table_name = 'lots'") == 7
+    assert hub_count(hub, "SELECT count(*) FROM roasterdesk.changes WHERE field = '*' AND "
+                          "table_name IN ('lots', 'visits')") == 11
+
+
+def test_a_viewers_price_change_is_refused_and_shown(a, b, hub, tmp_path):
+    uid = _shared_farm(a, b)
+    with a.open() as s:
+        lot = s.save_lot(Lot("CO-25-100", s.log.id_of("producers", uid), 2025,
+                             differential_cents_lb=Decimal(40)))
+    a.sync()
+    v = Laptop(tmp_path / "v.sqlite", as_role(hub, "vic"))
+    assert v.sync().pulled > 0  # a viewer reads everything
+    with v.open() as s:
+        mine = s.lot_by_code("CO-25-100")
+        s.save_lot(replace(mine, differential_cents_lb=Decimal(5)))
+    got = v.sync()
+    assert got.refused == 1 and got.open_conflicts == 1
+    with v.open() as s:
+        [c] = sync.conflicts(s)
+        assert (c.kind, c.field, c.mine, c.theirs) == ("refused", "differential_cents_lb",
+                                                       "5", "40")
+        with pytest.raises(sync.UserError, match="refuses"):
+            sync.resolve(s, c.id, "mine")
+    a.sync()
+    with a.open() as s:
+        assert s.lot(lot.id).differential_cents_lb == Decimal(40)
+    assert hub_count(hub, "SELECT count(*) FROM roasterdesk.ops WHERE author = 'vic'") == 0
+
+
+def test_a_deleted_producer_disappears_on_the_other_laptop_and_its_lots_stay(a, b):
+    uid = _shared_farm(a, b)
+    with b.open() as s:  # B buys a lot from it while offline
+        s.save_lot(Lot("CO-25-200", s.log.id_of("producers", uid), 2025))
+    with a.open() as s:  # A, which has no lot of it, deletes the producer
+        s.delete_producer(s.log.id_of("producers", uid))
+        assert s.producers() == []
+    a.sync()
+    b.sync()
+    a.sync()
+    for laptop in (a, b):
+        with laptop.open() as s:
+            assert s.producers() == []
+            lot = s.lot_by_code("CO-25-200")
+            assert s.log.uuid_of("producers", lot.producer_id) == uid
