@@ -45,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
         print("no open conflicts")
         return 0
     for c in found:
+        if c.field == "*":
+            print(f"#{c.id} {c.record}: new from the hub ({c.their_author or 'hub'}), not added "
+                  f"here: {c.base}")
+            continue
         who = f"{c.their_author or 'hub'}, {c.their_at}" if c.their_at else "hub"
         what = "refused by the hub (your role cannot change it)" if c.kind == "refused" else ""
         print(f"#{c.id} {c.record}: {c.field}  mine {_show(c.mine)!s}  |  theirs "

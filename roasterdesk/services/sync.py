@@ -458,7 +458,7 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
                     continue
                 apply.append(Change(seq, op_id, hlc, dev, table, row, fld, old, new, "remote"))
             if apply:
-                store.log.apply_remote(apply)
+                apply = _apply(store, apply, result, authors={r[1]: (r[9], r[10]) for r in rows})
                 _mark_dirty(store, _touched_producers(store, apply))
                 checkpoint("mid_pull")
             cursor = rows[-1][0]
@@ -468,6 +468,47 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
         if progress is not None:
             progress("pull", cursor, last)
     refresh_dirty(store)
+
+
+def _apply(store: Store, changes: list[Any], result: SyncResult,
+           authors: dict[str, tuple[str, Any]]) -> list[Any]:
+    """Apply a page of remote changes; if one cannot be applied here (a lot code this laptop
+    gave to another lot, a row it refers to missing), apply the page change by change and keep
+    each refused one as a conflict, so one change never blocks the team's others."""
+    from ..store.cipher import integrity_errors
+    from ..store.errors import StoreError
+
+    refused = (StoreError, *integrity_errors())
+    try:
+        with store.db.atomic():
+            store.log.apply_remote(changes)
+        return changes
+    except refused:
+        pass
+    done = []
+    for ch in changes:
+        try:
+            with store.db.atomic():
+                store.log.apply_remote([ch])
+            done.append(ch)
+        except refused as exc:
+            who, when = authors.get(ch.op_id, ("", ""))
+            new = json.loads(ch.new) if ch.field == "*" else ch.new
+            _note(result, _add_conflict(
+                store, ch.table, ch.row_uuid, ch.field, mine=None, theirs=new, base=_why(exc),
+                who=who, when=when, kind="pull", op_id=ch.op_id))
+    return done
+
+
+def _why(exc: Exception) -> str:
+    """A refusal in words ("another lot here has this code", not SQLite's text)."""
+    from ..store.kinds import record_name
+
+    text = str(exc)
+    if "UNIQUE constraint failed:" in text:
+        table, _, col = text.split(":", 1)[1].strip().split(",")[0].partition(".")
+        return f"another {record_name(table)} here already has this {col.replace('_', ' ')}"
+    return text
 
 
 def _held(store: Store, table: str, row: str, fld: str) -> bool:
@@ -579,21 +620,24 @@ def conflicts(store: Store, *, include_resolved: bool = False) -> list[Conflict]
     for r in store.db.execute(
             "SELECT id, kind, table_name, row_uuid, field, mine, theirs, base, their_author, "
             f"their_at, found_at FROM sync_conflicts {where} ORDER BY id").fetchall():
-        out.append(Conflict(r[0], r[1], r[2], r[3], r[4], _record_label(store, r[2], r[3]),
+        out.append(Conflict(r[0], r[1], r[2], r[3], r[4],
+                            _record_label(store, r[2], r[3], json.loads(r[6])),
                             json.loads(r[5]), json.loads(r[6]), json.loads(r[7]), r[8] or "",
                             r[9] or "", r[10]))
     return out
 
 
-def _record_label(store: Store, table: str, row: str) -> str:
+def _record_label(store: Store, table: str, row: str, theirs: Any = None) -> str:
     from ..store.kinds import record_name
 
     cols = {r[1] for r in store.db.execute(f"PRAGMA table_info({table})")}
-    label = next((c for c in ("name", "code", "month", "title") if c in cols), None)
+    label = next((c for c in ("code", "name", "month", "title") if c in cols), None)
     if label is not None:
         got = store.db.execute(f"SELECT {label} FROM {table} WHERE uuid = ?", [row]).fetchone()
         if got is not None:
             return f"{record_name(table)} {got[0]}"
+        if isinstance(theirs, dict) and theirs.get(label):
+            return f"{record_name(table)} {theirs[label]}"
     return f"{record_name(table)} {row[:8]}"
 
 
@@ -611,6 +655,14 @@ def resolve(store: Store, conflict_id: int, keep: str) -> Conflict:
     if keep == "mine" and c.kind == "refused":
         raise UserError("the hub refuses changes from your role: keep theirs, or ask an admin "
                         "for the buyer role")
+    if c.field == "*":  # a new record from the hub that could not be added here
+        if keep == "theirs":
+            raise UserError(f"the hub's new {c.record} could not be added here ({c.base}): "
+                            "change the record of yours that stands in its way, or keep mine")
+        with store.db.atomic():
+            store.db.execute("UPDATE sync_conflicts SET resolved_at = ?, resolution = ? "
+                             "WHERE id = ?", [_now(), keep, c.id])
+        return c
     with store.transaction("Resolve conflict"):
         rid = store.log.id_of(c.table, c.row_uuid)
         assert rid is not None

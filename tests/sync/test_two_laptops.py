@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -183,3 +184,28 @@ def test_a_deleted_producer_disappears_on_the_other_laptop_and_its_lots_stay(a, 
             assert s.producers() == []
             lot = s.lot_by_code("CO-25-200")
             assert s.log.uuid_of("producers", lot.producer_id) == uid
+
+
+def test_a_change_that_cannot_apply_here_is_a_conflict_and_blocks_nothing(a, b):
+    """Both laptops give the same lot code to different lots offline: each keeps its own, the
+    other's lot is a conflict naming the reason, and later changes still arrive."""
+    uid = _shared_farm(a, b)
+    for laptop in (a, b):
+        with laptop.open() as s:
+            s.save_lot(Lot("CO-25-300", s.log.id_of("producers", uid), 2025))
+    a.sync()
+    got = b.sync()
+    assert got.conflicts == 1
+    _edit(a, uid, region="Cauca")
+    a.sync()
+    assert b.sync().pulled == 1  # not blocked
+    with b.open() as s:
+        assert _by_uuid(s, uid).region == "Cauca"
+        [c] = sync.conflicts(s)
+        assert (c.record, c.field, c.mine) == ("lot CO-25-300", "*", None)
+        assert "CO-25-300" in json.dumps(c.theirs)
+        assert c.base == "another lot here already has this code"
+        with pytest.raises(sync.UserError, match="could not be added here"):
+            sync.resolve(s, c.id, "theirs")
+        sync.resolve(s, c.id, "mine")
+        assert sync.conflicts(s) == []

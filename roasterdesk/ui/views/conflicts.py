@@ -68,7 +68,9 @@ class ConflictsPage(QWidget):
         self.rows = sync.conflicts(self.ctx.store)
         self.table.setRowCount(len(self.rows))
         for r, c in enumerate(self.rows):
-            cells = (c.record, c.field, shown(c.mine), shown(c.theirs), c.their_author or "hub",
+            theirs = f"new record, not added here: {c.base}" if c.field == "*" else shown(
+                c.theirs)
+            cells = (c.record, c.field, shown(c.mine), theirs, c.their_author or "hub",
                      c.their_at[:19].replace("T", " "), KINDS.get(c.kind, c.kind))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
