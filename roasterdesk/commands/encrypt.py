@@ -53,8 +53,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"{path} is encrypted; its key is kept behind your passphrase in "
               f"{E.key_file_for(path).name}.")
-    print("Backups made before now are not encrypted: delete them once a new backup exists.")
-    print("Not encrypted: photos and other attachments (in the attachments folder and inside "
-          "backups) and earlier .before-restore copies of the database. Keep them on an "
-          "encrypted disk, or delete what you no longer need.")
+    left = E.plain_leftovers(path)
+    if left:
+        print("Still readable without the key (keep them on an encrypted disk, or delete what "
+              "you no longer need once a new backup exists):")
+        for line in left:
+            print(f"  - {line}")
     return 0

@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from .text import country_problem
 from .units import Basis
 
 
@@ -59,8 +60,9 @@ class Producer:
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise ValueError("a producer needs a name")
-        if len(self.country) != 2 or not self.country.isalpha() or not self.country.isupper():
-            raise ValueError(f"country must be an ISO 3166 code like 'CO', not {self.country!r}")
+        problem = country_problem(self.country)
+        if problem:
+            raise ValueError(problem)
         lo, hi = self.altitude_min_m, self.altitude_max_m
         for alt in (lo, hi):
             if alt is not None and not -500 <= alt <= 6000:

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from .model import Process, Species
+from .text import country_problem
 from .units import Basis
 
 
@@ -61,6 +62,11 @@ class LivingIncomeReference:
     species: Species = Species.ARABICA
     organic: bool = False
     id: int | None = None
+
+    def __post_init__(self) -> None:
+        problem = country_problem(self.country)
+        if problem:
+            raise ValueError(problem)
 
 
 LIVING_INCOME_DEFAULTS: tuple[LivingIncomeReference, ...] = (

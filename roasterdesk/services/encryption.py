@@ -272,3 +272,34 @@ def unlock_headless(db_path: Path | str, ask: Callable[[str], str] | None = None
     cipher.raw_connect(path, key, readonly=True).close()  # WrongKeyError if it does not fit
     cipher.remember_key(path, key)
     return True
+
+
+def plain_leftovers(db_path: Path | str) -> list[str]:
+    """What stays readable without the key after ``db_path`` was encrypted, one line each with
+    its path: earlier ``.before-restore``/``.before-migration`` copies of the database, backups
+    whose database is not encrypted, and the attachments folder (photos are not encrypted, in
+    the folder or inside backups). Empty when nothing is left plain."""
+    from .backup import BackupError, attachments_dir_for, default_backup_dir, open_archive
+
+    path = Path(db_path)
+    out = []
+    for copy in sorted(path.parent.glob(f"{path.name}.before-*")):
+        if copy.is_file() and cipher.is_plain_sqlite(copy):
+            out.append(f"an earlier copy of the database: {copy}")
+    folder = default_backup_dir(path)
+    plain_backups = 0
+    for zip_path in folder.glob("*.zip") if folder.is_dir() else ():
+        try:
+            zf, manifest = open_archive(zip_path)
+        except BackupError:
+            continue
+        zf.close()
+        plain_backups += not manifest.get("encrypted")
+    if plain_backups:
+        out.append(f"{plain_backups} backup(s) made before encrypting, in {folder}")
+    att = attachments_dir_for(path)
+    files = [f for f in att.iterdir() if f.is_file()] if att.is_dir() else []
+    if files:
+        out.append(f"{len(files)} photo(s) and other attachment(s) in {att} "
+                   "(also inside every backup)")
+    return out

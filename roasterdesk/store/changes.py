@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from ..domain.text import clean_text
 from .codec import now
 from .errors import RecordNotFound, ValidationError
 from .kinds import NOT_LOGGED, referrers, spec
@@ -264,6 +265,7 @@ class ChangeLog:
         cols = [c for c in row if c not in ("id", "uuid")]
         if not cols:
             return []
+        row = _clean(row)
         alive = " AND deleted_at IS NULL" if live_only else ""
         cur = self.db.execute(
             f"SELECT uuid, {', '.join(cols)} FROM {table} WHERE rowid = ?{alive}", [id_])
@@ -310,7 +312,7 @@ class ChangeLog:
                     self.update(child, cid, {"deleted_at": stamp, "updated_at": stamp})
 
     def _stamped(self, table: str, row: Row) -> Row:
-        row = dict(row)
+        row = _clean(row)
         if not row.get("uuid"):
             t = spec(table)
             if t.natural_key:
@@ -519,6 +521,12 @@ class ChangeLog:
         row = self.db.execute(f"SELECT deleted_at IS NULL FROM {table} WHERE rowid = ?",
                               [rid]).fetchone()
         return bool(row[0])
+
+
+def _clean(row: Row) -> Row:
+    """A copy of ``row`` whose texts hold no control characters (:func:`clean_text`): the one
+    place every write of the store passes, whatever typed, imported or synced the text."""
+    return {c: clean_text(v) if isinstance(v, str) else v for c, v in row.items()}
 
 
 def _same(a: Any, b: Any) -> bool:

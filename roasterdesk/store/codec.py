@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from ..domain.text import clean_text
+
 
 def d2s(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
@@ -31,7 +33,19 @@ def s2date(value: str | None) -> date | None:
 
 
 def j(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON text of ``value``, its strings cleaned of control characters first (JSON would
+    otherwise carry them as ``\\u0007`` escapes past the store's cleaning)."""
+    return json.dumps(_cleaned(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [_cleaned(v) for v in value]
+    if isinstance(value, dict):
+        return {_cleaned(k): _cleaned(v) for k, v in value.items()}
+    return value
 
 
 def unj(value: str | None, default: Any = None) -> Any:

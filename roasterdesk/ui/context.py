@@ -16,7 +16,8 @@ Contract
   ``fn(progress, cancelled)`` in a worker thread (QThreadPool/QRunnable); ``progress(done,
   total)`` drives a progress dialog (with Cancel when cancellable) or the status bar;
   ``on_done(result)`` / ``on_error(exc)`` are called on the GUI thread. Database writes from a
-  worker must use their own connection, ``Store.open(ctx.db_path)``, never ``ctx.store``.
+  worker must use their own connection, :func:`open_worker_store` (``ctx.db_path``), never
+  ``ctx.store``.
 - ``messages``: a :class:`roasterdesk.ui.messages.MessageBus` (QObject) with signals
   ``info(str)``, ``warning(str)``, ``error(str)``, ``open_record(str kind, int id)`` (kind in
   ``"producer", "visit", "lot", "commitment", "project"``), ``data_changed(str kind)``
@@ -59,6 +60,35 @@ from .tasks import TaskManager
 if TYPE_CHECKING:
     from ..store import Store
     from ..store.db import AnyDatabase
+
+
+def open_worker_store(db_path: Path, *, check: bool = True, read_only: bool = False) -> Store:
+    """The one way a worker (a dialog's or a page's background job) opens the window's database:
+    its own connection to the same, existing file, with the key the window unlocked it with
+    (remembered for the file in this process). ``check=False`` skips the file's check, which
+    the window runs itself; ``read_only=True`` gives a connection that cannot write (previews).
+
+    An encrypted file whose key this process does not hold is refused with that reason, never
+    opened as "not a RoasterDesk database"."""
+    from ..errors import UserError
+    from ..store.cipher import known_key
+
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise UserError(f"{db_path} is no longer there: it was moved or deleted")
+    if known_key(db_path) is None:
+        with open(db_path, "rb") as fh:
+            head = fh.read(16)
+        if head and head != b"SQLite format 3\x00":
+            raise UserError(f"{db_path} is encrypted and is not unlocked in this window: "
+                            "open it again from File ▸ Open")
+    if read_only:
+        from ..services.statement import open_read_only
+
+        return open_read_only(db_path)
+    from ..store.store import Store
+
+    return Store.open(db_path, create=False, check=check)
 
 
 def attachments_dir_for(db_path: Path) -> Path:

@@ -12,8 +12,8 @@
   error (UserError, StoreError, OSError) becomes ``ctx.messages.error`` and a bug goes to the
   crash dialog.
 
-Database writes in ``fn`` must use their own connection, ``Store.open(ctx.db_path)``, never
-``ctx.store`` (sqlite3 connections belong to one thread).
+Database work in ``fn`` uses its own connection, ``context.open_worker_store(ctx.db_path)``,
+never ``ctx.store`` (sqlite3 connections belong to one thread).
 
 While the app starts, ``hold()`` queues tasks (and ``soon(call)`` queues quick GUI-thread
 reads) until ``release()``, which the main window calls right after its first paint;

@@ -289,3 +289,28 @@ def test_commands_open_an_encrypted_database_after_asking_for_its_passphrase(enc
         assert "passphrase is not right" in capsys.readouterr().err
     finally:
         cipher._KEYS.clear()
+
+
+def test_encrypt_names_every_file_it_leaves_readable(filled, monkeypatch, capsys):
+    """Hole 9: what stays plain is said with its path: earlier copies of the database, backups
+    made before, and the attachments (not encrypted)."""
+    from roasterdesk.cli import main
+
+    db, _ = filled
+    B.create_backup(db, B.default_backup_dir(db))
+    copy = db.with_name(db.name + ".before-restore-20260101T000000")
+    copy.write_bytes(db.read_bytes())
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "correct horse battery")
+    assert main(["encrypt", "--db", str(db), "--passphrase"]) == 0
+    out = capsys.readouterr().out
+    assert f"an earlier copy of the database: {copy}" in out
+    assert "1 backup(s) made before encrypting" in out
+    assert "1 photo(s) and other attachment(s)" in out
+    assert E.plain_leftovers(db) == [line.removeprefix("  - ") for line in out.splitlines()
+                                     if line.startswith("  - ")]
+    copy.unlink()
+    for z in B.default_backup_dir(db).glob("*.zip"):
+        z.unlink()
+    B.create_backup(db, B.default_backup_dir(db), key=E.key_from_file(db, "correct horse battery"))
+    left = E.plain_leftovers(db)  # an encrypted backup is not named; the photos still are
+    assert len(left) == 1 and left[0].startswith("1 photo(s)"), left

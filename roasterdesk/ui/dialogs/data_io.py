@@ -209,7 +209,7 @@ class ImportDialog(QDialog):
         if self.table is None:
             return
         from ...services.importing import plan_import
-        from ...store import Store
+        from ..context import open_worker_store
 
         self._generation += 1
         gen = self._generation
@@ -224,7 +224,7 @@ class ImportDialog(QDialog):
             return
 
         def work(progress: Any, cancelled: Any) -> ImportPlan:
-            with Store.open(db_path, create=False) as store:
+            with open_worker_store(db_path) as store:
                 return plan_import(store, table, kind, mapping, on_duplicate=dup,
                                    progress=progress, cancelled=cancelled)
 
@@ -269,13 +269,13 @@ class ImportDialog(QDialog):
         if self.plan is None or not self.plan.ok or self.table is None:
             return
         from ...services.importing import commit_import, plan_import
-        from ...store import Store
+        from ..context import open_worker_store
 
         table, kind, mapping = self.table, self.kind_key, self.current_mapping()
         dup, db_path = str(self.on_duplicate.currentData()), self.ctx.db_path
 
         def work(progress: Any, cancelled: Any) -> Any:
-            with Store.open(db_path, create=False) as store:
+            with open_worker_store(db_path) as store:
                 plan = plan_import(store, table, kind, mapping, on_duplicate=dup,
                                    cancelled=cancelled)
                 return commit_import(store, plan, progress=progress, cancelled=cancelled)
@@ -305,7 +305,7 @@ def export_list(ctx: AppContext, kind: str, parent: QWidget | None = None,
                 path: Path | None = None) -> None:
     """Export the list of ``kind`` (a page key like "lot" or a kind like "lots")."""
     from ...services.exporting import export_list as write
-    from ...store import Store
+    from ..context import open_worker_store
 
     kinds = PAGE_KINDS.get(kind, kind)
     if kinds not in FS.KINDS:
@@ -322,7 +322,7 @@ def export_list(ctx: AppContext, kind: str, parent: QWidget | None = None,
     db_path = ctx.db_path
 
     def work(_p: Any, _c: Any) -> int:
-        with Store.open(db_path, create=False) as store:
+        with open_worker_store(db_path) as store:
             return write(store, kinds, path)
 
     ctx.tasks.run(work, label=f"Exporting {kinds}",

@@ -18,7 +18,7 @@ def pack_job(db_path: Path, harvest: int, folder: Path, attachments: Path) -> An
     """The background job: opens its own connection, reports progress, honours Cancel."""
     def job(progress: Any, cancelled: Any) -> tuple[list[Any], float]:
         from ...services.eudr_pack import write_harvest_packs
-        from ...store.store import Store
+        from ..context import open_worker_store
         from ..tasks import Cancelled
 
         def step(i: int, n: int) -> None:
@@ -26,7 +26,7 @@ def pack_job(db_path: Path, harvest: int, folder: Path, attachments: Path) -> An
                 raise Cancelled()
             progress(i, n)
 
-        with Store.open(db_path, create=False) as store:
+        with open_worker_store(db_path) as store:
             return write_harvest_packs(store, harvest, folder, attachments, progress=step)
     return job
 

@@ -59,10 +59,11 @@ def _template_combo(parent: QWidget) -> QComboBox:
 def render_in_worker(db_path: Path, lot_id: int, template: str) -> tuple[bytes, list[str], str]:
     """Work of the preview task: (PDF bytes, preflight items, lot code), own connection."""
     from ...pdf import load_template, render_statement
-    from ...services.statement import load_statement, open_read_only, preflight_data
+    from ...services.statement import load_statement, preflight_data
+    from ..context import open_worker_store
 
     tpl = load_template(template)
-    store = open_read_only(db_path)
+    store = open_worker_store(db_path, read_only=True)
     try:
         data = load_statement(store, lot_id, coordinate_decimals=tpl.coordinate_decimals,
                               template=tpl)

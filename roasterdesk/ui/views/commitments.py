@@ -22,7 +22,7 @@ from ...domain.harvest import harvest_label
 from ...domain.model import Commitment
 from ...domain.relationship import CommitmentResult, evaluate_commitment
 from ...errors import KNOWN_ERRORS
-from ...store import Store
+from ..context import open_worker_store
 from ...store.store import current_harvest
 from ..editors import CommitmentDialog, ProjectDialog
 from ..undo import delete_record
@@ -77,7 +77,7 @@ def evaluate_all(db_path: Any, commitments: list[Commitment], progress: Any,
     by_producer: dict[int, list[Commitment]] = {}
     for c in commitments:
         by_producer.setdefault(c.producer_id, []).append(c)
-    with Store.open(db_path, create=False) as store:
+    with open_worker_store(db_path) as store:
         for n, (pid, cs) in enumerate(by_producer.items(), 1):
             if cancelled():
                 break

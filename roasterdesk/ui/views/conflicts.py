@@ -111,7 +111,7 @@ class ConflictsPage(QWidget):
         """Sync in the background with progress and cancel; offline is a message, not an
         error dialog."""
         from ...services import sync
-        from ...store import Store
+        from ..context import open_worker_store
 
         path = self.ctx.db_path
 
@@ -123,7 +123,7 @@ class ConflictsPage(QWidget):
                     raise Cancelled()
                 progress(done, max(total, 1))
 
-            with Store.open(path, create=False) as store:
+            with open_worker_store(path) as store:
                 return sync.sync(store, progress=step)
 
         def done(result: Any) -> None:

@@ -165,10 +165,10 @@ class OverviewPage(QWidget):
 
         def slow(progress: object, cancelled: object) -> tuple:
             from ...services.eudr_pack import lots_not_ready
-            from ...store.store import Store
+            from ..context import open_worker_store
 
             # as trusted as the window's own connection, whose check may still be running
-            with Store.open(db_path, create=False, check=False) as store:
+            with open_worker_store(db_path, check=False) as store:
                 return (commitments_at_risk(store, today), lots_missing_data(store, today),
                         lots_not_ready(store, today))
 
