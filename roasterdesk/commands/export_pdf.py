@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
     store = open_read_only(path)
     try:
-        lots = store.lots_where("harvest = ? AND status != ?",
+        lots = store.lots_where("harvest = ? AND status IS NOT ?",
                                [args.harvest, LotStatus.CANCELLED.value])
     finally:
         store.close()

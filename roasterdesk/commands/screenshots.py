@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             window.show_page("lot")
             shot("06-lots")
             lid = _pick(db, "SELECT l.id FROM lots l JOIN lot_metrics m ON m.lot_id = l.id "
-                            "WHERE l.status != 'cancelled' ORDER BY m.answered DESC, "
+                            "WHERE l.status IS NOT 'cancelled' ORDER BY m.answered DESC, "
                             "l.harvest DESC LIMIT 1")
             if lid is not None:
                 window.open_record("lot", lid)

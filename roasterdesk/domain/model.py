@@ -523,8 +523,8 @@ class Lot:
     defects_cat1: int | None = None
     defects_cat2: int | None = None
     moisture_pct: Decimal | None = None
-    status: LotStatus = LotStatus.CONTRACTED
-    contract_type: ContractType = ContractType.FIXED
+    status: LotStatus | None = LotStatus.CONTRACTED  # None: not recorded (e.g. an import)
+    contract_type: ContractType | None = ContractType.FIXED  # None: not recorded
     contract_date: date | None = None
     futures_month: str = ""  # e.g. "KCK25"
     fixations: tuple[Fixation, ...] = ()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+NOT_RECORDED = "not recorded"
+"""What a screen or document shows for a fact that was never recorded (never a guess)."""
+
 
 def plural(n: int, word: str, words: str | None = None) -> str:
     """A count with its noun: "1 harvest", "2 harvests", "1,311 rows".

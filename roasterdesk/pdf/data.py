@@ -14,6 +14,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from ..domain.words import NOT_RECORDED
+
 if TYPE_CHECKING:
     from ..domain.history import HarvestPoint
     from ..domain.model import Lot
@@ -186,7 +188,8 @@ def statement_json(data: StatementData) -> dict[str, Any]:
         "lot": {
             "code": lot.code, "title": data.lot_title, "harvest": lot.harvest,
             "species": _plain(lot.species), "process": _plain(lot.process),
-            "status": _plain(lot.status), "contract_type": _plain(lot.contract_type),
+            "status": _plain(lot.status) if lot.status else NOT_RECORDED,
+            "contract_type": _plain(lot.contract_type) if lot.contract_type else NOT_RECORDED,
             "contract_date": _plain(lot.contract_date), "weight_kg": _plain(lot.weight),
             "quality_score": _plain(lot.quality_score),
         },

@@ -473,11 +473,13 @@ class Statement:
         if lot.futures_month:
             c_note.append(t.t("futures_month", month=lot.futures_month))
         row(t.t("c_price"), self.usd_lb(e.c_usd_lb), "; ".join(c_note))
-        fob_note = t.term(lot.contract_type.value)
+        # an unknown contract type prints nothing here: never "fixed price" by default
+        notes = [t.term(lot.contract_type.value)] if lot.contract_type else []
         if lot.differential_cents_lb is not None:
             sign = "+" if lot.differential_cents_lb >= 0 else "−"
-            fob_note += ", " + t.t("differential",
-                                   cents=sign + self.plain(abs(lot.differential_cents_lb)))
+            notes.append(t.t("differential",
+                             cents=sign + self.plain(abs(lot.differential_cents_lb))))
+        fob_note = ", ".join(notes)
         row(t.t("fob"), self.usd_lb(e.fob_usd_lb), fob_note)
         row(t.t("premium"), self.usd_lb(e.premium_over_c_usd_lb),
             self.pct(e.premium_over_c_pct) if e.premium_over_c_pct is not None else "")

@@ -118,7 +118,7 @@ def commitments_at_risk(store: Store, today: date) -> list[Item]:
 def lots_missing_data(store: Store, today: date) -> tuple[list[Item], int]:
     """Lots of the last two harvests whose impact statement would have gaps."""
     h = current_harvest(today)
-    where = ("l.status != 'cancelled' AND l.harvest >= :h AND m.answered < m.applicable")
+    where = ("l.status IS NOT 'cancelled' AND l.harvest >= :h AND m.answered < m.applicable")
     total = store.db.execute(
         f"SELECT count(*) FROM lots l JOIN lot_metrics m ON m.lot_id = l.id WHERE {where}",
         {"h": h - 1}).fetchone()[0]

@@ -263,7 +263,7 @@ def lots_not_ready(store: Any, today: date) -> tuple[list[Any], int]:
     h = current_harvest(today)
     rows = store.db.execute(
         "SELECT l.id, l.code, p.name FROM lots l JOIN producers p ON p.id = l.producer_id "
-        "WHERE l.status != 'cancelled' AND l.harvest >= ? ORDER BY l.harvest DESC, l.code",
+        "WHERE l.status IS NOT 'cancelled' AND l.harvest >= ? ORDER BY l.harvest DESC, l.code",
         [h - 1]).fetchall()
     items = []
     total = 0

@@ -304,10 +304,12 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
     fg = _farm_gate(values, old.farm_gate if old else None)
     if fg is not None:
         fields["farm_gate"] = fg
-    if "contract_type" not in fields and action == "create":
-        ptbf = "fixations" in fields or ("differential_cents_lb" in fields
-                                         and "fob_usd_lb" not in fields)
-        fields["contract_type"] = ContractType.PTBF if ptbf else ContractType.FIXED
+    if action == "create":
+        # a fact the file does not give stays "not recorded": only fixations say which
+        # contract it is (a fixed-price contract is never fixed later)
+        if "contract_type" not in fields:
+            fields["contract_type"] = ContractType.PTBF if "fixations" in fields else None
+        fields.setdefault("status", None)
     if action == "create":
         rec: Any = Lot(producer_id=pid, **fields)
     else:

@@ -32,7 +32,7 @@ def pledge_rows(store: Any, start: date, end: date) -> list[PledgeRow]:
     if end < start:
         raise UserError("the period ends before it starts")
     # a lot's reference date lies within its harvest year ± 1, so harvests bound the query
-    lots = store.lots_where("harvest BETWEEN ? AND ? AND status != ?",
+    lots = store.lots_where("harvest BETWEEN ? AND ? AND status IS NOT ?",
                             [start.year - 1, end.year + 1, LotStatus.CANCELLED.value])
     chosen = [lot for lot in lots if start <= reference_date(lot) <= end]
     rows: list[PledgeRow] = []

@@ -44,6 +44,7 @@ from ..domain.model import (
 )
 from ..domain.pricing import farm_gate_local_per_kg_green, weight_lb
 from ..domain.transparency import RULES, Answer, reference_date, withheld_producer
+from ..domain.words import NOT_RECORDED
 from ..errors import UserError
 from ..pdf.data import (
     CertificationView,
@@ -474,6 +475,12 @@ def preflight_data(data: StatementData) -> list[str]:
     if status in (LotStatus.OFFER, LotStatus.CANCELLED):
         items.append(f"status: the lot is {status.value}, not bought; a statement would show "
                      "prices that were not paid")
+    if status is None:
+        items.append(f"status: {NOT_RECORDED} (is the lot bought? a statement shows prices "
+                     "as paid)")
+    if data.lot.contract_type is None:
+        items.append(f"contract type: {NOT_RECORDED} (fixed price or price to be fixed); "
+                     "the statement names no contract")
     if not any(p.location for p in data.plots):
         items.append("plots: no location recorded")
     return items

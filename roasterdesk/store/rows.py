@@ -236,7 +236,8 @@ def lot_to_row(lot: Lot) -> Row:
         "variety": lot.variety, "process": lot.process.value, "species": lot.species.value,
         "quality_score": d2s(lot.quality_score), "defects_cat1": lot.defects_cat1,
         "defects_cat2": lot.defects_cat2, "moisture_pct": d2s(lot.moisture_pct),
-        "status": lot.status.value, "contract_type": lot.contract_type.value,
+        "status": lot.status.value if lot.status else None,
+        "contract_type": lot.contract_type.value if lot.contract_type else None,
         "contract_date": date2s(lot.contract_date), "futures_month": lot.futures_month,
         "c_cents_lb": d2s(lot.c_cents_lb), "c_estimated": int(lot.c_estimated),
         "differential_cents_lb": d2s(lot.differential_cents_lb),
@@ -279,7 +280,8 @@ def row_to_lot(
         variety=r["variety"], process=Process(r["process"]), species=Species(r["species"]),
         quality_score=s2d(r["quality_score"]), defects_cat1=r["defects_cat1"],
         defects_cat2=r["defects_cat2"], moisture_pct=s2d(r["moisture_pct"]),
-        status=LotStatus(r["status"]), contract_type=ContractType(r["contract_type"]),
+        status=LotStatus(r["status"]) if r["status"] else None,
+        contract_type=ContractType(r["contract_type"]) if r["contract_type"] else None,
         contract_date=s2date(r["contract_date"]), futures_month=r["futures_month"],
         fixations=tuple(
             Fixation(

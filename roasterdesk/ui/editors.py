@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..domain import geo
 from ..domain.harvest import harvest_label, parse_harvest
+from ..domain.words import NOT_RECORDED
 from ..domain.model import (
     Certification,
     Commitment,
@@ -50,21 +51,23 @@ class EnumCombo(QComboBox):
     item data is the member's value and :meth:`current` turns it back.)"""
 
     def __init__(self, enum: type, current: Any = None,
-                 labels: dict[Any, str] | None = None) -> None:
+                 labels: dict[Any, str] | None = None, not_recorded: bool = False) -> None:
         super().__init__()
         self.enum = enum
         for member in enum:  # type: ignore[attr-defined]
             text = (labels or {}).get(member) or str(getattr(member, "label", member.value))
             self.addItem(text[:1].upper() + text[1:], member.value)
+        if not_recorded:  # an explicit choice: the fact is not known (current() is None)
+            self.addItem(NOT_RECORDED[:1].upper() + NOT_RECORDED[1:], "")
         if current is not None:
             self.set_current(current)
 
     def current(self) -> Any:
         data = self.currentData()
-        return self.enum(data) if data is not None else None
+        return self.enum(data) if data else None
 
     def set_current(self, member: Any) -> None:
-        self.setCurrentIndex(max(0, self.findData(member.value)))
+        self.setCurrentIndex(max(0, self.findData("" if member is None else member.value)))
 
 
 def enum_combo(enum: type, current: Any = None) -> EnumCombo:

@@ -55,7 +55,8 @@ def test_messy_values_parse_to_exact_figures(store):
     assert mirador.moisture_pct == Decimal("11.5") and mirador.process is Process.WASHED
     assert lots["CO-24-002"].moisture_pct == Decimal("10.8")
     wush = lots["ET-24-010"]
-    assert wush.differential_cents_lb == Decimal(120) and wush.contract_type.value == "ptbf"
+    # a differential alone does not say which contract it is: not recorded, never guessed
+    assert wush.differential_cents_lb == Decimal(120) and wush.contract_type is None
     new = {k[0]: v for k, v in p.new_producers.items()}
     assert new["finca el mirador"].altitude_min_m == 1600
     assert new["finca la esperanza"].altitude_max_m == 1750  # "1,750 m"

@@ -145,3 +145,19 @@ def test_an_empty_list_says_what_to_do_next(ctx, qtbot):
     assert page.empty.isVisible() and "No lots yet" in page.empty.text()
     page.search.setText("nothing")
     qtbot.waitUntil(lambda: "No lot matches" in page.empty.text())
+
+
+def test_not_recorded_is_an_explicit_choice_for_status_and_contract(ctx, coop, editor):
+    from dataclasses import replace
+
+    lot = ctx.store.save_lot(Lot("CO-25-010", coop.id, 2025, bags=20, bag_kg=D(70),
+                                 status=None, contract_type=None, fob_usd_lb=D("4.75")))
+    editor.load(lot)
+    assert editor.w["status"].currentText() == "Not recorded"
+    assert editor.w["contract_type"].currentText() == "Not recorded"
+    built, errors = editor.build()
+    assert not errors and built.status is None and built.contract_type is None
+    editor.load(replace(lot, contract_type=ContractType.FIXED))
+    assert editor.w["contract_type"].currentText() == "Fixed price"
+    editor.w["contract_type"].set_current(None)
+    assert editor.build()[0].contract_type is None

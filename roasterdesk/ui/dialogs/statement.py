@@ -288,7 +288,7 @@ class BatchExportDialog(QDialog):
         if self.by_selection.isChecked():
             lots = [store.lot(i) for i in self.lot_ids]
         else:
-            lots = store.lots_where("harvest = ? AND status != ?",
+            lots = store.lots_where("harvest = ? AND status IS NOT ?",
                                     [self.harvest.currentData(), LotStatus.CANCELLED.value])
         return [(x.id, x.code) for x in lots if x.id is not None]
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from ...domain.harvest import harvest_name
 from ...domain.money import fmt_pct, fmt_usd_lb
+from ...domain.words import NOT_RECORDED
 from ...store.store import fts_query
 from ..views.paged import SqlColumn, SqlPagedModel, SqlQuery
 
@@ -58,7 +59,7 @@ LOT_COLUMNS = (
               sort=("l.harvest", "l.code"), show=_harvest, align_right=True,
               tip="Named by the origin's harvest calendar"),
     SqlColumn("Process", "l.process"),
-    SqlColumn("Status", "l.status"),
+    SqlColumn("Status", "l.status", show=lambda v: v or NOT_RECORDED),
     SqlColumn("Weight kg", "COALESCE(CAST(l.weight_kg AS REAL), l.bags * CAST(l.bag_kg AS REAL))",
               show=_kg, align_right=True),
     SqlColumn("Score", "CAST(l.quality_score AS REAL)", show=_score, align_right=True),
@@ -136,7 +137,9 @@ def lot_filter(*, text: str = "", harvest: int | None = None, status: str | None
         params += [q, q]
     for col, value in (("l.harvest", harvest), ("l.status", status), ("l.process", process),
                        ("l.producer_id", producer_id)):
-        if value is not None:
+        if value == "" and col == "l.status":  # the "not recorded" choice
+            where.append("l.status IS NULL")
+        elif value is not None:
             where.append(f"{col} = ?")
             params.append(value)
     if incomplete:

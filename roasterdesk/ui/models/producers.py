@@ -61,7 +61,7 @@ COLUMNS: list[tuple[str, str, str, Any, bool]] = [
     ("Lots", "(SELECT count(*) FROM lots l WHERE l.producer_id = p.id)", "9",
      lambda v: f"{v:,}" if v else "", True),
     ("Last harvest", "(SELECT max(l.harvest) FROM lots l WHERE l.producer_id = p.id "
-     "AND l.status != 'cancelled')", "10", lambda v: str(v) if v else "", True),
+     "AND l.status IS NOT 'cancelled')", "10", lambda v: str(v) if v else "", True),
     ("Last visit", "(SELECT max(v.date) FROM visits v WHERE v.producer_id = p.id "
      "AND v.deleted_at IS NULL)", "11",
      lambda v: v or "", False),
@@ -105,7 +105,7 @@ class ProducerTableModel(QAbstractTableModel):
             params["scheme"] = f.scheme
         if f.harvest is not None:
             clauses.append("EXISTS (SELECT 1 FROM lots l WHERE l.producer_id = p.id "
-                           "AND l.harvest = :harvest AND l.status != 'cancelled')")
+                           "AND l.harvest = :harvest AND l.status IS NOT 'cancelled')")
             params["harvest"] = f.harvest
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 

@@ -271,7 +271,7 @@ class LotEditor(LotForm):
             # on the contract date (or today when none is recorded; the panel says so)
             self.implied_fixation = Fixation(contract_date or date.today(), c, None)
             fixations = (self.implied_fixation,)
-        if ctype is ContractType.FIXED and fixations:
+        if ctype is not ContractType.PTBF and fixations:
             errors.setdefault("fixations", "Fixations: only a PTBF contract is fixed later")
         if ctype is ContractType.PTBF and fixations and diff is None \
                 and "differential_cents_lb" not in errors:

@@ -217,7 +217,7 @@ class LotForm(RecordEditor):
         self._field(f, "variety", "Variety")
         self._field(f, "process", "Process", EnumCombo(Process))
         self._field(f, "species", "Species", EnumCombo(Species))
-        self._field(f, "status", "Status", EnumCombo(LotStatus))
+        self._field(f, "status", "Status", EnumCombo(LotStatus, not_recorded=True))
         self._field(f, "organic", "", QCheckBox("Organic"))
         self.certs = QListWidget()
         self.certs.setMaximumHeight(82)
@@ -258,7 +258,7 @@ class LotForm(RecordEditor):
     def _contract_box(self) -> QGroupBox:
         box, f = self._form("Contract and prices")
         self._field(f, "contract_type", "Contract",
-                    EnumCombo(ContractType, labels=CONTRACT_LABELS))
+                    EnumCombo(ContractType, labels=CONTRACT_LABELS, not_recorded=True))
         self._field(f, "contract_date", "Contract date", placeholder="YYYY-MM-DD")
         self._field(f, "futures_month", "Futures month", placeholder="e.g. KCK25")
         self._field(f, "c_cents_lb", "C price", placeholder="fixed price: C at contract",

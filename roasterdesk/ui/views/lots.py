@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QVBoxLayout, QWidget
 
 from ...domain.model import LotStatus, Process
-from ...domain.words import plural
+from ...domain.words import NOT_RECORDED, plural
 from ..editors import data_combo, set_data
 from ..models.lots import DEFAULT_SORT, LotListModel, lot_filter
 from ..widgets import empty_state, muted
@@ -32,7 +32,8 @@ class LotsPage(RecordPage):
         self._make_search("Search code, name, variety or producer…  (Ctrl+F)")
         self.harvest_filter = QComboBox()
         self.status_filter = data_combo([("Any status", None)]
-                                    + [(s.value, s.value) for s in LotStatus])
+                                    + [(s.value, s.value) for s in LotStatus]
+                                    + [(NOT_RECORDED, "")])
         self.process_filter = data_combo([("Any process", None)]
                                      + [(p.value, p.value) for p in Process])
         self.incomplete = QCheckBox("Missing transparency data")

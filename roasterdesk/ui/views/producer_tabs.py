@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ...domain.harvest import harvest_label, harvest_name
 from ...domain.model import ConsentScope, Person, Visit
 from ...domain.money import round_pct, round_per_lb
+from ...domain.words import NOT_RECORDED
 from ...domain.relationship import evaluate_commitment
 from ...errors import KNOWN_ERRORS
 from ...services.analysis import lots_with_figures
@@ -328,7 +329,7 @@ class LotsTab(LinkedTab):
     columns = (
         Column("Code", lambda r: r.lot.code),
         Column("Harvest", lambda r: r.harvest),
-        Column("Status", lambda r: r.lot.status.value),
+        Column("Status", lambda r: r.lot.status.value if r.lot.status else NOT_RECORDED),
         Column("Weight (kg)", lambda r: r.lot.weight, align_right=True, places=0),
         Column("Score", lambda r: r.lot.quality_score, align_right=True, places=2),
         Column("FOB (USD/lb)", lambda r: round_per_lb(r.eco.fob_usd_lb)
