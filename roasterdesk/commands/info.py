@@ -13,12 +13,20 @@ HELP = "print the database path, schema version and record counts"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--full-check", action="store_true",
+                        help="run SQLite's full integrity check of every page and index first "
+                             "(seconds for a large file; exit 2 if the file is damaged)")
 
 
 def run(args: argparse.Namespace) -> int:
     from ..store import Store
 
+    from ..store import integrity
+
     path = resolve_db(args)
+    if args.full_check:
+        Store.open(path, create=False).close()  # refused first if newer, locked or damaged
+        integrity.full_check(path)
     with Store.open(path, create=False) as store:
         data = {
             "path": str(path),
@@ -26,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
             "counts": store.counts(),
             "harvests": store.harvests(),
         }
+    last = integrity.last_check(path)
+    data["full_check"] = ({"at": last.at.isoformat(), "passed": last.passed,
+                           "detail": last.detail} if last else None)
     if args.json:
         print(json.dumps(data))
     else:
@@ -35,4 +46,5 @@ def run(args: argparse.Namespace) -> int:
             print(f"{kind:<15} {n:>9,}")
         hv = data["harvests"]
         print(f"harvests  {hv[0]}–{hv[-1]} ({len(hv)})" if hv else "harvests  none")
+        print(integrity.describe(path))
     return 0

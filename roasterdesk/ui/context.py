@@ -112,6 +112,12 @@ class AppContext:
     """That check is running."""
     damaged: bool = False
     """That check failed: closing does not seal the file."""
+    unclean_close: bool = False
+    """The file had a non-empty ``-wal`` when it was opened: the session before did not close it
+    cleanly, so the full ``integrity_check`` runs in the background
+    (:func:`roasterdesk.ui.safety.full_check_in_background`)."""
+    full_checking: bool = False
+    """That full check is running."""
     _store: Store | None = field(default=None, repr=False)
 
     @property
@@ -138,7 +144,9 @@ class AppContext:
         db_path = Path(db_path)
         from ..store.cipher import known_key, open_any
         from ..store.db import is_checked
+        from ..store.integrity import closed_uncleanly
 
+        unclean_close = closed_uncleanly(db_path)  # before this open replays and removes it
         db = store.db if store is not None else open_any(db_path, check=check)
         messages = MessageBus(parent)
         tasks = TaskManager(parent, on_known_error=messages.error.emit)
@@ -146,7 +154,7 @@ class AppContext:
         unchecked = not check and known_key(db_path) is None and not is_checked(db_path)
         return cls(db=db, db_path=db_path, undo_stack=QUndoStack(parent), tasks=tasks,
                    messages=messages, settings=settings or Settings(), unchecked=unchecked,
-                   _store=store)
+                   unclean_close=unclean_close, _store=store)
 
     def reopen(self) -> None:
         """Open :attr:`db_path` again (after the file was replaced, e.g. by a restore)."""

@@ -121,6 +121,16 @@ class MainWindow(MenuActions, QMainWindow):
         self.status_sync = QLabel()  # team sync: last sync, changes waiting, conflicts
         self.status_sync.setObjectName("muted")
         self.statusBar().addPermanentWidget(self.status_sync)
+        self.status_check = QLabel()  # when the file last passed its full integrity check
+        self.status_check.setObjectName("muted")
+        self.status_check.setToolTip(
+            "SQLite's full integrity check of every page and index. It runs in the background "
+            "after an unclean close and weekly; File ▸ Check the database now runs it at once.")
+        self.statusBar().addPermanentWidget(self.status_check)
+        self._check_timer = QTimer(self)  # weekly, also for a window left open for days
+        self._check_timer.setInterval(6 * 3600 * 1000)
+        self._check_timer.timeout.connect(lambda: self.full_check(visible=False))
+        self._check_timer.start()
         self._build_menus()
         self.nav.currentRowChanged.connect(self._nav_changed)
         QTimer.singleShot(2000, self, self._painted_now)  # or a window never shown, in time
@@ -139,6 +149,7 @@ class MainWindow(MenuActions, QMainWindow):
         ctx.messages.new_record.connect(self.new_record_for)
         ctx.tasks.dialog_parent = self
         ctx.tasks.status.connect(lambda t: self.statusBar().showMessage(t))
+        self._show_last_check()
         self._install_undo_actions()
         if self.auto_backup is not None:
             self.auto_backup.on_close()  # the previous database, before it is closed
@@ -277,6 +288,30 @@ class MainWindow(MenuActions, QMainWindow):
             check_in_background(ctx, self.database_damaged)
         else:
             self._sync_status()  # a file being checked is read by nothing else meanwhile
+        self._show_last_check()
+        # not at once: the pages' first lists go first (the pool has two threads)
+        delay = self.CHECK_AFTER_UNCLEAN_MS if ctx.unclean_close else self.CHECK_WHEN_DUE_MS
+        QTimer.singleShot(delay, self, lambda c=ctx: c is self.ctx and self.full_check(False))
+
+    CHECK_AFTER_UNCLEAN_MS = 3_000
+    CHECK_WHEN_DUE_MS = 60_000
+
+    def full_check(self, visible: bool = True) -> None:
+        """The full integrity check: at once when ``visible`` (the menu), else only when due
+        (after an unclean close, or a week after the last pass)."""
+        from ..store.integrity import due
+        from .safety import full_check_in_background
+
+        ctx = self.ctx
+        self._show_last_check()
+        if visible or due(ctx.db_path, ctx.unclean_close):
+            full_check_in_background(ctx, self.database_damaged, visible=visible,
+                                     on_finished=self._show_last_check)
+
+    def _show_last_check(self) -> None:
+        from ..store.integrity import describe
+
+        self.status_check.setText(describe(self.ctx.db_path))
 
     def _sync_status(self) -> None:
         """The status bar's team-sync item (empty while the database has no hub)."""

@@ -157,3 +157,48 @@ def check_in_background(ctx: AppContext,
 
     ctx.tasks.run(lambda _progress, _cancelled: quick_check(path), on_done=passed,
                   on_error=failed)
+
+
+def full_check_in_background(ctx: AppContext,
+                             on_damaged: Callable[[AppContext, DamagedDatabaseError], None],
+                             *, on_finished: Callable[[], None] | None = None,
+                             visible: bool = False) -> object | None:
+    """Run SQLite's full ``integrity_check`` (:mod:`roasterdesk.store.integrity`) on a worker
+    thread with its own read-only connection, and record when it passed. Quiet when started by
+    the app (after an unclean close, weekly); with ``visible`` (the user asked) a progress
+    dialog with Cancel, and the result in a message. ``on_damaged(ctx, error)`` is called on
+    the GUI thread if the file is damaged; ``on_finished()`` after any outcome."""
+    from ..store.integrity import CheckCancelled, full_check
+
+    if ctx.full_checking or ctx.damaged:
+        return None
+    ctx.full_checking = True
+    path = Path(ctx.db_path)
+
+    def finished() -> None:
+        ctx.full_checking = False
+        if on_finished is not None:
+            on_finished()
+
+    def passed(_result: object) -> None:
+        ctx.unclean_close = False
+        finished()
+        if visible:
+            ctx.messages.info.emit(f"{path.name} passed the full check")
+
+    def failed(exc: BaseException) -> None:
+        finished()
+        if isinstance(exc, CheckCancelled):
+            ctx.messages.info.emit("Full check stopped; it runs again later")
+        elif isinstance(exc, DamagedDatabaseError):
+            ctx.damaged = True
+            on_damaged(ctx, exc)
+        elif isinstance(exc, OSError):  # moved or deleted meanwhile
+            ctx.messages.warning.emit(f"{path} could not be checked: {exc}")
+        else:
+            ctx.tasks.report(exc)
+
+    return ctx.tasks.run(lambda _progress, cancelled: full_check(path, cancelled=cancelled),
+                         on_done=passed, on_error=failed,
+                         label="Checking every page and index of the database…" if visible
+                         else "", cancellable=visible)

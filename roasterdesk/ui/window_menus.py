@@ -115,6 +115,8 @@ class MenuActions:
                                        enabled=available(backup))
         self.act_restore = self._action(f, "Restore from a backup…", self.restore,
                                         enabled=available(backup))
+        self.act_full_check = self._action(f, "Check the database now",
+                                           lambda: self.full_check(visible=True))
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
