@@ -19,9 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..store import Store
-
-    from ..store import integrity
+    from ..store import Store, integrity
 
     path = resolve_db(args)
     if args.full_check:

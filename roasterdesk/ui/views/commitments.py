@@ -22,8 +22,8 @@ from ...domain.harvest import harvest_label
 from ...domain.model import Commitment
 from ...domain.relationship import CommitmentResult, evaluate_commitment
 from ...errors import KNOWN_ERRORS
-from ..context import open_worker_store
 from ...store.store import current_harvest
+from ..context import open_worker_store
 from ..editors import CommitmentDialog, ProjectDialog
 from ..undo import delete_record
 from ..widgets import Column, RecordTableModel, fit_columns, heading, make_table, muted
