@@ -43,12 +43,13 @@ def test_info_json_on_a_fresh_database(db_path):
     out = roasterdesk("info", "--json", "--db", str(db_path))
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert set(data) == {"path", "schema", "counts", "harvests"}
+    assert set(data) == {"path", "schema", "counts", "harvests", "full_check"}
     assert data["path"] == str(db_path)
     assert data["schema"] == SCHEMA_COMPAT
     assert set(data["counts"]) == KINDS
     assert set(data["counts"].values()) == {0}
     assert data["harvests"] == []
+    assert data["full_check"] is None  # never run on this file
 
 
 def test_info_counts_what_the_database_holds(db_path):
