@@ -42,6 +42,7 @@ from ..domain.reference import DEMO_C_ANNUAL_CENTS
 from ..errors import UserError
 from ..store import Store
 from ..store.db import check_compatible, read_file_version
+from ..store.faults import fault_point
 from .backup import attachments_dir_for
 from .demo_photos import write_images
 from .demo_plan import SCALES, Scale, plan
@@ -176,7 +177,9 @@ def _build_beside(
             _checkpoint(path)
         for suffix in ("-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        fault_point("demo:built")  # crash tests: the old file still in place
         os.replace(tmp, path)
+        fault_point("demo:replaced")
     except BaseException:
         _remove_db_files(tmp)
         raise

@@ -7,6 +7,8 @@ one.
 
 - an interrupted ``encrypt`` (:func:`roasterdesk.services.encryption.finish_interrupted`);
 - an interrupted restore (:func:`roasterdesk.services.backup.finish_interrupted_restore`);
+- an unfinished demo build (``.<name>.demo-build``: the demo builds beside its target and
+  renames);
 - stale temporary files and folders (``.verify-<pid>-*``, ``.backup-<pid>-*``,
   ``.verified-<pid>-*.sqlite``) of processes that are gone, or older than a day whatever their
   owner; those of a living process (another backup running) are left alone.
@@ -97,6 +99,12 @@ def recover_at_start(db_path: Path | str, *, locked: bool = False) -> list[str]:
         from .restore import finish_interrupted_restore
 
         messages.append(finish_interrupted_restore(path) or "")
+    build = path.with_name(f".{path.name}.demo-build")  # a demo cut short before its rename
+    if build.exists():
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{build}{suffix}").unlink(missing_ok=True)
+        messages.append(f"removed an unfinished demo database beside {path.name} (its build was "
+                        f"interrupted; {path.name} itself was not changed).")
     messages = [m for m in messages if m]
     removed = remove_stale_temporaries(path.parent)
     removed += remove_stale_temporaries(path.with_name(f"{path.stem}-backups"))

@@ -32,7 +32,7 @@ from .errors import (
     NotADatabaseError,
     StoreError,
 )
-from .faults import FAULT_ENV
+from .faults import FAULT_ENV, fault_point
 from .schema import MIGRATION_SET, SCHEMA_COMPAT, known_migrations, migrations
 from .seal import check_seal
 
@@ -368,6 +368,7 @@ def migrate_and_settle(
                 migrations.apply(d)
                 d.execute(f"PRAGMA user_version = {SCHEMA_COMPAT}")
                 d.table("meta").upsert({"key": "app_version", "value": __version__}, pk="key")
+                fault_point("migrate:applied")  # crash tests: all applied, not committed
         set_durable(db)
     except errors as exc:
         db.close()

@@ -157,3 +157,51 @@ def test_the_names_recovery_looks_for_are_those_the_steps_write(db_path):
     assert E.encrypting_path(db_path) == db_path.with_name(f".{db_path.name}.encrypting")
     assert B.restore_marker(db_path) == db_path.with_name(db_path.name + ".restore-pending")
     assert B.default_backup_dir(db_path) == db_path.with_name(f"{db_path.stem}-backups")
+
+
+# -- demo and migrations: killed at their exact windows ----------------------------------------
+@pytest.mark.parametrize("fault", ["demo:built", "demo:replaced"])
+def test_a_demo_killed_at_the_swap_leaves_the_old_file_or_the_whole_demo(filled, fault):
+    db, counts = filled
+    done = cli(db, "demo", "--scale", "small", "--force", fault=fault)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    build = db.with_name(f".{db.name}.demo-build")
+    after = cli(db, "info")  # the next start: the file opens, a leftover build is removed
+    assert after.returncode == 0 and "Traceback" not in after.stderr, after.stderr
+    now = counts_of(db)
+    if fault == "demo:built":
+        assert now == counts and "unfinished demo database" in after.stderr + after.stdout
+    else:
+        assert now["lots"] > counts["lots"]  # the whole demo, not a part of it
+    assert not build.exists()
+
+
+def test_a_migration_killed_before_its_commit_leaves_the_old_file_which_upgrades_later(tmp_path):
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "schemas" / "roasterdesk-0.2.0.sqlite"
+    db = tmp_path / "old.sqlite"
+    shutil.copyfile(fixture, db)
+    from roasterdesk.store.db import read_file_version
+    from roasterdesk.store.schema import known_migrations
+
+    old = read_file_version(db)
+    old_version = sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0]
+    assert set(known_migrations()) - set(old.applied)  # steps to apply
+    done = cli(db, "info", fault="migrate:applied")
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    conn = sqlite3.connect(db)  # a plain reader rolls the hot journal back
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == old_version
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    assert list(B.default_backup_dir(db).glob("*.zip"))  # the backup made before migrating
+    assert read_file_version(db).applied == old.applied  # none of them kept
+    again = cli(db, "info")
+    assert again.returncode == 0, again.stderr
+    assert set(read_file_version(db).applied) == set(known_migrations())
+    with Store.open(db) as s:
+        assert s.counts()["producers"] > 0
