@@ -146,25 +146,26 @@ def main() -> int:
     # 4. conditions: one line each, never "damaged"
     db = fresh()
     full = dict(ENV, ROASTERDESK_FAULT="sqlite-full")
-    for cmd in (["import", csv, "--kind", "producers"], ["backup"]):
-        res["messages"][f"disk full: {cmd[0]}"] = cli(db, *cmd, env=full).stderr.strip()
+    for cmd in (["import", csv, "--kind", "producers"], ["info"]):
+        done = cli(db, *cmd, env=full)
+        res["messages"][f"disk full: {cmd[0]}"] = f"exit {done.returncode}: {done.stderr.strip()}"
     db = fresh()
     os.chmod(db, stat.S_IRUSR)
     if os.geteuid() != 0:  # root writes read-only files anyway
         res["messages"]["read-only file: import"] = cli(
             db, "import", csv, "--kind", "producers").stderr.strip()
     os.chmod(db, stat.S_IRUSR | stat.S_IWUSR)
-    holder = subprocess.Popen([sys.executable, "-m", "roasterdesk", "--db", str(db), "import",
-                               csv, "--kind", "producers"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=ENV)
-    time.sleep(1.0)
-    res["messages"]["busy: a second import"] = cli(
-        db, "import", csv, "--kind", "producers", env=dict(ENV, ROASTERDESK_LOCK_WAIT="1")
-    ).stderr.strip().splitlines()[-1:]
+    hold = ("import sys, time; from roasterdesk.store.lock import writer_lock\n"
+            "with writer_lock(sys.argv[1], 'roasterdesk import'):\n"
+            "    print('held', flush=True); time.sleep(8)\n")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(db)], stdout=subprocess.PIPE,
+                              text=True, env=ENV)
+    holder.stdout.readline()
+    done = cli(db, "import", csv, "--kind", "producers", env=dict(ENV, ROASTERDESK_LOCK_WAIT="1"))
+    res["messages"]["busy: a second writer"] = (
+        f"exit {done.returncode}: {(done.stderr.strip().splitlines() or [''])[-1]}")
     holder.wait()
-    res["messages"] = {k: v[0] if isinstance(v, list) and v else v
-                       for k, v in res["messages"].items()}
-    res["damaged_said"] = sum("damaged" in str(v) for v in res["messages"].values())
+    res["damaged_said"] = sum("is damaged" in str(v) for v in res["messages"].values())
     res["seconds"] = round(time.monotonic() - started)
     print(json.dumps(res, indent=1, ensure_ascii=False))
     return 0 if res["lost"] == res["unopenable"] == res["tracebacks"] == 0 else 1
