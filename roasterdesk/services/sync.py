@@ -438,24 +438,26 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
     while True:
         rows = conn.execute(
             "SELECT c.seq, c.op_id, c.hlc, c.device_id, c.table_name, c.row_uuid, c.field, "
-            "c.old_value, c.new_value, c.author, c.at FROM roasterdesk.changes c "
+            "c.old_value, c.new_value::text, c.author, c.at FROM roasterdesk.changes c "
             "WHERE c.seq > %s ORDER BY c.seq LIMIT %s", [cursor, PULL_PAGE]).fetchall()
         conn.commit()
         if not rows:
             break
         apply: list[Change] = []
         with store.transaction("Sync"):
-            for seq, op_id, hlc, dev, table, row, fld, old, new, author, at in rows:
+            for seq, op_id, hlc, dev, table, row, fld, old, text, author, at in rows:
                 if dev == device:
                     continue
                 if fld == "*":
-                    new = json.dumps(new, ensure_ascii=False, separators=(",", ":"))
-                elif _held(store, table, row, fld):
-                    mine = _local_value(store, table, row, fld)
-                    _note(result, _add_conflict(
-                        store, table, row, fld, mine=mine, theirs=new, base=old, who=author,
-                        when=at, kind="pull", op_id=op_id))
-                    continue
+                    new = text  # the row as JSON text: parsed once, where it is inserted
+                else:
+                    new = None if text is None else json.loads(text)
+                    if _held(store, table, row, fld):
+                        mine = _local_value(store, table, row, fld)
+                        _note(result, _add_conflict(
+                            store, table, row, fld, mine=mine, theirs=new, base=old,
+                            who=author, when=at, kind="pull", op_id=op_id))
+                        continue
                 apply.append(Change(seq, op_id, hlc, dev, table, row, fld, old, new, "remote"))
             if apply:
                 apply = _apply(store, apply, result, authors={r[1]: (r[9], r[10]) for r in rows})

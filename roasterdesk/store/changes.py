@@ -356,17 +356,7 @@ class ChangeLog:
         values = [get(r) for r in rows] if len(cols) > 1 else [(get(r),) for r in rows]
         before = self.db.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
         given = [r["id"] for r in rows] if "id" in cols else []
-        # many rows per statement, as sqlite-utils does: fewer statements to step through
-        per = max(1, min(500, _MAX_VARIABLES // len(cols)))
-        one = f"({', '.join('?' * len(cols))})"
-        head = f"INSERT INTO {table} ({', '.join(cols)}) VALUES "
-        full = len(values) - len(values) % per
-        if full:
-            self.db.conn.executemany(head + ", ".join([one] * per), [
-                [v for row in values[i:i + per] for v in row] for i in range(0, full, per)])
-        if full < len(values):
-            rest = values[full:]
-            self.db.execute(head + ", ".join([one] * len(rest)), [v for row in rest for v in row])
+        self._insert_values(table, cols, values)
         self._hook(table)
         op_id, hlc, device, origin = self._op_id()
         if given and min(given) <= before:  # rows put between old ones: log them one by one
@@ -382,6 +372,20 @@ class ChangeLog:
                 "op": op_id, "hlc": hlc, "dev": device, "origin": origin,
                 "pushed": now() if origin == "remote" else None, "after": before})
         return [r["uuid"] for r in rows]
+
+    def _insert_values(self, table: str, cols: list[str], values: Sequence[Sequence[Any]]) -> None:
+        """INSERT rows (value lists in ``cols`` order), many rows per statement as sqlite-utils
+        does: fewer statements to step through."""
+        per = max(1, min(500, _MAX_VARIABLES // len(cols)))
+        one = f"({', '.join('?' * len(cols))})"
+        head = f"INSERT INTO {table} ({', '.join(cols)}) VALUES "
+        full = len(values) - len(values) % per
+        if full:
+            self.db.conn.executemany(head + ", ".join([one] * per), [
+                [v for row in values[i:i + per] for v in row] for i in range(0, full, per)])
+        if full < len(values):
+            rest = values[full:]
+            self.db.execute(head + ", ".join([one] * len(rest)), [v for row in rest for v in row])
 
     def _log_new_rows_sql(self, table: str, cols: list[str]) -> str:
         """INSERT … SELECT of the change-log entries of the rows of ``table`` past ``:after``."""
@@ -437,9 +441,25 @@ class ChangeLog:
     def apply_remote(self, changes: Iterable[Change]) -> list[Change]:
         """Write changes made on another device (inside the caller's transaction), each with its
         own op id, clock and device; a field changed here later than the remote change keeps the
-        local value (last writer wins, per field). Returns the changes applied."""
-        applied = []
+        local value (last writer wins, per field). Returns the changes applied.
+
+        New rows (``field == "*"``) of one table in a row are inserted together
+        (:meth:`_apply_inserts`): a laptop joining a team pulls whole tables."""
+        applied: list[Change] = []
+        run: list[Change] = []
+
+        def flush() -> None:
+            if run:
+                applied.extend(self._apply_inserts(run[0].table, run))
+                run.clear()
+
         for ch in changes:
+            if ch.field == "*":
+                if run and run[0].table != ch.table:
+                    flush()
+                run.append(ch)
+                continue
+            flush()
             self.clock.observe(ch.hlc)
             self._remote = (ch.op_id, ch.hlc, ch.device_id)
             try:
@@ -447,7 +467,94 @@ class ChangeLog:
                     applied.append(ch)
             finally:
                 self._remote = None
+        flush()
         return applied
+
+    def _apply_inserts(self, table: str, changes: list[Change]) -> list[Change]:
+        """Insert the new rows of ``changes`` (all of ``table``, in order) with multi-row
+        statements, and their change-log entries under each change's own op id, clock and
+        device. Rows this database already has are skipped. A row that refers to a row of the
+        same table earlier in ``changes`` (a member farm and its cooperative) starts a new
+        statement after that one. A row referring to one this database lacks raises
+        :class:`RecordNotFound` (the caller then applies change by change)."""
+        fresh: dict[str, Change] = {}
+        for ch in changes:
+            fresh.setdefault(ch.row_uuid, ch)
+        have = self._id_map(table, list(fresh))
+        todo = [ch for u, ch in fresh.items() if u not in have]
+        self_refs = [c for c, to in spec(table).refs.items() if to == table]
+        done: list[Change] = []
+        part: list[tuple[Change, Row, str]] = []
+        waiting: set[str] = set()
+        for ch in todo:
+            raw = json.loads(ch.new)
+            v = _clean(raw)
+            text = ch.new if v == raw else json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+            if any(v.get(c) in waiting for c in self_refs):
+                self._insert_remote(table, part)
+                done += [c for c, _, _ in part]
+                part, waiting = [], set()
+            part.append((ch, v, text))
+            waiting.add(ch.row_uuid)
+        self._insert_remote(table, part)
+        done += [c for c, _, _ in part]
+        if done:
+            self.clock.observe(max(ch.hlc for ch in done))
+        return done
+
+    def _insert_remote(self, table: str, part: list[tuple[Change, Row, str]]) -> None:
+        """Insert the rows of ``part`` ((change, cleaned values, logged JSON text)) and log
+        them; their references are uuids, turned into this database's ids here."""
+        if not part:
+            return
+        t = spec(table)
+        ids: dict[str, dict[str, int]] = {}
+        for col, to in t.refs.items():
+            want = {v[col] for _, v, _ in part if v.get(col) is not None}
+            ids[col] = self._id_map(to, want)
+            missing = want - set(ids[col])
+            if missing:
+                raise RecordNotFound(f"no {spec(to).record} with uuid {sorted(missing)[0]}")
+        stamp = now()
+        refs = [c for c in t.refs if any(c in v for _, v, _ in part)]
+        by_cols: dict[tuple[str, ...], list[Row]] = {}
+        for ch, v, _ in part:
+            row = dict(v)
+            for c in refs:
+                if row.get(c) is not None:
+                    row[c] = ids[c][row[c]]
+            row["uuid"] = ch.row_uuid
+            if not row.get("updated_at"):
+                row["updated_at"] = stamp
+            by_cols.setdefault(tuple(row), []).append(row)
+        for cols, group in by_cols.items():
+            self._insert_values(table, list(cols), [[r[c] for c in cols] for r in group])
+        self._hook(table)
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO change_ops (op_id, label, device_id, hlc, origin) "
+            "VALUES (?, '', ?, ?, 'remote')",
+            list({ch.op_id: (ch.op_id, ch.device_id, ch.hlc) for ch, _, _ in part}.values()))
+        self.db.conn.executemany(_LOG_INSERT, [
+            (ch.op_id, ch.hlc, ch.device_id, table, ch.row_uuid, "*", None, text, "remote", stamp)
+            for ch, _, text in part])
+
+    def _id_map(self, table: str, uuids: Iterable[str]) -> dict[str, int]:
+        """uuid → rowid of the rows of ``table`` among ``uuids`` that exist (remembered)."""
+        out: dict[str, int] = {}
+        want = []
+        for u in uuids:
+            got = self._ids.get((table, u))
+            if got is None:
+                want.append(u)
+            else:
+                out[u] = got
+        for k in range(0, len(want), 500):
+            chunk = want[k:k + 500]
+            marks = ",".join("?" * len(chunk))
+            for rid, u in self.db.execute(
+                    f"SELECT rowid, uuid FROM {table} WHERE uuid IN ({marks})", chunk):
+                out[str(u)] = self._ids[(table, str(u))] = int(rid)
+        return out
 
     def _apply_one(self, ch: Change) -> bool:
         t = spec(ch.table)
