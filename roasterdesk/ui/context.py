@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
@@ -118,6 +118,9 @@ class AppContext:
     (:func:`roasterdesk.ui.safety.full_check_in_background`)."""
     full_checking: bool = False
     """That full check is running."""
+    background_sync: Any = None
+    """The window's :class:`roasterdesk.ui.background_sync.BackgroundSync` (None without a
+    window): Sync now and the timed rounds go through it, one at a time."""
     _store: Store | None = field(default=None, repr=False)
 
     @property
@@ -165,6 +168,8 @@ class AppContext:
 
     def close(self) -> None:
         """Stop background work (cancel, then wait for it), then close the database."""
+        if self.background_sync is not None:
+            self.background_sync.stop()
         self.tasks.shut_down()
         self.undo_stack.clear()
         self.db.close()

@@ -289,6 +289,12 @@ class MainWindow(MenuActions, QMainWindow):
         else:
             self._sync_status()  # a file being checked is read by nothing else meanwhile
         self._show_last_check()
+        if ctx.background_sync is None:  # team sync every few minutes while there is a hub
+            from .background_sync import BackgroundSync
+
+            ctx.background_sync = BackgroundSync(
+                ctx, self, every_ms=int(ctx.settings.sync_every_minutes * 60_000))
+            ctx.background_sync.finished.connect(self._sync_round_done)
         # not at once: the pages' first lists go first (the pool has two threads)
         delay = self.CHECK_AFTER_UNCLEAN_MS if ctx.unclean_close else self.CHECK_WHEN_DUE_MS
         QTimer.singleShot(delay, self, lambda c=ctx: c is self.ctx and self.full_check(False))
@@ -312,6 +318,11 @@ class MainWindow(MenuActions, QMainWindow):
         from ..store.integrity import describe
 
         self.status_check.setText(describe(self.ctx.db_path))
+
+    def _sync_round_done(self, state: str) -> None:
+        self._sync_status()
+        if state == "offline" and self.status_sync.text():
+            self.status_sync.setText(self.status_sync.text() + " · offline")
 
     def _sync_status(self) -> None:
         """The status bar's team-sync item (empty while the database has no hub)."""

@@ -136,5 +136,14 @@ class Settings:
     def backup_every_hours(self, hours: float) -> None:
         self.q.setValue("backup/every_hours", float(hours))
 
+    @property
+    def sync_every_minutes(self) -> float:
+        """Minutes between background team-sync rounds (while the database has a hub)."""
+        return max(1.0, float(self.q.value("sync/every_minutes", 5)))
+
+    @sync_every_minutes.setter
+    def sync_every_minutes(self, minutes: float) -> None:
+        self.q.setValue("sync/every_minutes", float(minutes))
+
     def sync(self) -> None:
         self.q.sync()

@@ -45,11 +45,20 @@ def test_conflicts_page_side_by_side_then_keep_theirs(hub_url, tmp_path, qtbot):
         page.show()
         page.grab().save(str(tmp_path / "conflicts.png"))
         assert sync.status_line(ctx.store).endswith("0 waiting · 1 conflict")
+        from roasterdesk.ui.views.producer_detail import ProducerDetail
+
+        detail = ProducerDetail(ctx)  # the record carries a badge until it is resolved
+        qtbot.addWidget(detail)
+        detail.show_producer(pid)
+        assert "sync conflict" in detail.title.text() and "Conflicts page" in \
+            detail.title.toolTip()
         assert not page.keep_theirs.isEnabled()
         page.table.selectRow(0)
         page.keep_theirs.click()
         assert page.table.rowCount() == 0 and "No open conflicts" in page.summary.text()
         assert ctx.store.producer(pid).region == "Cauca"
+        detail.show_producer(pid)
+        assert detail.title.text() == "Finca Alta" and detail.title.toolTip() == ""
     finally:
         ctx.close()
 
@@ -75,3 +84,38 @@ def test_sync_now_runs_in_the_background(hub_url, tmp_path, qtbot):
         assert sync.status_line(ctx.store).endswith("0 waiting · 0 conflicts")
     finally:
         ctx.close()
+
+
+def test_the_window_syncs_on_its_own_every_few_minutes_and_offline_is_no_error(
+        hub_url, tmp_path, qtbot):
+    """A teammate's new farm arrives without anyone pressing Sync; with the hub gone the status
+    bar says offline and no error is shown."""
+    from roasterdesk.ui.background_sync import BackgroundSync
+
+    make_hub(hub_url)
+    a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
+    b = Laptop(tmp_path / "b.sqlite", as_role(hub_url, "ben"))
+    a.sync()
+    b.sync()
+    with a.open() as s:
+        s.save_producer(Producer("Finca Nueva", ProducerKind.FARM, "PE"))
+    a.sync()
+    ctx = AppContext.create(b.path, settings=Settings(tmp_path / "s.ini"))
+    errors: list[str] = []
+    ctx.messages.error.connect(errors.append)
+    rounds: list[str] = []
+    try:
+        runner = ctx.background_sync = BackgroundSync(ctx, every_ms=100)
+        runner.finished.connect(rounds.append)
+        qtbot.waitUntil(lambda: bool(rounds), timeout=20000)  # no click: the timer did it
+        assert rounds[0] == "" and [p.name for p in ctx.store.producers()] == ["Finca Nueva"]
+        with ctx.store.transaction():  # the hub moves away: offline, not an error
+            ctx.store.db.execute("UPDATE sync_state SET value = ? WHERE key = 'hub_url'",
+                                 ["postgresql:///nohub?host=/nonexistent"])
+        n = len(rounds)
+        qtbot.waitUntil(lambda: len(rounds) > n, timeout=20000)
+        assert rounds[-1] == "offline" and errors == [] and runner.offline
+        ctx.tasks.wait()
+    finally:
+        ctx.close()
+    assert errors == []

@@ -108,43 +108,25 @@ class ConflictsPage(QWidget):
         self.refresh()
 
     def start_sync(self) -> None:
-        """Sync in the background with progress and cancel; offline is a message, not an
-        error dialog."""
-        from ...services import sync
-        from ..context import open_worker_store
+        """Sync in the background with progress and cancel (one round at a time, shared with
+        the timed rounds); offline is a message, not an error dialog."""
+        from ..background_sync import BackgroundSync
 
-        path = self.ctx.db_path
-
-        def work(progress: Any, cancelled: Any) -> Any:
-            from ..tasks import Cancelled
-
-            def step(stage: str, done: int, total: int) -> None:
-                if cancelled():
-                    raise Cancelled()
-                progress(done, max(total, 1))
-
-            with open_worker_store(path) as store:
-                return sync.sync(store, progress=step)
-
-        def done(result: Any) -> None:
-            self.sync_now.setEnabled(True)
-            self.ctx.messages.info.emit(
-                f"Synced: pushed {result.pushed}, pulled {result.pulled}, "
-                f"{result.open_conflicts} open conflict(s)")
-            self.ctx.messages.data_changed.emit("*")
-
-        def failed(exc: BaseException) -> None:
-            from ..tasks import Cancelled
-
-            self.sync_now.setEnabled(True)
-            if isinstance(exc, Cancelled):
-                self.ctx.messages.info.emit("Sync cancelled: what was sent is kept")
-            elif isinstance(exc, sync.HubError):
-                self.ctx.messages.info.emit(str(exc))  # offline is normal
-            else:
-                self.ctx.tasks.report(exc)
-            self.ctx.messages.data_changed.emit("*")
-
+        runner = self.ctx.background_sync
+        if runner is None:  # a page without a window (tests)
+            runner = self.ctx.background_sync = BackgroundSync(self.ctx, self)
         self.sync_now.setEnabled(False)
-        self.ctx.tasks.run(work, on_done=done, on_error=failed,
-                           label="Syncing with the team hub", cancellable=True)
+        runner.finished.connect(self._sync_finished)
+        if not runner.run(visible=True):
+            if runner.running:
+                self.ctx.messages.info.emit("A sync is already running")
+            self._sync_finished("")
+
+    def _sync_finished(self, _state: str) -> None:
+        runner = self.ctx.background_sync
+        if runner is not None:
+            try:
+                runner.finished.disconnect(self._sync_finished)
+            except (RuntimeError, TypeError):
+                pass
+        self.sync_now.setEnabled(True)

@@ -31,6 +31,7 @@ from ...domain.units import DEFAULT_KG_PER_KG_GREEN, Basis, factor_from_ico, fac
 from ...domain.words import plural
 from ...services.analysis import economics_of
 from ...store.errors import RecordNotFound
+from ..conflict_badge import set_title
 from ..editors import set_data
 from ..widgets import FieldError, mark_invalid, parse_date, parse_decimal, parse_int, text_of
 from .lot_form import LotForm
@@ -84,7 +85,8 @@ class LotEditor(LotForm):
         try:
             self.lot = lot
             self.dds.load(lot.id if lot is not None else None)
-            self.title.setText("New lot" if lot is None else f"Lot {lot.code}")
+            set_title(self.title, self.ctx, "New lot" if lot is None else f"Lot {lot.code}",
+                      "lots", lot.uuid if lot else None)
             x = lot or Lot(code="-", producer_id=producer_id or 0, harvest=date.today().year)
             for key in ("name", "variety", "futures_month", "exporter", "importer"):
                 self._line(key).setText(getattr(x, key))

@@ -31,6 +31,7 @@ from ...domain.model import Producer, ProducerKind
 from ...domain.words import plural
 from ...errors import KNOWN_ERRORS
 from .. import wheel
+from ..conflict_badge import set_title
 from ..editors import enum_combo
 from ..undo import save_record
 from ..widgets import (
@@ -438,7 +439,7 @@ class ProducerDetail(QWidget):
             self.subtitle.setText("Fill in the profile and save; then add people, plots and "
                                   "the rest.")
             return
-        self.title.setText(p.name)
+        set_title(self.title, self.ctx, p.name, "producers", p.uuid)
         bits = [p.kind.label.capitalize(), p.country, p.region, p.altitude_label]
         rel = self.ctx.store.relationship(p.id)  # type: ignore[arg-type]
         if rel.first_harvest:

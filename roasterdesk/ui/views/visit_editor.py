@@ -44,6 +44,7 @@ from ...domain.model import (
     Visit,
     VisitMode,
 )
+from ..conflict_badge import set_title
 from ..widgets import (
     DateEdit,
     FieldError,
@@ -264,7 +265,9 @@ class VisitEditor(RecordEditor):
         try:
             self.visit = visit
             v = visit
-            self.title.setText("New visit" if v is None else f"Visit of {v.date.isoformat()}")
+            set_title(self.title, self.ctx,
+                      "New visit" if v is None else f"Visit of {v.date.isoformat()}",
+                      "visits", v.uuid if v else None)
             self.producer.set_producer(v.producer_id if v else producer_id)
             self.date.setText((v.date if v else date.today()).isoformat())
             self.mode.setCurrentIndex(self.mode.findData(v.mode if v else VisitMode.IN_PERSON))
