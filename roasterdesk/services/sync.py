@@ -23,20 +23,43 @@ import json
 import os
 import signal
 import time
-import uuid as _uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
-from ..errors import UserError
-from .hub_schema import ADVISORY_LOCK_INIT, HUB_SCHEMA_VERSION, SCHEMA_V1, roles_sql
+from .hub import (  # noqa: F401 - the sync API callers know
+    HUB_SCHEMA_VERSION,
+    KEYRING_SERVICE,
+    HubError,
+    _first_line,
+    _set_state,
+    _state,
+    add_user,
+    check_hub,
+    connect,
+    hub_url_of,
+    hub_version,
+    init_hub,
+    keyring_key,
+    remember_hub,
+    remember_password,
+    split_password,
+    stored_password,
+)
+from .sync_conflicts import (  # noqa: F401 - the sync API callers know
+    Conflict,
+    _add_conflict,
+    _local_value,
+    _now,
+    conflicted_records,
+    conflicts,
+    resolve,
+)
 
 if TYPE_CHECKING:
     from ..store import Store
 
-KEYRING_SERVICE = "roasterdesk-hub"
 BATCH_CHANGES = int(os.environ.get("ROASTERDESK_SYNC_BATCH", "2000"))
 PULL_PAGE = 5000
 KILL_ENV = "ROASTERDESK_SYNC_KILL"
@@ -57,151 +80,6 @@ def checkpoint(point: str) -> None:
     if _hits[point] >= int(nth or 1):
         os.kill(os.getpid(), signal.SIGKILL)
 
-
-class HubError(UserError):
-    """The hub cannot be reached or refuses (one line for the command line)."""
-
-
-# -- URL and password ---------------------------------------------------------------------
-def split_password(url: str) -> tuple[str, str | None]:
-    """The URL without its password, and the password (None when absent)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url, None
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    user = quote(unquote(parts.username or ""), safe="")
-    return urlunsplit((parts.scheme, f"{user}@{host}", parts.path, parts.query,
-                       parts.fragment)), unquote(parts.password)
-
-
-def keyring_key(url: str) -> str:
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    host = parts.hostname or query.get("host", "")
-    return f"{unquote(parts.username or '')}@{host}:{parts.port or ''}{parts.path}"
-
-
-def remember_password(url: str, password: str) -> None:
-    import keyring
-
-    keyring.set_password(KEYRING_SERVICE, keyring_key(url), password)
-
-
-def stored_password(url: str) -> str | None:
-    try:
-        import keyring
-
-        return keyring.get_password(KEYRING_SERVICE, keyring_key(url))
-    except Exception:  # no keyring backend: connect without (trust, .pgpass, PGPASSWORD)
-        return None
-
-
-def connect(url: str) -> Any:
-    """A psycopg connection to the hub (``sslmode=verify-full`` and the rest pass through)."""
-    try:
-        import psycopg
-    except ImportError as exc:
-        raise HubError("team sync needs psycopg: pip install 'roasterdesk[sync]'") from exc
-    bare, password = split_password(url)
-    password = password or stored_password(bare)
-    kwargs: dict[str, Any] = {"connect_timeout": 10}
-    if password:
-        kwargs["password"] = password
-    try:
-        return psycopg.connect(bare, **kwargs)
-    except psycopg.OperationalError as exc:
-        raise HubError(f"the hub cannot be reached ({_first_line(exc)}); working offline "
-                       "is fine, sync again later") from exc
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
-
-# -- hub schema ------------------------------------------------------------------------------
-def hub_version(conn: Any) -> int | None:
-    row = conn.execute("SELECT to_regclass('roasterdesk.hub_meta')").fetchone()
-    if row[0] is None:
-        return None
-    got = conn.execute(
-        "SELECT value FROM roasterdesk.hub_meta WHERE key = 'schema_version'").fetchone()
-    return int(got[0]) if got else None
-
-
-def check_hub(conn: Any) -> None:
-    version = hub_version(conn)
-    if version is None:
-        raise HubError("no RoasterDesk hub in this database: run 'roasterdesk server init "
-                       "--url URL' once (as its owner)")
-    if version > HUB_SCHEMA_VERSION:
-        raise HubError(f"this hub was set up by a newer RoasterDesk (hub schema {version}; this "
-                       f"build knows up to {HUB_SCHEMA_VERSION}): update RoasterDesk")
-
-
-def init_hub(url: str) -> int:
-    """Install or upgrade the hub schema, roles and policies; returns the version before."""
-    with connect(url) as conn:
-        before = hub_version(conn)
-        if before is not None and before > HUB_SCHEMA_VERSION:
-            check_hub(conn)
-        with conn.transaction():
-            conn.execute(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_INIT})")
-            conn.execute(SCHEMA_V1)
-            conn.execute(roles_sql())
-            conn.execute(
-                "INSERT INTO roasterdesk.hub_meta (key, value) VALUES ('schema_version', %s) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [str(HUB_SCHEMA_VERSION)])
-    return before or 0
-
-
-def add_user(url: str, name: str, role: str, password: str) -> None:
-    from psycopg import sql
-
-    if role not in ("admin", "buyer", "viewer"):
-        raise HubError(f"unknown role {role!r}: admin, buyer or viewer")
-    with connect(url) as conn:
-        check_hub(conn)
-        with conn.transaction():
-            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
-                                  [name]).fetchone()
-            verb = "ALTER" if exists else "CREATE"
-            conn.execute(sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(
-                sql.SQL(verb), sql.Identifier(name), sql.Literal(password)))
-            for other in ("admin", "buyer", "viewer"):
-                if exists:
-                    conn.execute(sql.SQL("REVOKE {} FROM {}").format(
-                        sql.Identifier(f"roasterdesk_{other}"), sql.Identifier(name)))
-            conn.execute(sql.SQL("GRANT {} TO {}").format(
-                sql.Identifier(f"roasterdesk_{role}"), sql.Identifier(name)))
-
-
-# -- local state (m008_sync_hub_state) -------------------------------------------------------
-def _state(store: Store, key: str) -> str | None:
-    row = store.db.execute("SELECT value FROM sync_state WHERE key = ?", [key]).fetchone()
-    return None if row is None else str(row[0])
-
-
-def _set_state(store: Store, key: str, value: str) -> None:
-    store.db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
-                     [key, value])
-
-
-def hub_url_of(store: Store) -> str | None:
-    return _state(store, "hub_url")
-
-
-def remember_hub(store: Store, url: str) -> str:
-    """Keep the URL (without password) for this database; the password goes to the keyring."""
-    bare, password = split_password(url)
-    if password:
-        remember_password(bare, password)
-    with store.db.atomic():
-        _set_state(store, "hub_url", bare)
-    return bare
 
 
 # -- results ---------------------------------------------------------------------------------
@@ -330,43 +208,12 @@ def _hub_value(conn: Any, table: str, row: str, field_: str) -> Any:
     return None if got is None else got[0]
 
 
-def _add_conflict(store: Store, table: str, row: str, field_: str, *, mine: Any, theirs: Any,
-                  base: Any, who: str, when: str, kind: str, op_id: str,
-                  hub_id: int | None = None) -> tuple[int, bool]:
-    """One open conflict per field: a second one updates the first (the latest values)."""
-    dumps = _dump
-    got = store.db.execute(
-        "SELECT id FROM sync_conflicts WHERE table_name = ? AND row_uuid = ? AND field = ? "
-        "AND resolved_at IS NULL", [table, row, field_]).fetchone()
-    if got is not None:
-        store.db.execute(
-            "UPDATE sync_conflicts SET theirs = ?, their_author = ?, their_at = ?, "
-            "hub_id = coalesce(?, hub_id) WHERE id = ?",
-            [dumps(theirs), who, str(when), hub_id, got[0]])
-        return int(got[0]), False
-    cur = store.db.execute(
-        "INSERT INTO sync_conflicts (uuid, kind, op_id, hub_id, table_name, row_uuid, field, "
-        "base, mine, theirs, their_author, their_at, found_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [str(_uuid.uuid4()), kind, op_id, hub_id, table, row, field_, dumps(base), dumps(mine),
-         dumps(theirs), who, str(when), _now()])
-    return int(cur.lastrowid), True
-
 
 def _note(result: SyncResult, found: tuple[int, bool]) -> None:
     if found[1]:
         result.new_conflicts.append(found[0])
         result.conflicts += 1
 
-
-def _dump(v: Any) -> str:
-    return json.dumps(v, ensure_ascii=False, default=str)
-
-
-def _now() -> str:
-    from ..store.codec import now
-
-    return now()
 
 
 # -- pull ------------------------------------------------------------------------------------
@@ -525,17 +372,6 @@ def _held(store: Store, table: str, row: str, fld: str) -> bool:
         "row_uuid = ? AND field = ?", [table, row, fld]).fetchone() is not None
 
 
-def _local_value(store: Store, table: str, row: str, fld: str) -> Any:
-    from ..store.kinds import spec
-
-    got = store.db.execute(f"SELECT {fld} FROM {table} WHERE uuid = ?", [row]).fetchone()
-    if got is None:
-        return None
-    ref = spec(table).refs.get(fld)
-    if ref is not None and got[0] is not None:
-        return store.log.uuid_of(ref, got[0])
-    return got[0]
-
 
 # -- the whole sync --------------------------------------------------------------------------
 def waiting(store: Store) -> int:
@@ -591,108 +427,3 @@ def status_line(store: Store) -> str:
     last = (st["last_sync"] or "")[:16].replace("T", " ") or "never"
     n = st["conflicts"]
     return (f"Sync: {last} · {st['waiting']} waiting · {n} conflict{'s' if n != 1 else ''}")
-
-
-# -- conflicts -------------------------------------------------------------------------------
-@dataclass
-class Conflict:
-    id: int
-    kind: str
-    table: str
-    row_uuid: str
-    field: str
-    record: str
-    mine: Any
-    theirs: Any
-    base: Any
-    their_author: str
-    their_at: str
-    found_at: str
-
-
-def conflicted_records(store: Store) -> set[tuple[str, str]]:
-    """(table, row uuid) of every record with an open conflict: what a badge marks."""
-    return {(str(t), str(u)) for t, u in store.db.execute(
-        "SELECT DISTINCT table_name, row_uuid FROM sync_conflicts WHERE resolved_at IS NULL")}
-
-
-def conflicts(store: Store, *, include_resolved: bool = False) -> list[Conflict]:
-    where = "" if include_resolved else "WHERE resolved_at IS NULL"
-    out = []
-    for r in store.db.execute(
-            "SELECT id, kind, table_name, row_uuid, field, mine, theirs, base, their_author, "
-            f"their_at, found_at FROM sync_conflicts {where} ORDER BY id").fetchall():
-        out.append(Conflict(r[0], r[1], r[2], r[3], r[4],
-                            _record_label(store, r[2], r[3], json.loads(r[6])),
-                            json.loads(r[5]), json.loads(r[6]), json.loads(r[7]), r[8] or "",
-                            r[9] or "", r[10]))
-    return out
-
-
-def _record_label(store: Store, table: str, row: str, theirs: Any = None) -> str:
-    from ..store.kinds import record_name
-
-    cols = {r[1] for r in store.db.execute(f"PRAGMA table_info({table})")}
-    label = next((c for c in ("code", "name", "month", "title") if c in cols), None)
-    if label is not None:
-        got = store.db.execute(f"SELECT {label} FROM {table} WHERE uuid = ?", [row]).fetchone()
-        if got is not None:
-            return f"{record_name(table)} {got[0]}"
-        if isinstance(theirs, dict) and theirs.get(label):
-            return f"{record_name(table)} {theirs[label]}"
-    return f"{record_name(table)} {row[:8]}"
-
-
-def resolve(store: Store, conflict_id: int, keep: str) -> Conflict:
-    """``keep='theirs'``: write the hub's value here; ``keep='mine'``: send the local value
-    again, based on the hub's value (applied on the next sync)."""
-    from ..store.kinds import spec
-
-    if keep not in ("mine", "theirs"):
-        raise UserError("--keep must be mine or theirs")
-    found = [c for c in conflicts(store) if c.id == conflict_id]
-    if not found:
-        raise UserError(f"no open conflict {conflict_id} (see roasterdesk conflicts)")
-    c = found[0]
-    if keep == "mine" and c.kind == "refused":
-        raise UserError("the hub refuses changes from your role: keep theirs, or ask an admin "
-                        "for the buyer role")
-    if c.field == "*":  # a new record from the hub that could not be added here
-        if keep == "theirs":
-            raise UserError(f"the hub's new {c.record} could not be added here ({c.base}): "
-                            "change the record of yours that stands in its way, or keep mine")
-        with store.db.atomic():
-            store.db.execute("UPDATE sync_conflicts SET resolved_at = ?, resolution = ? "
-                             "WHERE id = ?", [_now(), keep, c.id])
-        return c
-    with store.transaction("Resolve conflict"):
-        rid = store.log.id_of(c.table, c.row_uuid)
-        assert rid is not None
-        ref = spec(c.table).refs.get(c.field)
-        if keep == "theirs":
-            value = store.log.id_of(ref, c.theirs) if ref and c.theirs is not None else c.theirs
-            store.log.update(c.table, rid, {c.field: value}, live_only=False)
-        else:
-            _resend(store, c)
-        store.db.execute("UPDATE sync_conflicts SET resolved_at = ?, resolution = ? "
-                         "WHERE id = ?", [_now(), keep, c.id])
-    return c
-
-
-def _resend(store: Store, c: Conflict) -> None:
-    """A change-log entry (hub value -> local value) for the next push, as a new op."""
-    mine = _local_value(store, c.table, c.row_uuid, c.field)
-    op_id = str(_uuid.uuid4())
-    hlc = store.log.clock.tick()
-    device = store.log.device_id
-    store.db.execute("INSERT INTO change_ops (op_id, label, device_id, hlc, origin) "
-                     "VALUES (?, 'Resolve conflict: keep mine', ?, ?, 'local')",
-                     [op_id, device, hlc])
-    store.db.execute(
-        "INSERT INTO change_log (op_id, hlc, device_id, table_name, row_uuid, field, old_value,"
-        " new_value, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'local')",
-        [op_id, hlc, device, c.table, c.row_uuid, c.field, _sqlite(c.theirs), _sqlite(mine)])
-
-
-def _sqlite(v: Any) -> Any:
-    return v if v is None or isinstance(v, (str, int, float)) else json.dumps(v)

@@ -59,10 +59,10 @@ def test_sync_failure_is_one_line_and_exit_2(tmp_path, capsys):
 
 
 def test_the_password_goes_to_the_keyring_never_the_file(hub_url, tmp_path, monkeypatch):
-    from roasterdesk.services import sync
+    from roasterdesk.services import hub, sync
 
     kept = {}
-    monkeypatch.setattr(sync, "remember_password", lambda url, pw: kept.update({url: pw}))
+    monkeypatch.setattr(hub, "remember_password", lambda url, pw: kept.update({url: pw}))
     db = tmp_path / "k.sqlite"
     with Store.open(db) as s:
         bare = sync.remember_hub(s, "postgresql://ana:s3cret@db.example.org:5432/team"

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from roasterdesk.domain.model import FollowUp, Lot, Producer, ProducerKind, Visit, VisitMode
+from roasterdesk.errors import UserError
 from roasterdesk.services import sync
 
 from .laptops import Laptop, as_role, hub_count, make_hub
@@ -161,7 +162,7 @@ def test_a_viewers_price_change_is_refused_and_shown(a, b, hub, tmp_path):
         [c] = sync.conflicts(s)
         assert (c.kind, c.field, c.mine, c.theirs) == ("refused", "differential_cents_lb",
                                                        "5", "40")
-        with pytest.raises(sync.UserError, match="refuses"):
+        with pytest.raises(UserError, match="refuses"):
             sync.resolve(s, c.id, "mine")
     a.sync()
     with a.open() as s:
@@ -205,7 +206,7 @@ def test_a_change_that_cannot_apply_here_is_a_conflict_and_blocks_nothing(a, b):
         assert (c.record, c.field, c.mine) == ("lot CO-25-300", "*", None)
         assert "CO-25-300" in json.dumps(c.theirs)
         assert c.base == "another lot here already has this code"
-        with pytest.raises(sync.UserError, match="could not be added here"):
+        with pytest.raises(UserError, match="could not be added here"):
             sync.resolve(s, c.id, "theirs")
         sync.resolve(s, c.id, "mine")
         assert sync.conflicts(s) == []
