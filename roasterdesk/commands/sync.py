@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from ..cli import resolve_db
 
@@ -18,7 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="postgresql:// URL of the hub (needed once; remembered for this "
                              "database, its password kept in the keyring)")
     parser.add_argument("--join", metavar="URL",
-                        help="make a new database (--db) from the hub, then keep syncing it")
+                        help="make a new database (--db) from the hub, then keep syncing it; "
+                             "--db may also be an empty one, e.g. made by 'init' and "
+                             "'encrypt' to join encrypted")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -28,11 +29,10 @@ def run(args: argparse.Namespace) -> int:
 
     path = resolve_db(args)
     url = args.join or args.hub
-    if args.join:
-        if Path(path).exists():
-            raise sync.HubError(f"{path} exists already: --join makes a new database (give "
-                                "another --db, or sync this one with --hub)")
     with Store.open(path, create=bool(args.join)) as store:
+        if args.join and (any(store.counts().values()) or sync.hub_url_of(store)):
+            raise sync.HubError(f"{path} holds records already: --join fills a new or empty "
+                                "database (give another --db, or sync this one with --hub)")
         result = sync.sync(store, url)
     data = result.as_dict()
     if args.json:

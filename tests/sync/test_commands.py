@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import pytest
+
 from roasterdesk.cli import main
 from roasterdesk.domain.model import Producer, ProducerKind
 from roasterdesk.store import Store
@@ -23,8 +25,8 @@ def test_sync_join_and_conflicts_from_the_command_line(hub_url, tmp_path, capsys
     assert out["pushed"] >= 1 and out["conflicts"] == 0 and out["waiting"] == 0
     assert main(["sync", "--join", url_b, "--db", str(b)]) == 0
     assert "pulled 1" in capsys.readouterr().out
-    assert main(["sync", "--join", url_b, "--db", str(b)]) == 2  # exists already
-    assert "exists already" in capsys.readouterr().err
+    assert main(["sync", "--join", url_b, "--db", str(b)]) == 2  # holds records already
+    assert "holds records already" in capsys.readouterr().err
     # the URL is remembered per database; the password never lands in the file
     with Store.open(a) as s:
         s.save_producer(replace(s.producer(farm.id), region="Cauca"))
@@ -71,3 +73,37 @@ def test_the_password_goes_to_the_keyring_never_the_file(hub_url, tmp_path, monk
     assert bare == "postgresql://ana@db.example.org:5432/team?sslmode=verify-full"
     assert kept == {bare: "s3cret"}
     assert b"s3cret" not in db.read_bytes()
+
+
+def test_an_encrypted_laptop_joins_the_team_and_keeps_syncing(hub_url, tmp_path, capsys,
+                                                               monkeypatch):
+    """An empty database made by 'init' and 'encrypt' joins with --join; what it pulls is
+    stored encrypted, and later syncs push from it."""
+    pytest.importorskip("sqlcipher3")
+    from roasterdesk.store import cipher
+
+    make_hub(hub_url)
+    a, enc = tmp_path / "a.sqlite", tmp_path / "enc.sqlite"
+    with Store.open(a) as s:
+        s.save_producer(Producer("Finca Cifrada", ProducerKind.FARM, "ET", region="Sidama"))
+    assert main(["sync", "--db", str(a), "--hub", as_role(hub_url, "ana")]) == 0
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "long enough passphrase")
+    try:
+        assert main(["init", "--db", str(enc)]) == 0
+        assert main(["encrypt", "--db", str(enc), "--passphrase"]) == 0
+        cipher._KEYS.clear()  # a later command: it asks for the passphrase again
+        assert main(["sync", "--join", as_role(hub_url, "ben"), "--db", str(enc)]) == 0
+        assert "pulled 1" in capsys.readouterr().out
+        assert enc.read_bytes()[:16] != b"SQLite format 3\x00"
+        assert b"Sidama" not in enc.read_bytes()
+        with Store.open(enc) as s:  # the key is known in this process now
+            (p,) = s.producers()
+            assert (p.name, p.region) == ("Finca Cifrada", "Sidama")
+            s.save_producer(replace(p, region="Guji"))
+        assert main(["sync", "--db", str(enc)]) == 0
+        assert "pushed 1" in capsys.readouterr().out
+    finally:
+        cipher._KEYS.clear()
+    assert main(["sync", "--db", str(a)]) == 0
+    with Store.open(a) as s:
+        assert s.producers()[0].region == "Guji"
