@@ -329,7 +329,7 @@ def _apply(store: Store, changes: list[Any], result: SyncResult,
 
     refused = (StoreError, *integrity_errors())
     try:
-        with store.db.atomic():
+        with store.log.savepoint():
             store.log.apply_remote(changes)
         return changes
     except refused:
@@ -337,7 +337,7 @@ def _apply(store: Store, changes: list[Any], result: SyncResult,
     done = []
     for ch in changes:
         try:
-            with store.db.atomic():
+            with store.log.savepoint():
                 store.log.apply_remote([ch])
             done.append(ch)
         except refused as exc:

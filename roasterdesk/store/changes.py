@@ -26,7 +26,8 @@ import json
 import logging
 import time
 import uuid as _uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -173,6 +174,19 @@ class ChangeLog:
             self._clock = None
         self._op = None
         self._op_written = False
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction (SQLite SAVEPOINT) whose rollback also forgets the ids and uuids
+        remembered meanwhile: rows inserted inside it are gone, and an id cached for one of them
+        would point a later row at nothing (or at another row given that id again)."""
+        try:
+            with self.db.atomic():
+                yield
+        except BaseException:
+            self._uuids.clear()
+            self._ids.clear()
+            raise
 
     def _op_id(self) -> tuple[str, str, str, str]:
         """(op_id, hlc, device, origin) for the next entry, writing the action's row once."""

@@ -9,7 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from roasterdesk.domain.model import FollowUp, Lot, Producer, ProducerKind, Visit, VisitMode
+from roasterdesk.domain.model import (
+    Fixation,
+    FollowUp,
+    Lot,
+    Producer,
+    ProducerKind,
+    Visit,
+    VisitMode,
+)
 from roasterdesk.errors import UserError
 from roasterdesk.services import sync
 
@@ -210,3 +218,31 @@ def test_a_change_that_cannot_apply_here_is_a_conflict_and_blocks_nothing(a, b):
             sync.resolve(s, c.id, "theirs")
         sync.resolve(s, c.id, "mine")
         assert sync.conflicts(s) == []
+
+
+def test_a_refused_lot_does_not_take_the_rest_of_its_page_with_it(a, b):
+    """A page holds a new farm, its visit, a lot whose code this laptop gave to another lot,
+    and a second lot with a fixation: only the lot with the taken code (and what hangs on it)
+    becomes a conflict; the farm, the visit and the other lot arrive (rows inserted before the
+    page was retried one by one are not remembered by id: no 'FOREIGN KEY' refusals)."""
+    with b.open() as s:
+        mine = s.save_producer(Producer("Finca de Ben", ProducerKind.FARM, "CO"))
+        s.save_lot(Lot("CO-25-777", mine.id, 2025))
+    b.sync()
+    with a.open() as s:
+        farm = s.save_producer(Producer("Finca Nueva", ProducerKind.FARM, "PE", region="Cusco"))
+        s.save_visit(Visit(farm.id, date(2025, 5, 2), notes="drying beds"))
+        s.save_lot(Lot("CO-25-777", farm.id, 2025))
+        s.save_lot(Lot("PE-25-001", farm.id, 2025, fixations=(
+            Fixation(date(2025, 3, 1), Decimal("280.00")),)))
+    a.sync()
+    got = b.sync()
+    with b.open() as s:
+        cs = sync.conflicts(s)
+        assert [(c.record, c.base) for c in cs] == [
+            ("lot CO-25-777", "another lot here already has this code")], cs
+        (new,) = s.producers("name = 'Finca Nueva'")
+        assert len(s.visits(new.id)) == 1
+        (other,) = [x for x in s.lots(new.id) if x.code == "PE-25-001"]
+        assert len(other.fixations) == 1
+    assert got.conflicts == 1
