@@ -106,26 +106,55 @@ Progress = Callable[[str, int, int], None]
 
 
 def _batches(store: Store) -> Iterator[list[Any]]:
-    """Unpushed local changes, whole ops together, in batches of about BATCH_CHANGES."""
-    changes: list[Any] = []
+    """Unpushed local changes in batches of about BATCH_CHANGES, read page by page, whole ops
+    together. An op larger than a batch (an import, the demo: hundreds of thousands of changes)
+    goes in parts of BATCH_CHANGES changes, each its own op on the hub (``<op id>#<first seq>``),
+    so no batch outgrows the hub's limits. Parts are cut every BATCH_CHANGES changes from the
+    op's first change and each is marked pushed whole, so a part sent again after a kill starts
+    at the same change, has the same id, and is applied once."""
+    from dataclasses import replace
+
+    batch: list[Any] = []
+    op: list[Any] = []
+    big = False
+
+    def part(changes: list[Any]) -> list[Any]:
+        pid = f"{changes[0].op_id}#{changes[0].seq}"
+        return [replace(c, op_id=pid) for c in changes]
+
+    def end_op() -> Iterator[list[Any]]:
+        nonlocal batch, op, big
+        if big:
+            if op:
+                yield part(op)
+        else:
+            batch += op
+            if len(batch) >= BATCH_CHANGES:
+                yield batch
+                batch = []
+        op, big = [], False
+
     after = 0
     while True:
         got = store.log.unpushed(20000, after=after)
         if not got:
             break
-        changes += got
         after = got[-1].seq
-    batch: list[Any] = []
-    i = 0
-    while i < len(changes):
-        j, op = i, changes[i].op_id
-        while j < len(changes) and changes[j].op_id == op:
-            j += 1
-        batch += changes[i:j]
-        i = j
-        if len(batch) >= BATCH_CHANGES:
-            yield batch
-            batch = []
+        for c in got:
+            if op and c.op_id != op[0].op_id:
+                yield from end_op()
+            if not op:  # a new op: in parts if the whole op (sent or not) outgrows a batch,
+                # so its parts keep their ids whatever part a kill interrupted
+                big = store.db.execute("SELECT count(*) FROM change_log WHERE op_id = ?",
+                                       [c.op_id]).fetchone()[0] > BATCH_CHANGES
+                if big and batch:
+                    yield batch
+                    batch = []
+            op.append(c)
+            if big and len(op) == BATCH_CHANGES:
+                yield part(op)
+                op = []
+    yield from end_op()
     if batch:
         yield batch
 

@@ -143,3 +143,35 @@ def test_hub_stopped_mid_push_then_resync(pg_cluster, hub_url, tmp_path, monkeyp
     with psycopg.connect(hub_url) as conn:
         assert conn.execute("SELECT count(*) FROM roasterdesk.ops").fetchone()[0] == len(
             _local_ops(a))
+
+
+@pytest.mark.parametrize("kill_at", ["after_hub_commit:2", "after_mark:3", "before_hub_commit:4"])
+def test_an_op_too_large_for_one_batch_goes_in_parts_applied_once(hub_url, tmp_path, kill_at):
+    """An import of 500 farms is one op of 500 changes; with batches of 120 it goes in 5 parts
+    (``<op>#<first seq>``). A sync killed around the n-th part, then synced again, leaves every
+    farm on the hub once and on the other laptop once."""
+    make_hub(hub_url)
+    a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
+    b = Laptop(tmp_path / "b.sqlite", as_role(hub_url, "ben"))
+    with a.open() as s, s.transaction("Import"):
+        s.add_records([Producer(f"Finca P{i}", ProducerKind.FARM, "CO") for i in range(500)])
+    with a.open() as s:
+        (op,) = _local_ops(a)
+        assert s.db.execute("SELECT count(*) FROM change_log WHERE op_id = ?",
+                            [op]).fetchone()[0] == 500
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ROASTERDESK_SYNC_BATCH="120",
+               ROASTERDESK_SYNC_KILL=kill_at)
+    assert _run_sync(a, env, None) == -signal.SIGKILL
+    env.pop("ROASTERDESK_SYNC_KILL")
+    assert _run_sync(a, env, None) == 0
+    assert b.sync().pulled == 500
+    with psycopg.connect(hub_url) as conn:
+        parts = [r[0] for r in conn.execute("SELECT op_id FROM roasterdesk.ops ORDER BY 1")]
+        rows = conn.execute("SELECT count(*), count(DISTINCT row_uuid) FROM roasterdesk.changes "
+                            "WHERE field = '*'").fetchone()
+    assert len(parts) == 5 and all(p.startswith(op + "#") for p in parts)
+    assert rows == (500, 500)
+    with b.open() as s:
+        assert s.counts()["producers"] == 500
+    with a.open() as s:
+        assert sync.waiting(s) == 0
