@@ -85,7 +85,8 @@ def money_split_drawing(width: float, split: MoneySplit, fob: Decimal, colours: 
 def history_drawing(width: float, points: tuple[HarvestPoint, ...], this_harvest: int,
                     colours: dict[str, str], labels: dict[str, str],
                     fmt_axis: Callable[[float], str],
-                    this_lot: tuple[float | None, float | None] = (None, None)) -> Drawing:
+                    this_lot: tuple[float | None, float | None] = (None, None),
+                    year_label: Callable[[int], str] = str) -> Drawing:
     """The producer's average FOB, farm gate and C per harvest (USD/lb green) as lines, broken
     where a harvest had no purchase; this lot's own FOB and farm gate as marked points
     (``this_lot`` = (fob, farm gate); a figure not recorded is not drawn)."""
@@ -137,7 +138,7 @@ def history_drawing(width: float, points: tuple[HarvestPoint, ...], this_harvest
     xa, ya = lp.xValueAxis, lp.yValueAxis
     xa.valueMin, xa.valueMax = lo - 0.4, hi + 0.4
     xa.valueSteps = list(range(lo, hi + 1))
-    xa.labelTextFormat = lambda v: f"{int(round(v))}"
+    xa.labelTextFormat = lambda v: year_label(int(round(v)))
     ya.valueMin, ya.valueMax, ya.valueStep = 0, top, step
     ya.labelTextFormat = fmt_axis
     for axis in (xa, ya):

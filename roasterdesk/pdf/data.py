@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from ..domain.harvest import harvest_name
 from ..domain.words import NOT_RECORDED
 
 if TYPE_CHECKING:
@@ -150,6 +151,17 @@ class StatementData:
         return self.analysis.lot
 
     @property
+    def harvest_name(self) -> str:
+        """The lot's harvest as named everywhere else: "2025/26" or "2026" by the producer's
+        harvest months, else its country (`domain.harvest.harvest_name`)."""
+        return self.name_of_harvest(self.lot.harvest)
+
+    def name_of_harvest(self, year: int) -> str:
+        """Any harvest of this producer (the chart's axis) named the same way."""
+        p = self.analysis.producer
+        return harvest_name(year, p.country, p.harvest_months)
+
+    @property
     def this_lot_fob_usd_lb(self) -> Decimal | None:
         """The chart's "this lot" FOB point: the lot's own FOB, never a harvest average."""
         return self.analysis.economics.fob_usd_lb
@@ -187,6 +199,7 @@ def statement_json(data: StatementData) -> dict[str, Any]:
     return {
         "lot": {
             "code": lot.code, "title": data.lot_title, "harvest": lot.harvest,
+            "harvest_name": data.harvest_name,
             "species": _plain(lot.species), "process": _plain(lot.process),
             "status": _plain(lot.status) if lot.status else NOT_RECORDED,
             "contract_type": _plain(lot.contract_type) if lot.contract_type else NOT_RECORDED,

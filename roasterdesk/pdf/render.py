@@ -233,7 +233,8 @@ class Statement:
         if self.d.producer_named:  # the anonymous label already names the region
             where.append(self.region())
         sub = " · ".join(self.e(x) for x in where) + " · " \
-            f"{self.e(t.t('harvest'))} {lot.harvest} · {self.e(t.t('lot'))} {self.e(lot.code)}"
+            f"{self.e(t.t('harvest'))} {self.e(self.d.harvest_name)} · " \
+            f"{self.e(t.t('lot'))} {self.e(lot.code)}"
         left = [self.p(self.e(top.upper()), self.s.band_small), Spacer(1, 3),
                 self.p(self.e(name), self.s.band_title), Spacer(1, 2),
                 self.p(sub, self.s.band_sub)]
@@ -356,7 +357,7 @@ class Statement:
             (t.t("altitude"), self.e(self.num(prod.altitude_label) or self.nr)),
             (t.t("variety"), self.e(lot.variety or self.nr)),
             (t.t("process"), self.e(t.term(lot.process.value))),
-            (t.t("harvest"), str(lot.harvest)),
+            (t.t("harvest"), self.e(self.d.harvest_name)),
             (t.t("size"), self.e(size)),
             (t.t("quality"), self.e(quality)),
             (t.t("lot"), self.e(lot.code)),
@@ -611,7 +612,8 @@ class Statement:
                          for v in (self.d.this_lot_fob_usd_lb, self.d.this_lot_farm_gate_usd_lb))
         out.append(charts.history_drawing(self.width, pts, self.d.lot.harvest,
                                           self.tpl.colours, labels, fmt_axis,
-                                          this_lot))  # type: ignore[arg-type]
+                                          this_lot,  # type: ignore[arg-type]
+                                          self.d.name_of_harvest))
         out.append(self.p(self.e(t.t("history_note")), self.s.small))
         return self.together(out)
 
@@ -803,7 +805,7 @@ def make_doc(buf: io.BytesIO, data: StatementData, tpl: Template,
         bottomMargin=MARGIN + 4 * mm,
         title=f"{tpl.t('title')} — {lot.code}",
         author=tpl.roaster or "RoasterDesk",
-        subject=f"{tpl.t('lot')} {lot.code}, {tpl.t('harvest')} {lot.harvest}",
+        subject=f"{tpl.t('lot')} {lot.code}, {tpl.t('harvest')} {data.harvest_name}",
         keywords="coffee, impact statement, transparency, FOB, farm gate",
         creator="RoasterDesk",
         pageCompression=1 if compress else 0,

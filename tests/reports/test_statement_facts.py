@@ -225,3 +225,25 @@ def test_a_sample_of_demo_statements_of_two_harvests_passes_the_checks(tmp_path)
     pages = _demo_statements_pass(tmp_path, every=25)
     assert pages
 
+
+
+def test_the_harvest_is_named_as_everywhere_else_by_the_producers_calendar(example):
+    """Colombia's harvest runs across the new year ("2024/25"); recorded harvest months within
+    one year name it by its year alone, in the title, the facts, the chart and the JSON."""
+    from test_statement import flat, text_of
+
+    from roasterdesk.domain.harvest import harvest_name
+    from roasterdesk.pdf import load_template, render_statement
+
+    store, lot = example
+    producer = store.producer(lot.producer_id)
+    for months, expected in (((), harvest_name(lot.harvest, "CO")), ((5, 6, 7), str(lot.harvest))):
+        store.save_producer(replace(producer, harvest_months=months))
+        data = load_statement(store, lot.code, on=ON, photos=False)
+        assert data.harvest_name == expected
+        assert statement_json(data)["lot"]["harvest_name"] == expected
+        text = flat(text_of(render_statement(data, load_template("default-en"))))
+        assert f"Harvest {expected} ·" in text
+        if months:
+            assert harvest_name(lot.harvest, "CO") not in text
+    assert harvest_name(lot.harvest, "CO") == f"{lot.harvest - 1}/{lot.harvest % 100:02d}"
