@@ -253,3 +253,9 @@ def usd_kg(amount: object) -> Price:
 def cents_lb_to_usd_lb(cents: Decimal) -> Decimal:
     """ICE "C" quotes are US cents per lb: ``c_usd_lb = c_cents_lb / 100``."""
     return cents / 100
+
+
+def usd_tonne_to_usd_lb(usd_t: Decimal) -> Decimal:
+    """ICE London robusta quotes are USD per metric tonne; 1 t = 1,000 kg = 1,000 / 0.45359237 lb
+    (≈ 2,204.62 lb), so ``usd_lb = usd_t × 0.45359237 / 1,000`` (4,400 USD/t ≈ 1.9958 USD/lb)."""
+    return usd_t * LB_KG / 1000

@@ -247,3 +247,22 @@ def test_the_harvest_is_named_as_everywhere_else_by_the_producers_calendar(examp
         if months:
             assert harvest_name(lot.harvest, "CO") not in text
     assert harvest_name(lot.harvest, "CO") == f"{lot.harvest - 1}/{lot.harvest % 100:02d}"
+
+
+def test_a_robusta_lot_is_never_compared_with_arabica_c(example):
+    """A robusta lot takes neither the ICE "C" series nor an arabica minimum: its market price is
+    "not recorded" until its London price is recorded, and Fairtrade is the robusta minimum."""
+    from roasterdesk.domain.model import Process, Species
+
+    store, lot = example
+    store.set_c_prices({(2025, m): Decimal(380) for m in range(1, 13)})
+    store.save_lot(Lot(code="CO-25-R01", producer_id=lot.producer_id, harvest=2025, bags=100,
+                       bag_kg=Decimal(60), contract_type=ContractType.FIXED,
+                       species=Species.ROBUSTA, process=Process.NATURAL,
+                       fob_usd_lb=Decimal("2.40"), contract_date=date(2025, 4, 1)))
+    robusta = load_statement(store, "CO-25-R01", on=ON, photos=False)
+    e = robusta.analysis.economics
+    assert e.c_usd_lb is None and e.premium_over_c_usd_lb is None
+    assert "market price at fixation (robusta)" in e.missing
+    assert e.fairtrade is not None and e.fairtrade.minimum_usd_lb == Decimal("1.20")
+    assert statement_json(robusta)["economics"]["c_usd_lb"] is None

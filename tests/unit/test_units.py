@@ -37,6 +37,7 @@ from roasterdesk.domain.units import (
     green_equivalent,
     usd_kg,
     usd_lb,
+    usd_tonne_to_usd_lb,
 )
 
 D = Decimal
@@ -314,3 +315,10 @@ def test_dec_refuses_bools_and_other_types():
     for bad in (None, [1], b"1"):
         with pytest.raises(TypeError, match="cannot make a Decimal"):
             dec(bad)
+
+
+def test_robusta_usd_per_tonne_to_usd_per_lb():
+    """DOMAIN.md: 1 t = 2,204.62 lb, so 4,400 USD/t ≈ 1.9958 USD/lb; exact in Decimal."""
+    assert usd_tonne_to_usd_lb(D("4400")).quantize(D("0.0001")) == D("1.9958")
+    assert usd_tonne_to_usd_lb(D("1000")) == LB_KG  # one tonne costs 1,000 → one lb 0.4536
+    assert usd_tonne_to_usd_lb(D("2204.62262184878")).quantize(D("0.000001")) == D("1.000000")
