@@ -646,7 +646,8 @@ class Statement:
         rest = len(self.d.visits) - len(shown)
         if rest > 0:
             out.append(self.p(self.e(t.t("visit_more", n=rest)), self.s.small))
-        return out
+        # at most ``max_visits`` rows: the heading moves with its table, never left at a page foot
+        return self.together(out)
 
     def certifications(self) -> list[Flowable]:
         t = self.tpl

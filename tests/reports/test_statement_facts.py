@@ -266,3 +266,19 @@ def test_a_robusta_lot_is_never_compared_with_arabica_c(example):
     assert "market price at fixation (robusta)" in e.missing
     assert e.fairtrade is not None and e.fairtrade.minimum_usd_lb == Decimal("1.20")
     assert statement_json(robusta)["economics"]["c_usd_lb"] is None
+
+
+def test_the_visits_heading_moves_with_its_table(example):
+    """The visits heading was left alone at a page foot (4.2 % of demo statements) when the
+    table's first row did not fit: the section is one block after its page-break condition."""
+    from reportlab.platypus import CondPageBreak, KeepTogether, Table
+
+    from roasterdesk.pdf import load_template
+    from roasterdesk.pdf.render import Statement
+
+    store, lot = example
+    data = load_statement(store, lot.code, on=ON, photos=False)
+    assert data.visits
+    flow = Statement(data, load_template("default-en"), 480).visits()
+    assert [type(f) for f in flow] == [CondPageBreak, KeepTogether]
+    assert any(isinstance(f, Table) for f in flow[1]._content)
