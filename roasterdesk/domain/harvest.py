@@ -52,7 +52,7 @@ def current_harvest(today: date | None = None) -> int:
 
 
 # Origins whose main harvest runs across the new year ("2025/26") and origins whose main
-# harvest falls within one calendar year ("2026"); DOMAIN.md "Harvest labels". Other
+# harvest falls within one calendar year ("2026"); docs/domain.md "Harvest labels". Other
 # origins are named across the new year, as most arabica origins north of the equator are.
 WITHIN_ONE_YEAR = frozenset({"BR", "PE", "BO", "RW", "BI", "ZW", "ZM", "MW", "PY"})
 

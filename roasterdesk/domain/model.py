@@ -265,7 +265,7 @@ class Purpose(StrEnum):
 
 
 class Topic(StrEnum):
-    """Structured observations of a visit (DOMAIN.md)."""
+    """Structured observations of a visit (docs/domain.md)."""
 
     WORKER_HOUSING = "worker_housing"
     PAY_VS_MINIMUM = "pay_vs_minimum"
@@ -419,7 +419,7 @@ class FarmGatePrice:
     """What the producer received, in their currency and unit, with the factors to compare it.
 
     ``kg_per_kg_green`` is the outturn used (kg of ``basis`` for 1 kg green); ``None`` means the
-    DOMAIN.md default for the basis.
+    docs/domain.md default for the basis.
     """
 
     amount: Decimal

@@ -1,4 +1,4 @@
-"""Display rounding (DOMAIN.md: only for display; half-up).
+"""Display rounding (docs/domain.md: only for display; half-up).
 
 USD amounts to cents, USD/lb to 4 decimals, percentages to 0.1. Calculations keep full precision;
 these helpers are called by the UI and the PDF at the last moment.

@@ -7,7 +7,7 @@ cannot be weighed into either figure; it is counted separately (``lots_without_w
 share is never flattered silently.
 
 Naming people: the producer column names the farm, cooperative or station; an owner is named
-beside it only with consent to be named on the lot's reference date (DOMAIN.md: consent).
+beside it only with consent to be named on the lot's reference date (docs/domain.md: consent).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The price chain of a lot: C, FOB, premium over C, farm gate, intermediaries, references.
 
-Every figure is computed here (DOMAIN.md "Formulas"); the UI and the PDF only display them.
+Every figure is computed here (docs/domain.md "Formulas"); the UI and the PDF only display them.
 A figure that cannot be computed from the records is ``None`` — never a guess — and
 :class:`LotEconomics` says which inputs are missing.
 """
@@ -234,7 +234,7 @@ def economics(
     """Compute a lot's price chain.
 
     A fixed-price lot without a recorded C takes the reference series at its contract date and is
-    marked *estimated* (DOMAIN.md).
+    marked *estimated* (docs/domain.md).
     """
     missing: list[str] = []
     w = lot.weight

@@ -1,6 +1,7 @@
 """Reference prices: Fairtrade minimums, living-income reference prices and the C price series.
 
-The figures here are the defaults from DOMAIN.md; the app keeps editable copies in the database.
+The figures here are the defaults from docs/domain.md; the app keeps editable copies in the
+database.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ class FairtradeTerms:
     def minimum(self, species: Species, process: Process) -> Decimal:
         """The minimum for a lot.
 
-        Choice (DOMAIN.md is silent on honey, anaerobic, wet-hulled): only a *natural* lot takes
-        the natural minimum; every wet-processed coffee takes the washed one. The washed minimum is
-        the higher floor, so the comparison never flatters a lot.
+        Choice (docs/domain.md is silent on honey, anaerobic, wet-hulled): only a *natural* lot
+        takes the natural minimum; every wet-processed coffee takes the washed one. The washed
+        minimum is the higher floor, so the comparison never flatters a lot.
         """
         kind = "natural" if process is Process.NATURAL else "washed"
         return self.minimums[(species, kind)]

@@ -40,7 +40,7 @@ class CommitmentResult:
 
 
 def evaluate_commitment(c: Commitment, lots: list[Lot], current_harvest: int) -> CommitmentResult:
-    """Kept = delivered ≥ committed volume **and** price ≥ floor (DOMAIN.md).
+    """Kept = delivered ≥ committed volume **and** price ≥ floor (docs/domain.md).
 
     Choices: the volume is per harvest, so the total owed is volume × harvests covered; the price
     test uses the volume-weighted average FOB of the covered lots (every lot with a FOB and a

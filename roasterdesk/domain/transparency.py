@@ -1,6 +1,7 @@
-"""The transparency checklist of a lot (DOMAIN.md): what the records answer, and what is missing.
+"""The transparency checklist of a lot (docs/domain.md): what the records answer, and what is
+missing.
 
-Items 1–5 are the Transparency Pledge's data points; 6–13 are the seed's vetting questions.
+Items 1–5 are the Transparency Pledge's data points; 6–13 are the buyer's vetting questions.
 A lot's transparency is the count of applicable items answered — never padded.
 """
 
@@ -139,7 +140,7 @@ def checklist(
 ) -> Checklist:
     """Answer the thirteen questions from the records of one lot and its producer.
 
-    Choices where DOMAIN.md is silent:
+    Choices where docs/domain.md is silent:
     - visits count when within 24 months either side of the lot's :func:`reference_date`;
     - environment is answered when shade, water use and composting have each been *observed* or
       *reported* in some visit of the producer;

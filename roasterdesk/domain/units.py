@@ -127,7 +127,7 @@ DEFAULT_KG_PER_KG_GREEN: dict[Basis, Decimal] = {
     Basis.DRY_CHERRY: Decimal(2),
     Basis.GREEN: Decimal(1),
 }
-"""Default outturn: kg of each basis needed for 1 kg of green (DOMAIN.md; editable per lot)."""
+"""Default outturn: kg of each basis needed for 1 kg of green (docs/domain.md; editable per lot)."""
 
 
 def factor_from_rendimiento(fr: object) -> Decimal:
@@ -211,7 +211,7 @@ class Price:
     def usd_per_lb_green(
         self, fx_local_per_usd: Decimal | None = None, kg_per_kg_green: Decimal | None = None
     ) -> Decimal:
-        """The amount in USD per lb of green equivalent (DOMAIN.md's farm-gate formula)."""
+        """The amount in USD per lb of green equivalent (docs/domain.md's farm-gate formula)."""
         price = self
         if price.currency != "USD":
             if fx_local_per_usd is None:

@@ -1,6 +1,6 @@
 """The EUDR geolocation file: a GeoJSON FeatureCollection of the plots a set of lots came from.
 
-Rules (DOMAIN.md, EU GeoJSON File Description v1.2): WGS84, positions ``[longitude, latitude]``
+Rules (docs/domain.md, EU GeoJSON File Description v1.2): WGS84, positions ``[longitude, latitude]``
 with at least 6 decimals; a plot of ≤ 4 ha may be a Point with its ``Area`` (ha); a plot over
 4 ha must be a Polygon (closed ring of ≥ 4 positions, no self-intersection, no holes);
 properties ``ProducerName``, ``ProducerCountry`` (ISO-2), ``ProductionPlace``, ``Area``.

@@ -352,7 +352,7 @@ def m001_core(db: Database) -> None:
 
 @migrations()
 def m002_reference_defaults(db: Database) -> None:
-    """Seed the editable reference tables with DOMAIN.md's figures."""
+    """Seed the editable reference tables with docs/domain.md's figures."""
     from ..domain.model import Species
     from ..domain.reference import FAIRTRADE_2023, LIVING_INCOME_DEFAULTS
 

@@ -1,4 +1,4 @@
-"""The worked example of DOMAIN.md stored through the Store, with people of known consent."""
+"""The worked example of docs/domain.md stored through the Store, with people of known consent."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Every released schema opens in this build: stored fixture databases, copied into tmp_path.
 
 Add a fixture here whenever a release changes the schema (make it with the released version:
-a few records of every kind, the DOMAIN.md worked-example lot, checkpointed, journal_mode=delete).
+a few records of every kind, the docs/domain.md worked-example lot, checkpointed, journal_mode=delete).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Lots page driven as a user would: add the DOMAIN.md worked-example lot and watch the
+"""The Lots page driven as a user would: add the docs/domain.md worked-example lot and watch the
 premium figures appear, undo an edit, and bad input that saves nothing."""
 
 from __future__ import annotations

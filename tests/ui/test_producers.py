@@ -321,7 +321,7 @@ def test_lots_tab_shows_the_price_chain_figures(window, sample):
     model = page.detail.lots.model
     assert model.rowCount() == 3
     newest = [model.index(0, c).data() for c in range(model.columnCount())]
-    # the worked example of DOMAIN.md: FOB 4.75, C 3.70 here, farm gate 3.0901 USD/lb green
+    # the worked example of docs/domain.md: FOB 4.75, C 3.70 here, farm gate 3.0901 USD/lb green
     assert newest[3:] == ["1,400", "86.75", "4.7500", "+1.0500", "65.1 %", newest[8]]
     assert newest[8].endswith("of 12") or newest[8].endswith("of 13")
 

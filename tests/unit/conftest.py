@@ -1,4 +1,4 @@
-"""The worked example of DOMAIN.md as records, shared by the unit tests."""
+"""The worked example of docs/domain.md as records, shared by the unit tests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The price chain, hand-worked from DOMAIN.md's worked example and its FNC check."""
+"""The price chain, hand-worked from docs/domain.md's worked example and its FNC check."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def test_farm_gate_chain_local_and_usd(make_farm_gate):
     assert round_usd(farm_gate_local_per_kg_green(fg)) == D("27931.43")
     assert round_per_lb(usd_kg_to_usd_lb(farm_gate_local_per_kg_green(fg) / 4100)) == D("3.0901")
     assert round_per_lb(farm_gate_usd_lb_green(fg)) == D("3.0901")
-    # without a lot outturn the DOMAIN.md default for parchment (1.25) applies
+    # without a lot outturn the docs/domain.md default for parchment (1.25) applies
     default = make_farm_gate(kg_per_kg_green=None)
     assert farm_gate_usd_lb_green(default) == D(2_600_000) / 125 * D("1.25") / 4100 * D(
         "0.45359237")
@@ -280,7 +280,7 @@ def test_fairtrade_minimum_natural_vs_washed(make_lot, species, process, minimum
 
 def test_living_income_colombia_default_factor_is_about_1_56():
     ref = next(r for r in LIVING_INCOME_DEFAULTS if r.country == "CO" and not r.organic)
-    # 2.75 USD/kg parchment ÷ 0.8 ÷ 2.2046 ≈ 1.56 USD/lb green (DOMAIN.md)
+    # 2.75 USD/kg parchment ÷ 0.8 ÷ 2.2046 ≈ 1.56 USD/lb green (docs/domain.md)
     assert round(living_income_usd_lb_green(ref), 2) == D("1.56")
 
 

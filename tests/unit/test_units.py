@@ -118,7 +118,7 @@ def test_green_equivalent_uses_domain_md_defaults_or_the_lots_outturn():
     assert green_equivalent(Mass.of(125), Basis.PARCHMENT) == Mass.of(100)
     assert green_equivalent(Mass.of(200), Basis.DRY_CHERRY) == Mass.of(100)
     assert green_equivalent(Mass.of(100), Basis.GREEN) == Mass.of(100)
-    # a carga at FR 94 yields 125 × 70/94 = 93.09 kg excelso (DOMAIN.md's FNC check)
+    # a carga at FR 94 yields 125 × 70/94 = 93.09 kg excelso (docs/domain.md's FNC check)
     excelso = green_equivalent(Mass.of(1, CARGA), Basis.PARCHMENT, factor_from_rendimiento(94))
     assert round(excelso.kg, 2) == D("93.09")
     assert round(excelso.lb, 1) == D("205.2")
@@ -318,7 +318,7 @@ def test_dec_refuses_bools_and_other_types():
 
 
 def test_robusta_usd_per_tonne_to_usd_per_lb():
-    """DOMAIN.md: 1 t = 2,204.62 lb, so 4,400 USD/t ≈ 1.9958 USD/lb; exact in Decimal."""
+    """docs/domain.md: 1 t = 2,204.62 lb, so 4,400 USD/t ≈ 1.9958 USD/lb; exact in Decimal."""
     assert usd_tonne_to_usd_lb(D("4400")).quantize(D("0.0001")) == D("1.9958")
     assert usd_tonne_to_usd_lb(D("1000")) == LB_KG  # one tonne costs 1,000 → one lb 0.4536
     assert usd_tonne_to_usd_lb(D("2204.62262184878")).quantize(D("0.000001")) == D("1.000000")

@@ -1,5 +1,5 @@
 """The visit editor: date, mode, participants, purposes, the structured observations of
-DOMAIN.md (observed / reported / not checked, each with a note), notes, follow-ups and photos
+docs/domain.md (observed / reported / not checked, each with a note), notes, follow-ups and photos
 (dropped on the photo strip or chosen with a file dialog; copied into the attachments folder on
 save)."""
 
