@@ -74,6 +74,15 @@ class Conflict:
     found_at: str
 
 
+def is_conflicted(store: Store, table: str, uuid: str | None) -> bool:
+    """True while the record ``uuid`` of ``table`` has an open conflict (its badge shows)."""
+    if not uuid:
+        return False
+    return store.db.execute(
+        "SELECT 1 FROM sync_conflicts WHERE resolved_at IS NULL AND table_name = ? AND "
+        "row_uuid = ? LIMIT 1", [table, uuid]).fetchone() is not None
+
+
 def conflicted_records(store: Store) -> set[tuple[str, str]]:
     """(table, row uuid) of every record with an open conflict: what a badge marks."""
     return {(str(t), str(u)) for t, u in store.db.execute(

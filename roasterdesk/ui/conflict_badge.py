@@ -1,5 +1,5 @@
 """The badge a record's title carries while it has an open team-sync conflict
-(:func:`roasterdesk.services.sync.conflicted_records`), until someone resolves it on the
+(:func:`roasterdesk.services.sync_conflicts.is_conflicted`), until someone resolves it on the
 Conflicts page."""
 
 from __future__ import annotations
@@ -19,19 +19,12 @@ TIP = ("The team hub holds another value for a field of this record. Nothing was
        "choose which value to keep on the Conflicts page.")
 
 
-def has_conflict(ctx: AppContext, table: str, uuid: str | None) -> bool:
-    if not uuid:
-        return False
-    row = ctx.store.db.execute(
-        "SELECT 1 FROM sync_conflicts WHERE resolved_at IS NULL AND table_name = ? AND "
-        "row_uuid = ? LIMIT 1", [table, uuid]).fetchone()
-    return row is not None
-
-
 def set_title(label: QLabel, ctx: AppContext, text: str, table: str,
               uuid: str | None) -> bool:
     """Show ``text`` in ``label``, with the badge when the record has an open conflict."""
-    conflict = has_conflict(ctx, table, uuid)
+    from ..services.sync_conflicts import is_conflicted
+
+    conflict = is_conflicted(ctx.store, table, uuid)
     if conflict:
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setText(f'{escape(text)} <span style="color:#b45309; font-size:small">'
