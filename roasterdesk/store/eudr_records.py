@@ -11,14 +11,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..domain.model import new_uuid
+from .base import StoreBase
 from .codec import now
 from .errors import ValidationError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from contextlib import AbstractContextManager
 
-    from .db import AnyDatabase
 
 DDS_STATUSES = ("", "draft", "submitted", "available", "rejected", "withdrawn", "archived")
 
@@ -64,19 +63,9 @@ def _doc(row: dict[str, Any]) -> LegalityDocument:
                             row["lot_id"], row["producer_id"], row["uuid"], row["id"])
 
 
-class EudrRecords:
-    """Store methods for DDS references and legality documents."""
-
-    db: AnyDatabase
-
-    def transaction(self) -> AbstractContextManager[AnyDatabase]:  # pragma: no cover - Store
-        raise NotImplementedError
-
-    def _insert(self, table: str, row: dict[str, Any]) -> int:  # pragma: no cover - Store
-        raise NotImplementedError
-
-    def _update(self, table: str, id_: int, row: dict[str, Any]) -> None:  # pragma: no cover
-        raise NotImplementedError
+class EudrRecords(StoreBase):
+    """Store methods for DDS references and legality documents (a part of the store's facade:
+    every write goes through the change log, :attr:`StoreBase.log`)."""
 
     def _dict_rows(self, sql: str, params: list[Any]) -> Iterator[dict[str, Any]]:
         cur = self.db.execute(sql, params)
@@ -118,8 +107,7 @@ class EudrRecords:
 
     def delete_dds(self, dds_id: int) -> None:
         with self.transaction():
-            stamp = now()
-            self._update("eudr_dds", dds_id, {"deleted_at": stamp, "updated_at": stamp})
+            self.log.tombstone("eudr_dds", dds_id)
 
     def legality_documents(self, lot_id: int, producer_id: int) -> list[LegalityDocument]:
         """The lot's documents, then its producer's."""
