@@ -1,0 +1,183 @@
+"""The sync side of the change log: the outbox (changes not yet pushed) and applying changes
+made on another device (:meth:`ChangeSync.apply_remote`), last writer wins per field.
+
+:class:`ChangeSync` sits between :class:`~roasterdesk.store.change_writer.ChangeWriter` (the
+local write path it uses) and :class:`~roasterdesk.store.changes.ChangeLog`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from .change_writer import LOG_INSERT, Change, ChangeWriter, Row, clean_row
+from .codec import now
+from .errors import RecordNotFound
+from .kinds import spec
+
+
+class ChangeSync(ChangeWriter):
+    """Push and pull of the change log (see the module text)."""
+
+    def unpushed(self, limit: int = 1000, after: int = 0) -> list[Change]:
+        """Local changes not yet pushed, oldest first (``after``: a seq to continue from)."""
+        return [Change(*r) for r in self.db.execute(
+            "SELECT seq, op_id, hlc, device_id, table_name, row_uuid, field, old_value, "
+            "new_value, origin FROM change_log WHERE pushed_at IS NULL AND seq > ? "
+            "ORDER BY seq LIMIT ?", [after, limit])]
+
+    def mark_pushed(self, seqs: Iterable[int], at: str | None = None) -> None:
+        stamp = at or now()
+        with self.db.atomic():
+            self.db.conn.executemany("UPDATE change_log SET pushed_at = ? WHERE seq = ?",
+                                     [(stamp, s) for s in seqs])
+
+    def changes_of(self, op_id: str) -> list[Change]:
+        return [Change(*r) for r in self.db.execute(
+            "SELECT seq, op_id, hlc, device_id, table_name, row_uuid, field, old_value, "
+            "new_value, origin FROM change_log WHERE op_id = ? ORDER BY seq", [op_id])]
+
+    def field_hlc(self, table: str, row_uuid: str, field: str) -> str | None:
+        """The clock of the latest change to a field (or to the whole row) seen here."""
+        row = self.db.execute(
+            "SELECT max(hlc) FROM change_log WHERE table_name = ? AND row_uuid = ? "
+            "AND field IN (?, '*')", [table, row_uuid, field]).fetchone()
+        return row[0] if row else None
+
+    def apply_remote(self, changes: Iterable[Change]) -> list[Change]:
+        """Write changes made on another device (inside the caller's transaction), each with its
+        own op id, clock and device; a field changed here later than the remote change keeps the
+        local value (last writer wins, per field). Returns the changes applied.
+
+        New rows (``field == "*"``) of one table in a row are inserted together
+        (:meth:`_apply_inserts`): a laptop joining a team pulls whole tables."""
+        applied: list[Change] = []
+        run: list[Change] = []
+
+        def flush() -> None:
+            if run:
+                applied.extend(self._apply_inserts(run[0].table, run))
+                run.clear()
+
+        for ch in changes:
+            if ch.field == "*":
+                if run and run[0].table != ch.table:
+                    flush()
+                run.append(ch)
+                continue
+            flush()
+            self.clock.observe(ch.hlc)
+            self._remote = (ch.op_id, ch.hlc, ch.device_id)
+            try:
+                if self._apply_one(ch):
+                    applied.append(ch)
+            finally:
+                self._remote = None
+        flush()
+        return applied
+
+    def _apply_inserts(self, table: str, changes: list[Change]) -> list[Change]:
+        """Insert the new rows of ``changes`` (all of ``table``, in order) with multi-row
+        statements, and their change-log entries under each change's own op id, clock and
+        device. Rows this database already has are skipped. A row that refers to a row of the
+        same table earlier in ``changes`` (a member farm and its cooperative) starts a new
+        statement after that one. A row referring to one this database lacks raises
+        :class:`RecordNotFound` (the caller then applies change by change)."""
+        fresh: dict[str, Change] = {}
+        for ch in changes:
+            fresh.setdefault(ch.row_uuid, ch)
+        have = self._id_map(table, list(fresh))
+        todo = [ch for u, ch in fresh.items() if u not in have]
+        self_refs = [c for c, to in spec(table).refs.items() if to == table]
+        done: list[Change] = []
+        part: list[tuple[Change, Row, str]] = []
+        waiting: set[str] = set()
+        for ch in todo:
+            raw = json.loads(ch.new)
+            v = clean_row(raw)
+            text = ch.new if v == raw else json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+            if any(v.get(c) in waiting for c in self_refs):
+                self._insert_remote(table, part)
+                done += [c for c, _, _ in part]
+                part, waiting = [], set()
+            part.append((ch, v, text))
+            waiting.add(ch.row_uuid)
+        self._insert_remote(table, part)
+        done += [c for c, _, _ in part]
+        if done:
+            self.clock.observe(max(ch.hlc for ch in done))
+        return done
+
+    def _insert_remote(self, table: str, part: list[tuple[Change, Row, str]]) -> None:
+        """Insert the rows of ``part`` ((change, cleaned values, logged JSON text)) and log
+        them; their references are uuids, turned into this database's ids here."""
+        if not part:
+            return
+        t = spec(table)
+        ids: dict[str, dict[str, int]] = {}
+        for col, to in t.refs.items():
+            want = {v[col] for _, v, _ in part if v.get(col) is not None}
+            ids[col] = self._id_map(to, want)
+            missing = want - set(ids[col])
+            if missing:
+                raise RecordNotFound(f"no {spec(to).record} with uuid {sorted(missing)[0]}")
+        stamp = now()
+        refs = [c for c in t.refs if any(c in v for _, v, _ in part)]
+        by_cols: dict[tuple[str, ...], list[Row]] = {}
+        for ch, v, _ in part:
+            row = dict(v)
+            for c in refs:
+                if row.get(c) is not None:
+                    row[c] = ids[c][row[c]]
+            row["uuid"] = ch.row_uuid
+            if not row.get("updated_at"):
+                row["updated_at"] = stamp
+            by_cols.setdefault(tuple(row), []).append(row)
+        for cols, group in by_cols.items():
+            self._insert_values(table, list(cols), [[r[c] for c in cols] for r in group])
+        self._hook(table)
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO change_ops (op_id, label, device_id, hlc, origin) "
+            "VALUES (?, '', ?, ?, 'remote')",
+            list({ch.op_id: (ch.op_id, ch.device_id, ch.hlc) for ch, _, _ in part}.values()))
+        self.db.conn.executemany(LOG_INSERT, [
+            (ch.op_id, ch.hlc, ch.device_id, table, ch.row_uuid, "*", None, text, "remote", stamp)
+            for ch, _, text in part])
+
+    def _id_map(self, table: str, uuids: Iterable[str]) -> dict[str, int]:
+        """uuid → rowid of the rows of ``table`` among ``uuids`` that exist (remembered)."""
+        out: dict[str, int] = {}
+        want = []
+        for u in uuids:
+            got = self._ids.get((table, u))
+            if got is None:
+                want.append(u)
+            else:
+                out[u] = got
+        for k in range(0, len(want), 500):
+            chunk = want[k:k + 500]
+            marks = ",".join("?" * len(chunk))
+            for rid, u in self.db.execute(
+                    f"SELECT rowid, uuid FROM {table} WHERE uuid IN ({marks})", chunk):
+                out[str(u)] = self._ids[(table, str(u))] = int(rid)
+        return out
+
+    def _apply_one(self, ch: Change) -> bool:
+        t = spec(ch.table)
+        seen = self.db.execute(
+            f"SELECT rowid FROM {ch.table} WHERE uuid = ?", [ch.row_uuid]).fetchone()
+        if ch.field == "*":
+            if seen is not None:
+                return False
+            values = json.loads(ch.new)
+            row = {c: (self.id_of(t.refs[c], v) if c in t.refs else v) for c, v in values.items()}
+            self.insert(ch.table, {**row, "uuid": ch.row_uuid})
+            return True
+        if seen is None:
+            raise RecordNotFound(f"no {t.record} with uuid {ch.row_uuid}")
+        latest = self.field_hlc(ch.table, ch.row_uuid, ch.field)
+        if latest is not None and latest > ch.hlc:
+            return False
+        value = self.id_of(t.refs[ch.field], ch.new) if ch.field in t.refs else ch.new
+        self.update(ch.table, int(seen[0]), {ch.field: value}, live_only=False)
+        return True
