@@ -1,7 +1,8 @@
 """Export the lists (producers, people, plots, lots, visits) to CSV or XLSX.
 
 Columns carry the import's canonical labels (:mod:`roasterdesk.services.fields`) and values in
-forms the import reads back, so export → import round-trips every exported field (UUIDs too, so
+forms the import reads back (a harvest by its one name, "2024/25" or "2025", which the import
+reads as the year it ends), so export → import round-trips every exported field (UUIDs too, so
 a re-import matches the same records). Cells that a spreadsheet would run as a formula are
 neutralised by :func:`roasterdesk.services.tabular.write_table`.
 
@@ -18,6 +19,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from ..domain.harvest import harvest_name
 from ..domain.model import Lot, Person, Plot, Producer, Visit
 from ..errors import UserError
 from . import fields as FS
@@ -94,7 +96,8 @@ def _lot_cells(lot: Lot, owner: Producer) -> dict[str, str]:
         for f in lot.fixations)
     return {
         "code": lot.code, "name": lot.name, "producer": owner.name, "country": owner.country,
-        "harvest": str(lot.harvest), "weight_kg": text(lot.weight_kg), "bags": text(lot.bags),
+        "harvest": harvest_name(lot.harvest, owner.country, owner.harvest_months),
+        "weight_kg": text(lot.weight_kg), "bags": text(lot.bags),
         "bag_kg": text(lot.bag_kg), "variety": lot.variety, "process": text(lot.process),
         "species": text(lot.species), "quality_score": text(lot.quality_score),
         "defects_cat1": text(lot.defects_cat1), "defects_cat2": text(lot.defects_cat2),

@@ -49,3 +49,45 @@ def test_one_harvest_label_on_the_lots_page_the_editor_and_the_producer_tab(qtbo
     ed.w["harvest"].setText(across)  # typed the way it is shown: the same harvest
     assert "harvest" not in ed.errors
     assert ed.build()[0].harvest == this
+
+
+def test_one_harvest_label_on_every_page_the_export_and_the_pdf(qtbot, ctx, sample, tmp_path):
+    """The same lot's harvest reads the same on the Lots page, the producer's Lots tab, its
+    History axis, the list export and the statement PDF: across the new year for Ethiopia
+    ("2025/26"), by the year alone for the co-op whose recorded months fall in one year."""
+    import csv
+    import io
+
+    from pypdf import PdfReader
+
+    from roasterdesk.domain.harvest import harvest_name
+    from roasterdesk.pdf import load_template, render_statement
+    from roasterdesk.services.exporting import export_list
+    from roasterdesk.services.statement import load_statement
+    from roasterdesk.ui.views.history import HistoryTab
+
+    this = current_harvest()
+    lots = {f"ET-{this % 100}-001": (sample.station, f"{this - 1}/{this % 100:02d}"),
+            f"CO-{(this - 1) % 100}-003": (sample.coop, str(this - 1))}
+    page = _shown(LotListModel(ctx), HARVEST)
+    tab, history = LotsTab(ctx), HistoryTab(ctx)
+    qtbot.addWidget(tab)
+    qtbot.addWidget(history)
+    out = tmp_path / "lots.csv"
+    export_list(ctx.store, "lots", out)
+    exported = {r["Lot code"]: r["Harvest"]
+                for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))}
+    for code, (producer, expected) in lots.items():
+        lot = ctx.store.lot_by_code(code)
+        assert harvest_name(lot.harvest, producer.country, producer.harvest_months) == expected
+        assert page[code] == expected, "Lots page"
+        tab.load(producer.id)
+        assert _shown(tab.model, 1)[code] == expected, "producer's Lots tab"
+        history.load(producer.id)
+        assert expected in list(history.views[0].chart().axes()[0].categories()), "History"
+        assert exported[code] == expected, "list export"
+        data = load_statement(ctx.store, code, photos=False)
+        pdf = render_statement(data, load_template("default-en"))
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+                        .split())
+        assert f"Harvest {expected} ·" in text, "statement PDF"

@@ -1,8 +1,15 @@
 """The producer's history tab: by harvest, FOB vs C vs farm gate (USD/lb), volume bought and
-quality score (QtCharts)."""
+quality score (QtCharts).
+
+Every harvest from the first purchase to the last has its place on the axis, named by the one
+rule (`domain.harvest.harvest_name`, by the producer's harvest months, else its country). A
+harvest without a purchase, or without the figure, is a gap: lines break there and its bar is
+empty. Hovering a point or a bar shows its value.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -16,11 +23,12 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QCursor, QPainter, QPen
+from PySide6.QtWidgets import QGridLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
-from ...domain.harvest import harvest_label
+from ...domain.harvest import harvest_name
 from ...domain.history import HarvestPoint
+from ...domain.words import plural
 from ...services.analysis import harvest_history
 
 if TYPE_CHECKING:
@@ -29,27 +37,31 @@ if TYPE_CHECKING:
 COLORS = {"FOB": "#6b4226", "C price": "#8a8a8a", "Farm gate": "#2e7d32",
           "Volume": "#b08968", "Quality": "#c0561a"}
 
-
-def short_label(year: int) -> str:
-    """A harvest label that fits under a narrow bar: the year it ends, 2016 → "’16"."""
-    return f"’{year % 100:02d}"
+Namer = Callable[[int], str]
 
 
-def labels(points: list[HarvestPoint], narrow: bool = False) -> list[str]:
-    if narrow and len(points) > 6:
-        return [short_label(p.harvest) for p in points]
-    return [harvest_label(p.harvest) for p in points]
+def harvest_axis(points: list[HarvestPoint]) -> list[int]:
+    """Every harvest from the first purchase to the last, those without a purchase included."""
+    if not points:
+        return []
+    first, last = points[0].harvest, points[-1].harvest
+    return list(range(first, last + 1))
 
 
-def _small_labels(axis: QBarCategoryAxis, categories: list[str]) -> None:
-    if categories and categories[0].startswith("’"):
-        f = axis.labelsFont()
-        f.setPointSizeF(max(7.0, f.pointSizeF() - 1.5))
-        axis.setLabelsFont(f)
+def _by_year(points: list[HarvestPoint]) -> dict[int, HarvestPoint]:
+    return {p.harvest: p for p in points}
 
 
 def _f(x: Decimal | None) -> float | None:
     return float(x) if x is not None else None
+
+
+def show_hover(text: str, on: bool) -> None:
+    """The value under the pointer, as a tooltip (hidden when the pointer leaves)."""
+    if on:
+        QToolTip.showText(QCursor.pos(), text)
+    else:
+        QToolTip.hideText()
 
 
 def _chart(title: str) -> QChart:
@@ -65,11 +77,21 @@ def _chart(title: str) -> QChart:
     return chart
 
 
-def _axes(chart: QChart, series: list, categories: list[str], y_title: str,
-          y_max: float) -> None:
+def _x_axis(categories: list[str], fits: int) -> QBarCategoryAxis:
+    """The harvest axis; labels turn when more than ``fits`` would not fit side by side."""
     x = QBarCategoryAxis()
     x.append(categories)
-    _small_labels(x, categories)
+    if len(categories) > fits:
+        x.setLabelsAngle(-45)
+        f = x.labelsFont()
+        f.setPointSizeF(max(7.5, f.pointSizeF() - 1))
+        x.setLabelsFont(f)
+    return x
+
+
+def _axes(chart: QChart, series: list, categories: list[str], y_title: str,
+          y_max: float, fits: int) -> None:
+    x = _x_axis(categories, fits)
     y = QValueAxis()
     y.setTitleText(y_title)
     y.setRange(0, y_max * 1.15 if y_max > 0 else 1)
@@ -82,77 +104,112 @@ def _axes(chart: QChart, series: list, categories: list[str], y_title: str,
         s.attachAxis(y)
 
 
-def price_chart(points: list[HarvestPoint]) -> QChart:
-    chart = _chart("Price by harvest (USD/lb green)")
-    cats = labels(points, narrow=len(points) > 12)
-    series = []
-    top = 0.0
-    for name, attr in (("FOB", "fob_usd_lb"), ("C price", "c_usd_lb"),
-                       ("Farm gate", "farm_gate_usd_lb")):
+def _segments(values: list[float | None]) -> list[list[tuple[int, float]]]:
+    """Runs of consecutive known values (category index, value): a gap breaks the line."""
+    runs: list[list[tuple[int, float]]] = []
+    current: list[tuple[int, float]] = []
+    for i, v in enumerate(values):
+        if v is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append((i, v))
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _line(chart: QChart, name: str, values: list[float | None], pen: QPen,
+          hover: Callable[[int, float], str]) -> list[QLineSeries]:
+    """One line per run of known values, all under one legend entry."""
+    made = []
+    for n, run in enumerate(_segments(values)):
         s = QLineSeries()
         s.setName(name)
         s.setPointsVisible(True)
-        pen = QPen(QColor(COLORS[name]), 2.5)
-        if name == "C price":
-            pen.setStyle(Qt.PenStyle.DashLine)
         s.setPen(pen)
-        for i, p in enumerate(points):
-            v = _f(getattr(p, attr))
-            if v is not None:
-                s.append(i, v)  # category axis: x is the category's index
-                top = max(top, v)
+        for i, v in run:
+            s.append(i, v)  # category axis: x is the category's index
+        s.hovered.connect(lambda point, on, hover=hover: show_hover(
+            hover(round(point.x()), point.y()), on))
         chart.addSeries(s)
-        series.append(s)
-    _axes(chart, series, cats, "USD/lb", top)
+        if n:
+            for marker in chart.legend().markers(s):
+                marker.setVisible(False)
+        made.append(s)
+    return made
+
+
+def price_chart(points: list[HarvestPoint], name: Namer) -> QChart:
+    chart = _chart("Price by harvest (USD/lb green)")
+    years = harvest_axis(points)
+    by_year = _by_year(points)
+    series: list[QLineSeries] = []
+    top = 0.0
+    for label, attr in (("FOB", "fob_usd_lb"), ("C price", "c_usd_lb"),
+                        ("Farm gate", "farm_gate_usd_lb")):
+        pen = QPen(QColor(COLORS[label]), 2.5)
+        if label == "C price":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        values = [_f(getattr(by_year[y], attr)) if y in by_year else None for y in years]
+        top = max([top, *(v for v in values if v is not None)])
+        series += _line(chart, label, values, pen, lambda i, v, label=label: (
+            f"{name(years[i])} · {label} {v:.2f} USD/lb"))
+    _axes(chart, series, [name(y) for y in years], "USD/lb", top, fits=14)
     return chart
 
 
-def bar_chart(points: list[HarvestPoint], title: str, name: str, attr: str, y_title: str,
-              scale: float = 1.0) -> QChart:
-    chart = _chart(title)
-    bars = QBarSet(name)
-    bars.setColor(QColor(COLORS[name]))
-    bars.setBorderColor(QColor(COLORS[name]))
+def volume_text(name: Namer, year: int, point: HarvestPoint | None) -> str:
+    if point is None:
+        return f"{name(year)} · no purchase"
+    return (f"{name(year)} · {float(point.volume_kg) / 1000:,.2f} t green "
+            f"({plural(point.lots, 'lot')})")
+
+
+def bar_chart(points: list[HarvestPoint], name: Namer) -> QChart:
+    chart = _chart("Volume bought (t green)")
+    years = harvest_axis(points)
+    by_year = _by_year(points)
+    bars = QBarSet("Volume")
+    bars.setColor(QColor(COLORS["Volume"]))
+    bars.setBorderColor(QColor(COLORS["Volume"]))
     top = 0.0
-    for p in points:
-        v = _f(getattr(p, attr))
-        bars.append((v or 0.0) * scale)
-        top = max(top, (v or 0.0) * scale)
+    for y in years:
+        v = float(by_year[y].volume_kg) / 1000 if y in by_year else 0.0
+        bars.append(v)
+        top = max(top, v)
+    bars.hovered.connect(lambda on, i: show_hover(
+        volume_text(name, years[i], by_year.get(years[i])), on))
     series = QBarSeries()
     series.append(bars)
     series.setBarWidth(0.6)
     chart.addSeries(series)
     chart.legend().hide()
-    _axes(chart, [series], labels(points, narrow=True), y_title, top)
+    _axes(chart, [series], [name(y) for y in years], "tonnes", top, fits=6)
     return chart
 
 
-def quality_chart(points: list[HarvestPoint]) -> QChart:
+def quality_chart(points: list[HarvestPoint], name: Namer) -> QChart:
     chart = _chart("Quality (SCA score)")
-    s = QLineSeries()
-    s.setName("Quality")
-    s.setPointsVisible(True)
-    s.setPen(QPen(QColor(COLORS["Quality"]), 2.5))
-    scores = []
-    for i, p in enumerate(points):
-        v = _f(p.quality_score)
-        if v is not None:
-            s.append(i, v)
-            scores.append(v)
-    chart.addSeries(s)
+    years = harvest_axis(points)
+    by_year = _by_year(points)
+    values = [_f(by_year[y].quality_score) if y in by_year else None for y in years]
+    series = _line(chart, "Quality", values, QPen(QColor(COLORS["Quality"]), 2.5),
+                   lambda i, v: f"{name(years[i])} · {v:.2f} points")
     chart.legend().hide()
-    x = QBarCategoryAxis()
-    x.append(labels(points, narrow=True))
-    _small_labels(x, labels(points, narrow=True))
+    x = _x_axis([name(y) for y in years], fits=6)
     y = QValueAxis()
+    scores = [v for v in values if v is not None]
     lo = min(scores, default=80.0)
     y.setRange(min(80.0, lo - 1), 100 if not scores else max(max(scores) + 1, 88))
     y.setLabelFormat("%.0f")
     y.setTitleText("points")
     chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-    s.attachAxis(x)
-    s.attachAxis(y)
+    for s in series:
+        s.attachAxis(x)
+        s.attachAxis(y)
     return chart
 
 
@@ -178,6 +235,9 @@ class HistoryTab(QWidget):
     def load(self, producer_id: int) -> None:
         store = self.ctx.store
         self.points = harvest_history(store, producer_id)
+        producer = store.producer(producer_id)
+        self.name: Namer = lambda year: harvest_name(year, producer.country,  # noqa: E731
+                                                     producer.harvest_months)
         for v in self.views:
             v.setParent(None)
             v.deleteLater()
@@ -187,15 +247,15 @@ class HistoryTab(QWidget):
         if not self.points:
             return
         charts = [
-            (price_chart(self.points), 0, 0, 1, 2),
-            (bar_chart(self.points, "Volume bought (t green)", "Volume", "volume_kg",
-                       "tonnes", 0.001), 1, 0, 1, 1),
-            (quality_chart(self.points), 1, 1, 1, 1),
+            (price_chart(self.points, self.name), 0, 0, 1, 2),
+            (bar_chart(self.points, self.name), 1, 0, 1, 1),
+            (quality_chart(self.points, self.name), 1, 1, 1, 1),
         ]
         for chart, r, c, rs, cs_ in charts:
             view = QChartView(chart)
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
             view.setMinimumHeight(200)
+            view.setAccessibleName(chart.title())
             self.grid.addWidget(view, r, c, rs, cs_)
             self.views.append(view)
         self.grid.setColumnStretch(0, 1)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.harvest import current_harvest, harvest_label
+from ...domain.harvest import current_harvest, harvest_name
 from ...services.attention import (
     Item,
     commitments_at_risk,
@@ -139,7 +139,7 @@ class OverviewPage(QWidget):
         window is on screen, at start-up); the two lists that read many lots come from a
         background task. The cards say "checking…" until theirs arrive."""
         today = self.today or date.today()
-        when = f"harvest {harvest_label(current_harvest(today))} · {today:%d %B %Y}"
+        when = f"harvest {harvest_name(current_harvest(today))} · {today:%d %B %Y}"
         self.summary.setText(when)
         for card in self.cards:
             card.count.setText("checking…")
