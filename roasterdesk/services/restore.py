@@ -1,5 +1,5 @@
 """Restoring a verified backup in place of the database, crash-atomically (see
-:mod:`roasterdesk.services.backup`, section Restore, for the order of the steps)."""
+:mod:`roasterdesk.store.backup`, section Restore, for the order of the steps)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rotation of automatic backups (see :mod:`roasterdesk.services.backup`, section Rotation)."""
+"""Rotation of automatic backups (see :mod:`roasterdesk.store.backup`, section Rotation)."""
 
 from __future__ import annotations
 

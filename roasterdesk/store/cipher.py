@@ -203,7 +203,7 @@ def open_encrypted(
         version = FileVersion(0, (), None)
     if before_migrate == "backup":
         def before_migrate(p: Path, v: FileVersion) -> None:
-            from ..services.backup import BEFORE_MIGRATION, create_backup
+            from .backup import BEFORE_MIGRATION, create_backup
 
             create_backup(p, reason=BEFORE_MIGRATION, key=key)
 

@@ -5,9 +5,9 @@ Order of work at open, chosen so that a refused or failed open never changes the
    from a newer RoasterDesk is refused before anything is written;
 2. pending migrations run, each in its own transaction (a failure rolls back; with a rollback
    journal or WAL the main file is left as it was); ``before_migrate`` is called first so that a
-   backup can be taken — by default a verified backup (:func:`roasterdesk.services.backup.
-   backup_before_migrate`, imported lazily: the one call from the store up to a service, so that
-   no caller can forget it; pass ``before_migrate=None`` to skip it). All pending migrations run
+   backup can be taken — by default a verified backup (:func:`roasterdesk.store.backup.
+   backup_before_migrate`, imported lazily, so that no caller can forget it; pass
+   ``before_migrate=None`` to skip it). All pending migrations run
    in one outer transaction, so a failing one leaves the file byte-identical;
 3. only then the connection switches to WAL with ``synchronous=FULL`` and foreign keys on.
 """
@@ -197,7 +197,7 @@ def _quick_check(path: Path) -> None:
 def refuse_empty_beside_backups(path: Path) -> None:
     """A 0-byte or missing database with backups of it beside it is never made into a new,
     empty one: :class:`EmptyDatabaseError` names the newest verified backup."""
-    from ..services.backup import default_backup_dir, newest_verified_backup
+    from .backup import default_backup_dir, newest_verified_backup
 
     folder = default_backup_dir(path)
     if not folder.is_dir() or not any(folder.glob("*.zip")):
@@ -217,7 +217,7 @@ def refuse_empty_beside_backups(path: Path) -> None:
 
 
 def verified_backup_first(path: Path, version: FileVersion) -> None:
-    from ..services.backup import backup_before_migrate
+    from .backup import backup_before_migrate
 
     backup_before_migrate(path, version)
 

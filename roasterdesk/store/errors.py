@@ -30,7 +30,7 @@ class DamagedDatabaseError(NotADatabaseError):
     """The file is a database but fails SQLite's ``quick_check``: it is damaged.
 
     The app moves it aside and offers the newest verified backup
-    (:mod:`roasterdesk.services.backup`)."""
+    (:mod:`roasterdesk.store.backup`)."""
 
 
 class EmptyDatabaseError(DamagedDatabaseError):
