@@ -8,9 +8,11 @@ Everything lives in the schema ``roasterdesk``:
   of the same op hits ``ON CONFLICT DO NOTHING`` and changes nothing;
 - ``changes``: the feed laptops pull, one row per field; ``seq`` follows commit order because
   every writer takes one transaction-scoped advisory lock before its first insert;
-- ``fields``: the hub's current value of every field of every row (the base of the
-  compare-and-set: a change applies only if the hub still holds the value the client started
-  from); ``rows``: which rows exist (a new row arrives exactly once);
+- ``rows``: which rows exist (a new row arrives exactly once), each with the fields it was
+  made with (``snapshot``, schema 2); ``fields``: the hub's value of every field changed since
+  (schema 1 kept every field of every row here). A field's current value is its ``fields`` row,
+  else its value in the row's snapshot: the base of the compare-and-set (a change applies only
+  if the hub still holds the value the client started from);
 - ``conflicts``: both values, with who and when, when the compare-and-set fails;
 - ``photos``: photo bytes by content hash, uploaded before the rows naming them.
 
@@ -21,14 +23,18 @@ the price and payment tables explicitly so a narrower writing role can be added 
 
 from __future__ import annotations
 
-HUB_SCHEMA_VERSION = 1
-"""The hub schema this build installs and understands; a client refuses a higher one."""
+HUB_SCHEMA_VERSION = 2
+"""The hub schema this build installs and understands; a client refuses a higher one.
+2: a new row's fields are kept in ``rows.snapshot``, not one ``fields`` row each."""
 
 ADVISORY_LOCK = 7316016
 """The key of the transaction-scoped lock every writer of ``changes`` takes first."""
 
 ADVISORY_LOCK_INIT = 7316017
 """Taken by ``server init`` so two installs do not race."""
+
+SET_WISE_RUN = 16
+"""Runs of at least this many new rows in a row are applied by the hub set-wise."""
 
 ROLES = ("viewer", "buyer", "admin")
 
@@ -74,6 +80,7 @@ CREATE TABLE IF NOT EXISTS roasterdesk.rows (
     at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (table_name, row_uuid)
 );
+ALTER TABLE roasterdesk.rows ADD COLUMN IF NOT EXISTS snapshot jsonb;
 
 CREATE TABLE IF NOT EXISTS roasterdesk.fields (
     table_name text NOT NULL,
@@ -114,10 +121,20 @@ CREATE TABLE IF NOT EXISTS roasterdesk.photos (
 -- caller's grants and row-level security apply). p_ops: [{"op_id", "changes": [{"hlc", "table",
 -- "row", "field", "old", "new"}]}]. Returns {"applied", "skipped", "changes", "conflicts": [...]}
 -- where a skipped op (already applied) brings back the conflicts it made the first time.
+-- Changes apply in order. A run of at least __RUN__ new rows in a row (an import, a first push)
+-- whose rows the hub does not have yet goes in two set-wise INSERTs (rows with their snapshot,
+-- changes, in the run's order): the same rows as change by change, since a new row needs no
+-- compare-and-set. A field's hub value: its ``fields`` row, else the row's snapshot.
 CREATE OR REPLACE FUNCTION roasterdesk.push(p_device text, p_ops jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $fn$
 DECLARE
     op jsonb;
+    chs jsonb;
+    n int;
+    i int;
+    j int;
+    kk int;
+    run_fresh boolean;
     ch jsonb;
     k text;
     v jsonb;
@@ -144,16 +161,47 @@ BEGIN
             CONTINUE;
         END IF;
         n_applied := n_applied + 1;
-        FOR ch IN SELECT * FROM jsonb_array_elements(op->'changes') LOOP
+        chs := op->'changes';
+        n := jsonb_array_length(chs);
+        i := 0;
+        WHILE i < n LOOP
+        j := i;
+        WHILE j < n AND chs->j->>'field' = '*' LOOP
+            j := j + 1;
+        END LOOP;
+        IF j - i >= __RUN__ THEN
+            SELECT count(DISTINCT (e.c->>'table', e.c->>'row')) = j - i
+                   AND NOT EXISTS (
+                       SELECT 1 FROM jsonb_array_elements(chs) WITH ORDINALITY e2(c, k)
+                         JOIN roasterdesk.rows r ON r.table_name = e2.c->>'table'
+                                                AND r.row_uuid = e2.c->>'row'
+                        WHERE e2.k > i AND e2.k <= j)
+              INTO run_fresh
+              FROM jsonb_array_elements(chs) WITH ORDINALITY e(c, k) WHERE e.k > i AND e.k <= j;
+            IF run_fresh THEN
+                INSERT INTO roasterdesk.rows (table_name, row_uuid, snapshot)
+                    SELECT e.c->>'table', e.c->>'row', e.c->'new'
+                      FROM jsonb_array_elements(chs) WITH ORDINALITY e(c, k)
+                     WHERE e.k > i AND e.k <= j ORDER BY e.k;
+                INSERT INTO roasterdesk.changes (op_id, hlc, device_id, table_name, row_uuid,
+                    field, old_value, new_value)
+                    SELECT op->>'op_id', e.c->>'hlc', p_device, e.c->>'table', e.c->>'row', '*',
+                           e.c->'old', e.c->'new'
+                      FROM jsonb_array_elements(chs) WITH ORDINALITY e(c, k)
+                     WHERE e.k > i AND e.k <= j ORDER BY e.k;
+                n_changes := n_changes + (j - i);
+                i := j;
+                CONTINUE;
+            END IF;
+        END IF;
+        FOR kk IN i .. greatest(j, i + 1) - 1 LOOP
+            ch := chs->kk;
             wrote := false;
             IF ch->>'field' = '*' THEN
-                INSERT INTO roasterdesk.rows (table_name, row_uuid)
-                    VALUES (ch->>'table', ch->>'row')
+                INSERT INTO roasterdesk.rows (table_name, row_uuid, snapshot)
+                    VALUES (ch->>'table', ch->>'row', ch->'new')
                     ON CONFLICT DO NOTHING RETURNING row_uuid INTO got;
                 IF got IS NOT NULL THEN
-                    INSERT INTO roasterdesk.fields (table_name, row_uuid, field, value, hlc)
-                    SELECT ch->>'table', ch->>'row', e.key, e.value, ch->>'hlc'
-                      FROM jsonb_each(ch->'new') e;
                     wrote := true;
                 ELSE
                     -- the same row made on two devices (a reference month): field by field
@@ -163,6 +211,12 @@ BEGIN
                           FROM roasterdesk.fields f
                          WHERE f.table_name = ch->>'table' AND f.row_uuid = ch->>'row'
                            AND f.field = k;
+                        IF NOT FOUND THEN
+                            SELECT r.snapshot->k, r.author, r.at
+                              INTO cur_value, cur_author, cur_at FROM roasterdesk.rows r
+                             WHERE r.table_name = ch->>'table' AND r.row_uuid = ch->>'row'
+                               AND r.snapshot ? k;
+                        END IF;
                         IF cur_value IS NULL OR cur_value = 'null'::jsonb THEN
                             INSERT INTO roasterdesk.fields AS f (table_name, row_uuid, field,
                                                                 value, hlc)
@@ -196,6 +250,12 @@ BEGIN
                   FROM roasterdesk.fields f
                  WHERE f.table_name = ch->>'table' AND f.row_uuid = ch->>'row'
                    AND f.field = ch->>'field';
+                IF NOT FOUND THEN
+                    SELECT r.snapshot->(ch->>'field'), r.author, r.at
+                      INTO cur_value, cur_author, cur_at FROM roasterdesk.rows r
+                     WHERE r.table_name = ch->>'table' AND r.row_uuid = ch->>'row'
+                       AND r.snapshot ? (ch->>'field');
+                END IF;
                 cur_value := coalesce(cur_value, 'null'::jsonb);
                 IF cur_value = new_v THEN
                     NULL;  -- the hub holds this value already
@@ -224,12 +284,14 @@ BEGIN
                 n_changes := n_changes + 1;
             END IF;
         END LOOP;
+        i := greatest(j, i + 1);
+        END LOOP;
     END LOOP;
     RETURN jsonb_build_object('applied', n_applied, 'skipped', n_skipped,
                               'changes', n_changes, 'conflicts', out_conflicts);
 END
 $fn$;
-""".replace("__LOCK__", str(ADVISORY_LOCK))
+""".replace("__LOCK__", str(ADVISORY_LOCK)).replace("__RUN__", str(SET_WISE_RUN))
 
 
 def roles_sql(schema_owner_note: str = "") -> str:

@@ -24,6 +24,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     from ..store import Store
 
 BATCH_CHANGES = int(os.environ.get("ROASTERDESK_SYNC_BATCH", "2000"))
-PULL_PAGE = 5000
+PULL_PAGE = 20000
 KILL_ENV = "ROASTERDESK_SYNC_KILL"
 """Tests: ``point`` or ``point:n`` kills this process (SIGKILL) at the n-th pass of a point."""
 
@@ -112,7 +113,10 @@ def _batches(store: Store) -> Iterator[list[Any]]:
     so no batch outgrows the hub's limits. Parts are cut every BATCH_CHANGES changes from the
     op's first change and each is marked pushed whole, so a part sent again after a kill starts
     at the same change, has the same id, and is applied once."""
-    from dataclasses import replace
+    from ..store.changes import Change
+
+    def astuple_tail(c: Any) -> tuple[Any, ...]:
+        return (c.hlc, c.device_id, c.table, c.row_uuid, c.field, c.old, c.new, c.origin)
 
     batch: list[Any] = []
     op: list[Any] = []
@@ -120,7 +124,7 @@ def _batches(store: Store) -> Iterator[list[Any]]:
 
     def part(changes: list[Any]) -> list[Any]:
         pid = f"{changes[0].op_id}#{changes[0].seq}"
-        return [replace(c, op_id=pid) for c in changes]
+        return [Change(c.seq, pid, *astuple_tail(c)) for c in changes]
 
     def end_op() -> Iterator[list[Any]]:
         nonlocal batch, op, big
@@ -159,14 +163,19 @@ def _batches(store: Store) -> Iterator[list[Any]]:
         yield batch
 
 
-def _as_ops(batch: list[Any]) -> list[dict[str, Any]]:
-    ops: dict[str, dict[str, Any]] = {}
+def _as_ops(batch: list[Any]) -> str:
+    """The batch as the hub's JSON argument (text): ``[{"op_id", "changes": [...]}]``. A new
+    row's fields are already JSON text in the log; they go as they are, not parsed and dumped
+    again."""
+    ops: dict[str, list[str]] = {}
+    dumps = json.dumps
     for c in batch:
-        op = ops.setdefault(c.op_id, {"op_id": c.op_id, "changes": []})
-        new = json.loads(c.new) if c.field == "*" else c.new
-        op["changes"].append({"hlc": c.hlc, "table": c.table, "row": c.row_uuid,
-                              "field": c.field, "old": c.old, "new": new})
-    return list(ops.values())
+        new = c.new if c.field == "*" else dumps(c.new)
+        ops.setdefault(c.op_id, []).append(
+            f'{{"hlc":{dumps(c.hlc)},"table":{dumps(c.table)},"row":{dumps(c.row_uuid)},'
+            f'"field":{dumps(c.field)},"old":{dumps(c.old)},"new":{new}}}')
+    return "[" + ",".join(f'{{"op_id":{dumps(op)},"changes":[{",".join(chs)}]}}'
+                          for op, chs in ops.items()) + "]"
 
 
 def _photos(store: Store, batch: list[Any]) -> list[tuple[str, Path]]:
@@ -187,7 +196,6 @@ def _photos(store: Store, batch: list[Any]) -> list[tuple[str, Path]]:
 
 def push(store: Store, conn: Any, result: SyncResult, progress: Progress | None = None) -> None:
     import psycopg
-    from psycopg.types.json import Jsonb
 
     device = store.log.device_id
     total = waiting(store)
@@ -201,8 +209,8 @@ def push(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
                     conn.execute(
                         "INSERT INTO roasterdesk.photos (sha256, data) VALUES (%s, %s) "
                         "ON CONFLICT DO NOTHING", [sha, path.read_bytes()])
-                out = conn.execute("SELECT roasterdesk.push(%s, %s)",
-                                   [device, Jsonb(ops)]).fetchone()[0]
+                out = conn.execute("SELECT roasterdesk.push(%s, %s::jsonb)",
+                                   [device, ops]).fetchone()[0]
                 checkpoint("before_hub_commit")
         except psycopg.errors.InsufficientPrivilege:
             refused = True
@@ -232,8 +240,12 @@ def push(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
 
 
 def _hub_value(conn: Any, table: str, row: str, field_: str) -> Any:
+    """The hub's value of a field: its ``fields`` row, else the row's snapshot (schema 2)."""
     got = conn.execute("SELECT value FROM roasterdesk.fields WHERE table_name = %s AND "
                        "row_uuid = %s AND field = %s", [table, row, field_]).fetchone()
+    if got is None and (hub_version(conn) or 0) >= 2:
+        got = conn.execute("SELECT snapshot -> %s FROM roasterdesk.rows WHERE table_name = %s "
+                           "AND row_uuid = %s", [field_, table, row]).fetchone()
     return None if got is None else got[0]
 
 
@@ -249,39 +261,45 @@ def _note(result: SyncResult, found: tuple[int, bool]) -> None:
 _REFERENCE = {"c_prices", "fairtrade_terms", "living_income_refs"}
 
 
+_OWN = {"producers": "id", "lots": "producer_id", "visits": "producer_id",
+        "commitments": "producer_id", "certifications": "producer_id", "projects": "producer_id"}
+_OF_LOT = ("fixations", "cost_legs", "premiums", "lot_plots")
+
+
 def _touched_producers(store: Store, changes: list[Any]) -> set[int] | None:
-    """Producers whose lot figures may change with ``changes`` (None: every producer)."""
-    out: set[int] = set()
+    """Producers whose lot figures may change with ``changes`` (None: every producer); one query
+    per table and 500 rows."""
+    by_table: dict[str, set[str]] = {}
     for c in changes:
         if c.table in _REFERENCE:
             return None
-        if c.table == "producers":
-            rows = [("producers", c.row_uuid)]
-        elif c.table in ("lots", "visits", "commitments", "certifications", "projects"):
-            rows = [(c.table, c.row_uuid)]
-        elif c.table in ("fixations", "cost_legs", "premiums", "lot_plots"):
-            got = store.db.execute(f"SELECT lot_id FROM {c.table} WHERE uuid = ?",
-                                   [c.row_uuid]).fetchone()
-            rows = [] if got is None else [("lots", store.log.uuid_of("lots", got[0]))]
+        if c.table in _OWN or c.table in _OF_LOT:
+            by_table.setdefault(c.table, set()).add(c.row_uuid)
+    out: set[int] = set()
+    for table, uuids in by_table.items():
+        if table in _OWN:
+            sql = f"SELECT {_OWN[table]} FROM {table} WHERE uuid IN "
         else:
-            continue
-        for table, uid in rows:
-            col = "id" if table == "producers" else "producer_id"
-            got = store.db.execute(f"SELECT {col} FROM {table} WHERE uuid = ?",
-                                   [uid]).fetchone()
-            if got is not None and got[0] is not None:
-                out.add(int(got[0]))
+            sql = (f"SELECT l.producer_id FROM {table} x JOIN lots l ON l.id = x.lot_id "
+                   "WHERE x.uuid IN ")
+        want = sorted(uuids)
+        for k in range(0, len(want), 500):
+            chunk = want[k:k + 500]
+            for (pid,) in store.db.execute(sql + f"({','.join('?' * len(chunk))})", chunk):
+                if pid is not None:
+                    out.add(int(pid))
     return out
 
 
 def _refresh(store: Store, producers: set[int] | None) -> None:
     """Lot figures of the touched producers that are alive (a deleted producer's lots keep
-    theirs)."""
+    theirs), many producers at a time."""
+    from ..store.bulk_metrics import refresh_producers
+
     sql = ("SELECT DISTINCT l.producer_id FROM lots l JOIN producers p ON p.id = l.producer_id "
            "WHERE p.deleted_at IS NULL")
-    for (pid,) in store.db.execute(sql).fetchall():
-        if producers is None or pid in producers:
-            store.refresh_metrics(pid)
+    refresh_producers(store, [pid for (pid,) in store.db.execute(sql).fetchall()
+                              if producers is None or pid in producers])
 
 
 def _mark_dirty(store: Store, producers: set[int] | None) -> None:
@@ -312,39 +330,51 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
     cursor = int(_state(store, "pull_cursor") or 0)
     last = conn.execute("SELECT coalesce(max(seq), 0) FROM roasterdesk.changes").fetchone()[0]
     while True:
+        # this device's own changes are not read back: a short page holds every other change
+        # past the cursor, and all up to ``last`` were committed before it was read, so the
+        # cursor moves past ``last`` then
         rows = conn.execute(
             "SELECT c.seq, c.op_id, c.hlc, c.device_id, c.table_name, c.row_uuid, c.field, "
-            "c.old_value, c.new_value::text, c.author, c.at FROM roasterdesk.changes c "
-            "WHERE c.seq > %s ORDER BY c.seq LIMIT %s", [cursor, PULL_PAGE]).fetchall()
+            "c.old_value::text, c.new_value::text, c.author, c.at FROM roasterdesk.changes c "
+            "WHERE c.seq > %s AND c.device_id <> %s ORDER BY c.seq LIMIT %s",
+            [cursor, device, PULL_PAGE]).fetchall()
         conn.commit()
-        if not rows:
+        full = len(rows) == PULL_PAGE
+        end = rows[-1][0] if full else max([last, *(r[0] for r in rows[-1:])])
+        if end <= cursor:
             break
         apply: list[Change] = []
         with store.transaction("Sync"):
+            held = _held_fields(store, rows)
             for seq, op_id, hlc, dev, table, row, fld, old, text, author, at in rows:
-                if dev == device:
-                    continue
                 if fld == "*":
                     new = text  # the row as JSON text: parsed once, where it is inserted
+                    old = None  # a new row has no value before
                 else:
                     new = None if text is None else json.loads(text)
-                    if _held(store, table, row, fld):
+                    old = None if old is None else json.loads(old)
+                    if (table, row, fld) in held if held is not None else _held(
+                            store, table, row, fld):
                         mine = _local_value(store, table, row, fld)
                         _note(result, _add_conflict(
                             store, table, row, fld, mine=mine, theirs=new, base=old,
                             who=author, when=at, kind="pull", op_id=op_id))
+                        if held is not None:  # open now: later changes of the field wait too
+                            held.add((table, row, fld))
                         continue
                 apply.append(Change(seq, op_id, hlc, dev, table, row, fld, old, new, "remote"))
             if apply:
                 apply = _apply(store, apply, result, authors={r[1]: (r[9], r[10]) for r in rows})
                 _mark_dirty(store, _touched_producers(store, apply))
                 checkpoint("mid_pull")
-            cursor = rows[-1][0]
+            cursor = end
             _set_state(store, "pull_cursor", str(cursor))
             result.pulled += len(apply)
         checkpoint("after_pull_page")
         if progress is not None:
-            progress("pull", cursor, last)
+            progress("pull", min(cursor, last), last)
+        if not full:
+            break
     refresh_dirty(store)
 
 
@@ -389,6 +419,27 @@ def _why(exc: Exception) -> str:
     return text
 
 
+HELD_AT_ONCE = 20000
+"""Up to this many unpushed local changes and open conflicts, a pull page looks them up once."""
+
+
+def _held_fields(store: Store, rows: list[Any]) -> set[tuple[str, str, str]] | None:
+    """The (table, row, field) of every unpushed local change and open conflict, read once for
+    a page of field changes (None: too many, ask :func:`_held` change by change)."""
+    if all(r[6] == "*" for r in rows):
+        return set()
+    n = store.db.execute(
+        "SELECT (SELECT count(*) FROM change_log WHERE pushed_at IS NULL) + "
+        "(SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL)").fetchone()[0]
+    if n > HELD_AT_ONCE:
+        return None
+    got = store.db.execute(
+        "SELECT table_name, row_uuid, field FROM change_log WHERE pushed_at IS NULL AND "
+        "origin = 'local' UNION SELECT table_name, row_uuid, field FROM sync_conflicts "
+        "WHERE resolved_at IS NULL").fetchall()
+    return {(str(t), str(r), str(f)) for t, r, f in got}
+
+
 def _held(store: Store, table: str, row: str, fld: str) -> bool:
     """A local change to this field not yet pushed, or an open conflict on it."""
     got = store.db.execute(
@@ -426,7 +477,7 @@ def sync(store: Store, url: str | None = None, progress: Progress | None = None)
     import psycopg
 
     result = SyncResult()
-    with connect(target) as conn:
+    with connect(target) as conn, _cache(store):
         check_hub(conn)
         conn.commit()
         try:
@@ -441,6 +492,22 @@ def sync(store: Store, url: str | None = None, progress: Progress | None = None)
     result.waiting = waiting(store)
     result.seconds = round(time.perf_counter() - start, 3)
     return result
+
+
+SYNC_CACHE_KIB = 262144
+"""SQLite's page cache while a sync runs (256 MiB): a join writes rows keyed by random uuids
+across every table and index, and with the default 2 MiB cache nearly every write reads its
+page again from the file."""
+
+
+@contextmanager
+def _cache(store: Store) -> Iterator[None]:
+    before = store.db.execute("PRAGMA cache_size").fetchone()[0]
+    store.db.execute(f"PRAGMA cache_size = -{SYNC_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        store.db.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def status(store: Store) -> dict[str, Any]:

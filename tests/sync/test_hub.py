@@ -138,3 +138,76 @@ def test_writers_are_serialised_so_seq_follows_commit_order(hub):
     assert "lock timeout" in blocked.stderr
     slow.commit()
     slow.close()
+
+
+def _feed(url):
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT hlc, device_id, table_name, row_uuid, field, old_value, new_value "
+            "FROM roasterdesk.changes ORDER BY seq").fetchall()
+
+
+def _hub_state(url):
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT table_name, row_uuid, snapshot FROM roasterdesk.rows "
+                            "ORDER BY table_name, row_uuid").fetchall()
+        fields = conn.execute("SELECT table_name, row_uuid, field, value, hlc "
+                              "FROM roasterdesk.fields ORDER BY 1, 2, 3").fetchall()
+        conflicts = conn.execute("SELECT table_name, row_uuid, field, base, hub_value, "
+                                 "client_value FROM roasterdesk.conflicts ORDER BY id").fetchall()
+    return rows, fields, conflicts
+
+
+def test_a_run_of_new_rows_goes_set_wise_with_the_same_result_as_change_by_change(
+        hub, pg_cluster):
+    """One op holding runs of new rows (applied set-wise) and another hub given the same changes
+    one op each (change by change) end with the same feed, rows, fields and conflicts: a field
+    change after its run, a run holding a row the hub has (merged field by field), a row twice
+    in a run, and compare-and-set against a row's snapshot afterwards."""
+    from roasterdesk.services.hub_schema import SET_WISE_RUN
+
+    other = pg_cluster.create_database("hub_one_by_one")
+    sync.init_hub(other)
+    first = [("producers", "old", "*", None, {"name": "Old", "region": "Huila"})]
+    n = SET_WISE_RUN + 4
+    changes = [("producers", f"p{i:02d}", "*", None, {"name": f"Farm {i}", "region": "Huila",
+                                                       "altitude": 1500 + i}) for i in range(n)]
+    changes.append(("producers", "p03", "region", "Huila", "Cauca"))
+    changes += [("lots", f"l{i:02d}", "*", None, {"code": f"L{i}", "producer_id": f"p{i:02d}",
+                                                  "price": "3.10"}) for i in range(n)]
+    # a run with a row the hub already has: field by field (only its empty fields are filled)
+    changes += [("producers", "old", "*", None, {"name": "Old", "region": "Cauca",
+                                                 "altitude": 1700})]
+    changes += [("visits", f"v{i:02d}", "*", None, {"notes": f"visit {i}"}) for i in range(n)]
+    changes.append(("visits", "v00", "*", None, {"notes": "again", "date": "2025-01-02"}))
+    for url, ops in ((hub, [_op("first", *first), _op("all", *changes)]),
+                     (other, [_op("first", *first)] + [
+                         {"op_id": f"c{k}", "changes": [c]}
+                         for k, c in enumerate(_op("all", *changes)["changes"])])):
+        for op in ops:
+            _push(url, "dev1", [op])
+    assert _feed(hub) == _feed(other)
+    assert len(_feed(hub)) > 3 * n
+    assert _hub_state(hub) == _hub_state(other)
+    # later changes compare against the snapshot: the right base applies, a stale one conflicts
+    later = [_op("later", ("lots", "l05", "price", "3.10", "3.40"),
+                 ("lots", "l06", "price", "2.00", "3.50"),
+                 ("producers", "p03", "region", "Huila", "Nariño"))]
+    outs = [_push(url, "dev2", later) for url in (hub, other)]
+    assert [o["changes"] for o in outs] == [1, 1]
+    assert [[(c["hub_value"], c["client_value"]) for c in o["conflicts"]] for o in outs] == [
+        [("3.10", "3.50"), ("Cauca", "Nariño")]] * 2
+    assert _hub_state(hub) == _hub_state(other)
+    assert _feed(hub) == _feed(other)
+
+
+def test_a_row_kept_field_by_field_by_schema_1_still_compares(hub):
+    """A hub upgraded from schema 1 keeps its rows' fields in ``fields`` (no snapshot)."""
+    with psycopg.connect(hub) as conn:
+        conn.execute("INSERT INTO roasterdesk.rows (table_name, row_uuid) VALUES ('lots', 'l1')")
+        conn.execute("INSERT INTO roasterdesk.fields (table_name, row_uuid, field, value, hlc) "
+                     "VALUES ('lots', 'l1', 'price', '\"3.10\"', '1')")
+    out = _push(hub, "d1", [_op("a", ("lots", "l1", "price", "2.00", "3.50"))])
+    assert [(c["hub_value"], c["base"]) for c in out["conflicts"]] == [("3.10", "2.00")]
+    out = _push(hub, "d1", [_op("b", ("lots", "l1", "price", "3.10", "3.30"))])
+    assert (out["changes"], out["conflicts"]) == (1, [])

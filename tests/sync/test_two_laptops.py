@@ -246,3 +246,44 @@ def test_a_refused_lot_does_not_take_the_rest_of_its_page_with_it(a, b):
         (other,) = [x for x in s.lots(new.id) if x.code == "PE-25-001"]
         assert len(other.fixations) == 1
     assert got.conflicts == 1
+
+
+@pytest.mark.parametrize("at_once", [sync.HELD_AT_ONCE, 0])
+def test_a_pull_holds_fields_with_unpushed_changes_read_once_or_one_by_one(a, b, monkeypatch,
+                                                                          at_once):
+    """A page looks the held fields up once (or, past HELD_AT_ONCE of them, change by change):
+    the same conflicts either way, and the fields nobody touched here arrive."""
+    monkeypatch.setattr(sync, "HELD_AT_ONCE", at_once)
+    uid = _shared_farm(a, b)
+    _edit(a, uid, region="Cauca")
+    _edit(a, uid, region="Tolima", municipality="Pasto")
+    a.sync()
+    _edit(b, uid, region="Huila")  # not pushed: only pulled below
+    with b.open() as s, sync.connect(b.url) as conn:
+        result = sync.SyncResult()
+        sync.pull(s, conn, result)
+        assert (result.pulled, result.conflicts) == (1, 1)
+        p = _by_uuid(s, uid)
+        assert (p.region, p.municipality) == ("Huila", "Pasto")
+        [c] = sync.conflicts(s)
+        assert (c.field, c.mine, c.theirs) == ("region", "Huila", "Tolima")
+        assert sync.waiting(s) == 1
+
+
+def test_a_laptop_does_not_read_its_own_changes_back(a, b, hub):
+    """The pull skips this device's changes on the hub and its cursor ends past them."""
+    _farm(a)
+    for i in range(3):
+        with a.open() as s:
+            s.save_producer(Producer(f"Farm {i}", ProducerKind.FARM, "PE", region="Cusco"))
+    assert a.sync().pulled == 0
+    last = hub_count(hub, "SELECT max(seq) FROM roasterdesk.changes")
+    with a.open() as s:
+        assert int(sync._state(s, "pull_cursor")) == last
+    assert b.sync().pulled == 4
+    _farm(b)
+    assert b.sync().pulled == 0
+    assert a.sync().pulled == 1
+    with a.open() as s:
+        assert int(sync._state(s, "pull_cursor")) == hub_count(
+            hub, "SELECT max(seq) FROM roasterdesk.changes")
