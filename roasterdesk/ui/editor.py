@@ -2,8 +2,9 @@
 
 A subclass builds its fields in ``build(form)`` and turns them into a record in ``collect()``
 (raising :class:`~roasterdesk.ui.widgets.FieldError` for bad input). Pressing Save validates;
-bad input shows a message under the form, marks the field, and nothing is written. The dialog
-stays open so nothing typed is lost.
+bad input shows a message under the form (the fields above it never move), marks the field, and
+nothing is written. The dialog stays open so nothing typed is lost. While a message shows, every
+edit checks the form again: the message follows the input and goes once it is right.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +67,12 @@ class EditorDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.try_save)
+        for w in self.findChildren(QWidget):
+            signal = (w.textChanged if isinstance(w, (QLineEdit, QPlainTextEdit)) else
+                      w.currentIndexChanged if isinstance(w, QComboBox) else
+                      w.toggled if isinstance(w, QAbstractButton) and w.isCheckable() else None)
+            if signal is not None:
+                signal.connect(self.recheck)
 
     # -- to implement ----------------------------------------------------------------------
     def build(self, form: QFormLayout) -> None:
@@ -79,14 +90,33 @@ class EditorDialog(QDialog):
         self.form.addRow(label, widget)
         return widget
 
-    def show_error(self, text: str, field: str | None = None) -> None:
+    def show_error(self, text: str, field: str | None = None, focus: bool = True) -> None:
         for w in self.fields.values():
             mark_invalid(w, False)
         self.error.show_error(text)
         w = self.fields.get(field or "")
         if w is not None:
             mark_invalid(w, True)
-            w.setFocus()
+            if focus:
+                w.setFocus()
+
+    def recheck(self, *_: Any) -> None:
+        """After an edit: a message on show is brought up to date, or goes when all is right
+        (the focus stays where the user types)."""
+        if not self.error.isVisible() and not self.error.text():
+            return
+        try:
+            self.collect()
+        except FieldError as exc:
+            self.show_error(str(exc), exc.field, focus=False)
+            return
+        except ValueError as exc:
+            text = str(exc)
+            self.show_error(text[:1].upper() + text[1:], focus=False)
+            return
+        for w in self.fields.values():
+            mark_invalid(w, False)
+        self.error.clear_error()
 
     def try_save(self) -> bool:
         try:

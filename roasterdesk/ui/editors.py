@@ -7,6 +7,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -202,6 +203,25 @@ class PersonDialog(_ProducerRecordDialog):
 
 
 # -- plots -------------------------------------------------------------------------------------
+AREA_TOLERANCE = 0.05  # typed and outline areas further apart than this are questioned
+
+
+def area_question(typed: str, outline_ha: float) -> str:
+    """A question when the typed area and the outline's disagree by more than 5 %."""
+    try:
+        area = float(typed.replace(",", ".").strip())
+    except ValueError:
+        return ""
+    if area <= 0 or outline_ha <= 0:
+        return ""
+    apart = abs(area - outline_ha) / outline_ha
+    if apart <= AREA_TOLERANCE:
+        return ""
+    return (f". The typed area, {area:,.2f} ha, is {apart:.0%} "
+            f"{'less' if area < outline_ha else 'more'}: which is right? (The typed area is "
+            "the one saved.)")
+
+
 def parse_coordinates(text: str) -> dict | None:
     """Lines of "latitude, longitude" (as a GPS shows them) → a GeoJSON Point or Polygon."""
     points: list[list[float]] = []
@@ -265,31 +285,52 @@ class PlotDialog(_ProducerRecordDialog):
         self.coords.setFixedHeight(96)
         self.geo_info = QLabel("")
         self.geo_info.setObjectName("muted")
+        self.geo_info.setWordWrap(True)  # a long message wraps, it is never cut, and its
+        self.geo_info.setAlignment(Qt.AlignmentFlag.AlignTop)  # three lines are kept for it:
+        self.geo_info.setFixedHeight(self.geo_info.fontMetrics().lineSpacing() * 3 + 2)  # still
         form.addRow("", self.geo_info)
+        from .plotmap import PlotMap  # the outline on the country's borders, as it is typed
+
+        self.preview = PlotMap()
+        self.preview.setMinimumSize(360, 190)
+        self.preview.setAccessibleName("The plot on the map")
+        form.addRow("", self.preview)
         self.altitude = self.add("altitude", "Altitude (masl)", QLineEdit())
         self.varieties = self.add("varieties", "Varieties", QLineEdit())
         self.varieties.setPlaceholderText("comma-separated, e.g. Castillo, Caturra")
         self.shade = self.add("shade", "Shade cover (%)", QLineEdit())
         self.planted = self.add("planted", "Planted on", DateEdit())
-        self.forest = self.add("forest", "Forest after 31 Dec 2020", QComboBox())
-        for label, value in (("Not known", "unknown"), ("No", "no"), ("Yes", "yes")):
-            self.forest.addItem(label, value)
+        self.forest = self.add("forest", "Forest after 31 Dec 2020", data_combo(
+            [("Not known", "unknown"), ("No", "no"), ("Yes", "yes")]))
         form.addRow("", muted("EUDR: plots over 4 ha need an outline, not only a point."))
         self.coords.textChanged.connect(self._update_geo_info)
+        self.area.textChanged.connect(self._update_geo_info)
+        self._update_geo_info()
+
+    def _country(self) -> str:
+        try:
+            return self.ctx.store.producer(self.producer_id()).country
+        except (FieldError, LookupError, KeyError, TypeError, ValueError):
+            return ""
 
     def _update_geo_info(self) -> None:
         try:
             geom = parse_coordinates(self.coords.toPlainText())
         except FieldError as exc:
             self.geo_info.setText(str(exc))
+            self.preview.set_plots([])
             return
+        name = self.name.text().strip() or "this plot"
+        self.preview.set_plots([Plot(0, name, geometry=geom)] if geom else [],
+                               self._country())
         if geom is None:
             self.geo_info.setText("")
         elif geom["type"] == "Point":
             self.geo_info.setText("A point")
         else:
-            self.geo_info.setText(f"Outline of {len(geom['coordinates'][0]) - 1} corners, "
-                                  f"{geo.geometry_area_ha(geom):,.2f} ha")
+            outline = geo.geometry_area_ha(geom) or 0.0
+            text = f"Outline of {len(geom['coordinates'][0]) - 1} corners, {outline:,.2f} ha"
+            self.geo_info.setText(text + area_question(self.area.text(), outline))
 
     def load(self, p: Plot) -> None:
         self.name.setText(p.name)
@@ -299,7 +340,7 @@ class PlotDialog(_ProducerRecordDialog):
         self.varieties.setText(text_of(p.varieties))
         self.shade.setText(text_of(p.shade_pct))
         self.planted.setText(text_of(p.planted_on))
-        self.forest.set_current(p.forest_after_2020)
+        set_data(self.forest, {None: "unknown", False: "no", True: "yes"}[p.forest_after_2020])
 
     def collect(self) -> Plot:
         name = self.name.text().strip()

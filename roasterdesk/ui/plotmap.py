@@ -1,5 +1,6 @@
-"""An offline drawing of a producer's plots: points and outlines on a latitude/longitude grid,
-with a scale bar and each plot's area. No map tiles, no network."""
+"""An offline drawing of a producer's plots: points and outlines on a latitude/longitude grid
+over the country borders (Natural Earth, :mod:`roasterdesk.ui.worldmap`), with a scale bar and
+each plot's area. No map tiles, no network."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..domain.geo import EARTH_RADIUS_M, geometry_area_ha
 from ..domain.model import Plot
+from .worldmap import SEA, Projection, borders_ready, draw_borders, load_borders
 
 FILL = QColor(107, 66, 38, 60)
 EDGE = QColor("#6b4226")
@@ -46,12 +48,15 @@ class PlotMap(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plots: list[Plot] = []
+        self.country = ""  # the producer's: shaded as the origin
+        self.country_paths: dict = {}  # ISO-2 → outline in pixels, after a paint
         self.selected: int | None = None
         self.setMinimumSize(320, 260)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._shapes: list[tuple[int, QPainterPath]] = []
 
-    def set_plots(self, plots: Sequence[Plot]) -> None:
+    def set_plots(self, plots: Sequence[Plot], country: str = "") -> None:
+        self.country = country
         self.plots = [p for p in plots if p.geometry]
         self.selected = None
         self.update()
@@ -88,18 +93,21 @@ class PlotMap(QWidget):
                        "No plot has coordinates yet.\nAdd a point or an outline to a plot.")
             return
         w, s, e, n = b
-        mid_lat = math.radians((s + n) / 2)
-        kx = math.cos(mid_lat)  # east-west degrees are shorter away from the equator
         margin_l, margin_b, margin = 62, 28, 14
         area = QRectF(margin_l, margin, self.width() - margin_l - margin,
                       self.height() - margin - margin_b)
-        span_x, span_y = (e - w) * kx, n - s
-        scale = min(area.width() / span_x, area.height() / span_y)  # px per (scaled) degree
-        ox = area.left() + (area.width() - span_x * scale) / 2
-        oy = area.top() + (area.height() - span_y * scale) / 2
-
-        def to_px(lon: float, lat: float) -> QPointF:
-            return QPointF(ox + (lon - w) * kx * scale, oy + (n - lat) * scale)
+        # east-west degrees are shorter away from the equator (the projection's kx)
+        proj = Projection(b, area)
+        scale = proj.scale  # px per degree of latitude
+        to_px = proj.to_px
+        if not borders_ready():
+            load_borders(self.update)
+        else:
+            p.save()
+            p.setClipRect(area)
+            p.fillRect(area, SEA)
+            self.country_paths = draw_borders(p, proj, [self.country] if self.country else [])
+            p.restore()
 
         # grid with labels
         small = QFont(self.font())

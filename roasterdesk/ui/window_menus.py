@@ -35,6 +35,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("lot", "Lots", "roasterdesk.ui.views.lots", "LotsPage"),
     ("commitment", "Commitments & projects", "roasterdesk.ui.views.commitments",
      "CommitmentsPage"),
+    ("map", "Map", "roasterdesk.ui.views.map_page", "MapPage"),
     ("conflict", "Conflicts", "roasterdesk.ui.views.conflicts", "ConflictsPage"),
 ]
 KIND_TO_PAGE = {"overview": "overview", "producer": "producer", "visit": "visit", "lot": "lot",
@@ -225,7 +226,8 @@ class MenuActions:
         rows = [("Ctrl+N", "new record on this page"), ("Ctrl+S", "save"),
                 ("Ctrl+F", "find"), ("Ctrl+Z", "undo"), ("Ctrl+Shift+Z / Ctrl+Y", "redo"),
                 ("Alt+Up / Ctrl+PgUp", "previous record"),
-                ("Alt+Down / Ctrl+PgDown", "next record"), ("Ctrl+1 … Ctrl+5", "pages"),
+                ("Alt+Down / Ctrl+PgDown", "next record"),
+                (f"Ctrl+1 … Ctrl+{len(PAGES)}", "pages"),
                 ("Ctrl+E", "export this list"), ("Ctrl+O", "open a database")]
         table = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in rows)
         from PySide6.QtWidgets import QMessageBox

@@ -279,6 +279,24 @@ def test_plot_map_draws_points_and_outlines(qtbot, ctx, sample):
     assert brown > 10  # the plots were drawn
 
 
+def test_the_plot_map_draws_the_plots_on_their_country(qtbot, ctx, sample):
+    from roasterdesk.ui.plotmap import PlotMap
+    from roasterdesk.ui.worldmap import ORIGIN, borders_ready
+
+    m = PlotMap()
+    qtbot.addWidget(m)
+    m.resize(500, 400)
+    m.set_plots(ctx.store.plots(sample.coop.id), "CO")
+    m.grab()
+    qtbot.waitUntil(borders_ready, timeout=20000)
+    image = m.grab().toImage()
+    assert list(m.country_paths) == ["CO"]  # 400 m of Huila: only Colombia is in view
+    for _i, shape in m._shapes:
+        assert m.country_paths["CO"].contains(shape.boundingRect().center())
+    corner = image.pixelColor(70, 20)  # inside the plot area, away from the plots
+    assert abs(corner.red() - ORIGIN.red()) < 8 and abs(corner.blue() - ORIGIN.blue()) < 8
+
+
 def test_history_tab_charts_by_harvest(window, ctx, sample):
     page = producers_page(window)
     page.open_record(sample.coop.id)

@@ -4,6 +4,7 @@ and the screenshots command."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -275,11 +276,31 @@ def test_screenshots_command_writes_a_png_per_page(qapp, db_path, sample, store,
         *[f"03-producer-{n}-{t}.png" for n, t in enumerate(
             ["profile", "members", "people", "plots", "certifications", "visits", "lots",
              "commitments", "projects", "history"], 1)],
+        "03-producer-new.png", "03-producer-plot-dialog.png",
         "04-visits.png", "05-visit-editor.png", "06-lots.png", "07-lot-editor.png",
-        "08-commitments.png"])
+        "08-commitments.png", "09-map.png"])
     img = QImage(str(out / "01-overview.png"))
     assert (img.width(), img.height()) == (1000, 700)
     assert len(capsys.readouterr().out.splitlines()) == len(names)
+
+
+@pytest.mark.slow
+def test_screenshots_at_both_reference_sizes(db_path, sample, store, tmp_path):
+    """--both: 1280×800, and 1920×1080 at a device pixel ratio of 2 (twice the pixels)."""
+    import subprocess
+    import sys
+
+    store.close()
+    out = tmp_path / "shots"
+    done = subprocess.run([sys.executable, "-m", "roasterdesk", "screenshots", "--db",
+                           str(db_path), "--out-dir", str(out), "--both"],
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    for folder, size in (("1280x800", (1280, 800)), ("1920x1080@2x", (3840, 2160))):
+        for name in ("01-overview.png", "09-map.png", "03-producer-new.png"):
+            img = QImage(str(out / folder / name))
+            assert (img.width(), img.height()) == size, (folder, name)
 
 
 def test_screenshots_command_refuses_a_missing_database(tmp_path, capsys):

@@ -202,8 +202,8 @@ class ProfileForm(QWidget):
         self.notes.setMinimumHeight(90)
         lay.addLayout(form)
         self.error = ErrorLabel()
-        lay.addWidget(self.error)
-        bar = QHBoxLayout()
+        bar = QHBoxLayout()  # under the scrolling form: Save is always in sight
+        bar.setContentsMargins(16, 8, 16, 8)
         self.save_button = QPushButton("Save")
         self.save_button.setObjectName("primary")
         self.save_button.setToolTip("Save the profile (Ctrl+S)")
@@ -214,11 +214,16 @@ class ProfileForm(QWidget):
         bar.addWidget(self.revert_button)
         self.state = muted("")
         bar.addWidget(self.state)
-        bar.addStretch(1)
-        lay.addLayout(bar)
+        # a message takes the strip (two lines kept for it, shown or not): the form never moves
+        self.error.setFixedHeight(self.error.fontMetrics().lineSpacing() * 2 + 4)
+        keep = self.error.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.error.setSizePolicy(keep)
+        bar.addWidget(self.error, 1)
         lay.addStretch(1)
         scroll.setWidget(host)
-        outer.addWidget(scroll)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(bar)
         self.scroll = scroll
         self._set_dirty(False)
 
@@ -321,7 +326,6 @@ class ProfileForm(QWidget):
             p = self.collect()
         except FieldError as exc:
             self.error.show_error(str(exc))
-            self.scroll.ensureWidgetVisible(self.error)
             w = self.fields.get(exc.field)
             if w is not None:
                 mark_invalid(w, True)

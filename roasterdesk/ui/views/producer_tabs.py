@@ -197,7 +197,7 @@ class PlotsTab(RecordTab):
 
     def load(self, producer_id: int) -> None:
         super().load(producer_id)
-        self.map.set_plots(self.model.records)
+        self.map.set_plots(self.model.records, self.ctx.store.producer(producer_id).country)
 
     def _map_clicked(self, index: int) -> None:
         self.select_id(self.map.plots[index].id)  # type: ignore[arg-type]
