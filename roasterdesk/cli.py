@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 from . import __version__, commands, startup
 from .errors import KNOWN_ERRORS, UserError
+from .launch import resolve_db  # the commands import it from here too
 
 EXIT_USER_ERROR = 2
 # In the PyInstaller build the command modules sit in an archive that pkgutil may not list;
@@ -84,14 +85,6 @@ def build_parser() -> argparse.ArgumentParser:
         mod.add_arguments(p)
         p.set_defaults(run=mod.run, writes=getattr(mod, "WRITES", False))
     return parser
-
-
-def resolve_db(args: Any) -> Path:
-    """``--db``, else ``ROASTERDESK_DB``, else the default file in the user's data folder."""
-    from .store.db import default_db_path
-
-    db = getattr(args, "db", None)
-    return Path(db).expanduser() if db is not None else default_db_path()
 
 
 def app_options(argv: Sequence[str]) -> SimpleNamespace | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .store.errors import StoreError
+
+class StoreError(Exception):
+    """A known problem with the database file or a write; its text is for the user (its kinds:
+    :mod:`roasterdesk.store.errors`)."""
 
 
 class UserError(Exception):

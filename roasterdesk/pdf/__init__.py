@@ -1,7 +1,7 @@
 """The customer-facing impact statement as PDF (reportlab, imported only when rendering).
 
 ``render_statement(data, template) -> bytes`` lays out a
-:class:`roasterdesk.services.statement.StatementData`; ``load_template`` reads a template from
+:class:`roasterdesk.pdf.data.StatementData`; ``load_template`` reads a template from
 ``reports/``. Importing this package loads neither reportlab nor Qt.
 """
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .template import Template, available_templates, load_template
 
 if TYPE_CHECKING:
-    from ..services.statement import StatementData
+    from .data import StatementData
 
 
 def render_statement(data: StatementData, template: Template | str | None = None, *,

@@ -18,9 +18,9 @@ from ..domain.harvest import harvest_name
 from ..domain.words import NOT_RECORDED
 
 if TYPE_CHECKING:
+    from ..domain.analysis import LotAnalysis
     from ..domain.history import HarvestPoint
     from ..domain.model import Lot
-    from ..store.store import LotAnalysis
 
 
 @dataclass(frozen=True)

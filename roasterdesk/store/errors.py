@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from ..errors import StoreError
 
-class StoreError(Exception):
-    """A known problem with the database file or a write; its text is for the user."""
+__all__ = [  # StoreError is defined beside UserError (roasterdesk.errors), its kinds here
+    "BusyDatabaseError", "DamagedDatabaseError", "DiskFullError", "DiskIOError",
+    "EmptyDatabaseError", "EnvironmentStoreError", "NewerDatabaseError", "NotADatabaseError",
+    "PermissionStoreError", "ReadOnlyStoreError", "RecordNotFound", "StoreError",
+    "ValidationError",
+]
 
 
 class NewerDatabaseError(StoreError):

@@ -37,7 +37,7 @@ EMPTY = "empty"
 
 def choose_db(args: argparse.Namespace, settings: Settings) -> Path:
     """``--db``, then ``ROASTERDESK_DB``, then the last database, then the default."""
-    from ..cli import resolve_db
+    from ..launch import resolve_db
 
     if getattr(args, "db", None) is not None or os.environ.get("ROASTERDESK_DB"):
         return resolve_db(args)
