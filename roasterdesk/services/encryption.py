@@ -25,6 +25,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 from collections.abc import Callable
@@ -33,6 +34,8 @@ from pathlib import Path
 from ..errors import UserError
 from ..store import cipher
 from ..store.cipher import KEY_BYTES, WrongKeyError
+
+log = logging.getLogger(__name__)
 
 SERVICE = "RoasterDesk"
 _SCRYPT = {"n": 2**15, "r": 8, "p": 1}
@@ -208,6 +211,7 @@ def encrypt_database(db_path: Path | str, key: bytes,
         os.replace(tmp, path)
         _fsync_dir(path.parent)
         fault_point("encrypt:replaced")
+    log.info("%s encrypted (the encrypted copy verified: integrity and counts)", path)
     return path
 
 

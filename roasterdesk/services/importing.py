@@ -23,6 +23,7 @@ transaction.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -36,6 +37,8 @@ from .import_builders import _BUILDERS, _is_totals_row, _pkey, _resolve_parents
 from .import_checks import Problem
 from .import_plan import ImportCancelled, ImportPlan, ImportResult, Planned
 from .tabular import Table, read_table
+
+log = logging.getLogger(__name__)
 
 __all__ = ["ColumnMap", "ImportCancelled", "ImportPlan", "ImportResult", "Planned", "Problem",
            "commit_import", "import_file", "load_mapping", "plan_import", "read_source"]
@@ -322,8 +325,10 @@ def commit_import(
             if n % 50 == 0:
                 step(len(todo))
         step(total)
-    return ImportResult(kind, plan.count("create"), plan.count("update"), plan.count("skip"),
-                        len(plan.new_producers))
+    result = ImportResult(kind, plan.count("create"), plan.count("update"), plan.count("skip"),
+                          len(plan.new_producers))
+    log.info("%s (from %s)", result, plan.table.source)
+    return result
 
 
 def rejects_path(source: Path | str) -> Path:

@@ -16,11 +16,14 @@ one.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ..store.errors import EnvironmentStoreError
 from ..store.lock import AlreadyOpenError, WriterLock
 from ..store.temporaries import remove_stale_temporaries
+
+log = logging.getLogger(__name__)
 
 
 def recover_at_start(db_path: Path | str, *, locked: bool = False) -> list[str]:
@@ -61,4 +64,6 @@ def recover_at_start(db_path: Path | str, *, locked: bool = False) -> list[str]:
     if removed:
         messages.append(f"removed {len(removed)} temporary file(s) left by an interrupted "
                         "backup, verification or restore.")
+    for message in messages:
+        log.warning("start-up recovery of %s: %s", path, message)
     return messages

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -24,6 +25,8 @@ from .backup import (
     open_archive,
     verify_backup,
 )
+
+log = logging.getLogger(__name__)
 
 
 def move_aside(db_path: Path, label: str) -> Path | None:
@@ -92,6 +95,8 @@ def restore_backup(
                 finish_interrupted_restore(db_path)
                 copy.unlink(missing_ok=True)
     step(100, 100)
+    log.info("restored %s from %s (the file before: %s; %d attachments added)", db_path, backup,
+             aside, added)
     return RestoreResult(info, db_path, aside, added)
 
 
@@ -200,6 +205,7 @@ def finish_interrupted_restore(db_path: Path | str) -> str | None:
         text = (f"a restore into {db_path.name} was interrupted after the backup was put in "
                 f"place; the restored database is in use.{kept}")
     marker.unlink()
+    log.warning("%s", text)
     return text
 
 

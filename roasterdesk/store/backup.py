@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -69,6 +70,8 @@ from .. import __version__
 from ..errors import UserError
 from .cipher import known_key
 from .seal import file_sha256
+
+log = logging.getLogger(__name__)
 
 FORMAT = 1
 DB_ENTRY = "database.sqlite"
@@ -327,7 +330,10 @@ def create_backup(
         os.replace(tmp_zip, final)
         _fsync_dir(out)
     step(total, total)
-    return _info(final, manifest)
+    info = _info(final, manifest)
+    log.info("backup of %s made and verified: %s (%s, %d records, %d attachments)", db_path,
+             final, reason, info.records, info.attachments)
+    return info
 
 
 def _remove_stale_temporaries(out: Path) -> None:

@@ -14,6 +14,7 @@ Order of work at open, chosen so that a refused or failed open never changes the
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -35,6 +36,8 @@ from .errors import (
 from .faults import FAULT_ENV, fault_point
 from .schema import MIGRATION_SET, SCHEMA_COMPAT, known_migrations, migrations
 from .seal import check_seal
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -369,11 +372,13 @@ def migrate_and_settle(
                 d.execute(f"PRAGMA user_version = {SCHEMA_COMPAT}")
                 d.table("meta").upsert({"key": "app_version", "value": __version__}, pk="key")
                 fault_point("migrate:applied")  # crash tests: all applied, not committed
+            log.info("%s: schema steps applied: %s", path, ", ".join(todo))
         set_durable(db)
     except errors as exc:
         db.close()
         from .diagnosis import diagnose
 
+        log.warning("%s: not opened (%s)", path, exc)
         raise (diagnose(exc, path) or StoreError(f"{path} could not be opened: {exc}")) from exc
     except BaseException:
         db.close()

@@ -141,3 +141,28 @@ def test_an_upward_or_sideways_import_is_found(tmp_path):
     assert [f.split(": ", 1)[0] for f in found] == [
         "roasterdesk/domain/y.py:2", "roasterdesk/pdf/render.py:2", "roasterdesk/store/db.py:1",
         "roasterdesk/ui/app.py:1"]
+
+
+BELOW_THE_UI = ("services", "pdf", "store", "domain")
+
+
+def prints_in(folder: Path) -> list[str]:
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "print"):
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("layer", BELOW_THE_UI)
+def test_nothing_below_the_ui_prints_it_logs(layer):
+    """Services, pdf, store and domain report through return values, errors and loggers; only
+    the command line and the window talk to the user."""
+    assert prints_in(PACKAGE / layer) == []
+
+
+def test_a_print_is_found(tmp_path):
+    (tmp_path / "m.py").write_text("import logging\ndef f():\n    print('x')\n")
+    assert prints_in(tmp_path) == ["m.py:3"]
