@@ -6,11 +6,12 @@ import argparse
 from pathlib import Path
 
 from ..cli import resolve_db
+from ..services.fields import KINDS as FIELD_KINDS
 
 NAME = "import"
 WRITES = True  # the command line takes the writer lock before run() (cli.main)
 HELP = "import producers, people, plots, lots or visits from CSV, XLSX, GeoJSON or KML"
-KINDS = ("producers", "people", "plots", "lots", "visits")
+KINDS = tuple(FIELD_KINDS)  # the kinds the import knows the fields of (services.fields)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

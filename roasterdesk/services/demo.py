@@ -43,6 +43,7 @@ from ..errors import UserError
 from ..store import Store
 from ..store.db import check_compatible, read_file_version
 from ..store.faults import fault_point
+from ..store.kinds import TABLES
 from .backup import attachments_dir_for
 from .demo_photos import write_images
 from .demo_plan import SCALES, Scale, plan
@@ -218,11 +219,6 @@ def _has_data(path: Path) -> bool:
 
 
 # -- writing ------------------------------------------------------------------------------------
-_TABLES = ("producers", "people", "plots", "certifications", "commitments", "visits",
-           "follow_ups", "photos", "lots", "lot_plots", "fixations", "cost_legs", "premiums",
-           "projects")
-
-
 class Writer:
     """Collects the rows of many families and writes them, with their lot metrics, in batches."""
 
@@ -284,7 +280,7 @@ class Writer:
 
     def flush(self) -> None:
         stamp = f"{self.today.isoformat()}T00:00:00+00:00"
-        for table in _TABLES:
+        for table in TABLES:  # the registry's order: a row's references are written before it
             rows = self.rows.pop(table, [])
             if not rows:
                 continue
@@ -295,6 +291,8 @@ class Writer:
                                                f"roasterdesk-demo:{self.seed}:{table}:{n}"))
                 r.setdefault("updated_at", stamp)
             self.store.insert_many(table, rows)
+        if any(self.rows.values()):
+            raise ValueError(f"demo rows of tables the store does not know: {sorted(self.rows)}")
         self.store.write_metrics(
             self.store.analyse_with(lot, b.producer, b.lots, b.visits, b.commitments, b.certs,
                                     b.projects, self.today)

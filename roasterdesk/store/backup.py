@@ -69,6 +69,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..errors import UserError
 from .cipher import known_key
+from .kinds import TABLES
 from .seal import file_sha256
 
 log = logging.getLogger(__name__)
@@ -128,8 +129,8 @@ class BackupInfo:
         return sum(n for t, n in counts.items() if t in RECORD_TABLES)
 
 
-RECORD_TABLES = ("producers", "people", "plots", "certifications", "commitments", "visits",
-                 "follow_ups", "photos", "lots", "premiums", "projects")
+RECORD_TABLES = tuple(t.name for t in TABLES.values() if t.counted)
+"""The user's record tables (the registry's counted ones): what a backup's "records" counts."""
 
 
 @dataclass(frozen=True)

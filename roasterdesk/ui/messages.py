@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-#: Record kinds understood by ``open_record`` and ``data_changed``.
-RECORD_KINDS = ("producer", "visit", "lot", "commitment", "project")
+from ..store.kinds import TABLES
+
+#: Record kinds understood by ``open_record`` and ``data_changed``: the pages of the registry of
+#: tables (producer, commitment, visit, lot, project).
+RECORD_KINDS = tuple(dict.fromkeys(t.page for t in TABLES.values() if t.page != "reference"))
 
 
 class MessageBus(QObject):
