@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..domain.analysis import LotAnalysis
-from ..domain.model import (
-    Certification,
-    Commitment,
-    Lot,
-    Person,
-    Plot,
-    Producer,
-    Project,
-    Visit,
-)
+from ..domain.model import Lot
 from . import rows as R
 from .base import StoreBase
 from .codec import now
+from .record_kinds import kind_of
 from .sql import METRICS_UPSERT, _chunks, metrics_row
-
-_ROWS: dict[type, tuple[str, Callable[[Any], dict[str, Any]]]] = {
-    Producer: ("producers", R.producer_to_row), Person: ("people", R.person_to_row),
-    Plot: ("plots", R.plot_to_row), Certification: ("certifications", R.certification_to_row),
-    Commitment: ("commitments", R.commitment_to_row), Project: ("projects", R.project_to_row),
-    Visit: ("visits", R.visit_to_row), Lot: ("lots", R.lot_to_row),
-}
 
 
 class BulkRecords(StoreBase):
@@ -52,7 +37,8 @@ class BulkRecords(StoreBase):
         photos) in a few statements; returns uuid → new id. Lot metrics are not refreshed."""
         if not records:
             return {}
-        table, to_row = _ROWS[type(records[0])]
+        kind = kind_of(records[0])
+        table, to_row = kind.table, kind.to_row
         stamp = stamp or now()
         rows = []
         for rec in records:
@@ -91,7 +77,8 @@ class BulkRecords(StoreBase):
         :meth:`save_lot`); returns how many changed. Lot metrics are not refreshed."""
         if not records:
             return 0
-        table, to_row = _ROWS[type(records[0])]
+        kind = kind_of(records[0])
+        table, to_row = kind.table, kind.to_row
         stamp = stamp or now()
         changed = 0
         with self.transaction():

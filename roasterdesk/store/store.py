@@ -17,17 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.analysis import LotAnalysis
 from ..domain.harvest import current_harvest
-from ..domain.model import (
-    Certification,
-    Commitment,
-    Lot,
-    Person,
-    Plot,
-    Producer,
-    Project,
-    Visit,
-)
-from .bulk import _ROWS, BulkRecords
+from .bulk import BulkRecords
 from .cipher import open_any
 from .db import FileVersion, is_empty, verified_backup_first
 from .errors import RecordNotFound, StoreError
@@ -37,6 +27,7 @@ from .metrics import MetricsRecords
 from .producer_records import ProducerChildRecords
 from .producers import ProducerRecords
 from .queries import SearchHit, SearchQueries
+from .record_kinds import kind_of
 from .reference_data import ReferenceRecords
 from .sql import (  # noqa: F401  (callers import these from store.store)
     LIVE,
@@ -86,16 +77,11 @@ class Store(  # the one facade: every record kind's methods come from its module
 
     def save(self, record: Any) -> Any:
         """Save a record of any kind (its own ``save_*`` method)."""
-        return _SAVE[type(record)](self, record)
+        return kind_of(record).save(self, record)
 
     def delete(self, record: Any) -> None:
         """Delete a record of any kind; a lot is cancelled (lots are never deleted)."""
-        if isinstance(record, Lot):
-            self.cancel_lot(record)
-        elif isinstance(record, Producer):
-            self.delete_producer(record.id)  # type: ignore[arg-type]
-        else:
-            _DELETE[type(record)](self, record)
+        kind_of(record).delete(self, record)
 
     # -- undo -------------------------------------------------------------------------------
     def revert(self, op_id: str, label: str = "") -> list[str]:
@@ -145,19 +131,9 @@ class Store(  # the one facade: every record kind's methods come from its module
 
 def table_of(record: Any) -> str:
     """The table a record of the domain is stored in."""
-    return _ROWS[type(record)][0]
+    return kind_of(record).table
 
 
-_SAVE: dict[type, Callable[[Store, Any], Any]] = {
-    Producer: Store.save_producer, Person: Store.save_person, Plot: Store.save_plot,
-    Certification: Store.save_certification, Commitment: Store.save_commitment,
-    Project: Store.save_project, Visit: Store.save_visit, Lot: Store.save_lot,
-}
-_DELETE: dict[type, Callable[[Store, Any], None]] = {
-    Person: Store.delete_person, Plot: Store.delete_plot,
-    Certification: Store.delete_certification, Commitment: Store.delete_commitment,
-    Project: Store.delete_project, Visit: Store.delete_visit,
-}
 
 
 
