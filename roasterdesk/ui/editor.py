@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import KNOWN_ERRORS
 from . import wheel
+from .taborder import order_when_shown
 from .undo import save_record
 from .widgets import ErrorLabel, FieldError, mark_invalid
 
@@ -73,6 +74,10 @@ class EditorDialog(QDialog):
                       w.toggled if isinstance(w, QAbstractButton) and w.isCheckable() else None)
             if signal is not None:
                 signal.connect(self.recheck)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        order_when_shown(self)  # Tab in reading order, once the form is laid out
 
     # -- to implement ----------------------------------------------------------------------
     def build(self, form: QFormLayout) -> None:

@@ -291,6 +291,7 @@ class PlotDialog(_ProducerRecordDialog):
         form.addRow("", self.geo_info)
         from .plotmap import PlotMap  # the outline on the country's borders, as it is typed
 
+        self.setMinimumWidth(620)  # room for the map beside the labels
         self.preview = PlotMap()
         self.preview.setMinimumSize(360, 190)
         self.preview.setAccessibleName("The plot on the map")

@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..domain.geo import EARTH_RADIUS_M, geometry_area_ha
@@ -86,6 +86,8 @@ class PlotMap(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor("white"))
         self._shapes = []
+        self.label_rects: list[QRectF] = []
+        self.lon_labels: list[QRectF] = []
         b = self.bounds()
         if b is None:
             p.setPen(QColor("#6b6b6b"))
@@ -114,6 +116,8 @@ class PlotMap(QWidget):
         small.setPointSizeF(max(7.5, small.pointSizeF() - 1.5))
         p.setFont(small)
         step = _nice_step(max(n - s, (e - w)))
+        while step * proj.kx * scale < 78:  # longitude labels (about 70 px) never overlap
+            step = _nice_step(step * 6)
         decimals = max(0, -int(math.floor(math.log10(step))))
         p.setPen(QPen(GRID, 1))
         lat = math.ceil(s / step) * step
@@ -132,8 +136,11 @@ class PlotMap(QWidget):
             p.setPen(QPen(GRID, 1))
             p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()))
             p.setPen(TEXT)
+            text = f"{abs(lon):.{decimals}f}°{'E' if lon >= 0 else 'W'}"
             p.drawText(QRectF(x - 40, area.bottom() + 4, 80, 16), Qt.AlignmentFlag.AlignCenter,
-                       f"{abs(lon):.{decimals}f}°{'E' if lon >= 0 else 'W'}")
+                       text)
+            half = QFontMetricsF(small).horizontalAdvance(text) / 2
+            self.lon_labels.append(QRectF(x - half, area.bottom() + 4, 2 * half, 16))
             lon += step
 
         # plots
@@ -166,7 +173,13 @@ class PlotMap(QWidget):
             p.setFont(label_font)
             p.setPen(TEXT)
             size = f" · {float(area_ha):,.2f} ha" if area_ha is not None else ""
-            p.drawText(anchor, f"{plot.name}{size}")
+            text = f"{plot.name}{size}"
+            width = QFontMetricsF(label_font).horizontalAdvance(text)
+            if anchor.x() + width > self.width() - 4:  # no room on the right: on the left
+                left = path.boundingRect().left() - 8 - width
+                anchor = QPointF(max(area.left() + 2, left), anchor.y())
+            self.label_rects.append(QRectF(anchor.x(), anchor.y() - 12, width, 14))
+            p.drawText(anchor, text)
 
         # scale bar (bottom right)
         p.setFont(small)

@@ -9,6 +9,8 @@ ACCENT = "#6b4226"  # roasted coffee
 WARN = "#b3261e"
 OK = "#2e7d32"
 MUTED = "#6b6b6b"
+SORT_ROOM = 20  # px at a column title's right for the sort arrow: it never covers the title
+INK = "#1e1611"  # text on the white fields: never the desktop theme's (light on dark) colour
 
 STYLESHEET = f"""
 QMainWindow, QDialog {{ background: #fafaf8; }}
@@ -32,8 +34,12 @@ QTableView, QListWidget#items {{ background: white; alternate-background-color: 
 QListWidget#items::item {{ padding: 5px 6px; }}
 QHeaderView::section {{ background: #f3f0ec; border: none; border-bottom: 1px solid #e0d9d0;
     padding: 5px 8px; font-weight: 600; color: #3b2f25; }}
+QTableView[sortable="true"] QHeaderView::section:horizontal {{ padding-right: {SORT_ROOM}px; }}
 QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QSpinBox, QDoubleSpinBox {{
-    background: white; border: 1px solid #cfc8bf; border-radius: 4px; padding: 3px 5px; }}
+    background: white; color: {INK}; border: 1px solid #cfc8bf; border-radius: 4px;
+    padding: 3px 5px; }}
+QComboBox QAbstractItemView {{ background: white; color: {INK};
+    selection-background-color: #e8d9c8; selection-color: {INK}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border: 1px solid {ACCENT}; }}
 *[invalid="true"] {{ border: 1px solid {WARN}; background: #fff6f5; }}
 QPushButton {{ padding: 5px 14px; border: 1px solid #cfc8bf; border-radius: 4px;
@@ -54,7 +60,10 @@ QStatusBar {{ background: #f1ede8; color: #4a3d31; }}
 
 
 def apply_style(app: QApplication) -> None:
+    """Fusion with its own light palette: a dark desktop theme's light text would otherwise
+    show on the white fields as nothing (a dropdown's current item looked blank)."""
     app.setStyle("Fusion")
+    app.setPalette(app.style().standardPalette())
     f = QFont(app.font())
     if f.pointSizeF() < 10:
         f.setPointSizeF(10)

@@ -286,6 +286,7 @@ def make_table(model: QAbstractTableModel, parent: QWidget | None = None) -> QTa
     hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     hh.setMinimumSectionSize(60)
     hh.setResizeContentsPrecision(60)  # size columns from the first rows, not all of them
+    view.setProperty("sortable", True)  # the style keeps room for the sort arrow (ui.style)
     return view
 
 

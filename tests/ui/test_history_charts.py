@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 from PySide6.QtCharts import QBarSeries, QLineSeries
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QToolTip
 
 from roasterdesk.domain.harvest import current_harvest, harvest_name
@@ -86,3 +86,33 @@ def test_values_on_hover(qtbot, ctx, sample, gap):
     assert QToolTip.text() == f"{harvest_name(this - 2, 'ET')} · 87.00 points"
     assert [v.accessibleName() for v in tab.views] == [
         "Price by harvest (USD/lb green)", "Volume bought (t green)", "Quality (SCA score)"]
+
+
+def test_every_harvest_label_is_whole_with_many_harvests(qtbot, ctx, sample):
+    """Thirteen harvests, two charts at half width: each label has the room it needs, lying
+    down where it fits, else standing upright (Qt cuts slanted labels that do not fit to
+    "2…", as the volume and quality charts did)."""
+    from PySide6.QtGui import QFontMetricsF
+
+    this = current_harvest()
+    for n in range(11):
+        ctx.store.save_lot(Lot(f"ET-H{n:02d}", sample.station.id, this - 12 + n,
+                               weight_kg=D("1000"), fob_usd_lb=D("4.00"),
+                               quality_score=D("86"), status=LotStatus.ARRIVED))
+    tab = HistoryTab(ctx)
+    qtbot.addWidget(tab)
+    tab.resize(1000, 600)
+    tab.show()
+    tab.load(sample.station.id)
+    qtbot.wait(50)
+    for view in tab.views:
+        chart = view.chart()
+        axis = chart.axes(Qt.Orientation.Horizontal)[0]
+        categories = list(axis.categories())
+        assert len(categories) == 13
+        per = chart.plotArea().width() / len(categories)
+        fm = QFontMetricsF(axis.labelsFont())
+        assert axis.labelsAngle() in (0, -90, 90), chart.title()
+        need = (max(fm.horizontalAdvance(c) for c in categories) if axis.labelsAngle() == 0
+                else fm.height())
+        assert need + 2 <= per, f"{chart.title()}: {need:.0f} px for {per:.0f} px"

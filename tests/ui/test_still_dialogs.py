@@ -169,3 +169,21 @@ def test_a_new_producers_save_is_in_sight_at_1280_by_800(window, qtbot):
     assert _geometry(form, fields) == before
     form.name.setText("")
     form.country.setText("")
+
+
+def test_the_plot_maps_labels_stay_inside_and_apart(qtbot, ctx, sample):
+    """In the plot dialog's small map, longitude labels do not run into each other and a plot's
+    name is not cut at the right edge."""
+    dlg = _open(qtbot, PlotDialog, ctx, sample.coop.id)
+    dlg.name.setText("Lower terrace by the river")
+    dlg.coords.setPlainText("15.549332, -91.658748\n15.552426, -91.661016\n"
+                            "15.551493, -91.665515\n15.547611, -91.665662")
+    m = dlg.preview
+    assert m.geometry().right() <= dlg.width()  # the map is inside the dialog
+    m.grab()
+    labels = m.lon_labels
+    assert len(labels) >= 2
+    for a, b in zip(labels, labels[1:], strict=False):
+        assert a.right() + 4 <= b.left(), "longitude labels overlap"
+    (name,) = m.label_rects
+    assert 0 <= name.left() and name.right() <= m.width()

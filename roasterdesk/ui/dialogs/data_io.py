@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.money import fmt_pct, round_per_lb
+from ...domain.words import plural
 from ...errors import KNOWN_ERRORS
 from ...services import fields as FS
 
@@ -141,9 +141,11 @@ class ImportDialog(QDialog):
         return str(self.kind.currentData())
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Import from", str(Path.home()), OPEN_FILTER)
-        if name:
-            self.load_file(Path(name))
+        from ..files import open_path
+
+        chosen = open_path(self, self.ctx.settings, "Import from", OPEN_FILTER)
+        if chosen is not None:
+            self.load_file(chosen)
 
     def load_file(self, path: Path, kind: str | None = None) -> None:
         self.path = Path(path)
@@ -312,21 +314,25 @@ def export_list(ctx: AppContext, kind: str, parent: QWidget | None = None,
         ctx.messages.warning.emit("This page has no list to export; open Producers, Lots or "
                                   "Visits first.")
         return
+    from ..files import save_path, show_saved
+
     if path is None:
-        name, _ = QFileDialog.getSaveFileName(
-            parent, f"Export {kinds}", str(Path.home() / f"{kinds}.xlsx"),
-            "Excel workbook (*.xlsx);;CSV (*.csv)")
-        if not name:
+        path = save_path(parent, ctx.settings, f"Export {kinds}", f"{kinds}.xlsx",
+                         "Excel workbook (*.xlsx);;CSV (*.csv)")
+        if path is None:
             return
-        path = Path(name)
     db_path = ctx.db_path
+    target = path
+
+    def done(n: int) -> None:
+        ctx.messages.info.emit(f"Exported {n:,} {kinds} to {target}")
+        show_saved(parent, target, f"Exported {n:,} {kinds}.")
 
     def work(_p: Any, _c: Any) -> int:
         with open_worker_store(db_path) as store:
             return write(store, kinds, path)
 
-    ctx.tasks.run(work, label=f"Exporting {kinds}",
-                  on_done=lambda n: ctx.messages.info.emit(f"Exported {n:,} {kinds} to {path}"))
+    ctx.tasks.run(work, label=f"Exporting {kinds}", on_done=done)
 
 
 # -- EUDR ------------------------------------------------------------------------------------------
@@ -389,8 +395,9 @@ class GeoJsonDialog(QDialog):
         r = self.report
         counts = ", ".join(f"{cat}: {n}" for cat, n in r.counts().items())
         self.summary.setText(
-            f"{len(r.lots)} lots, {r.plots_checked} plots checked, {len(r.features)} ready. "
-            f"{counts}." + (f" Country not checked for {len(r.notes)} plots (no bounding box)."
+            f"{plural(len(r.lots), 'lot')}, {plural(r.plots_checked, 'plot')} checked, "
+            f"{len(r.features)} ready. {counts}."
+            + (f" Country not checked for {plural(len(r.notes), 'plot')} (no bounding box)."
                             if r.notes else "")
             + (" The country check is a rectangle around each country: it catches swapped or "
                "mistyped coordinates, not a plot just across a border."))
@@ -406,17 +413,19 @@ class GeoJsonDialog(QDialog):
 
     def save_file(self, path: Path | None = None) -> bool:
         from ...services.eudr import export_geojson
+        from ..files import save_path, show_saved
 
         if not path:
-            name, _ = QFileDialog.getSaveFileName(self, "Save geolocation", str(
-                Path.home() / "geolocation.geojson"), "GeoJSON (*.geojson)")
-            if not name:
+            path = save_path(self, self.ctx.settings, "Save geolocation", "geolocation.geojson",
+                             "GeoJSON (*.geojson)")
+            if path is None:
                 return False
-            path = Path(name)
         report, written = export_geojson(self.ctx.store, path, force=self.force.isChecked(),
                                          **self._selection())
         if written:
-            self.ctx.messages.info.emit(f"Wrote {len(report.features)} plots to {path}")
+            wrote = plural(len(report.features), "plot")
+            self.ctx.messages.info.emit(f"Wrote {wrote} to {path}")
+            show_saved(self, path, f"Wrote {wrote}.")
         return written
 
 
@@ -475,35 +484,40 @@ class PledgeDialog(QDialog):
             return
         s = summarise(self.rows)
         self.summary.setText(
-            f"{s.lots} lots; {s.reported_lots} with all five data points. Share of volume "
+            f"{plural(s.lots, 'lot')}; {s.reported_lots} with all five data points. Share of "
+            "volume "
             f"reported: {fmt_pct(s.share_reported, 'no lot has a weight')} "
             f"({s.reported_kg:,f} of {s.total_kg:,f} kg)"
-            + (f"; {s.lots_without_weight} lots without a weight are not in the share."
+            + (f"; {plural(s.lots_without_weight, 'lot')} without a weight are not in the "
+               "share."
                if s.lots_without_weight else "."))
         _fill(self.table, [[
             r.lot_code, r.producer,
             "" if r.fob_usd_lb is None else f"{round_per_lb(r.fob_usd_lb)}",
             "" if r.quality is None else str(r.quality),
             "" if r.weight_kg is None else f"{r.weight_kg:,f}",
-            "" if r.first_harvest is None else f"{r.relationship_harvests} harvests "
+            "" if r.first_harvest is None else f"{plural(r.relationship_harvests, 'harvest')} "
                                                f"(since {r.first_harvest})",
             "yes" if r.reported else "no", "; ".join(r.missing)] for r in self.rows])
 
     def export(self, path: Path | None = None) -> bool:
         from ...services.pledge import export_pledge
+        from ..files import save_path
 
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(self, "Export Pledge data", str(
-                Path.home() / "transparency-pledge.csv"), "CSV (*.csv)")
-            if not name:
+            path = save_path(self, self.ctx.settings, "Export Pledge data",
+                             "transparency-pledge.csv", "CSV (*.csv)")
+            if path is None:
                 return False
-            path = Path(name)
         try:
             rows, _s = export_pledge(self.ctx.store, *self._period(), path)
         except KNOWN_ERRORS as exc:
             self.ctx.messages.error.emit(str(exc))
             return False
-        self.ctx.messages.info.emit(f"Wrote {len(rows)} lots to {path}")
+        self.ctx.messages.info.emit(f"Wrote {plural(len(rows), 'lot')} to {path}")
+        from ..files import show_saved
+
+        show_saved(self, path, f"Wrote {plural(len(rows), 'lot')}.")
         return True
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import QInputDialog, QWidget
 
 from ...domain.harvest import current_harvest
 
@@ -45,10 +45,16 @@ def write_harvest_packs_dialog(ctx: AppContext, parent: QWidget | None = None) -
                                    current_harvest(), 2000, 2100)
     if not ok:
         return
-    folder = QFileDialog.getExistingDirectory(parent, "Folder for the EUDR packs")
-    if not folder:
+    from ..files import folder_path, show_saved
+
+    out = folder_path(parent, ctx.settings, "Folder for the EUDR packs")
+    if out is None:
         return
-    out = Path(folder)
+
+    def done(result: Any) -> None:
+        ctx.messages.info.emit(summary(result, out))
+        show_saved(parent, out, summary(result, out))
+
     ctx.tasks.run(pack_job(ctx.db_path, year, out, attachments_dir_for(ctx.db_path)),
-                  on_done=lambda r: ctx.messages.info.emit(summary(r, out)),
+                  on_done=done,
                   label=f"Writing the EUDR packs of harvest {year}…", cancellable=True)

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -137,11 +136,12 @@ class ReferencePricesDialog(QDialog):
         from ...services.reference_prices import import_c_prices
 
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, "C price series", str(Path.home()),
-                                                  "Spreadsheets (*.csv *.txt *.xlsx)")
-            if not name:
+            from ..files import open_path
+
+            path = open_path(self, self.ctx.settings, "C price series",
+                             "Spreadsheets (*.csv *.txt *.xlsx)")
+            if path is None:
                 return
-            path = Path(name)
         try:
             result = import_c_prices(self.ctx.store, path)
         except KNOWN_ERRORS as exc:

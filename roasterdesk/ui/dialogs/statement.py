@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -176,12 +175,14 @@ class StatementPreview(QDialog):
         """Ask where to save (unless ``path`` is given) and write the rendered PDF."""
         if not self.pdf:
             return None
+        from ..files import save_path, show_saved
+
         if path is None:
-            start = str(Path.home() / safe_file_name(self.code))
-            path, _ = QFileDialog.getSaveFileName(self, "Export impact statement", start,
-                                                  "PDF (*.pdf)")
-            if not path:
+            chosen = save_path(self, self.ctx.settings, "Export impact statement",
+                               safe_file_name(self.code), "PDF (*.pdf)")
+            if chosen is None:
                 return None
+            path = str(chosen)
         target = Path(path)
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
@@ -195,6 +196,7 @@ class StatementPreview(QDialog):
             return None
         self.ctx.messages.info.emit(f"Impact statement saved to {target}")
         self.status.setText(f"Saved to {target}")
+        show_saved(self, target, "Impact statement saved.")
         return target
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt)
@@ -279,9 +281,12 @@ class BatchExportDialog(QDialog):
             self.status.setText("There are no lots to export yet.")
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Export statements into", self.folder.text())
-        if path:
-            self.folder.setText(path)
+        from ..files import folder_path
+
+        chosen = folder_path(self, self.ctx.settings, "Export statements into",
+                             self.folder.text() or None)
+        if chosen is not None:
+            self.folder.setText(str(chosen))
 
     def chosen_lots(self) -> list[tuple[int, str]]:
         store = self.ctx.store

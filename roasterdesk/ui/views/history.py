@@ -78,11 +78,12 @@ def _chart(title: str) -> QChart:
 
 
 def _x_axis(categories: list[str], fits: int) -> QBarCategoryAxis:
-    """The harvest axis; labels turn when more than ``fits`` would not fit side by side."""
+    """The harvest axis; with more than ``fits`` harvests the labels stand upright (at an angle
+    Qt cuts them to "2…"), so every label is whole."""
     x = QBarCategoryAxis()
     x.append(categories)
     if len(categories) > fits:
-        x.setLabelsAngle(-45)
+        x.setLabelsAngle(-90)
         f = x.labelsFont()
         f.setPointSizeF(max(7.5, f.pointSizeF() - 1))
         x.setLabelsFont(f)

@@ -75,6 +75,10 @@ def _statement_available() -> bool:
 
 
 
+# short enough for the premium table's Type column at 1280 px (the value stored is unchanged)
+PREMIUM_LABELS = {PremiumType.RELATIONSHIP: "relationship", PremiumType.SOCIAL: "social"}
+
+
 class LotForm(RecordEditor):
     """The lot editor's widgets; :class:`LotEditor` reads and fills them."""
 
@@ -116,8 +120,8 @@ class LotForm(RecordEditor):
         left.addLayout(bar)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addLayout(left, 1)
-        outer.addWidget(self._figures_panel())
+        outer.addLayout(left, 2)
+        outer.addWidget(self._figures_panel(), 1)  # wider on a wide window: fewer wrapped lines
 
         self.statement_btn.clicked.connect(self._statement)
         self.new_lot()
@@ -326,7 +330,9 @@ class LotForm(RecordEditor):
         v = QVBoxLayout(box)
         self.premiums = QTableWidget(0, 7)
         self.premiums.setHorizontalHeaderLabels(
-            ["Type", "Basis", "Amount USD (or %)", "In FOB", "Paid to", "Farmers", "Voided"])
+            ["Type", "Basis", "Amount", "In FOB", "Paid to", "Farmers", "Voided"])
+        self.premiums.horizontalHeaderItem(2).setToolTip(
+            "USD per lot, per kg or per lb as the basis says; a percentage basis takes %")
         self._table_setup(self.premiums, stretch=4)
         v.addWidget(self._with_buttons(self.premiums, "Add premium", lambda: self.add_premium()))
         self.err["premiums"] = self._table_error(v)
@@ -417,7 +423,8 @@ class LotForm(RecordEditor):
         holder.setFrameShape(QFrame.Shape.NoFrame)
         holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         holder.setWidget(panel)
-        holder.setFixedWidth(310)
+        holder.setMinimumWidth(310)
+        holder.setMaximumWidth(460)
         return holder
 
     # -- table rows --------------------------------------------------------------------------
@@ -440,10 +447,13 @@ class LotForm(RecordEditor):
         t = self.premiums
         row = self._add_row(t, ["", "", text_of(p.amount) if p else "", "",
                                 p.paid_to if p else "", str(p.farmers or "") if p else "", ""])
-        kind = EnumCombo(PremiumType, p.type if p else None)
+        kind = EnumCombo(PremiumType, p.type if p else None, labels=PREMIUM_LABELS)
         basis = EnumCombo(PremiumBasis, p.basis if p else None)
-        kind.currentIndexChanged.connect(self._changed)
-        basis.currentIndexChanged.connect(self._changed)
+        for combo in (kind, basis):  # as wide as the item shown, so "Paid to" keeps room
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(self._changed)
+        paid = t.item(row, 4)
+        paid.setToolTip(paid.text())
         t.setCellWidget(row, 0, kind)
         t.setCellWidget(row, 1, basis)
         for col, on in ((3, p.included_in_fob if p else True), (6, p.voided if p else False)):

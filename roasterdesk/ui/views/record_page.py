@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import KNOWN_ERRORS
 from .. import wheel
+from ..taborder import order_when_shown
 from ..widgets import ErrorLabel, heading, make_table
 
 if TYPE_CHECKING:
@@ -54,6 +55,10 @@ class RecordEditor(QWidget):
         self.dirty = False
         self._loading = False
         wheel.install()  # an unfocused dropdown or spin box scrolls the form instead
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        order_when_shown(self)  # Tab in reading order, once the form is laid out
 
     @staticmethod
     def _scrolling(body: QWidget) -> QScrollArea:

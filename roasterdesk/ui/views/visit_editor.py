@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -171,7 +170,12 @@ class VisitEditor(RecordEditor):
                 combo.addItem(label, ev)
             note = QLineEdit()
             note.setPlaceholderText("note")
-            grid.addWidget(QLabel(topic.label), r, 0)
+            note.setMinimumWidth(180)  # a note is read, not guessed from its first letters
+            note.textChanged.connect(note.setToolTip)  # the whole note on hover
+            label = QLabel(topic.label)
+            label.setWordWrap(True)  # long topic names wrap: the note keeps the room
+            label.setMaximumWidth(150)
+            grid.addWidget(label, r, 0)
             grid.addWidget(combo, r, 1)
             grid.addWidget(note, r, 2)
             self.evidence[topic] = combo
@@ -330,11 +334,13 @@ class VisitEditor(RecordEditor):
 
     # -- photos ----------------------------------------------------------------------------
     def _choose_photos(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Add photos", str(Path.home()),
+        from ..files import open_paths
+
+        files = open_paths(
+            self, self.ctx.settings, "Add photos",
             "Images (*.jpg *.jpeg *.png *.gif *.webp *.heic *.heif *.tif *.tiff *.bmp)")
         if files:
-            self.add_photo_files([Path(f) for f in files])
+            self.add_photo_files(files)
 
     def add_photo_files(self, paths: list[Path]) -> None:
         from ...services.attachments import PHOTO_EXTENSIONS, safe_extension

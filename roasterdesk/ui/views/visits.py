@@ -78,7 +78,10 @@ class VisitsPage(RecordPage):
             else "No visits yet. Record one with New visit after a call or a trip."))
 
         filters = self._filter_row((self.producer_filter, 2), (self.mode_filter, 1),
-                                   (self.date_from, 1), (self.date_to, 1), (self.open_only, 0))
+                                   (self.open_only, 0))
+        dates = self._filter_row((self.date_from, 1), (self.date_to, 1))
+        for w in (self.date_from, self.date_to):  # the placeholder is read whole
+            w.setMinimumWidth(w.fontMetrics().horizontalAdvance(w.placeholderText()) + 24)
         top = self._header("Visits")
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -86,6 +89,7 @@ class VisitsPage(RecordPage):
         ll.addLayout(top)
         ll.addWidget(self.search)
         ll.addLayout(filters)
+        ll.addLayout(dates)
         ll.addWidget(self.table, 1)
         ll.addWidget(self.count)
         self._split(Qt.Orientation.Horizontal, left, [840, 560])

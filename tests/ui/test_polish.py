@@ -1,0 +1,125 @@
+"""Text that used to be cut at 1280×800: column titles under the sort arrow, the visit date
+filters, observation notes and the premium table's titles."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from PySide6.QtGui import QFontMetrics
+
+from roasterdesk.domain.model import Premium, PremiumBasis, PremiumType
+from roasterdesk.ui.style import SORT_ROOM
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def _bold(widget) -> QFontMetrics:
+    f = widget.font()
+    f.setBold(True)
+    return QFontMetrics(f)
+
+
+def _titles_fit(view, room: int) -> list[str]:
+    """Column titles that do not fit their column with ``room`` px to spare."""
+    hh = view.horizontalHeader()
+    model = view.model()
+    fm = _bold(hh)
+    cut = []
+    for c in range(model.columnCount()):
+        if hh.isSectionHidden(c):
+            continue
+        title = str(model.headerData(c, hh.orientation()))
+        if fm.horizontalAdvance(title) + 16 + room > hh.sectionSize(c):
+            cut.append(title)
+    return cut
+
+
+@pytest.fixture
+def styled(qapp):
+    """The app's own look (the tests otherwise run on Qt's default one)."""
+    from roasterdesk.ui.style import apply_style
+
+    old = qapp.palette(), qapp.styleSheet(), qapp.style().name()
+    apply_style(qapp)
+    yield qapp
+    qapp.setStyleSheet(old[1])
+    qapp.setStyle(old[2])
+    qapp.setPalette(old[0])
+
+
+@pytest.fixture
+def small(styled, window):
+    window.resize(1280, 800)
+    return window
+
+
+def test_the_sort_arrow_leaves_every_lot_column_title_whole(small, qtbot):
+    page = small.show_page("lot")
+    qtbot.wait(20)
+    assert _titles_fit(page.table, SORT_ROOM) == []
+    page.table.sortByColumn(3, page.table.horizontalHeader().sortIndicatorOrder())
+    assert page.model.headerData(3, page.table.horizontalHeader().orientation()) == "Harvest"
+
+
+def test_the_visit_date_filters_show_their_whole_hint(small, qtbot):
+    page = small.show_page("visit")
+    qtbot.wait(20)
+    for w in (page.date_from, page.date_to):
+        need = w.fontMetrics().horizontalAdvance(w.placeholderText()) + 12
+        assert w.width() >= need, w.placeholderText()
+
+
+def test_observation_notes_have_room(small, qtbot, ctx, sample):
+    page = small.show_page("visit")
+    page.editor.load(ctx.store.visit(sample.overdue_visit.id))
+    qtbot.wait(20)
+    for topic, note in page.editor.obs_note.items():
+        assert note.width() >= 180, topic
+    note = next(iter(page.editor.obs_note.values()))
+    note.setText("60% guamo shade over the upper plots")
+    assert note.toolTip() == "60% guamo shade over the upper plots"
+
+
+def test_the_premium_table_titles_are_whole(small, qtbot, ctx, sample):
+    lot = ctx.store.lot(sample.lot_ids[0])
+    from dataclasses import replace
+
+    lot = ctx.store.save_lot(replace(lot, premiums=(
+        Premium(PremiumType.RELATIONSHIP, PremiumBasis.PER_KG, D("0.20"),
+                paid_to="Cooperativa Los Andes"),
+        Premium(PremiumType.SOCIAL, PremiumBasis.PER_LOT, D("4420"),
+                paid_to="community of the members"))))
+    small.open_record("lot", lot.id)
+    page = small.page("lot")
+    qtbot.wait(20)
+    table = page.editor.premiums
+    assert table.rowCount() == 2
+    fm = _bold(table.horizontalHeader())
+    hh = table.horizontalHeader()
+    for c in range(table.columnCount()):
+        title = table.horizontalHeaderItem(c).text()
+        assert fm.horizontalAdvance(title) + 16 <= hh.sectionSize(c), title
+    assert table.cellWidget(1, 0).currentText() in ("Relationship", "Social")
+
+
+def test_counts_say_1_harvest_and_1_lot(qtbot, ctx, sample):
+    """The one plural helper in the Pledge table and the EUDR file summary."""
+    from PySide6.QtCore import QDate
+
+    from roasterdesk.ui.dialogs.data_io import GeoJsonDialog, PledgeDialog
+
+    dlg = PledgeDialog(ctx)
+    qtbot.addWidget(dlg)
+    harvests = ctx.store.harvests()
+    dlg.start.setDate(QDate(harvests[0] - 1, 1, 1))
+    dlg.end.setDate(QDate(harvests[-1] + 1, 12, 31))
+    texts = [dlg.table.item(r, c).text() for r in range(dlg.table.rowCount())
+             for c in range(dlg.table.columnCount()) if dlg.table.item(r, c)]
+    assert any(t.startswith("1 harvest (since") for t in texts)
+    assert not any(t.startswith("1 harvests") for t in texts)
+    geo = GeoJsonDialog(ctx)
+    qtbot.addWidget(geo)
+    geo.codes.setText(f"ET-{harvests[-1] % 100}-001")
+    geo.validate()
+    assert geo.summary.text().startswith("1 lot, ")
