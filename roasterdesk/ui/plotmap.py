@@ -175,9 +175,16 @@ class PlotMap(QWidget):
             size = f" · {float(area_ha):,.2f} ha" if area_ha is not None else ""
             text = f"{plot.name}{size}"
             width = QFontMetricsF(label_font).horizontalAdvance(text)
-            if anchor.x() + width > self.width() - 4:  # no room on the right: on the left
-                left = path.boundingRect().left() - 8 - width
-                anchor = QPointF(max(area.left() + 2, left), anchor.y())
+            shape = path.boundingRect()
+            if anchor.x() + width > self.width() - 4:  # no room on the right: on the left,
+                left = shape.left() - 8 - width
+                if left >= area.left() + 2:
+                    anchor = QPointF(left, anchor.y())
+                else:  # or under the plot (over it when it reaches the bottom)
+                    x = max(area.left() + 2, min(shape.center().x() - width / 2,
+                                                 self.width() - 4 - width))
+                    y = shape.bottom() + 16
+                    anchor = QPointF(x, y if y <= area.bottom() - 4 else shape.top() - 6)
             self.label_rects.append(QRectF(anchor.x(), anchor.y() - 12, width, 14))
             p.drawText(anchor, text)
 

@@ -15,7 +15,16 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QTransform,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ..domain.countries import country_name
@@ -195,7 +204,7 @@ def draw_borders(p: QPainter, proj: Projection, highlight: Iterable[str] = (),
     return painted
 
 
-def _clusters(points: list[tuple[PlotMark, QPointF]], reach: float = 14.0
+def _clusters(points: list[tuple[PlotMark, QPointF]], reach: float = 22.0
               ) -> list[tuple[list[PlotMark], QPointF]]:
     """Marks closer than ``reach`` pixels to a group's first mark join that group."""
     groups: list[tuple[list[PlotMark], QPointF]] = []
@@ -233,6 +242,7 @@ class WorldMap(QWidget):
         self.country_paths: dict[str, QPainterPath] = {}
         self.mark_points: list[tuple[PlotMark, QPointF]] = []
         self.clusters: list[tuple[list[PlotMark], QPointF]] = []
+        self.labels: list[QRectF] = []  # where names were written, after a paint
         self.projection: Projection | None = None
         self._drag: QPointF | None = None
         self.setMinimumSize(360, 260)
@@ -292,25 +302,44 @@ class WorldMap(QWidget):
                 p.drawEllipse(centre, 5, 5)
             self.mark_points.append((mark, centre))
         self.clusters = _clusters(self.mark_points)
+        fm = QFontMetricsF(label)
+        badges = []
         for group, centre in self.clusters:
             if len(group) > 1:  # plots too close to tell apart at this scale: one badge
+                count = str(len(group))
+                r = max(9.0, fm.horizontalAdvance(count) / 2 + 4)
                 p.setPen(QPen(MARK_EDGE, 1.5))
                 p.setBrush(MARK)
-                p.drawEllipse(centre, 9, 9)
+                p.drawEllipse(centre, r, r)
                 p.setFont(label)
                 p.setPen(MARK_EDGE)
-                p.drawText(QRectF(centre.x() - 9, centre.y() - 9, 18, 18),
-                           Qt.AlignmentFlag.AlignCenter, str(len(group)))
-        if 0 < len(self.clusters) <= 15:  # few places: name them
-            p.setFont(label)
-            for group, centre in self.clusters:
-                text = _cluster_label(group)
-                at = centre + QPointF(13, 5)
-                halo = QPainterPath()
-                halo.addText(at, label, text)
-                p.strokePath(halo, QPen(LAND, 3))
-                p.setPen(TEXT)
-                p.drawText(at, text)
+                p.drawText(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r),
+                           Qt.AlignmentFlag.AlignCenter, count)
+                badges.append(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r))
+            else:
+                badges.append(QRectF(centre.x() - 5, centre.y() - 5, 10, 10))
+        # names where they fit: the biggest places first, never over another name or mark
+        self.labels = []
+        p.setFont(label)
+        order = sorted(range(len(self.clusters)), key=lambda i: -len(self.clusters[i][0]))
+        for i in order:
+            group, centre = self.clusters[i]
+            text = _cluster_label(group)
+            width, r = fm.horizontalAdvance(text), badges[i].width() / 2
+            box = QRectF(centre.x() + r + 4, centre.y() - fm.height() / 2, width, fm.height())
+            if box.right() > self.width() - 4:  # no room on the right: on the left
+                box.moveRight(centre.x() - r - 4)
+            others = [b for j, b in enumerate(badges) if j != i]
+            if (box.left() < 4 or any(box.intersects(b) for b in self.labels)
+                    or any(box.intersects(b) for b in others)):
+                continue  # the name would cover another: hover tells it
+            at = QPointF(box.left(), box.top() + fm.ascent())
+            halo = QPainterPath()
+            halo.addText(at, label, text)
+            p.strokePath(halo, QPen(LAND, 3))
+            p.setPen(TEXT)
+            p.drawText(at, text)
+            self.labels.append(box)
         if not self.marks:
             p.setPen(MUTED)
             p.drawText(self.rect().adjusted(20, 20, -20, -20),

@@ -92,3 +92,24 @@ def test_wheel_zooms_at_the_pointer_and_double_click_fits_again(qtbot, ctx, samp
     qtbot.mouseDClick(m, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
     m.grab()
     assert m.view is None and m.projection.scale == pytest.approx(before)
+
+
+def test_names_on_the_map_never_cover_each_other(qtbot, ctx, sample):
+    """Many producers close together (the demo's Central America): each name that is written
+    is clear of the other names and marks, and inside the map."""
+    from decimal import Decimal as D
+
+    from roasterdesk.domain.model import Plot, Producer, ProducerKind
+
+    for n in range(14):
+        p = ctx.store.save_producer(Producer(f"Finca {n:02d}", ProducerKind.FARM, "HN"))
+        ctx.store.save_plot(Plot(p.id, "Lote", D("2"), {
+            "type": "Point", "coordinates": [-88.0 + n * 0.35, 14.0 + (n % 3) * 0.3]}))
+    page = _page(qtbot, ctx)
+    m = page.map
+    m.grab()
+    assert len(m.clusters) > 3 and m.labels
+    for i, a in enumerate(m.labels):
+        assert m.rect().contains(a.toRect()), a
+        for b in m.labels[i + 1:]:
+            assert not a.intersects(b), (a, b)

@@ -123,3 +123,26 @@ def test_counts_say_1_harvest_and_1_lot(qtbot, ctx, sample):
     geo.codes.setText(f"ET-{harvests[-1] % 100}-001")
     geo.validate()
     assert geo.summary.text().startswith("1 lot, ")
+
+
+def test_every_figure_of_the_price_panel_is_whole(small, qtbot, ctx, sample):
+    """A figure's words ("needs farm gate and FOB", the farm gate's conversion) wrap inside
+    their row rather than being cut."""
+    from PySide6.QtCore import QRect, Qt
+
+    from roasterdesk.domain.model import Lot
+
+    lot = ctx.store.save_lot(Lot("CO-XX-001", sample.coop.id, 2025, weight_kg=D("1000")))
+    small.open_record("lot", lot.id)
+    page = small.page("lot")
+    qtbot.wait(20)
+    fig = page.editor.fig
+    assert fig["share"].text() == "needs farm gate and FOB"
+    page.editor.load(ctx.store.lot(sample.lot_ids[0]))  # with a farm gate and its conversion
+    qtbot.wait(20)
+    for key, label in fig.items():
+        if not label.isVisible():
+            continue
+        need = label.fontMetrics().boundingRect(QRect(0, 0, label.width(), 10_000),
+                                                Qt.TextFlag.TextWordWrap, label.text())
+        assert need.width() <= label.width() and need.height() <= label.height() + 2, key

@@ -156,6 +156,7 @@ def test_a_new_producers_save_is_in_sight_at_1280_by_800(window, qtbot):
     form = page.detail.profile
     save = form.save_button
     assert save.isVisible()
+    assert form.state.text() == "A new producer: not saved yet"  # nothing was changed yet
     bottom = save.mapTo(window, save.rect().bottomLeft()).y()
     assert bottom <= window.height() - window.statusBar().height()
     assert not save.visibleRegion().isEmpty()
@@ -187,3 +188,4 @@ def test_the_plot_maps_labels_stay_inside_and_apart(qtbot, ctx, sample):
         assert a.right() + 4 <= b.left(), "longitude labels overlap"
     (name,) = m.label_rects
     assert 0 <= name.left() and name.right() <= m.width()
+    assert not name.intersects(m._shapes[0][1].boundingRect()), "the name covers the plot"

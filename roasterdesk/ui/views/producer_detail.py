@@ -240,7 +240,9 @@ class ProfileForm(QWidget):
         self._dirty = dirty
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty)
-        self.state.setText("Unsaved changes" if dirty else "")
+        new = getattr(self, "producer", None) is None
+        self.state.setText(("A new producer: not saved yet" if new else "Unsaved changes")
+                           if dirty else "")
         self.dirty_changed.emit(dirty)
 
     def _fill_parents(self, current: int | None, own: int | None) -> None:

@@ -173,8 +173,7 @@ class VisitEditor(RecordEditor):
             note.setMinimumWidth(180)  # a note is read, not guessed from its first letters
             note.textChanged.connect(note.setToolTip)  # the whole note on hover
             label = QLabel(topic.label)
-            label.setWordWrap(True)  # long topic names wrap: the note keeps the room
-            label.setMaximumWidth(150)
+            label.setWordWrap(True)  # long topic names wrap on a narrow pane: notes keep room
             grid.addWidget(label, r, 0)
             grid.addWidget(combo, r, 1)
             grid.addWidget(note, r, 2)

@@ -79,7 +79,8 @@ class VisitsPage(RecordPage):
 
         filters = self._filter_row((self.producer_filter, 2), (self.mode_filter, 1),
                                    (self.open_only, 0))
-        dates = self._filter_row((self.date_from, 1), (self.date_to, 1))
+        dates = self._filter_row((self.date_from, 0), (self.date_to, 0))
+        dates.addStretch(1)
         for w in (self.date_from, self.date_to):  # the placeholder is read whole
             w.setMinimumWidth(w.fontMetrics().horizontalAdvance(w.placeholderText()) + 24)
         top = self._header("Visits")
