@@ -37,13 +37,14 @@ from reportlab.platypus import (
 from ..domain.money import fmt_number, fmt_pct, fmt_usd, fmt_usd_lb, round_per_lb
 from ..domain.transparency import Answer
 from . import charts
+from .flow import LeadIn
 from .fonts import BOLD, REGULAR, register_fonts
 from .template import Template
 
 if TYPE_CHECKING:
     from .data import StatementData
 
-MARGIN = 18 * mm
+MARGIN = 15 * mm
 HEAD_ROOM = 42 * mm
 """Room a heading needs below it (with the first lines of its section) to start a section."""
 FONT = ("FONTNAME", (0, 0), (-1, -1), REGULAR)
@@ -51,17 +52,24 @@ FONT = ("FONTNAME", (0, 0), (-1, -1), REGULAR)
 
 
 class Styles:
-    def __init__(self, tpl: Template) -> None:
+    """The statement's paragraph styles; ``compact`` tightens leading and spacing (never the
+    type size) for a statement that would otherwise need one more page."""
+
+    def __init__(self, tpl: Template, compact: bool = False) -> None:
         c = tpl.colours
         self.c = {k: HexColor(v) for k, v in c.items()}
-        base = ParagraphStyle("base", fontName=REGULAR, fontSize=9, leading=12.6,
+        self.compact = compact
+        self.photo_height = (24 if compact else 30) * mm
+        self.padding = 2 if compact else 3
+        base = ParagraphStyle("base", fontName=REGULAR, fontSize=9,
+                              leading=11.2 if compact else 12,
                               textColor=self.c["ink"], alignment=TA_LEFT)
         self.body = base
         self.small = ParagraphStyle("small", base, fontSize=7.8, leading=10.4,
                                     textColor=self.c["muted"])
         self.tiny = ParagraphStyle("tiny", base, fontSize=7, leading=9.4,
                                    textColor=self.c["muted"])
-        self.method = ParagraphStyle("method", base, fontSize=8, leading=10.6,
+        self.method = ParagraphStyle("method", base, fontSize=8, leading=10 if compact else 10.6,
                                      textColor=self.c["ink"])
         self.url = ParagraphStyle("url", base, fontSize=7.4, leading=9.6,
                                   textColor=self.c["muted"], splitLongWords=0)
@@ -72,8 +80,10 @@ class Styles:
         self.value_r = ParagraphStyle("value_r", self.value, alignment=2)
         self.body_r = ParagraphStyle("body_r", base, alignment=2)
         self.h2 = ParagraphStyle("h2", base, fontName=BOLD, fontSize=12.5, leading=16,
-                                 textColor=self.c["primary"], spaceBefore=10, spaceAfter=4)
-        self.intro = ParagraphStyle("intro", base, textColor=self.c["muted"], spaceAfter=6)
+                                 textColor=self.c["primary"], spaceBefore=6 if compact else 10,
+                                 spaceAfter=3 if compact else 4)
+        self.intro = ParagraphStyle("intro", base, textColor=self.c["muted"],
+                                    spaceAfter=4 if compact else 6)
         self.quote = ParagraphStyle("quote", base, fontSize=10, leading=14.5,
                                     textColor=self.c["primary"], leftIndent=10)
         self.band_small = ParagraphStyle("band_small", base, fontSize=8.5, leading=11,
@@ -93,10 +103,11 @@ class Styles:
 class Statement:
     """One rendering: template + data + styles → a list of flowables."""
 
-    def __init__(self, data: StatementData, tpl: Template, width: float) -> None:
+    def __init__(self, data: StatementData, tpl: Template, width: float,
+                 compact: bool = False) -> None:
         self.d = data
         self.tpl = tpl
-        self.s = Styles(tpl)
+        self.s = Styles(tpl, compact)
         self.width = width
         self.nr = tpl.t("not_recorded")
         self.eco = data.analysis.economics
@@ -186,15 +197,16 @@ class Statement:
         return [KeepTogether(flat)]
 
     def rule_table(self, rows: list[list[Any]], widths: list[float], *, header: bool = False,
-                   align_right: tuple[int, ...] = ()) -> Table:
+                   align_right: tuple[int, ...] = (), padding: float | None = None) -> Table:
+        padding = self.s.padding if padding is None else padding
         t = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=1 if header else 0)
         style = [
             ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # empty cells too: no stray Helvetica
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), padding),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.s.c["rule"]),
         ]
         if header:
@@ -439,7 +451,7 @@ class Statement:
     def photos(self) -> Table:
         """Up to two photos, 38 mm high, side by side with their captions."""
         cells, widths = [], []
-        height = 38 * mm
+        height = self.s.photo_height
         for ph in self.d.photos[:2]:
             w = min(height * ph.width / ph.height, (self.width - 16) / 2)
             img = Image(io.BytesIO(ph.jpeg), width=w, height=w * ph.height / ph.width)
@@ -516,8 +528,10 @@ class Statement:
             row(t.t("living_income"), self.nr, t.t("living_income_none"))
         head = [self.p(self.e(t.t("unit_usd_lb")), self.s.label), "", ""]
         widths = [self.width * 0.38, self.width * 0.2, self.width * 0.42]
-        out: list[Flowable] = [*self.heading("price"),
-                               self.rule_table([head, *rows], widths, header=True)]
+        # the heading starts on a page only with the first prices: never left at a page foot
+        out: list[Flowable] = [LeadIn([*self.heading("price")[1:],
+                                       self.rule_table([head, *rows], widths, header=True)],
+                                      rows=1)]
         totals = [
             (t.t("fob_value"), self.usd(e.fob_value_usd)),
             (t.t("premium_value"), self.usd(e.premium_over_c_value_usd)),
@@ -646,8 +660,8 @@ class Statement:
         rest = len(self.d.visits) - len(shown)
         if rest > 0:
             out.append(self.p(self.e(t.t("visit_more", n=rest)), self.s.small))
-        # at most ``max_visits`` rows: the heading moves with its table, never left at a page foot
-        return self.together(out)
+        # the heading starts on a page only with its first visit: never left at a page foot
+        return [LeadIn(out)]
 
     def certifications(self) -> list[Flowable]:
         t = self.tpl
@@ -726,7 +740,7 @@ class Statement:
             ])
         half = (len(rows) + 1) // 2
         col = (self.width - 14) / 2
-        tables = [self.rule_table(part, [col * 0.66, col * 0.34])
+        tables = [self.rule_table(part, [col * 0.68, col * 0.32], padding=2)
                   for part in (rows[:half], rows[half:])]
         both = Table([tables], colWidths=[col + 14, col], hAlign="LEFT")
         both.setStyle(TableStyle([FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -750,11 +764,11 @@ class Statement:
             tbl.setStyle(TableStyle([FONT, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                      ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
             return self.together([*self.heading("link"), tbl])
-        left = Table([[qr], [text]], colWidths=[self.width * 0.3])
+        left = Table([[qr], [text]], colWidths=[self.width * 0.24])
         left.setStyle(TableStyle([FONT, ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("TOPPADDING", (0, 0), (-1, -1), 0)]))
-        tbl = Table([[left, self.methodology()]], colWidths=[self.width * 0.33,
-                                                             self.width * 0.67], hAlign="LEFT")
+        tbl = Table([[left, self.methodology()]], colWidths=[self.width * 0.26,
+                                                             self.width * 0.74], hAlign="LEFT")
         tbl.setStyle(TableStyle([FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -838,15 +852,27 @@ def make_doc(buf: io.BytesIO, data: StatementData, tpl: Template,
     return doc
 
 
-def build_story(data: StatementData, tpl: Template) -> list[Flowable]:
+PAGES = 3  # a statement aims at three pages; one that needs more is set compact first
+
+
+def build_story(data: StatementData, tpl: Template, compact: bool = False) -> list[Flowable]:
     register_fonts()
     width = page_size(tpl)[0] - 2 * MARGIN
-    return Statement(data, tpl, width).story()
+    return Statement(data, tpl, width, compact).story()
 
 
 def render(data: StatementData, tpl: Template, *, compress: bool = True) -> bytes:
+    """The PDF. Set as usual; when that needs more than ``PAGES`` pages, set again with
+    compact spacing, and the compact one is kept when it has fewer pages."""
     register_fonts()
-    buf = io.BytesIO()
-    doc = make_doc(buf, data, tpl, compress)
-    doc.build(build_story(data, tpl))
-    return buf.getvalue()
+    best: tuple[int, bytes] | None = None
+    for compact in (False, True):
+        buf = io.BytesIO()
+        doc = make_doc(buf, data, tpl, compress)
+        doc.build(build_story(data, tpl, compact))
+        if best is None or doc.page < best[0]:
+            best = (doc.page, buf.getvalue())
+        if doc.page <= PAGES:
+            break
+    assert best is not None
+    return best[1]

@@ -76,7 +76,7 @@ def main(argv: list[str]) -> int:  # pragma: no cover - a reviewer's script
     bad = 0
     for harvest in map(int, argv[2:]):
         store = open_read_only(db)
-        lots = store.lots_where("harvest = ? AND status != ?",
+        lots = store.lots_where("harvest = ? AND status IS NOT ?",
                                 [harvest, LotStatus.CANCELLED.value])
         store.close()
         for tpl_name in ("default-en", "default-es"):
