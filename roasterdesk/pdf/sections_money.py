@@ -1,0 +1,192 @@
+"""The price paid, payments by recipient, where the money went, prices across harvests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from reportlab.platypus import (
+    Flowable,
+    Spacer,
+)
+
+from ..domain.money import fmt_number, round_per_lb
+from . import charts
+from .flow import LeadIn
+
+if TYPE_CHECKING:
+    pass
+
+from .statement_base import StatementBase
+
+
+class MoneySections(StatementBase):
+    """The price paid, payments by recipient, where the money went, prices across harvests."""
+
+    def price(self) -> list[Flowable]:
+        e, t, lot = self.eco, self.tpl, self.d.lot
+        muted = self.s.small
+        rows: list[list[Any]] = []
+
+        def row(label: str, value: str, note: str = "") -> None:
+            rows.append([self.p(self.e(label), self.s.body), self.p(self.e(value), self.s.value_r),
+                         self.p(self.e(note), muted)])
+
+        c_note = []
+        if lot.fixations:
+            for f in lot.fixations:
+                c_note.append(f"{self.plain(f.c_cents_lb)} US¢/lb, "
+                              + t.t("c_fixed_on", date=f.on.isoformat()))
+        elif lot.c_cents_lb is not None and not e.c_estimated:
+            c_note.append(f"{self.plain(lot.c_cents_lb)} US¢/lb"
+                          + (", " + t.t("c_fixed_on", date=lot.contract_date.isoformat())
+                             if lot.contract_date else ""))
+        if e.c_estimated:
+            c_note.append(t.t("c_estimated"))
+        if lot.futures_month:
+            c_note.append(t.t("futures_month", month=lot.futures_month))
+        row(t.t("c_price"), self.usd_lb(e.c_usd_lb), "; ".join(c_note))
+        # an unknown contract type prints nothing here: never "fixed price" by default
+        notes = [t.term(lot.contract_type.value)] if lot.contract_type else []
+        if lot.differential_cents_lb is not None:
+            sign = "+" if lot.differential_cents_lb >= 0 else "−"
+            notes.append(t.t("differential",
+                             cents=sign + self.plain(abs(lot.differential_cents_lb))))
+        fob_note = ", ".join(notes)
+        row(t.t("fob"), self.usd_lb(e.fob_usd_lb), fob_note)
+        row(t.t("premium"), self.usd_lb(e.premium_over_c_usd_lb),
+            self.pct(e.premium_over_c_pct) if e.premium_over_c_pct is not None else "")
+        fg = lot.farm_gate
+        fg_note = ""
+        if fg is not None:
+            basis = t.term(fg.basis.value, fg.basis.label)
+            fg_note = t.t("farm_gate_local", amount=self.whole(fg.amount), currency=fg.currency,
+                          unit=fg.unit_name, basis=basis)
+            fg_note += ", " + t.t("exchange_rate", fx=self.whole(fg.fx_local_per_usd),
+                                  currency=fg.currency)
+            if fg.fx_date:
+                fg_note += f" ({fg.fx_date.isoformat()})"
+            if fg.kg_per_kg_green is not None:
+                fg_note += "; " + t.t("outturn", factor=self.plain(fg.kg_per_kg_green, 3),
+                                      basis=basis)
+        row(t.t("farm_gate"), self.usd_lb(e.farm_gate_usd_lb), fg_note)
+        row(t.t("farm_gate_share_row"), self.pct(e.farm_gate_share))
+        if any(p.reaches_producer for p in self.d.payments):
+            row(t.t("reached_share"), self.pct(self.d.reached_producer_share),
+                t.t("reached_note", usd=self.usd(self.d.reached_producer_usd)))
+        if e.fairtrade is not None:
+            ft = e.fairtrade
+            key = "fairtrade_meets" if ft.meets else "fairtrade_below"
+            row(t.t("fairtrade"), self.usd_lb(ft.floor_usd_lb),
+                t.t(key, diff=self.usd_lb(abs(ft.difference_usd_lb))))
+        if e.living_income_usd_lb is not None:
+            note = ""
+            if e.farm_gate_vs_living_income is not None:
+                note = t.t("living_income_vs", pct=self.pct(e.farm_gate_vs_living_income))
+            row(t.t("living_income"), self.usd_lb(e.living_income_usd_lb), note)
+        else:
+            row(t.t("living_income"), self.nr, t.t("living_income_none"))
+        head = [self.p(self.e(t.t("unit_usd_lb")), self.s.label), "", ""]
+        widths = [self.width * 0.38, self.width * 0.2, self.width * 0.42]
+        # the heading starts on a page only with the first prices: never left at a page foot
+        out: list[Flowable] = [LeadIn([*self.heading("price")[1:],
+                                       self.rule_table([head, *rows], widths, header=True)],
+                                      rows=1)]
+        totals = [
+            (t.t("fob_value"), self.usd(e.fob_value_usd)),
+            (t.t("premium_value"), self.usd(e.premium_over_c_value_usd)),
+            (t.t("farm_gate_value"), self.usd(e.farm_gate_value_usd)),
+            (t.t("between_value"), self.usd(e.intermediaries_value_usd)),
+        ]
+        if e.premiums_on_top_usd:
+            totals.append((t.t("premiums_on_top"), self.usd(e.premiums_on_top_usd)))
+        if e.premiums_in_fob_usd:
+            totals.append((t.t("premiums_in_fob"), self.usd(e.premiums_in_fob_usd)))
+        out += [Spacer(1, 8), self.p(f"<b>{self.e(t.t('lot_totals'))}</b>", self.s.body),
+                Spacer(1, 2), self.kv([(k, self.e(v)) for k, v in totals], label_share=0.52)]
+        out += self.payments()
+        return out
+
+    def payments(self) -> list[Flowable]:
+        """Premiums and second payments by recipient, each with its basis."""
+        t = self.tpl
+        if not self.d.payments:
+            return []
+        rows = []
+        for p in self.d.payments:
+            who = t.t(f"recipient_{p.recipient.replace(' ', '_')}")
+            if p.recipient == "members" and p.farmers:
+                who = t.t("recipient_members_n", n=p.farmers)
+            elif p.paid_to and p.recipient != "members":
+                who += f" ({p.paid_to})"
+            if p.basis == "% of FOB":
+                rate = self.num(f"{fmt_number(p.rate, 1)} % FOB")
+            elif p.basis == "per kg":
+                rate = self.num(f"{fmt_number(p.rate, 4)} USD/kg")
+            elif p.basis == "per farmer":
+                rate = self.num(f"{fmt_number(p.rate, 2)} USD × {p.farmers}")
+            else:
+                rate = t.t("lump_sum")
+            where = t.t("in_fob") if p.included_in_fob else t.t("on_top")
+            rows.append([self.p(self.e(who), self.s.body),
+                         self.p(self.e(f"{t.term(p.type)} · {rate} · {where}"), self.s.small),
+                         self.p(self.e(self.usd(p.value_usd)), self.s.value_r)])
+        head = [self.p(self.e(t.t("payments_to")), self.s.label), "", ""]
+        return [Spacer(1, 6), self.rule_table(
+            [head, *rows], [self.width * 0.36, self.width * 0.44, self.width * 0.2],
+            header=True)]
+
+    def chain(self) -> list[Flowable]:
+        """Farm gate → recorded legs → FOB → importer legs → landed, as recorded."""
+        t = self.tpl
+        pairs = []
+        for step in self.d.chain:
+            key = step.key.split(":")[0]
+            label = t.t(f"chain_{key}") if ":" not in step.key else \
+                t.term(step.label, step.label).capitalize()
+            value = self.usd_lb(step.usd_lb)
+            if step.usd_lb is not None and not step.subtotal:
+                value = "+ " + value
+            pairs.append((label, self.e(value)))
+        out: list[Flowable] = [Spacer(1, 4), self.p(self.e(t.t("chain_title")), self.s.label),
+                               self.kv(pairs, label_share=0.5)]
+        if not any(s.key.startswith("importer:") for s in self.d.chain):
+            out.append(self.p(self.e(t.t("importer_missing")), self.s.small))
+        return out
+
+    def money(self) -> list[Flowable]:
+        e, t = self.eco, self.tpl
+        out = self.heading("money")
+        if e.split is None or e.fob_usd_lb is None:
+            return [*out, self.p(self.e(t.t("money_missing")), self.s.body), *self.chain()]
+        labels = {"producer": t.t("seg_producer"), "exporter": t.t("seg_exporter"),
+                  "importer": t.t("seg_importer"), "premium": t.t("seg_premium")}
+        drawing = charts.money_split_drawing(
+            self.width, e.split, e.fob_usd_lb, self.tpl.colours, labels,
+            lambda v: self.num(f"{round_per_lb(v):,.4f}"),
+            t.t("fob_line", fob=self.usd_lb(e.fob_usd_lb)), t.t("unit_usd_lb"))
+        out.append(drawing)
+        label, share, sub = self.share_tile()
+        note = f"{label}: {share} {sub}."
+        out.append(self.p(self.e(note), self.s.small))
+        return [*self.together(out), *self.chain()]
+
+    def history(self) -> list[Flowable]:
+        t = self.tpl
+        pts = tuple(p for p in self.d.history
+                    if p.fob_usd_lb is not None or p.farm_gate_usd_lb is not None)
+        out = self.heading("history")
+        if not pts:
+            return [*out, self.p(self.e(t.t("history_missing")), self.s.body)]
+        labels = {"fob": t.t("history_fob"), "farm_gate": t.t("history_farm_gate"),
+                  "c": t.t("history_c"), "axis": t.t("history_axis"),
+                  "this_lot": t.t("this_lot")}
+        fmt_axis: Callable[[float], str] = lambda v: self.num(f"{v:.2f}")  # noqa: E731
+        this_lot = tuple(float(v) if v is not None else None
+                         for v in (self.d.this_lot_fob_usd_lb, self.d.this_lot_farm_gate_usd_lb))
+        out.append(charts.history_drawing(self.width, pts, self.d.lot.harvest,
+                                          self.tpl.colours, labels, fmt_axis,
+                                          this_lot,  # type: ignore[arg-type]
+                                          self.d.name_of_harvest))
+        out.append(self.p(self.e(t.t("history_note")), self.s.small))
+        return self.together(out)

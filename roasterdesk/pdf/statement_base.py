@@ -1,0 +1,165 @@
+"""Formatting and building blocks shared by the statement's sections."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+
+from ..domain.money import fmt_number, fmt_pct, fmt_usd, fmt_usd_lb
+from .fonts import REGULAR
+from .template import Template
+
+if TYPE_CHECKING:
+    from .data import StatementData
+
+from .styles import HEAD_ROOM, Styles
+
+
+class StatementBase:
+    """One rendering's state (template, data, styles) with its formatting and building
+    blocks; the sections are mixins over it (pdf/sections_*.py)."""
+
+    def __init__(self, data: StatementData, tpl: Template, width: float,
+                 compact: bool = False) -> None:
+        self.d = data
+        self.tpl = tpl
+        self.s = Styles(tpl, compact)
+        self.width = width
+        self.nr = tpl.t("not_recorded")
+        self.eco = data.analysis.economics
+
+    # -- formatting (display only) ----------------------------------------------------------
+    def num(self, text: str) -> str:
+        """Apply the template's number style (1,234.56 → 1.234,56 for es/de)."""
+        if self.tpl.number_style == "en":
+            return text
+        return re.sub(r"\d[\d,.]*\d", lambda m: m.group(0).translate(str.maketrans(",.", ".,")),
+                      text)
+
+    def usd_lb(self, v: Decimal | None) -> str:
+        return self.num(fmt_usd_lb(v, self.nr))
+
+    def usd(self, v: Decimal | None) -> str:
+        return self.num(fmt_usd(v, self.nr))
+
+    def usd_lb2(self, v: Decimal | None) -> str:
+        """A headline price: 2 decimals (tables keep 4)."""
+        if v is None:
+            return self.nr
+        return self.num(f"{fmt_number(v, 2)} USD/lb")
+
+    def pct(self, v: Decimal | None) -> str:
+        return self.num(fmt_pct(v, self.nr))
+
+    def plain(self, v: Decimal, places: int = 2) -> str:
+        return self.num(fmt_number(v, places))
+
+    def whole(self, v: Decimal | int) -> str:
+        d = v if isinstance(v, Decimal) else Decimal(v)
+        if d == d.to_integral_value():
+            return self.num(f"{int(d):,}")
+        return self.plain(d.normalize(), max(0, -d.normalize().as_tuple().exponent))
+
+    def country(self) -> str:
+        """The producer's country in the template's language (``[terms]`` by ISO code)."""
+        from ..domain.countries import country_name
+
+        code = self.d.analysis.producer.country
+        return self.tpl.term(code, country_name(code))
+
+    def region(self) -> str:
+        region = self.d.analysis.producer.region
+        return f"{region}, {self.country()}" if region else self.country()
+
+    def producer_label(self) -> str:
+        """The farm/co-op name, or "a farm in <region>" when it may not be shown."""
+        d = self.d
+        if d.producer_named:
+            return d.producer_label
+        kind = d.analysis.producer.kind
+        return self.tpl.t("producer_anonymous", kind=self.tpl.term(kind.value, kind.label),
+                          region=self.region())
+
+    def day(self, v: date | None) -> str:
+        return v.isoformat() if v else self.nr
+
+    def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
+        return Paragraph(text, style or self.s.body)
+
+    def e(self, text: str) -> str:
+        return escape(text)
+
+    def missing(self, text: str) -> str:
+        return f'<font color="{self.tpl.colours["muted"]}">{escape(text)}</font>'
+
+    # -- building blocks ---------------------------------------------------------------------
+    def heading(self, section: str) -> list[Flowable]:
+        """A section's heading and intro, never at the foot of a page: a new page unless
+        ``HEAD_ROOM`` is left, and the heading kept with its intro (what follows splits)."""
+        head: list[Flowable] = [self.p(self.e(self.tpl.heading(section)), self.s.h2)]
+        intro = self.tpl.intro(section)
+        if intro:
+            head.append(self.p(self.e(intro), self.s.intro))
+        return [CondPageBreak(HEAD_ROOM), KeepTogether(head)]
+
+    @staticmethod
+    def together(out: list[Flowable]) -> list[Flowable]:
+        """A section kept on one page: its page-break condition first, then the rest as one."""
+        flat: list[Flowable] = []
+        for f in out:  # a nested KeepTogether would push the section to a new page
+            flat += f._content if isinstance(f, KeepTogether) else [f]
+        if flat and isinstance(flat[0], CondPageBreak):
+            return [flat[0], KeepTogether(flat[1:])]
+        return [KeepTogether(flat)]
+
+    def rule_table(self, rows: list[list[Any]], widths: list[float], *, header: bool = False,
+                   align_right: tuple[int, ...] = (), padding: float | None = None) -> Table:
+        padding = self.s.padding if padding is None else padding
+        t = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=1 if header else 0)
+        style = [
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # empty cells too: no stray Helvetica
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+            ("TOPPADDING", (0, 0), (-1, -1), padding),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.s.c["rule"]),
+        ]
+        if header:
+            style.append(("LINEBELOW", (0, 0), (-1, 0), 0.8, self.s.c["primary"]))
+        for col in align_right:
+            style.append(("ALIGN", (col, 0), (col, -1), "RIGHT"))
+        t.setStyle(TableStyle(style))
+        return t
+
+    def kv(self, pairs: list[tuple[str, str]], columns: int = 2,
+           label_share: float = 0.36) -> Table:
+        """Label/value pairs in ``columns`` side-by-side pairs."""
+        rows: list[list[Any]] = []
+        per = -(-len(pairs) // columns)
+        col_lists = [pairs[i * per:(i + 1) * per] for i in range(columns)]
+        for r in range(per):
+            row: list[Any] = []
+            for col in col_lists:
+                if r < len(col):
+                    k, v = col[r]
+                    row += [self.p(self.e(k), self.s.label), self.p(v, self.s.value)]
+                else:
+                    row += ["", ""]
+            rows.append(row)
+        unit = self.width / columns
+        widths = [unit * label_share, unit * (1 - label_share)] * columns
+        return self.rule_table(rows, widths)
