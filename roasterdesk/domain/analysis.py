@@ -17,7 +17,7 @@ from .harvest import current_harvest
 from .history import HarvestPoint, harvest_history
 from .model import Certification, Commitment, Lot, Producer, Project, Visit
 from .pricing import LotEconomics, economics
-from .reference import CSeries, FairtradeTerms, LivingIncomeReference
+from .reference import CSeries, FairtradeTerms, LivingIncomeReference, LondonSeries
 from .relationship import Relationship, relationship
 from .transparency import Checklist, checklist
 
@@ -28,6 +28,7 @@ class Reference(NamedTuple):
     fairtrade: FairtradeTerms | None
     living_income: list[LivingIncomeReference]
     c_series: CSeries
+    london_series: LondonSeries = LondonSeries({})
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class LotAnalysis:
 def lot_economics(lot: Lot, country: str, ref: Reference) -> LotEconomics:
     """The lot's prices, premiums and shares (``country``: its producer's)."""
     return economics(lot, fairtrade=ref.fairtrade, living_income=ref.living_income,
-                     country=country, c_series=ref.c_series)
+                     country=country, c_series=ref.c_series, london_series=ref.london_series)
 
 
 def history_of(lots: Iterable[Lot], country: str, ref: Reference) -> list[HarvestPoint]:

@@ -18,8 +18,15 @@ from .model import (
     PremiumBasis,
     Species,
 )
-from .reference import CSeries, FairtradeTerms, LivingIncomeReference
-from .units import DEFAULT_KG_PER_KG_GREEN, KG, LB_KG, Price, cents_lb_to_usd_lb
+from .reference import CSeries, FairtradeTerms, LivingIncomeReference, LondonSeries
+from .units import (
+    DEFAULT_KG_PER_KG_GREEN,
+    KG,
+    LB_KG,
+    Price,
+    cents_lb_to_usd_lb,
+    usd_tonne_to_usd_lb,
+)
 
 
 def weight_lb(weight_kg: Decimal) -> Decimal:
@@ -203,6 +210,7 @@ class LotEconomics:
     weight_lb: Decimal | None
     c_usd_lb: Decimal | None
     c_estimated: bool
+    london_usd_t: Decimal | None  # a robusta lot's London level (USD/t) behind c_usd_lb
     fob_usd_lb: Decimal | None
     premium_over_c_usd_lb: Decimal | None
     premium_over_c_pct: Decimal | None
@@ -230,11 +238,13 @@ def economics(
     living_income: list[LivingIncomeReference] | tuple[LivingIncomeReference, ...] = (),
     country: str = "",
     c_series: CSeries | None = None,
+    london_series: LondonSeries | None = None,
 ) -> LotEconomics:
     """Compute a lot's price chain.
 
     A fixed-price lot without a recorded C takes the reference series at its contract date and is
-    marked *estimated* (docs/domain.md).
+    marked *estimated* (docs/domain.md). Its market is ICE "C" for arabica and ICE London for
+    robusta (USD/t, converted to USD/lb); one never stands in for the other.
     """
     missing: list[str] = []
     w = lot.weight
@@ -244,14 +254,20 @@ def economics(
 
     c_cents = fixed_c_cents(lot)
     estimated = lot.c_estimated
-    # The reference series is the ICE arabica "C" (KC): it never stands in for a robusta lot,
-    # whose market is another one; a robusta lot shows a premium over C only when the buyer
-    # recorded the market price of its contract.
+    # The C series is ICE arabica (KC); a robusta lot's market is ICE London (USD/t). A lot
+    # takes the series of its own market at its contract date, never the other one.
     arabica = lot.species is Species.ARABICA
-    if c_cents is None and arabica and c_series is not None and lot.contract_date is not None:
-        c_cents = c_series.at(lot.contract_date)
-        estimated = c_cents is not None
+    london_usd_t = None
+    if c_cents is None and lot.contract_date is not None:
+        if arabica and c_series is not None:
+            c_cents = c_series.at(lot.contract_date)
+            estimated = c_cents is not None
+        elif not arabica and london_series is not None:
+            london_usd_t = london_series.at(lot.contract_date)
+            estimated = london_usd_t is not None
     c = cents_lb_to_usd_lb(c_cents) if c_cents is not None else None
+    if london_usd_t is not None:
+        c = usd_tonne_to_usd_lb(london_usd_t)
     if c is None:
         missing.append("C price at fixation" if arabica else "market price at fixation (robusta)")
 
@@ -296,6 +312,7 @@ def economics(
         weight_lb=wlb,
         c_usd_lb=c,
         c_estimated=estimated,
+        london_usd_t=london_usd_t,
         fob_usd_lb=fob,
         premium_over_c_usd_lb=prem,
         premium_over_c_pct=prem_pct,

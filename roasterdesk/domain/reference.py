@@ -108,8 +108,8 @@ FARM_GATE_SHARE_BENCHMARKS: dict[str, Decimal] = {
 
 
 @dataclass(frozen=True)
-class CSeries:
-    """Monthly C price levels, US cents/lb, keyed by (year, month)."""
+class MonthlySeries:
+    """Monthly market levels keyed by (year, month)."""
 
     months: dict[tuple[int, int], Decimal]
 
@@ -122,3 +122,14 @@ class CSeries:
             if (y, m) in self.months:
                 return self.months[(y, m)]
         return None
+
+
+@dataclass(frozen=True)
+class CSeries(MonthlySeries):
+    """Monthly ICE "C" (arabica, New York) levels, US cents/lb."""
+
+
+@dataclass(frozen=True)
+class LondonSeries(MonthlySeries):
+    """Monthly ICE London robusta levels, USD per metric tonne (docs/domain.md: a robusta lot is
+    compared with London, never with C)."""

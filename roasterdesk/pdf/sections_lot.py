@@ -76,7 +76,7 @@ class LotSections(StatementBase):
             prem = "+" + prem
         tiles = [
             (t.t("fob_paid"), self.usd_lb2(e.fob_usd_lb), t.t("per_lb_green")),
-            (t.t("premium_over_c"), prem,
+            (t.t(self.by_market("premium_over_c")), prem,
              f"{self.pct(e.premium_over_c_pct)} · {self.market()} {self.usd_lb2(e.c_usd_lb)}"
              if e.c_usd_lb is not None else self.nr),
             self.share_tile(),

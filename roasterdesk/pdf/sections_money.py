@@ -41,11 +41,13 @@ class MoneySections(StatementBase):
             c_note.append(f"{self.plain(lot.c_cents_lb)} US¢/lb"
                           + (", " + t.t("c_fixed_on", date=lot.contract_date.isoformat())
                              if lot.contract_date else ""))
-        if e.c_estimated:
+        if e.c_estimated and e.london_usd_t is not None:
+            c_note.append(t.t("c_estimated_robusta", usd_t=self.whole(e.london_usd_t)))
+        elif e.c_estimated:
             c_note.append(t.t("c_estimated"))
         if lot.futures_month:
             c_note.append(t.t("futures_month", month=lot.futures_month))
-        row(t.t("c_price"), self.usd_lb(e.c_usd_lb), "; ".join(c_note))
+        row(t.t(self.by_market("c_price")), self.usd_lb(e.c_usd_lb), "; ".join(c_note))
         # an unknown contract type prints nothing here: never "fixed price" by default
         notes = [t.term(lot.contract_type.value)] if lot.contract_type else []
         if lot.differential_cents_lb is not None:
@@ -54,7 +56,7 @@ class MoneySections(StatementBase):
                              cents=sign + self.plain(abs(lot.differential_cents_lb))))
         fob_note = ", ".join(notes)
         row(t.t("fob"), self.usd_lb(e.fob_usd_lb), fob_note)
-        row(t.t("premium"), self.usd_lb(e.premium_over_c_usd_lb),
+        row(t.t(self.by_market("premium")), self.usd_lb(e.premium_over_c_usd_lb),
             self.pct(e.premium_over_c_pct) if e.premium_over_c_pct is not None else "")
         fg = lot.farm_gate
         fg_note = ""
@@ -94,7 +96,7 @@ class MoneySections(StatementBase):
                                       rows=1)]
         totals = [
             (t.t("fob_value"), self.usd(e.fob_value_usd)),
-            (t.t("premium_value"), self.usd(e.premium_over_c_value_usd)),
+            (t.t(self.by_market("premium_value")), self.usd(e.premium_over_c_value_usd)),
             (t.t("farm_gate_value"), self.usd(e.farm_gate_value_usd)),
             (t.t("between_value"), self.usd(e.intermediaries_value_usd)),
         ]
@@ -175,11 +177,12 @@ class MoneySections(StatementBase):
         t = self.tpl
         pts = tuple(p for p in self.d.history
                     if p.fob_usd_lb is not None or p.farm_gate_usd_lb is not None)
-        out = self.heading("history")
+        robusta = self.by_market("") == "_robusta"
+        out = self.heading("history", t.t("history_intro_robusta") if robusta else None)
         if not pts:
             return [*out, self.p(self.e(t.t("history_missing")), self.s.body)]
         labels = {"fob": t.t("history_fob"), "farm_gate": t.t("history_farm_gate"),
-                  "c": t.t("history_c"), "axis": t.t("history_axis"),
+                  "c": t.t(self.by_market("history_c")), "axis": t.t("history_axis"),
                   "this_lot": t.t("this_lot")}
         fmt_axis: Callable[[float], str] = lambda v: self.num(f"{v:.2f}")  # noqa: E731
         this_lot = tuple(float(v) if v is not None else None

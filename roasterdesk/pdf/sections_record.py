@@ -184,6 +184,8 @@ class RecordSections(StatementBase):
     def methodology(self) -> list[Flowable]:
         t = self.tpl
         text = t.t("methodology")
+        if self.by_market("") == "_robusta":
+            text += " " + t.t("london_method")
         lir = self.eco.living_income
         if lir is not None:
             text += " " + t.t("lir_source", source=lir.source)

@@ -96,6 +96,11 @@ class StatementBase:
     def day(self, v: date | None) -> str:
         return v.isoformat() if v else self.nr
 
+    def by_market(self, key: str) -> str:
+        """The wording of ``key`` for the lot's market: ``<key>_robusta`` (ICE London) for a
+        robusta lot, which is never compared with C."""
+        return key + "_robusta" if self.d.lot.species.value == "robusta" else key
+
     def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
         return Paragraph(text, style or self.s.body)
 
@@ -106,11 +111,12 @@ class StatementBase:
         return f'<font color="{self.tpl.colours["muted"]}">{escape(text)}</font>'
 
     # -- building blocks ---------------------------------------------------------------------
-    def heading(self, section: str) -> list[Flowable]:
-        """A section's heading and intro, never at the foot of a page: a new page unless
-        ``HEAD_ROOM`` is left, and the heading kept with its intro (what follows splits)."""
+    def heading(self, section: str, intro: str | None = None) -> list[Flowable]:
+        """A section's heading and intro (the template's unless ``intro`` is given), never at
+        the foot of a page: a new page unless ``HEAD_ROOM`` is left, and the heading kept with
+        its intro (what follows splits)."""
         head: list[Flowable] = [self.p(self.e(self.tpl.heading(section)), self.s.h2)]
-        intro = self.tpl.intro(section)
+        intro = self.tpl.intro(section) if intro is None else intro
         if intro:
             head.append(self.p(self.e(intro), self.s.intro))
         return [CondPageBreak(HEAD_ROOM), KeepTogether(head)]

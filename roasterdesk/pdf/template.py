@@ -230,6 +230,7 @@ DEFAULT_TEXT = {
     # summary
     "fob_paid": "Price paid (FOB)",
     "premium_over_c": "Premium over C",
+    "premium_over_c_robusta": "Premium over London",
     "farm_gate_share": "Reached the producer",
     "transparency": "Transparency",
     "of_fob": "of the FOB price",
@@ -275,6 +276,8 @@ DEFAULT_TEXT = {
     "c_price": "Coffee market price (ICE “C”)",
     "c_fixed_on": "fixed on {date}",
     "c_estimated": "estimated from the monthly C series at the contract date",
+    "c_price_robusta": "Robusta market price (ICE London)",
+    "c_estimated_robusta": "{usd_t} USD/t from the monthly London series at the contract date",
     "futures_month": "futures month {month}",
     "differential": "differential {cents} US¢/lb",
     "fob": "Price paid at the export port (FOB)",
@@ -295,6 +298,8 @@ DEFAULT_TEXT = {
     "lot_totals": "For the whole lot",
     "fob_value": "FOB value",
     "premium_value": "Premium over C",
+    "premium_value_robusta": "Premium over London",
+    "premium_robusta": "Premium over the London robusta price",
     "farm_gate_value": "Paid to the producer",
     "between_value": "Between farm gate and FOB",
     "premiums_on_top": "Premiums paid on top of FOB",
@@ -312,6 +317,13 @@ DEFAULT_TEXT = {
     # history
     "history_fob": "We paid (FOB)",
     "history_c": "C price",
+    "history_c_robusta": "London robusta price",
+    "history_intro_robusta": "What we paid this producer in each harvest we bought, against "
+                             "the London robusta market price, in US dollars per pound of "
+                             "green coffee.",
+    "london_method": "For robusta the market price is ICE London robusta futures, quoted in US "
+                     "dollars per metric tonne and converted to US dollars per lb "
+                     "(1 t = 2,204.62 lb); robusta is never compared with the C price.",
     "history_farm_gate": "Farm gate",
     "history_axis": "USD per lb green",
     "history_missing": "Not recorded: no priced harvests yet.",

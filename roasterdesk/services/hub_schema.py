@@ -38,8 +38,8 @@ SET_WISE_RUN = 16
 
 ROLES = ("viewer", "buyer", "admin")
 
-PRICE_TABLES = ("lots", "fixations", "cost_legs", "premiums", "c_prices", "fairtrade_terms",
-                "living_income_refs")
+PRICE_TABLES = ("lots", "fixations", "cost_legs", "premiums", "c_prices", "london_prices",
+                "fairtrade_terms", "living_income_refs")
 
 _TABLES = ("hub_meta", "ops", "changes", "fields", "rows", "conflicts", "photos")
 

@@ -1,4 +1,5 @@
-"""Reference prices from files: the monthly ICE "C" series (US cents/lb).
+"""Reference prices from files: the monthly ICE "C" series (US cents/lb) and the ICE London
+robusta series (USD per metric tonne).
 
 A C series CSV or XLSX has a month (or date) column and a price column; a header row is
 optional. Choices:
@@ -7,8 +8,11 @@ optional. Choices:
 - A series whose every value is below 20 is read as USD/lb and converted to cents (the C price
   has not been below 40 ¢/lb in decades); the report says so.
 
-Once stored, a lot's C at fixation is filled from its contract date by the domain (and marked
-*estimated*) wherever the lot records none.
+- London robusta is quoted in USD per tonne (``market="london"``); a series whose values are all
+  below 100 is refused (USD/lb or cents, not tonnes): it is never rescaled by a guess.
+
+Once stored, a lot's market price at fixation is filled from its contract date by the domain
+(and marked *estimated*) wherever the lot records none: C for arabica, London for robusta.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..domain.words import plural
 from ..errors import UserError
 from .import_checks import Problem
 from .parsing import parse_month_key, parse_number
@@ -25,12 +30,15 @@ from .tabular import read_rows
 
 MONTH_HEADERS = ("month", "date", "period", "fecha", "mes", "time")
 PRICE_HEADERS = ("price", "close", "settle", "settlement", "last", "value", "c", "kc",
-                 "cents", "cents lb", "cents/lb", "c price", "us cents/lb", "precio")
+                 "cents", "cents lb", "cents/lb", "c price", "us cents/lb", "precio",
+                 "usd/t", "usd per tonne", "london", "rc", "robusta")
+MARKETS = {"c": "C prices", "london": "London robusta prices"}
 
 
 @dataclass
 class CPriceImport:
     source: str
+    market: str = "c"
     months: dict[tuple[int, int], Decimal] = field(default_factory=dict)
     days: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -41,7 +49,8 @@ class CPriceImport:
         return bool(self.months) and not self.problems
 
     def report(self) -> str:
-        lines = [f"C prices from {self.source}: {len(self.months)} months from {self.days} rows"]
+        lines = [f"{MARKETS[self.market]} from {self.source}: "
+                 f"{plural(len(self.months), 'month')} from {plural(self.days, 'row')}"]
         if self.months:
             first, last = min(self.months), max(self.months)
             lines.append(f"  {first[0]}-{first[1]:02d} … {last[0]}-{last[1]:02d}")
@@ -60,10 +69,13 @@ def _columns(header: list[str]) -> tuple[int, int] | None:
     return month, price
 
 
-def read_c_prices(path: Path | str) -> CPriceImport:
+def read_c_prices(path: Path | str, market: str = "c") -> CPriceImport:
+    """``market``: ``"c"`` (US cents/lb) or ``"london"`` (robusta, USD per tonne)."""
+    if market not in MARKETS:
+        raise UserError(f"unknown market {market!r}: c or london")
     path = Path(path)
     rows, notes = read_rows(path)
-    result = CPriceImport(path.name, notes=list(notes))
+    result = CPriceImport(path.name, market, notes=list(notes))
     body = [(n, c) for n, c in rows if any(x.strip() for x in c)]
     if not body:
         raise UserError(f"{path.name} is empty")
@@ -88,12 +100,16 @@ def read_c_prices(path: Path | str) -> CPriceImport:
             result.problems.append(Problem(line, "price", str(exc)))
             continue
         if value <= 0:
-            result.problems.append(Problem(line, "price", "a C price must be positive"))
+            result.problems.append(Problem(line, "price", "a market price must be positive"))
+            continue
+        if market == "london" and value < 100:
+            result.problems.append(Problem(line, "price", f"{price_text.strip()} is not a London "
+                                           "robusta price in USD per tonne (about 1,000–6,000)"))
             continue
         sums.setdefault(key, []).append(value)
         result.days += 1
     scale = Decimal(1)
-    if sums and all(v < 20 for vs in sums.values() for v in vs):
+    if market == "c" and sums and all(v < 20 for vs in sums.values() for v in vs):
         scale = Decimal(100)
         result.notes.append("values below 20 read as USD/lb and converted to US cents/lb")
     for key, values in sorted(sums.items()):
@@ -106,9 +122,13 @@ def read_c_prices(path: Path | str) -> CPriceImport:
     return result
 
 
-def import_c_prices(store: Any, path: Path | str, *, dry_run: bool = False) -> CPriceImport:
+def import_c_prices(store: Any, path: Path | str, *, dry_run: bool = False,
+                    market: str = "c") -> CPriceImport:
     """Read the series and (unless ``dry_run`` or it has problems) store it in one transaction."""
-    result = read_c_prices(path)
+    result = read_c_prices(path, market)
     if result.ok and not dry_run:
-        store.set_c_prices(result.months)
+        if market == "london":
+            store.set_london_prices(result.months)
+        else:
+            store.set_c_prices(result.months)
     return result

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..store.kinds import REFERENCE_TABLES
 from .hub import (  # noqa: F401 - the sync API callers know
     HUB_SCHEMA_VERSION,
     KEYRING_SERVICE,
@@ -258,7 +259,7 @@ def _note(result: SyncResult, found: tuple[int, bool]) -> None:
 
 
 # -- pull ------------------------------------------------------------------------------------
-_REFERENCE = {"c_prices", "fairtrade_terms", "living_income_refs"}
+_REFERENCE = set(REFERENCE_TABLES)
 
 
 _OWN = {"producers": "id", "lots": "producer_id", "visits": "producer_id",

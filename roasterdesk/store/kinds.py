@@ -59,12 +59,13 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     TableSpec("eudr_documents", "EUDR document",
               {"lot_id": "lots", "producer_id": "producers"}, counted=False, page="lot"),
     TableSpec("c_prices", "C price", natural_key=("month",), counted=False),
+    TableSpec("london_prices", "London robusta price", natural_key=("month",), counted=False),
     TableSpec("fairtrade_terms", "Fairtrade terms", natural_key=("valid_from",),
               counted=False),
     TableSpec("living_income_refs", "living income reference", counted=False),
 )}
 
-REFERENCE_TABLES = ("c_prices", "fairtrade_terms", "living_income_refs")
+REFERENCE_TABLES = ("c_prices", "london_prices", "fairtrade_terms", "living_income_refs")
 """Reference data: edited rarely, and every lot's figures depend on it."""
 
 NOT_LOGGED = frozenset({"id", "uuid", "updated_at"})

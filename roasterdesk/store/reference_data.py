@@ -6,7 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..domain.analysis import Reference
-from ..domain.reference import CSeries, FairtradeTerms, LivingIncomeReference
+from ..domain.reference import CSeries, FairtradeTerms, LivingIncomeReference, LondonSeries
 from . import rows as R
 from .base import StoreBase
 from .codec import d2s
@@ -27,23 +27,35 @@ class ReferenceRecords(StoreBase):
                 for m, c in self.db.execute("SELECT month, cents_lb FROM c_prices"
                                             " WHERE deleted_at IS NULL")
             }
-            self._reference = Reference(ft, lir, CSeries(months))
+            london = {
+                (int(m[:4]), int(m[5:7])): Decimal(v)
+                for m, v in self.db.execute("SELECT month, usd_t FROM london_prices"
+                                            " WHERE deleted_at IS NULL")
+            }
+            self._reference = Reference(ft, lir, CSeries(months), LondonSeries(london))
         return self._reference
 
     def set_c_prices(self, months: dict[tuple[int, int], Decimal]) -> int:
         """Insert or replace monthly C prices (US cents/lb); returns how many were written."""
-        with self.transaction("Set C prices"):
+        return self._set_monthly("c_prices", "cents_lb", months, "Set C prices")
+
+    def set_london_prices(self, months: dict[tuple[int, int], Decimal]) -> int:
+        """Insert or replace monthly ICE London robusta prices (USD per tonne)."""
+        return self._set_monthly("london_prices", "usd_t", months, "Set London robusta prices")
+
+    def _set_monthly(self, table: str, column: str, months: dict[tuple[int, int], Decimal],
+                     label: str) -> int:
+        with self.transaction(label):
             stored = {m: (rid, d) for rid, m, d in self.db.execute(
-                "SELECT rowid, month, deleted_at FROM c_prices")}
+                f"SELECT rowid, month, deleted_at FROM {table}")}
             new = []
-            for (y, m), c in months.items():
-                month, cents = f"{y:04d}-{m:02d}", d2s(c)
+            for (y, m), v in months.items():
+                month, value = f"{y:04d}-{m:02d}", d2s(v)
                 if month in stored:
-                    self._update("c_prices", stored[month][0],
-                                 {"cents_lb": cents, "deleted_at": None})
+                    self._update(table, stored[month][0], {column: value, "deleted_at": None})
                 else:
-                    new.append({"month": month, "cents_lb": cents})
-            self.log.insert_many("c_prices", new)
+                    new.append({"month": month, column: value})
+            self.log.insert_many(table, new)
             self._reference = None
             self.refresh_all_metrics()
         return len(months)

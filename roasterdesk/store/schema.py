@@ -16,6 +16,7 @@ from .migrations.m001_core import m001_core
 from .migrations.m002_reference_defaults import m002_reference_defaults
 from .migrations.m003_lot_sort_indexes import m003_lot_sort_indexes
 from .migrations.m004_sync_ready import m004_sync_ready
+from .migrations.m005_statement_facts import m005_statement_facts
 from .migrations.m006_eudr_dds import m006_eudr_dds
 from .migrations.m007_import_facts import m007_import_facts
 from .migrations.m008_sync_hub_state import m008_sync_hub_state
@@ -75,6 +76,7 @@ STEPS: tuple[Callable[..., Any], ...] = (
     m008_sync_hub_state,
     m006_eudr_dds,
     m007_import_facts,
+    m005_statement_facts,
 )
 """Every schema step, in the order it runs (the order released databases recorded them)."""
 

@@ -22,6 +22,7 @@ from .cipher import open_any
 from .db import FileVersion, is_empty, verified_backup_first
 from .errors import RecordNotFound, StoreError
 from .eudr_records import EudrRecords
+from .kinds import REFERENCE_TABLES
 from .lots import LotRecords
 from .metrics import MetricsRecords
 from .producer_records import ProducerChildRecords
@@ -114,7 +115,7 @@ class Store(  # the one facade: every record kind's methods come from its module
         if table in ("lot_plots", "fixations", "cost_legs", "premiums"):
             sql = (f"SELECT l.producer_id FROM {table} t JOIN lots l ON l.id = t.lot_id "
                    "WHERE t.uuid = ?")
-        elif sql is None and table not in ("c_prices", "fairtrade_terms", "living_income_refs"):
+        elif sql is None and table not in REFERENCE_TABLES:
             sql = f"SELECT producer_id FROM {table} WHERE uuid = ?"
         if sql is None:
             return None

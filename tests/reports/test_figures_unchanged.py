@@ -17,7 +17,9 @@ import pytest
 from roasterdesk import cli
 
 LOTS = ("BR-17-0001", "CO-18-0001", "CR-19-0002", "GT-20-0002", "KE-24-0002", "UG-17-0003")
-DIGEST = "89f4dfdeee16ce9d5c8ef0ffc6ec28b9c7dbe43dec97df7961c20a31ef8d1cd9"
+DIGEST = "ed7f34b3ad642a3dad7185da519b4c7dc93c25d8a98b64e824bc40309b96910f"
+# was 89f4dfde…1cd9 until economics gained "london_usd_t" (null for these six lots: none is a
+# robusta lot with a London series); with those six lines left out the text hashes to it still.
 
 
 def test_the_demo_statements_are_those_recorded_before_the_refactor(

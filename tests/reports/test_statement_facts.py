@@ -268,6 +268,44 @@ def test_a_robusta_lot_is_never_compared_with_arabica_c(example):
     assert statement_json(robusta)["economics"]["c_usd_lb"] is None
 
 
+def test_a_robusta_lot_is_compared_with_the_london_series(example):
+    """With an ICE London series stored (USD/t), a robusta lot's market price is London at its
+    contract date, converted to USD/lb and marked estimated; the PDF names London, never C."""
+    import io
+
+    from pypdf import PdfReader
+
+    from roasterdesk.domain.model import Process, Species
+    from roasterdesk.pdf import load_template
+    from roasterdesk.pdf.render import render
+
+    store, lot = example
+    store.set_c_prices({(2025, m): Decimal(380) for m in range(1, 13)})
+    store.set_london_prices({(2025, 3): Decimal(4400)})
+    store.save_lot(Lot(code="UG-25-R02", producer_id=lot.producer_id, harvest=2025, bags=100,
+                       bag_kg=Decimal(60), contract_type=ContractType.FIXED,
+                       species=Species.ROBUSTA, process=Process.NATURAL,
+                       fob_usd_lb=Decimal("2.40"), contract_date=date(2025, 4, 1)))
+    data = load_statement(store, "UG-25-R02", on=ON, photos=False)
+    e = data.analysis.economics
+    london = Decimal(4400) * Decimal("0.45359237") / 1000
+    assert e.c_usd_lb == london and e.london_usd_t == Decimal(4400) and e.c_estimated
+    assert e.premium_over_c_usd_lb == Decimal("2.40") - london
+    assert e.fairtrade is not None and e.fairtrade.minimum_usd_lb == Decimal("1.20")
+    assert statement_json(data)["economics"]["london_usd_t"] == "4400"
+    for name, market, premium in (("default-en", "Robusta market price (ICE London)",
+                                   "Premium over London"),
+                                  ("default-es", "Precio de mercado del robusta (ICE Londres)",
+                                   "Prima sobre Londres")):
+        pdf = render(data, load_template(name))
+        text = " ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(pdf)).pages)
+        text = " ".join(text.split())
+        assert market in text and premium in text and "4,400 USD/t" in text.replace(".", ",")
+        assert "ICE “C”" not in text and "ICE «C»" not in text
+        assert ("ICE London robusta futures" in text) == (name == "default-en")
+        assert "market's C price" not in text and "precio «C» del mercado" not in text
+
+
 def _pages_of(story_before_height: float, rows: int) -> list[str]:
     """Text of each page: a filler leaving ``story_before_height`` pt of a page, then a
     heading and a table of ``rows`` rows led in by ``LeadIn``."""

@@ -74,6 +74,27 @@ def test_c_prices_command(store, db_path, tmp_path, capsys):
     assert run(db_path, "import-c-prices", c) == 2
 
 
+def test_london_robusta_prices_command(store, db_path, tmp_path, capsys):
+    """ICE London robusta, USD per tonne, beside C; a series in USD/lb is refused, not scaled."""
+    from decimal import Decimal
+
+    from roasterdesk.store import Store
+
+    rc = tmp_path / "london.csv"
+    rc.write_text("Month,USD/t\n2025-03,\"4,400\"\n2025-04,4512.5\n")
+    assert run(db_path, "import-c-prices", "--market", "london", rc) == 0
+    assert "London robusta prices from london.csv: 2 months" in capsys.readouterr().out
+    with Store.open(db_path) as fresh:
+        ref = fresh.reference()
+        assert ref.london_series.months == {(2025, 3): Decimal(4400), (2025, 4): Decimal("4512.50")}
+        assert ref.c_series.months == {}  # C is another market
+    rc.write_text("Month,USD/t\n2025-05,2.05\n")
+    assert run(db_path, "import-c-prices", "--market", "london", rc) == 2
+    assert "not a London robusta price in USD per tonne" in capsys.readouterr().out
+    with Store.open(db_path) as fresh:
+        assert (2025, 5) not in fresh.reference().london_series.months
+
+
 def test_producer_export_and_erase_commands(store, db_path, tmp_path, capsys):
     p = store.save_producer(Producer("Finca El Mirador", ProducerKind.FARM, "CO"))
     person = store.save_person(Person(p.id, "José Ramírez", email="j@example.org"))

@@ -98,7 +98,7 @@ def test_certifications_expiring_soon_and_expired(demo):
 
 def test_farm_gate_share_and_c_price_follow_the_domain(demo):
     lots = demo.lots_where("1 = 1")
-    _, _, c_series = demo.reference()
+    c_series = demo.reference().c_series
     shares = []
     for lot in lots:
         eco = economics(lot, c_series=c_series)

@@ -225,6 +225,9 @@ SCENARIOS = {
     ],
     "set_c_prices": [lambda s, w: s.set_c_prices({(2025, 1): D("310.5"), (2025, 2): D(300)}),
                      lambda s, w: s.set_c_prices({(2025, 1): D("311")})],
+    "set_london_prices": [
+        lambda s, w: s.set_london_prices({(2025, 1): D(4400), (2025, 2): D("4512.5")}),
+        lambda s, w: s.set_london_prices({(2025, 1): D(4390)})],
     "save_fairtrade_terms": [
         lambda s, w: s.save_fairtrade_terms(replace(FAIRTRADE_2023, premium_usd_lb=D("0.25"))),
         lambda s, w: s.save_fairtrade_terms(replace(FAIRTRADE_2023, valid_from=date(2026, 1, 1))),

@@ -36,7 +36,7 @@ def test_create_from_empty(db_path):
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert s.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert s.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-        ft, lir, _ = s.reference()
+        ft, lir = s.reference().fairtrade, s.reference().living_income
         assert ft is not None and len(lir) == 5
     assert [r[1] for r in migration_rows(db_path)] == known_migrations()
     assert {r[0] for r in migration_rows(db_path)} == {MIGRATION_SET}

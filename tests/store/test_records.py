@@ -360,7 +360,7 @@ def test_reference_figures_round_trip_and_refresh_the_lots(store, farm):
     ref = store.save_living_income(LivingIncomeReference(
         "CO", 2024, D("3.10"), "USD", D(1), Basis.PARCHMENT, "updated LIRP"))
     assert ref.id is not None
-    _, refs, _ = store.reference()
+    refs = store.reference().living_income
     assert ref in refs
     after = store.analyse(lot).economics
     assert after.living_income == ref

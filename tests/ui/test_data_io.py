@@ -158,5 +158,11 @@ def test_reference_prices_dialog_edits_and_imports(qtbot, ctx, tmp_path):
     dlg.import_c(c)
     assert "2 months" in dlg.status.text()
     assert cell(dlg.c_table, 0, 0) == "2025-02"
+    london = tmp_path / "london.csv"
+    london.write_text("month,USD/t\n2025-01,4400\n")
+    dlg.import_c(london, market="london")
+    status = dlg.status.text()
+    assert "London robusta prices" in status and "1 month from 1 row" in status
+    assert cell(dlg.london_table, 0, 1) == "4400.00" and dlg.c_table.rowCount() == 2
     dlg.tabs.setCurrentIndex(1)
     dlg.grab().save(str(tmp_path / "prices.png"))

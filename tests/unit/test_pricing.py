@@ -49,6 +49,7 @@ from roasterdesk.domain.reference import (
     LIVING_INCOME_DEFAULTS,
     CSeries,
     LivingIncomeReference,
+    LondonSeries,
 )
 from roasterdesk.domain.units import Basis, factor_from_rendimiento
 
@@ -446,6 +447,32 @@ def test_the_arabica_c_series_never_stands_in_for_a_robusta_lot():
     assert "market price at fixation (robusta)" in eco.missing
     recorded = economics(replace(robusta, c_cents_lb=Decimal(190)), c_series=series)
     assert recorded.c_usd_lb == Decimal("1.9") and not recorded.c_estimated
+
+
+def test_a_robusta_lot_is_compared_with_the_london_series():
+    """docs/domain.md: ICE London quotes USD per tonne; a robusta lot takes London at its
+    contract date (converted to USD/lb, marked estimated), an arabica lot never does."""
+    c = CSeries({(2025, 3): Decimal(380)})
+    london = LondonSeries({(2025, 2): Decimal(4400)})
+    robusta = Lot("VN-1", 1, 2025, weight_kg=Decimal(1000), species=Species.ROBUSTA,
+                  process=Process.NATURAL, contract_type=ContractType.FIXED,
+                  contract_date=date(2025, 3, 10), fob_usd_lb=Decimal("2.10"))
+    eco = economics(robusta, c_series=c, london_series=london, fairtrade=FAIRTRADE_2023)
+    market = Decimal(4400) * Decimal("0.45359237") / 1000  # the February level (latest)
+    assert eco.c_usd_lb == market and eco.london_usd_t == Decimal(4400) and eco.c_estimated
+    assert eco.premium_over_c_usd_lb == Decimal("2.10") - market
+    assert "market price at fixation (robusta)" not in eco.missing
+    # Fairtrade's robusta natural minimum (1.20) is below London: the market sets the floor
+    assert eco.fairtrade is not None
+    assert eco.fairtrade.floor_usd_lb == market + FAIRTRADE_2023.premium_usd_lb
+    arabica = replace(robusta, species=Species.ARABICA, code="CO-1")
+    eco_a = economics(arabica, c_series=c, london_series=london)
+    assert eco_a.c_usd_lb == Decimal("3.8") and eco_a.london_usd_t is None
+    # a recorded market price wins over the series; none before the series is not guessed
+    recorded = economics(replace(robusta, c_cents_lb=Decimal(190)), london_series=london)
+    assert recorded.c_usd_lb == Decimal("1.9") and recorded.london_usd_t is None
+    early = economics(replace(robusta, contract_date=date(2024, 1, 5)), london_series=london)
+    assert early.c_usd_lb is None and not early.c_estimated
 
 
 def test_numbers_are_rounded_half_up_for_display_only():

@@ -52,6 +52,7 @@ class ReferencePricesDialog(QDialog):
         self.resize(820, 560)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._c_tab(), "C price (monthly)")
+        self.tabs.addTab(self._london_tab(), "London robusta (monthly)")
         self.tabs.addTab(self._ft_tab(), "Fairtrade")
         self.tabs.addTab(self._li_tab(), "Living income")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -73,6 +74,20 @@ class ReferencePricesDialog(QDialog):
         lay.addWidget(QLabel("Lots without a recorded C take the month of their contract date "
                              "(shown as estimated)."))
         lay.addWidget(self.c_table, 1)
+        lay.addWidget(imp, 0, Qt.AlignmentFlag.AlignLeft)
+        return w
+
+    def _london_tab(self) -> QWidget:
+        w = QWidget()
+        self.london_table = _table(["Month", "USD per tonne"])
+        imp = QPushButton("Import CSV or XLSX…")
+        imp.clicked.connect(lambda: self.import_c(market="london"))
+        lay = QVBoxLayout(w)
+        lay.addWidget(QLabel("ICE London robusta futures, USD per metric tonne. Robusta lots "
+                             "without a recorded market price take the month of their contract "
+                             "date (shown as estimated); they are never compared with C."))
+        lay.itemAt(0).widget().setWordWrap(True)
+        lay.addWidget(self.london_table, 1)
         lay.addWidget(imp, 0, Qt.AlignmentFlag.AlignLeft)
         return w
 
@@ -115,9 +130,12 @@ class ReferencePricesDialog(QDialog):
         return w
 
     def load(self) -> None:
-        ft, lir, cs = self.ctx.store.reference()
+        ref = self.ctx.store.reference()
+        ft, lir, cs = ref.fairtrade, ref.living_income, ref.c_series
         _fill(self.c_table, [[f"{y}-{m:02d}", f"{v:f}"] for (y, m), v in
                              sorted(cs.months.items(), reverse=True)])
+        _fill(self.london_table, [[f"{y}-{m:02d}", f"{v:f}"] for (y, m), v in
+                                  sorted(ref.london_series.months.items(), reverse=True)])
         if ft is not None:
             self.ft_from.setText(ft.valid_from.isoformat())
             for (species, process), edit in self.ft_edits.items():
@@ -132,18 +150,18 @@ class ReferencePricesDialog(QDialog):
                               "yes" if r.organic else "no", r.source], r.id)
         self._deleted: list[int] = []
 
-    def import_c(self, path: Path | None = None) -> None:
-        from ...services.reference_prices import import_c_prices
+    def import_c(self, path: Path | None = None, market: str = "c") -> None:
+        from ...services.reference_prices import MARKETS, import_c_prices
 
         if path is None:
             from ..files import open_path
 
-            path = open_path(self, self.ctx.settings, "C price series",
+            path = open_path(self, self.ctx.settings, MARKETS[market],
                              "Spreadsheets (*.csv *.txt *.xlsx)")
             if path is None:
                 return
         try:
-            result = import_c_prices(self.ctx.store, path)
+            result = import_c_prices(self.ctx.store, path, market=market)
         except KNOWN_ERRORS as exc:
             self.status.setText(str(exc))
             return
