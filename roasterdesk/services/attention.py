@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from ..domain.harvest import current_harvest, harvest_label
+from ..domain.harvest import current_harvest, harvest_name
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -110,7 +110,9 @@ def commitments_at_risk(store: Store, today: date) -> list[Item]:
                         f"{fmt_usd_lb(commitment.price_floor_usd_lb)}")
         if result.price_met is None and commitment.price_floor_usd_lb is not None:
             gaps.append("no priced lot yet")
-        items.append(Item(f"{name} — {harvest_label(h)}: {'; '.join(gaps) or 'not met yet'}",
+        owner = store.producer(pid)
+        label = harvest_name(h, owner.country, owner.harvest_months)
+        items.append(Item(f"{name} — {label}: {'; '.join(gaps) or 'not met yet'}",
                           "commitment", cid, urgent=result.volume_met is False))
     return items
 

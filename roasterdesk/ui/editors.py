@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import geo
-from ..domain.harvest import harvest_label, parse_harvest
+from ..domain.harvest import harvest_name, parse_harvest
 from ..domain.words import NOT_RECORDED
 from ..domain.model import (
     Certification,
@@ -34,6 +34,7 @@ from ..domain.model import (
     Role,
     Scheme,
 )
+from ..errors import KNOWN_ERRORS
 from .editor import EditorDialog
 from .widgets import (
     DateEdit,
@@ -420,8 +421,13 @@ class CommitmentDialog(_ProducerRecordDialog):
         form.addRow("", muted("Give a volume, a price floor, or both."))
 
     def load(self, c: Commitment) -> None:
-        self.first.setText(harvest_label(c.first_harvest))
-        self.last.setText(harvest_label(c.last_harvest))
+        try:  # the harvests named by the producer's calendar, as everywhere
+            p = self.ctx.store.producer(c.producer_id)
+            country, months = p.country, p.harvest_months
+        except KNOWN_ERRORS:  # no such producer: named without its calendar
+            country, months = "", ()
+        self.first.setText(harvest_name(c.first_harvest, country, months))
+        self.last.setText(harvest_name(c.last_harvest, country, months))
         self.volume.setText(text_of(c.volume_kg))
         self.floor.setText(text_of(c.price_floor_usd_lb))
         self.terms.setPlainText(c.terms)

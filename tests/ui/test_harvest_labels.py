@@ -91,3 +91,37 @@ def test_one_harvest_label_on_every_page_the_export_and_the_pdf(qtbot, ctx, samp
         text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
                         .split())
         assert f"Harvest {expected} ·" in text, "statement PDF"
+
+
+def test_commitments_name_their_harvests_by_the_producers_calendar(qtbot, ctx, sample):
+    """The producer's Commitments tab, the Commitments page, the commitment dialog and the
+    Overview's commitments card say "2025/26" for Ethiopia and "2025" for the co-op."""
+    from datetime import date
+
+    from roasterdesk.domain.harvest import harvest_name
+    from roasterdesk.services.attention import commitments_at_risk
+    from roasterdesk.ui.editors import CommitmentDialog
+    from roasterdesk.ui.views.commitments import CommitmentsPage
+    from roasterdesk.ui.views.producer_tabs import CommitmentsTab
+
+    this = current_harvest()
+    station = f"{harvest_name(this - 1, 'ET')} – {harvest_name(this + 1, 'ET')}"
+    coop = f"{this - 2} – {this}"  # the co-op's months fall in one year
+    assert station == f"{this - 2}/{(this - 1) % 100:02d} – {this}/{(this + 1) % 100:02d}"
+    tab = CommitmentsTab(ctx)
+    qtbot.addWidget(tab)
+    tab.load(sample.station.id)
+    assert tab.model.index(0, 0).data() == station
+    tab.load(sample.coop.id)
+    assert tab.model.index(0, 0).data() == coop
+    page = CommitmentsPage(ctx)
+    qtbot.addWidget(page)
+    shown = {page.commitments.index(r, 1).data() for r in range(page.commitments.rowCount())}
+    assert {station, coop} <= shown
+    dlg = CommitmentDialog(ctx, sample.at_risk)
+    qtbot.addWidget(dlg)
+    assert (dlg.first.text(), dlg.last.text()) == tuple(station.split(" – "))
+    assert dlg.collect().first_harvest == this - 1  # read back as the same year
+    items = commitments_at_risk(ctx.store, date.today())
+    assert any(i.text.startswith(f"Chelchele Washing Station — {harvest_name(this, 'ET')}:")
+               for i in items)

@@ -146,3 +146,23 @@ def test_every_figure_of_the_price_panel_is_whole(small, qtbot, ctx, sample):
         need = label.fontMetrics().boundingRect(QRect(0, 0, label.width(), 10_000),
                                                 Qt.TextFlag.TextWordWrap, label.text())
         assert need.width() <= label.width() and need.height() <= label.height() + 2, key
+
+
+def test_an_empty_producer_tab_says_the_next_step(qtbot, ctx, sample):
+    from roasterdesk.ui.views.producer_tabs import CommitmentsTab, PeopleTab, VisitsTab
+
+    for make, text in (
+            (lambda: CommitmentsTab(ctx), "No commitments yet. Add one with Add commitment."),
+            (lambda: PeopleTab(ctx, ctx.store.people), "No people yet. Add one with Add person."),
+            (lambda: VisitsTab(ctx, ctx.store.visits), "No visits yet. Add one with New visit.")):
+        tab = make()
+        qtbot.addWidget(tab)
+        tab.resize(700, 400)
+        tab.show()
+        tab.load(sample.farm.id)  # the farm has none of them
+        qtbot.wait(10)
+        assert tab.model.rowCount() == 0
+        assert tab.empty.isVisible() and tab.empty.text() == text
+        tab.load(sample.coop.id)
+        qtbot.wait(10)
+        assert not tab.empty.isVisible() or tab.model.rowCount() == 0

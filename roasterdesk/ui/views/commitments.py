@@ -6,6 +6,7 @@ lots), so the page opens at once even on a large database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.harvest import harvest_label
+from ...domain.harvest import harvest_name
 from ...domain.model import Commitment
 from ...domain.relationship import CommitmentResult, evaluate_commitment
 from ...errors import KNOWN_ERRORS
@@ -33,9 +34,11 @@ if TYPE_CHECKING:
 
 
 class CommitmentRow:
-    def __init__(self, c: Commitment, producer: str) -> None:
+    def __init__(self, c: Commitment, producer: str,
+                 name_of: Callable[[int], str] = harvest_name) -> None:
         self.commitment = c
         self.producer = producer
+        self.name_of = name_of  # a harvest by the producer's calendar
         self.result: CommitmentResult | None = None
         self.id = c.id
 
@@ -46,8 +49,8 @@ def _state(r: CommitmentRow) -> str:
 
 COMMITMENT_COLUMNS = (
     Column("Producer", lambda r: r.producer),
-    Column("Harvests", lambda r: f"{harvest_label(r.commitment.first_harvest)} – "
-                                 f"{harvest_label(r.commitment.last_harvest)}"),
+    Column("Harvests", lambda r: f"{r.name_of(r.commitment.first_harvest)} – "
+                                 f"{r.name_of(r.commitment.last_harvest)}"),
     Column("State", _state),
     Column("Volume / harvest (kg)", lambda r: r.commitment.volume_kg, align_right=True,
            places=0),
@@ -142,7 +145,13 @@ class CommitmentsPage(QWidget):
         projects = self.ctx.store.all_projects()
         names = self.ctx.store.producer_names(
             [c.producer_id for c in commitments] + [p.producer_id for p in projects])
-        rows = [CommitmentRow(c, names.get(c.producer_id, "?")) for c in commitments]
+        calendars = {}
+        for pid in {c.producer_id for c in commitments}:
+            p = self.ctx.store.producer(pid)
+            calendars[pid] = (p.country, p.harvest_months)
+        rows = [CommitmentRow(c, names.get(c.producer_id, "?"),
+                              lambda y, cal=calendars[c.producer_id]: harvest_name(y, *cal))
+                for c in commitments]
         self.commitments.set_records(rows)
         self.projects.set_records([(p, names.get(p.producer_id, "?")) for p in projects])
         fit_columns(self.c_view)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.harvest import harvest_label, harvest_name
+from ...domain.harvest import harvest_name
 from ...domain.model import ConsentScope, Person, Visit
 from ...domain.money import round_pct, round_per_lb
 from ...domain.words import NOT_RECORDED
@@ -35,7 +35,7 @@ from ..editors import (
 )
 from ..plotmap import PlotMap
 from ..undo import delete_record, label_of
-from ..widgets import Column, RecordTableModel, fit_columns, make_table, muted
+from ..widgets import Column, RecordTableModel, empty_state, fit_columns, make_table, muted
 
 if TYPE_CHECKING:
     from ..context import AppContext
@@ -84,6 +84,7 @@ class RecordTab(QWidget):
             bar.addWidget(muted(hint))
         lay.addLayout(bar)
         self.body(lay)
+        self.empty = empty_state(self.view, self._empty_text)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         self._enable()
 
@@ -94,6 +95,13 @@ class RecordTab(QWidget):
 
     def body(self, lay: QVBoxLayout) -> None:
         lay.addWidget(self.view, 1)
+
+    def _empty_text(self) -> str:
+        """The next step for an empty tab: the first button says what it is."""
+        first = next(iter(self.buttons.values()), None)
+        plural_noun = {"person": "people"}.get(self.noun, self.noun + "s")
+        step = f" Add one with {first.text().rstrip('…')}." if first is not None else ""
+        return f"No {plural_noun} yet.{step}"
 
     def _enable(self) -> None:
         has = self.current() is not None
@@ -228,8 +236,7 @@ class CommitmentsTab(RecordTab):
     dialog = CommitmentDialog
     noun = "commitment"
     columns = (
-        Column("Harvests", lambda r: f"{harvest_label(r[0].first_harvest)} – "
-                                     f"{harvest_label(r[0].last_harvest)}"),
+        Column("Harvests", lambda r: f"{r[2](r[0].first_harvest)} – {r[2](r[0].last_harvest)}"),
         Column("State", lambda r: r[1].state.value),
         Column("Volume / harvest (kg)", lambda r: r[0].volume_kg, align_right=True, places=0),
         Column("Floor (USD/lb)", lambda r: r[0].price_floor_usd_lb, align_right=True,
@@ -244,7 +251,13 @@ class CommitmentsTab(RecordTab):
         def loader(pid: int) -> list[Any]:
             lots = ctx.store.lots(pid)
             h = current_harvest()
-            return [(c, evaluate_commitment(c, lots, h)) for c in ctx.store.commitments(pid)]
+            p = ctx.store.producer(pid)
+
+            def name(year: int) -> str:  # by the producer's calendar, as everywhere
+                return harvest_name(year, p.country, p.harvest_months)
+
+            return [(c, evaluate_commitment(c, lots, h), name)
+                    for c in ctx.store.commitments(pid)]
 
         super().__init__(ctx, loader, parent)
 
