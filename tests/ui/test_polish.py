@@ -166,3 +166,15 @@ def test_an_empty_producer_tab_says_the_next_step(qtbot, ctx, sample):
         tab.load(sample.coop.id)
         qtbot.wait(10)
         assert not tab.empty.isVisible() or tab.model.rowCount() == 0
+
+
+def test_a_tabs_hint_stays_on_one_line(qtbot, ctx, sample):
+    from roasterdesk.ui.views.producer_tabs import PeopleTab
+
+    tab = PeopleTab(ctx, ctx.store.people, hint="Consent decides who may appear in customer "
+                                                 "documents.")
+    qtbot.addWidget(tab)
+    tab.resize(1000, 400)
+    tab.show()
+    qtbot.wait(10)
+    assert tab.hint.fontMetrics().horizontalAdvance(tab.hint.text()) <= tab.hint.width()

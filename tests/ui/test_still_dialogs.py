@@ -157,6 +157,8 @@ def test_a_new_producers_save_is_in_sight_at_1280_by_800(window, qtbot):
     save = form.save_button
     assert save.isVisible()
     assert form.state.text() == "A new producer: not saved yet"  # nothing was changed yet
+    # on one line
+    assert form.state.fontMetrics().horizontalAdvance(form.state.text()) <= form.state.width()
     bottom = save.mapTo(window, save.rect().bottomLeft()).y()
     assert bottom <= window.height() - window.statusBar().height()
     assert not save.visibleRegion().isEmpty()

@@ -213,6 +213,7 @@ class ProfileForm(QWidget):
         bar.addWidget(self.save_button)
         bar.addWidget(self.revert_button)
         self.state = muted("")
+        self.state.setWordWrap(False)  # one line beside the buttons
         bar.addWidget(self.state)
         # a message takes the strip (two lines kept for it, shown or not): the form never moves
         self.error.setFixedHeight(self.error.fontMetrics().lineSpacing() * 2 + 4)

@@ -80,8 +80,10 @@ class RecordTab(QWidget):
             bar.addWidget(b)
             self.buttons[key] = b
         bar.addStretch(1)
+        self.hint = muted(hint)
+        self.hint.setWordWrap(False)  # one line beside the buttons
         if hint:
-            bar.addWidget(muted(hint))
+            bar.addWidget(self.hint)
         lay.addLayout(bar)
         self.body(lay)
         self.empty = empty_state(self.view, self._empty_text)
