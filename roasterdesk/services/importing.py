@@ -17,7 +17,7 @@ it (kind *farm*), and the plan lists those producers.
 Writes go through the store's bulk API (:meth:`Store.add_records`, :meth:`Store.update_records`,
 :meth:`Store.update_many`: a few statements per batch, every change in the change log); the
 derived lot metrics of every touched producer are refreshed once, at the end, in the same
-transaction.
+transaction, a batch of producers at a time (:mod:`roasterdesk.store.bulk_metrics`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..store.bulk_metrics import refresh_producers
 from ..store.codec import now
 from . import fields as FS
 from . import import_checks as CH
@@ -319,11 +320,7 @@ def commit_import(
             store.update_records(updates, stamp)
         # 2. derived figures of every producer whose lots may have changed
         touched.update(plan.moved_from)
-        touched.discard(0)
-        for n, pid in enumerate(sorted(touched), 1):
-            store.refresh_metrics(pid)
-            if n % 50 == 0:
-                step(len(todo))
+        refresh_producers(store, touched, lambda _n, _t: step(len(todo)))
         step(total)
     result = ImportResult(kind, plan.count("create"), plan.count("update"), plan.count("skip"),
                           len(plan.new_producers))
