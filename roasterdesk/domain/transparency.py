@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from .model import (
     ENVIRONMENT_TOPICS,
@@ -202,6 +203,14 @@ def checklist(
         results["certifications"] = (Answer.NOT_APPLICABLE, "")
 
     return Checklist(tuple(
-        CheckItem(n, key, question, pledge, *results[key])
+        _item(n, key, question, pledge, *results[key])
         for n, (key, question, pledge) in enumerate(QUESTIONS, start=1)
     ))
+
+
+@lru_cache(maxsize=4096)
+def _item(number: int, key: str, question: str, pledge: bool, answer: Answer,
+          missing: str) -> CheckItem:
+    """One answered item; items are immutable and few distinct ones exist, so the bulk
+    analysis of an import (a checklist per lot) shares them instead of building 13 per lot."""
+    return CheckItem(number, key, question, pledge, answer, missing)

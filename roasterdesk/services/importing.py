@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..store.bulk_metrics import refresh_producers
+from ..store.bulk_metrics import refresh_from_memory, refresh_producers
 from ..store.codec import now
 from . import fields as FS
 from . import import_checks as CH
@@ -42,7 +42,8 @@ from .tabular import Table, read_table
 log = logging.getLogger(__name__)
 
 __all__ = ["ColumnMap", "ImportCancelled", "ImportPlan", "ImportResult", "Planned", "Problem",
-           "commit_import", "import_file", "load_mapping", "plan_import", "read_source"]
+           "commit_import", "import_file", "load_mapping", "mapping_document", "plan_import",
+           "read_source", "save_mapping"]
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
@@ -131,6 +132,29 @@ def load_mapping(path: Path | str, kind: str, headers: list[str]) -> ColumnMap:
         key = key if key in keys else by_label.get(FS.fold(key), key)
         chosen.value_map[key] = {FS.fold(k): str(v) for k, v in dict(pairs).items()}
     return chosen
+
+
+def mapping_document(headers: list[str], mapping: dict[int, str],
+                     decimal: dict[int, str] | None = None,
+                     values: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    """The mapping file :func:`load_mapping` reads back: every column (its field, or ``null``
+    for ignored), the decimal marks stated, and the values mapped once (``"_values"``)."""
+    doc: dict[str, Any] = {}
+    for i, header in enumerate(headers):
+        if header and header not in doc:
+            doc[header] = mapping.get(i)
+    marks = {headers[i]: ("comma" if m == "," else "point")
+             for i, m in (decimal or {}).items() if i < len(headers) and headers[i]}
+    if marks:
+        doc["_decimal"] = marks
+    kept = {k: dict(v) for k, v in (values or {}).items() if v}
+    if kept:
+        doc["_values"] = kept
+    return doc
+
+
+def save_mapping(path: Path | str, doc: dict[str, Any]) -> None:
+    Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 # -- planning -------------------------------------------------------------------------------
@@ -305,19 +329,29 @@ def commit_import(
             step(len(todo))
         else:
             creates: list[Any] = []
+            overrides: list[dict[str, Any] | None] = []
             updates: list[Any] = []
             for n, r in enumerate(todo, 1):
                 rec = r.record
-                if r.producer_key is not None:
-                    rec = replace(rec, producer_id=key_ids[r.producer_key])
-                (creates if r.action == "create" else updates).append(rec)
-                touched.add(rec.producer_id)
+                pid = rec.producer_id if r.producer_key is None else key_ids[r.producer_key]
+                if r.action == "create":  # the new producer's id goes in the row, not a copy
+                    creates.append(rec)
+                    overrides.append(None if r.producer_key is None else {"producer_id": pid})
+                else:
+                    updates.append(rec if pid == rec.producer_id
+                                   else replace(rec, producer_id=pid))
+                touched.add(pid)
                 if n % BATCH == 0:
                     step(n // 2)
-            for i in range(0, len(creates), BATCH * 10):
-                store.add_records(creates[i:i + BATCH * 10], stamp)
-                step(len(todo) // 2 + (i + BATCH * 10) // 2)
+            lot_ids: dict[str, int] = {}
+            chunk = BATCH * 10
+            for i in range(0, len(creates), chunk):
+                lot_ids.update(store.add_records(creates[i:i + chunk], stamp,
+                                                 overrides[i:i + chunk]))
+                step(len(todo) // 2 + (i + chunk) // 2)
             store.update_records(updates, stamp)
+            if kind == "lots":  # producers created here with all their lots: from memory
+                touched -= _metrics_from_memory(store, plan, todo, key_ids, lot_ids)
         # 2. derived figures of every producer whose lots may have changed
         touched.update(plan.moved_from)
         refresh_producers(store, touched, lambda _n, _t: step(len(todo)))
@@ -326,6 +360,27 @@ def commit_import(
                           len(plan.new_producers))
     log.info("%s (from %s)", result, plan.table.source)
     return result
+
+
+def _metrics_from_memory(store: Any, plan: ImportPlan, todo: list[Planned],
+                         key_ids: dict[tuple[str, str], int],
+                         lot_ids: dict[str, int]) -> set[int]:
+    """Lot metrics of the producers this import creates, from the lot records in memory (every
+    lot of such a producer is one this import creates, unless an updated lot moves to it: then
+    it is read back like the others). Returns the producer ids done."""
+    groups: dict[tuple[str, str], list[Any]] = {}
+    moved_in: set[tuple[str, str]] = set()
+    for r in todo:
+        if r.producer_key is None:
+            continue
+        if r.action == "create":
+            groups.setdefault(r.producer_key, []).append(r.record)
+        else:
+            moved_in.add(r.producer_key)
+    done = {k: v for k, v in groups.items() if k not in moved_in}
+    refresh_from_memory(store, ((plan.new_producers[k], lots) for k, lots in done.items()),
+                        lot_ids)
+    return {key_ids[k] for k in done}
 
 
 def rejects_path(source: Path | str) -> Path:

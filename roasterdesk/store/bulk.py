@@ -31,18 +31,24 @@ class BulkRecords(StoreBase):
         with self.transaction():
             return self.log.update_many(table, rows)
 
-    def add_records(self, records: Sequence[Any], stamp: str | None = None) -> dict[str, int]:
+    def add_records(self, records: Sequence[Any], stamp: str | None = None,
+                    overrides: Sequence[dict[str, Any] | None] | None = None) -> dict[str, int]:
         """Insert new records of one kind (Producer, Person, Plot, Lot, Visit…) with their
         child rows (a lot's fixations, cost legs, plots and premiums; a visit's follow-ups and
-        photos) in a few statements; returns uuid → new id. Lot metrics are not refreshed."""
+        photos) in a few statements; returns uuid → new id. Lot metrics are not refreshed.
+
+        ``overrides[i]`` (when given) replaces columns of record *i*'s row, e.g. the id of a
+        producer created in the same write, without copying the record."""
         if not records:
             return {}
         kind = kind_of(records[0])
         table, to_row = kind.table, kind.to_row
         stamp = stamp or now()
         rows = []
-        for rec in records:
+        for n, rec in enumerate(records):
             row = to_row(rec)
+            if overrides is not None and overrides[n]:
+                row.update(overrides[n])  # type: ignore[arg-type]
             row["updated_at"] = stamp
             if table in ("producers", "lots"):
                 row["created_at"] = stamp

@@ -16,7 +16,7 @@ from ..domain.harvest import current_harvest
 from ..domain.relationship import relationship
 
 if TYPE_CHECKING:
-    from ..domain.model import Lot
+    from ..domain.model import Lot, Producer
     from .store import Store
 
 PRODUCERS_PER_BATCH = 200
@@ -62,3 +62,25 @@ def refresh_producers(store: Store, producer_ids: Iterable[int | None],
         if progress is not None:
             progress(min(start + len(batch), len(ids)), len(ids))
     return done
+
+
+def refresh_from_memory(store: Store, groups: Iterable[tuple[Producer, list[Lot]]],
+                        lot_ids: dict[str, int]) -> int:
+    """The lot metrics of producers created in the caller's write together with every one of
+    their lots (an import's new producers): analysed from those records in memory instead of
+    read back. Such a producer has no visits, commitments, certifications or projects yet, so
+    the figures are the ones :func:`refresh_producers` would compute. ``lot_ids``: lot uuid ->
+    new id. Returns how many lots were written."""
+    from .sql import metrics_row
+
+    harvest = current_harvest()
+    rows = []
+    for producer, group in groups:
+        # the order in which the store reads a producer's lots (ORDER BY harvest, code)
+        lots = sorted(group, key=lambda x: (x.harvest, x.code))
+        rel = relationship(lots, [], [], harvest)
+        for lot in lots:
+            row = metrics_row(store.analyse_with(lot, producer, lots, [], [], [], [], rel=rel))
+            rows.append((lot_ids[lot.uuid], *row[1:]))
+    store.db.conn.executemany(METRICS_IN_PLACE, rows)
+    return len(rows)

@@ -36,3 +36,35 @@ def test_batched_refresh_equals_the_per_producer_refresh(store, monkeypatch):
                                  lambda n, t: seen.append((n, t))) == 15
     assert _metrics(store) == expected
     assert seen == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_an_imports_new_producers_get_the_figures_a_full_refresh_computes(store, tmp_path):
+    """An import analyses the lots of the producers it creates from memory (no read back):
+    the rows must be the ones the store computes from what was written, for new and existing
+    producers alike."""
+    from roasterdesk.services import importing as I
+
+    old = store.save_producer(Producer("Old Farm", ProducerKind.FARM, "CO"))
+    store.save_lot(Lot("OLD-1", old.id, 2022, bags=5, bag_kg=D(70), fob_usd_lb=D("3.40")))
+    f = tmp_path / "lots.csv"
+    f.write_text(
+        "Lot code;Producer;Country;Harvest;Bags;Bag kg;Cup score;FOB USD/lb;Moisture;Exporter\n"
+        "N-1;New Farm;CO;2024;10;70;86,5;3,80;11,2;Exp\n"
+        "N-2;New Farm;CO;2023;12;70;;4,10;;Exp\n"
+        "N-3;New Farm;CO;2024;3;69;84;;10,5;\n"
+        "E-1;Other Farm;ET;2024;20;60;88;5,25;10;Exp\n"
+        "O-2;Old Farm;CO;2024;8;70;85;3,60;11;Exp\n")
+    plan = I.plan_import(store, I.read_source(f, "lots"), "lots")
+    assert plan.ok, plan.report()
+    assert len(plan.new_producers) == 2
+    I.commit_import(store, plan)
+    got = _metrics(store)
+    assert len(got) == 6 and any(row[1] is not None for row in got)
+    store.refresh_all_metrics()
+    assert _metrics(store) == got
+    # and the new producers' lots carry their new producer's id (the row override)
+    by_code = {lot.code: lot for lot in store.lots_where("1 = 1")}
+    farm = {p.name: p.id for p in store.producers()}
+    assert by_code["N-2"].producer_id == farm["New Farm"] == by_code["N-3"].producer_id
+    assert by_code["E-1"].producer_id == farm["Other Farm"]
+    assert by_code["O-2"].producer_id == old.id
