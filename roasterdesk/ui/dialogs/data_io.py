@@ -1,10 +1,7 @@
 """Data in and out in the window: import, list export, EUDR GeoJSON, Pledge, reference prices.
 
-- :class:`ImportDialog` — file → kind → column mapping (auto-mapped columns preselected) →
-  preview with every problem by line and column → Import (disabled while there are errors).
-  Reading, checking and importing run in the background (``ctx.tasks``) with progress and
-  Cancel; a worker opens its own ``Store`` on ``ctx.db_path``. The import re-checks the file in
-  its own transaction, so what is written is what was previewed, all or nothing.
+- :class:`ImportDialog` (in :mod:`.importer`, reachable from here) — file → mapping →
+  preview with every problem → Import, all or nothing or the valid rows with the rest given back.
 - :func:`export_list` — the current list (producers, people, plots, lots, visits) to CSV/XLSX.
 - :class:`GeoJsonDialog` — the EUDR validation report for a harvest or lots, then the file.
 - :class:`PledgeDialog` — the Transparency Pledge view of a period and its CSV.
@@ -18,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,7 +23,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,8 +40,6 @@ from ...errors import KNOWN_ERRORS
 from ...services import fields as FS
 
 if TYPE_CHECKING:
-    from ...services.importing import ImportPlan
-    from ...services.tabular import Table
     from ..context import AppContext
 
 KIND_LABELS = {"producers": "Producers", "people": "People", "plots": "Plots", "lots": "Lots",
@@ -77,232 +71,6 @@ def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
         t.setColumnWidth(c, min(t.columnWidth(c), 320))
 
 
-class ImportDialog(QDialog):
-    """File → kind → mapping → preview → Import."""
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setWindowTitle("Import")
-        self.resize(900, 640)
-        self.path: Path | None = None
-        self.table: Table | None = None
-        self.plan: ImportPlan | None = None
-        self.result: Any = None
-        self._generation = 0
-        self._busy = False
-
-        self.file_label = QLabel("No file chosen")
-        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        choose = QPushButton("Choose file…")
-        choose.clicked.connect(self.choose_file)
-        self.kind = QComboBox()
-        for key, label in KIND_LABELS.items():
-            self.kind.addItem(label, key)
-        self.kind.setCurrentIndex(list(KIND_LABELS).index("lots"))
-        self.kind.currentIndexChanged.connect(self._reload)
-        self.on_duplicate = QComboBox()
-        self.on_duplicate.addItem("Skip rows already in the database", "skip")
-        self.on_duplicate.addItem("Update records already in the database", "update")
-        self.on_duplicate.currentIndexChanged.connect(self.refresh_preview)
-
-        top = QFormLayout()
-        row = QHBoxLayout()
-        row.addWidget(self.file_label, 1)
-        row.addWidget(choose)
-        top.addRow("File", row)
-        top.addRow("Rows are", self.kind)
-        top.addRow("Already there", self.on_duplicate)
-
-        self.mapping = _table(["Column in the file", "First value", "Imported as"])
-        self.mapping.setMinimumHeight(180)
-        self.summary = QLabel("Choose a CSV, XLSX, GeoJSON or KML file.")
-        self.summary.setWordWrap(True)
-        self.problems = _table(["Line", "Column", "Problem", ""])
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.import_button = self.buttons.addButton("Import",
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.start_import)
-        self.buttons.rejected.connect(self.reject)
-
-        lay = QVBoxLayout(self)
-        lay.addLayout(top)
-        lay.addWidget(QLabel("Columns (recognised headers are mapped already; change any):"))
-        lay.addWidget(self.mapping, 2)
-        lay.addWidget(self.summary)
-        lay.addWidget(self.problems, 3)
-        lay.addWidget(self.buttons)
-
-    # -- steps -----------------------------------------------------------------------------
-    @property
-    def kind_key(self) -> str:
-        return str(self.kind.currentData())
-
-    def choose_file(self) -> None:
-        from ..files import open_path
-
-        chosen = open_path(self, self.ctx.settings, "Import from", OPEN_FILTER)
-        if chosen is not None:
-            self.load_file(chosen)
-
-    def load_file(self, path: Path, kind: str | None = None) -> None:
-        self.path = Path(path)
-        self.file_label.setText(str(self.path))
-        if kind is not None:
-            self.kind.blockSignals(True)
-            self.kind.setCurrentIndex(list(KIND_LABELS).index(kind))
-            self.kind.blockSignals(False)
-        elif self.path.suffix.lower() in (".geojson", ".kml"):
-            self.kind.blockSignals(True)
-            self.kind.setCurrentIndex(list(KIND_LABELS).index("plots"))
-            self.kind.blockSignals(False)
-        self._reload()
-
-    def _reload(self) -> None:
-        if self.path is None:
-            return
-        from ...services.importing import read_source
-
-        path, kind = self.path, self.kind_key
-        self._set_waiting("Reading the file…")
-        self.ctx.tasks.run(lambda _p, _c: read_source(path, kind),
-                           on_done=self._table_read, on_error=self._failed)
-
-    def _table_read(self, table: Table) -> None:
-        self.table = table
-        auto = FS.auto_mapping(self.kind_key, table.headers)
-        specs = FS.KINDS[self.kind_key]
-        self.mapping.blockSignals(True)
-        self.mapping.setRowCount(len(table.headers))
-        first = table.rows[0][1] if table.rows else []
-        for i, header in enumerate(table.headers):
-            self.mapping.setItem(i, 0, QTableWidgetItem(header or f"(column {i + 1})"))
-            self.mapping.setItem(i, 1, QTableWidgetItem(first[i] if i < len(first) else ""))
-            combo = QComboBox()
-            combo.addItem(IGNORE, None)
-            for s in specs:
-                combo.addItem(s.label + (" *" if s.required else ""), s.key)
-            if i in auto:
-                combo.setCurrentIndex(combo.findData(auto[i]))
-                combo.setToolTip("recognised from the header")
-            combo.currentIndexChanged.connect(self.refresh_preview)
-            self.mapping.setCellWidget(i, 2, combo)
-        self.mapping.blockSignals(False)
-        self.mapping.resizeColumnsToContents()
-        self.refresh_preview()
-
-    def current_mapping(self) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for i in range(self.mapping.rowCount()):
-            combo = self.mapping.cellWidget(i, 2)
-            key = combo.currentData() if isinstance(combo, QComboBox) else None
-            if key:
-                out[i] = key
-        return out
-
-    def set_mapping(self, column: int, key: str | None) -> None:
-        combo = self.mapping.cellWidget(column, 2)
-        assert isinstance(combo, QComboBox)
-        combo.setCurrentIndex(combo.findData(key) if key else 0)
-
-    def refresh_preview(self) -> None:
-        if self.table is None:
-            return
-        from ...services.importing import plan_import
-        from ..context import open_worker_store
-
-        self._generation += 1
-        gen = self._generation
-        table, kind, mapping = self.table, self.kind_key, self.current_mapping()
-        dup, db_path = str(self.on_duplicate.currentData()), self.ctx.db_path
-        dupes = [k for k in set(mapping.values()) if list(mapping.values()).count(k) > 1]
-        if dupes:
-            self.plan = None
-            self.import_button.setEnabled(False)
-            labels = ", ".join(FS.spec(kind, k).label for k in dupes)
-            self.summary.setText(f"Two columns are mapped to the same field: {labels}.")
-            return
-
-        def work(progress: Any, cancelled: Any) -> ImportPlan:
-            with open_worker_store(db_path) as store:
-                return plan_import(store, table, kind, mapping, on_duplicate=dup,
-                                   progress=progress, cancelled=cancelled)
-
-        self._set_waiting("Checking every row…")
-        self.ctx.tasks.run(work, on_done=lambda plan: self._previewed(gen, plan),
-                           on_error=self._failed, label="Checking the file", cancellable=True)
-
-    def _previewed(self, gen: int, plan: ImportPlan) -> None:
-        if gen != self._generation:
-            return  # a newer check is running
-        self.plan = plan
-        new = f"; {len(plan.new_producers):,} new producers" if plan.new_producers else ""
-        head = (f"{len(plan.table.rows):,} rows (header on line {plan.table.header_line}"
-                + (f"; {'; '.join(plan.table.notes)}" if plan.table.notes else "") + "). "
-                f"Will create {plan.count('create'):,}, update {plan.count('update'):,}, "
-                f"skip {plan.count('skip'):,}{new}. ")
-        errors, warnings = len(plan.errors), len(plan.warnings)
-        tail = (f"{errors:,} errors must be fixed before importing (nothing has been written)."
-                if errors else "No errors: nothing is written until you press Import.")
-        if warnings:
-            tail += f" {warnings:,} warnings."
-        self.summary.setText(head + tail)
-        rows = [[str(p.line), p.column, p.reason, "error" if p.error else "warning"]
-                for p in sorted(plan.problems, key=lambda p: (p.line, not p.error))]
-        _fill(self.problems, rows)
-        self.import_button.setEnabled(plan.ok and bool(plan.count("create")
-                                                        + plan.count("update")))
-
-    def _set_waiting(self, text: str) -> None:
-        self.import_button.setEnabled(False)
-        self.summary.setText(text)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.plan = None
-        self.import_button.setEnabled(False)
-        if isinstance(exc, KNOWN_ERRORS):
-            self.summary.setText(str(exc))
-        else:
-            self.ctx.tasks.report(exc)
-
-    def start_import(self) -> None:
-        if self.plan is None or not self.plan.ok or self.table is None:
-            return
-        from ...services.importing import commit_import, plan_import
-        from ..context import open_worker_store
-
-        table, kind, mapping = self.table, self.kind_key, self.current_mapping()
-        dup, db_path = str(self.on_duplicate.currentData()), self.ctx.db_path
-
-        def work(progress: Any, cancelled: Any) -> Any:
-            with open_worker_store(db_path) as store:
-                plan = plan_import(store, table, kind, mapping, on_duplicate=dup,
-                                   cancelled=cancelled)
-                return commit_import(store, plan, progress=progress, cancelled=cancelled)
-
-        self.import_button.setEnabled(False)
-        self.summary.setText("Importing…")
-        self.ctx.tasks.run(work, on_done=self._imported, on_error=self._import_failed,
-                           label=f"Importing {kind}", cancellable=True)
-
-    def _imported(self, result: Any) -> None:
-        self.result = result
-        self.summary.setText(str(result).capitalize() + ".")
-        self.ctx.messages.info.emit(str(result).capitalize())
-        self.ctx.messages.data_changed.emit("*")
-        self.plan = None
-
-    def _import_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, KNOWN_ERRORS):
-            self.summary.setText(f"{exc} Nothing was imported.")
-            self.import_button.setEnabled(self.plan is not None and self.plan.ok)
-        else:
-            self.ctx.tasks.report(exc)
-
-
-# -- export --------------------------------------------------------------------------------------
 def export_list(ctx: AppContext, kind: str, parent: QWidget | None = None,
                 path: Path | None = None) -> None:
     """Export the list of ``kind`` (a page key like "lot" or a kind like "lots")."""
@@ -522,7 +290,12 @@ class PledgeDialog(QDialog):
 
 
 def __getattr__(name: str) -> Any:
-    """The reference-prices dialog lives in its own module; it is still reachable from here."""
+    """The import and reference-prices dialogs live in their own modules; both are still
+    reachable from here."""
+    if name == "ImportDialog":
+        from .importer import ImportDialog
+
+        return ImportDialog
     if name == "ReferencePricesDialog":
         from .reference_prices import ReferencePricesDialog
 
