@@ -72,6 +72,22 @@ def column_marks(table: Table, columns: Sequence[Column], specs: dict[str, FS.Fi
     return out
 
 
+def column_date_orders(table: Table, columns: Sequence[Column], specs: dict[str, FS.FieldSpec],
+                       declared: dict[int, str]) -> dict[Column, tuple[str, bool]]:
+    """Each mapped date column's day/month order ("dmy" / "mdy" / "?") and whether it mixes
+    both (see :func:`parsing.column_date_order`); a declared order wins."""
+    out: dict[Column, tuple[str, bool]] = {}
+    for col in columns:
+        i, key, _h = col
+        if specs[key].parse is not P.parse_date:
+            continue
+        if i in declared:
+            out[col] = (declared[i], False)
+        else:
+            out[col] = P.column_date_order(cells[i] for _l, cells in table.rows if i < len(cells))
+    return out
+
+
 def _unit_text(key: str, text: str) -> str:
     word = FS.fold(text)
     table = _ALT_UNITS if key == "altitude_unit" else _MASS_UNITS
@@ -102,6 +118,7 @@ CHECKS: dict[str, Callable[[Any], tuple[str, bool] | None]] = {
 def read_row(line: int, cells: list[str], columns: Sequence[Column],
              marks: dict[Column, tuple[str, bool]], specs: dict[str, FS.FieldSpec],
              defaults: dict[str, str], values_map: dict[str, dict[str, str]],
+             orders: dict[Column, tuple[str, bool]] | None = None,
              ) -> tuple[dict[str, Any], dict[str, str], list[Any], dict[str, str]]:
     """(values, raw texts, problems, header each field was read from) of one row."""
     raw: dict[str, str] = {}
@@ -131,7 +148,8 @@ def read_row(line: int, cells: list[str], columns: Sequence[Column],
         if key in units and not P.has_unit(parse_text):
             parse_text = f"{parse_text} {units[key]}"
         try:
-            with P.decimal_mark(marks.get(col, ("?", False))[0]):
+            with P.decimal_mark(marks.get(col, ("?", False))[0]), \
+                    P.date_order((orders or {}).get(col, ("?", False))[0]):
                 values[key] = specs[key].parse(parse_text)
         except (ValueError, ArithmeticError) as exc:
             problems.append(Problem(line, col[2], str(exc), value=text))

@@ -34,6 +34,7 @@ from ..store.bulk_metrics import refresh_from_memory, refresh_producers
 from ..store.codec import now
 from . import fields as FS
 from . import import_checks as CH
+from . import parsing as P
 from .import_builders import _BUILDERS, _is_totals_row, _pkey, _resolve_parents
 from .import_checks import Problem
 from .import_plan import ImportCancelled, ImportPlan, ImportResult, Planned
@@ -76,6 +77,7 @@ class ColumnMap(dict[int, str]):
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.decimal: dict[int, str] = {}
+        self.dates: dict[int, str] = {}  # column -> "dmy" | "mdy"
         self.value_map: dict[str, dict[str, str]] = {}
 
 
@@ -84,9 +86,10 @@ def load_mapping(path: Path | str, kind: str, headers: list[str]) -> ColumnMap:
 
     Columns it names replace the automatic choice (``null`` ignores a column); others keep it.
     Several headers naming one field are read in the file's order, first non-empty first.
-    Two optional entries: ``"_decimal": {"column header": "comma" | "point"}`` states a column's
-    decimal mark; ``"_values": {"field": {"value in the file": "value meant"}}`` maps values
-    once ("Washed / Wet" → "washed").
+    Optional entries: ``"_decimal": {"column header": "comma" | "point"}`` states a column's
+    decimal mark; ``"_dates": {"column header": "dmy" | "mdy"}`` its day/month order;
+    ``"_values": {"field": {"value in the file": "value meant"}}`` maps values once
+    ("Washed / Wet" → "washed").
     """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
@@ -107,7 +110,7 @@ def load_mapping(path: Path | str, kind: str, headers: list[str]) -> ColumnMap:
     chosen = ColumnMap()
     ignored: set[int] = set()
     for header, target in data.items():
-        if header in ("_decimal", "_values"):
+        if header in ("_decimal", "_dates", "_values"):
             continue
         col = column(header)
         if target is None or target == "":
@@ -128,6 +131,12 @@ def load_mapping(path: Path | str, kind: str, headers: list[str]) -> ColumnMap:
             raise UserError(f"mapping file {path}: decimal mark of {header!r} is 'point' or "
                             f"'comma', not {mark!r}")
         chosen.decimal[column(header)] = word
+    for header, order in dict(data.get("_dates") or {}).items():
+        word = P.DATE_WORDS.get(str(order).strip().lower())
+        if word is None:
+            raise UserError(f"mapping file {path}: the date order of {header!r} is 'dmy' (day "
+                            f"first) or 'mdy' (month first), not {order!r}")
+        chosen.dates[column(header)] = word
     for key, pairs in dict(data.get("_values") or {}).items():
         key = key if key in keys else by_label.get(FS.fold(key), key)
         chosen.value_map[key] = {FS.fold(k): str(v) for k, v in dict(pairs).items()}
@@ -136,9 +145,10 @@ def load_mapping(path: Path | str, kind: str, headers: list[str]) -> ColumnMap:
 
 def mapping_document(headers: list[str], mapping: dict[int, str],
                      decimal: dict[int, str] | None = None,
-                     values: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+                     values: dict[str, dict[str, str]] | None = None,
+                     dates: dict[int, str] | None = None) -> dict[str, Any]:
     """The mapping file :func:`load_mapping` reads back: every column (its field, or ``null``
-    for ignored), the decimal marks stated, and the values mapped once (``"_values"``)."""
+    for ignored), the decimal marks and date orders stated, and the values mapped once."""
     doc: dict[str, Any] = {}
     for i, header in enumerate(headers):
         if header and header not in doc:
@@ -147,6 +157,9 @@ def mapping_document(headers: list[str], mapping: dict[int, str],
              for i, m in (decimal or {}).items() if i < len(headers) and headers[i]}
     if marks:
         doc["_decimal"] = marks
+    orders = {headers[i]: o for i, o in (dates or {}).items() if i < len(headers) and headers[i]}
+    if orders:
+        doc["_dates"] = orders
     kept = {k: dict(v) for k, v in (values or {}).items() if v}
     if kept:
         doc["_values"] = kept
@@ -204,6 +217,7 @@ def plan_import(
     defaults: dict[str, str] | None = None,
     decimal: dict[int, str] | None = None,
     values_map: dict[str, dict[str, str]] | None = None,
+    dates: dict[int, str] | None = None,
     progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
 ) -> ImportPlan:
@@ -217,6 +231,7 @@ def plan_import(
     given = FS.auto_mapping(kind, table.headers) if mapping is None else mapping
     decimal = {**getattr(given, "decimal", {}), **(decimal or {})}
     values_map = {**getattr(given, "value_map", {}), **(values_map or {})}
+    dates = {**getattr(given, "dates", {}), **(dates or {})}
     mapping = dict(given)
     plan = ImportPlan(kind, table, mapping, on_duplicate)
     mapped = set(mapping.values())
@@ -238,6 +253,12 @@ def plan_import(
             table.notes.append(f"column {header!r} mixes decimal points and commas")
         elif mark != "?":
             table.notes.append(f"column {header!r}: {CH.MARK_NAMES[mark]}")
+    orders = CH.column_date_orders(table, columns, specs, dates)
+    for (_i, _key, header), (order, mixed) in orders.items():
+        if mixed:
+            table.notes.append(f"column {header!r} mixes day-first and month-first dates")
+        elif order != "?":
+            table.notes.append(f"column {header!r}: dates {P.DATE_ORDERS[order]}")
     seen: dict[Any, tuple[int, tuple[str, ...]]] = {}
     build = _BUILDERS[kind]
     total = len(table.rows)
@@ -253,7 +274,7 @@ def plan_import(
             if progress is not None:
                 progress(n, total)
         values, raw, row_problems, used = CH.read_row(line, cells, columns, marks, specs,
-                                                      defaults, values_map or {})
+                                                      defaults, values_map or {}, orders)
         if _is_totals_row(cells, values, kind):
             plan.problems.append(Problem(line, "", "looks like a totals row; skipped", False))
             continue

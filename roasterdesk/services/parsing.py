@@ -328,10 +328,35 @@ def parse_date(text: str) -> date:
     """ISO dates, day-first dates (25/03/2024, 25.03.2024) and written ones ('14 Mar 2025',
     'April 4th, 2015', '4 abr 2015', '4 de abril de 2015').
 
-    Choice: a slashed date is read day first (the custom at origin and in Europe); an ambiguous
-    US-style date therefore needs the ISO form.
+    Outside an import a slashed date is read day first (the custom at origin and in Europe).
+    Inside one, the column's order decides (:func:`date_order`): a column whose dates all read
+    both ways ("03/04/2024") gets an error per such date asking which order, never a guess.
     """
     raw = text.strip()
+    order = _DATE_ORDER.get()
+    m = _NUMERIC_DATE.fullmatch(raw) if order is not None else None
+    if m is not None and order is not None:
+        readings = {}
+        for way in ("dmy", "mdy"):
+            try:
+                readings[way] = _numeric_date(m, way)
+            except ValueError:
+                continue
+        if order in readings:
+            return readings[order]
+        distinct = set(readings.values())
+        if order == "?" and len(distinct) == 2:
+            one, other = readings["dmy"], readings["mdy"]
+            raise ValueError(
+                f"{raw!r} reads as {one.day} {one:%B %Y} or {other.day} {other:%B %Y}: say "
+                "whether the column is day first or month first (mapping: \"_dates\": "
+                "{\"column\": \"dmy\" or \"mdy\"})")
+        if order == "?" and distinct:
+            return distinct.pop()
+        if distinct:  # valid only the other way round: against the column's order
+            raise ValueError(f"{raw!r} is not a date {DATE_ORDERS[order].split(' (')[0]}, as "
+                             "the column's other dates are")
+        raise ValueError(f"{raw!r} is not a date (use 2025-03-14)")
     if re.search(r"[a-zA-Z]", raw):
         words = _written_date(raw)
         for fmt in ("%d %b %Y", "%b %d %Y", "%d %B %Y", "%B %d %Y"):
@@ -347,6 +372,49 @@ def parse_date(text: str) -> date:
         except ValueError:
             continue
     raise ValueError(f"{raw!r} is not a date (use 2025-03-14)")
+
+
+# The day/month order of the date column being read: None outside an import (a slashed date is
+# read day first, as parse_date says); "dmy" or "mdy" when the column's values showed it or the
+# mapping stated it; "?" when no value showed it: then a date that reads both ways is an error.
+_DATE_ORDER: ContextVar[str | None] = ContextVar("date_order", default=None)
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+DATE_ORDERS = {"dmy": "day first (25/03/2024)", "mdy": "month first (03/25/2024)"}
+DATE_WORDS = {"dmy": "dmy", "mdy": "mdy", "day first": "dmy", "month first": "mdy",
+              "dd/mm/yyyy": "dmy", "mm/dd/yyyy": "mdy"}
+
+
+@contextmanager
+def date_order(order: str | None) -> Iterator[None]:
+    """Read dates as a column whose day/month order is ``order`` ("dmy" / "mdy" / "?")."""
+    token = _DATE_ORDER.set(order)
+    try:
+        yield
+    finally:
+        _DATE_ORDER.reset(token)
+
+
+def column_date_order(texts: Iterable[str]) -> tuple[str, bool]:
+    """The day/month order a column's numeric dates show ("dmy" / "mdy", or "?" when every one
+    reads both ways) and whether they show both (a column that mixes the two)."""
+    seen: set[str] = set()
+    for text in texts:
+        m = _NUMERIC_DATE.fullmatch(text.strip())
+        if m:
+            a, b = int(m.group(1)), int(m.group(3))
+            if a > 12 >= b:
+                seen.add("dmy")
+            elif b > 12 >= a:
+                seen.add("mdy")
+            if len(seen) == 2:
+                return "?", True
+    return (next(iter(seen)) if seen else "?"), False
+
+
+def _numeric_date(m: re.Match[str], order: str) -> date:
+    a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    day, month = (a, b) if order == "dmy" else (b, a)
+    return date(year, month, day)
 
 
 _TRUE = {"yes", "y", "true", "1", "x", "si", "sí", "sim", "oui", "ja", "✓"}

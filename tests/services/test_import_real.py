@@ -263,3 +263,50 @@ def test_written_dates_and_harvests(store, tmp_path):
     assert got == [(2009, "2015-04-04"), (2010, "2015-04-04"), (2009, "2015-04-04"),
                    (2015, "2015-04-04")]
     assert sorted(x.column for x in p.errors if x.line == 6) == ["Contract date", "Harvest"]
+
+
+DATED = "Lot code;Producer;Country;Harvest;Contract date\n"
+
+
+def test_a_date_column_ambiguous_throughout_is_asked_not_guessed(store, tmp_path):
+    f = tmp_path / "dates.csv"
+    f.write_text(DATED + "A;F;CO;2024;03/04/2024\nB;F;CO;2024;05/06/2024\nC;F;CO;2024;07/07/2024\n")
+    p = plan(store, f)
+    reasons = {(x.line, x.column): x.reason for x in p.errors}
+    assert set(reasons) == {(2, "Contract date"), (3, "Contract date")}  # 07/07 reads one way
+    assert reasons[(2, "Contract date")].startswith(
+        "'03/04/2024' reads as 3 April 2024 or 4 March 2024")
+    assert '"_dates"' in reasons[(2, "Contract date")]
+    # the user says which: the mapping's date order, kept by the saved mapping
+    p = plan(store, f, mapping={"_dates": {"Contract date": "mdy"}})
+    assert p.ok, p.report()
+    assert [r.record.contract_date.isoformat() for r in p.records] == [
+        "2024-03-04", "2024-05-06", "2024-07-07"]
+    assert "column 'Contract date': dates month first (03/25/2024)" in p.report()
+    doc = I.mapping_document(p.table.headers, p.mapping, dates={4: "mdy"})
+    assert doc["_dates"] == {"Contract date": "mdy"}
+    p = plan(store, f, mapping={"_dates": {"Contract date": "day first"}})
+    assert p.records[0].record.contract_date.isoformat() == "2024-04-03"
+    with pytest.raises(UserError, match="'dmy' .* or 'mdy'"):
+        plan(store, f, mapping={"_dates": {"Contract date": "sideways"}})
+
+
+def test_a_date_column_whose_values_show_the_order_follows_it(store, tmp_path):
+    f = tmp_path / "us.csv"
+    f.write_text(DATED + "A;F;CO;2024;03/04/2024\nB;F;CO;2024;12/25/2024\n")
+    p = plan(store, f)
+    assert p.ok, p.report()
+    assert [r.record.contract_date.isoformat() for r in p.records] == ["2024-03-04", "2024-12-25"]
+    assert "month first" in p.report()
+    f.write_text(DATED + "A;F;CO;2024;03/04/2024\nB;F;CO;2024;25.12.2024\n")
+    p = plan(store, f)
+    assert [r.record.contract_date.isoformat() for r in p.records] == ["2024-04-03", "2024-12-25"]
+    # both orders in one column: the dates that read both ways are asked, the others read
+    f.write_text(DATED + "A;F;CO;2024;03/04/2024\nB;F;CO;2024;12/25/2024\nC;F;CO;2024;25/12/2024\n")
+    p = plan(store, f)
+    assert [x.line for x in p.errors] == [2]
+    assert "mixes day-first and month-first dates" in p.report()
+    # stated day first, a month-first date is an error naming the column's order
+    p = plan(store, f, mapping={"_dates": {"Contract date": "dmy"}})
+    assert [(x.line, x.reason) for x in p.errors] == [
+        (3, "'12/25/2024' is not a date day first, as the column's other dates are")]

@@ -140,6 +140,12 @@ def test_plots_with_swapped_coordinates_are_flagged(store):
 
 def test_visits_tab_separated_with_observations_and_a_bad_date(store):
     p = plan(store, "visits.tsv", "visits")
+    # nothing in the column says whether 12/02/2024 is day or month first: asked, not guessed
+    assert [str(x).split(":")[0:2] for x in p.errors] == [
+        ["line 2, column 'Visit Date'", " '12/02/2024' reads as 12 February 2024 or 2 December "
+                                        "2024"],
+        ["line 4, column 'Visit Date'", " '31.13.2024' is not a date (use 2025-03-14)"]]
+    p = plan(store, "visits.tsv", "visits", dates={2: "dmy"})  # the user said day first
     assert [str(x) for x in p.errors] == [
         "line 4, column 'Visit Date': '31.13.2024' is not a date (use 2025-03-14)"]
     first = p.records[0].record

@@ -61,6 +61,7 @@ class ImportDialog(QDialog):
         self._task: Any = None
         # what the user said beyond the columns, kept with a saved mapping
         self.decimal: dict[int, str] = {}
+        self.dates: dict[int, str] = {}
         self.values: dict[str, dict[str, str]] = {}
         self.rejects: Path | None = None
 
@@ -210,6 +211,7 @@ class ImportDialog(QDialog):
             self.summary.setText(str(exc))
             return
         self.decimal, self.values = dict(chosen.decimal), dict(chosen.value_map)
+        self.dates = dict(chosen.dates)
         for i in range(self.mapping.rowCount()):
             combo = self.mapping.cellWidget(i, 2)
             if isinstance(combo, QComboBox):
@@ -232,7 +234,7 @@ class ImportDialog(QDialog):
         if self.table is None:
             return
         save_mapping(path, mapping_document(self.table.headers, self.current_mapping(),
-                                            self.decimal, self.values))
+                                            self.decimal, self.values, self.dates))
         self.ctx.messages.info.emit(f"Mapping saved to {path}")
 
     def current_mapping(self) -> dict[int, str]:
@@ -259,7 +261,7 @@ class ImportDialog(QDialog):
         gen = self._generation
         table, kind, mapping = self.table, self.kind_key, self.current_mapping()
         dup, db_path = str(self.on_duplicate.currentData()), self.ctx.db_path
-        decimal, values = dict(self.decimal), self.values_map()
+        decimal, values, dates = dict(self.decimal), self.values_map(), dict(self.dates)
         dupes = [k for k in set(mapping.values()) if list(mapping.values()).count(k) > 1]
         if dupes:
             self.plan = None
@@ -271,7 +273,7 @@ class ImportDialog(QDialog):
         def work(progress: Any, cancelled: Any) -> ImportPlan:
             with open_worker_store(db_path) as store:
                 return plan_import(store, table, kind, mapping, on_duplicate=dup,
-                                   decimal=decimal, values_map=values,
+                                   decimal=decimal, values_map=values, dates=dates,
                                    progress=progress, cancelled=cancelled)
 
         self._set_waiting("Checking every row…")
@@ -338,12 +340,14 @@ class ImportDialog(QDialog):
 
         table, kind, mapping = self.table, self.kind_key, self.current_mapping()
         dup, db_path = str(self.on_duplicate.currentData()), self.ctx.db_path
-        decimal, values, out = dict(self.decimal), self.values_map(), rejects_path(self.path)
+        decimal, values, dates = dict(self.decimal), self.values_map(), dict(self.dates)
+        out = rejects_path(self.path)
 
         def work(progress: Any, cancelled: Any) -> Any:
             with open_worker_store(db_path) as store:
                 plan = plan_import(store, table, kind, mapping, on_duplicate=dup,
-                                   decimal=decimal, values_map=values, cancelled=cancelled)
+                                   decimal=decimal, values_map=values, dates=dates,
+                                   cancelled=cancelled)
                 refused = 0
                 if skip and plan.rejected and plan.skippable:
                     refused = write_rejects(plan, out)  # first: the rows are never lost
