@@ -41,19 +41,56 @@ def _is_totals_row(cells: list[str], values: dict[str, Any], kind: str) -> bool:
     return not all(k in values for k in required)
 
 
-def _resolve_producer(plan: ImportPlan, ctx: Any, values: dict[str, Any]
+def _resolve_producer(plan: ImportPlan, ctx: Any, values: dict[str, Any], line: int = 0,
+                      header_of: dict[str, str] | None = None
                       ) -> tuple[int, tuple[str, str] | None]:
-    """(producer id or 0, key of a producer this import creates)."""
+    """(producer id or 0, key of a producer this import creates). Producer-level values of the
+    row (region, altitude) that differ from the producer already known (stored, or created by
+    an earlier row) are reported as warnings: the producer keeps its values."""
     name, country = values["producer"], values["country"]
     key = _pkey(name, country)
     if key in ctx.producers:
-        return ctx.producers[key][0], None
+        pid = ctx.producers[key][0]
+        if pid and ("producer_region" in values or "producer_altitude" in values):
+            known = getattr(ctx, "known_producers", None)
+            if known is None:
+                known = ctx.known_producers = {}
+            if pid not in known:
+                known[pid] = ctx.store.producer(pid)
+            _differences(plan, line, header_of or {}, values, known[pid])
+        return pid, None
     if key not in plan.new_producers:
         lo, hi = values.get("producer_altitude", (None, None))
         plan.new_producers[key] = Producer(name.strip(), ProducerKind.FARM, country,
                                            region=values.get("producer_region", ""),
                                            altitude_min_m=lo, altitude_max_m=hi)
+    else:
+        _differences(plan, line, header_of or {}, values, plan.new_producers[key])
     return 0, key
+
+
+def _differences(plan: ImportPlan, line: int, header_of: dict[str, str], values: dict[str, Any],
+                 producer: Producer) -> None:
+    def said(x: Any) -> str:
+        return "not recorded" if x in (None, "", (None, None)) else repr(x)
+
+    def alt(lo: int | None, hi: int | None) -> Any:
+        return None if lo is None else (f"{lo} m" if lo == hi or hi is None else f"{lo}-{hi} m")
+
+    checks = []
+    if "producer_region" in values and FS.fold(values["producer_region"]) != FS.fold(
+            producer.region or ""):
+        checks.append(("producer_region", "region", producer.region, values["producer_region"]))
+    if "producer_altitude" in values:
+        given = alt(*values["producer_altitude"])
+        stored = alt(producer.altitude_min_m, producer.altitude_max_m)
+        if given != stored:
+            checks.append(("producer_altitude", "altitude", stored, given))
+    for key, what, stored, given in checks:
+        plan.problems.append(Problem(
+            line, header_of.get(key, FS.spec("lots", key).label),
+            f"{producer.name}'s {what} is {said(stored)} (kept); this row says {said(given)}: "
+            "change the producer to change it", False))
 
 
 def _duplicate(plan: ImportPlan, ctx: Any, line: int, identity: Any, uuid: str | None,
@@ -142,7 +179,7 @@ def _known_process(text: str) -> bool:
 
 
 def _build_person(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
-    pid, pkey = _resolve_producer(plan, ctx, values)
+    pid, pkey = _resolve_producer(plan, ctx, values, line, header_of)
     ident = (pid, FS.fold(values["name"])) if pid else (pkey, FS.fold(values["name"]))
     found = _duplicate(plan, ctx, line, ident, values.get("uuid"), seen, cells, "this person")
     if found is None:
@@ -191,7 +228,7 @@ def _geometry(values: dict[str, Any], line: int, header_of: dict[str, str]) -> d
 
 
 def _build_plot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
-    pid, pkey = _resolve_producer(plan, ctx, values)
+    pid, pkey = _resolve_producer(plan, ctx, values, line, header_of)
     ident = (pid, FS.fold(values["name"])) if pid else (pkey, FS.fold(values["name"]))
     found = _duplicate(plan, ctx, line, ident, values.get("uuid"), seen, cells, "this plot")
     if found is None:
@@ -283,7 +320,7 @@ def _farm_gate(values: dict[str, Any], old: FarmGatePrice | None) -> FarmGatePri
 
 
 def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
-    pid, pkey = _resolve_producer(plan, ctx, values)
+    pid, pkey = _resolve_producer(plan, ctx, values, line, header_of)
     code = values["code"].strip()
     found = _duplicate(plan, ctx, line, code, values.get("uuid"), seen, cells, f"lot {code}",
                        unique=True)
@@ -330,7 +367,7 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
 
 
 def _build_visit(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
-    pid, pkey = _resolve_producer(plan, ctx, values)
+    pid, pkey = _resolve_producer(plan, ctx, values, line, header_of)
     mode = values.get("mode", FS.VisitMode.IN_PERSON)
     ident = (pid or pkey, values["date"].isoformat(), mode.value)
     found = _duplicate(plan, ctx, line, ident, values.get("uuid"), seen, cells, "this visit")

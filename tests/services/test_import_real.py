@@ -310,3 +310,29 @@ def test_a_date_column_whose_values_show_the_order_follows_it(store, tmp_path):
     p = plan(store, f, mapping={"_dates": {"Contract date": "dmy"}})
     assert [(x.line, x.reason) for x in p.errors] == [
         (3, "'12/25/2024' is not a date day first, as the column's other dates are")]
+
+
+def test_producer_values_on_lot_rows_that_differ_are_reported_not_dropped(store, tmp_path):
+    from roasterdesk.domain.model import Producer, ProducerKind
+
+    old = store.save_producer(Producer("Finca Uno", ProducerKind.FARM, "CO", region="Huila",
+                                       altitude_min_m=1600, altitude_max_m=1800))
+    f = tmp_path / "regions.csv"
+    f.write_text("Lot code;Producer;Country;Harvest;Region;Altitude\n"
+                 "A;Finca Uno;CO;2024;Huila;1600-1800\n"       # the same: nothing to say
+                 "B;Finca Uno;CO;2024;Nariño;1750\n"           # both differ
+                 "C;Finca Dos;CO;2024;Cauca;1500\n"            # a new producer...
+                 "D;Finca Dos;CO;2024;Cauca;1550\n")           # ...said otherwise later
+    p = plan(store, f)
+    assert p.ok, p.report()
+    warned = [(x.line, x.column, x.reason) for x in p.warnings]
+    assert warned == [
+        (3, "Region", "Finca Uno's region is 'Huila' (kept); this row says 'Nariño': change "
+                      "the producer to change it"),
+        (3, "Altitude", "Finca Uno's altitude is '1600-1800 m' (kept); this row says "
+                        "'1750 m': change the producer to change it"),
+        (5, "Altitude", "Finca Dos's altitude is '1500 m' (kept); this row says '1550 m': "
+                        "change the producer to change it")]
+    I.commit_import(store, p)
+    kept = store.producer(old.id)
+    assert (kept.region, kept.altitude_min_m, kept.altitude_max_m) == ("Huila", 1600, 1800)
