@@ -8,12 +8,17 @@ local write path it uses) and :class:`~roasterdesk.store.changes.ChangeLog`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
+from typing import Any
 
 from .change_writer import LOG_INSERT, Change, ChangeWriter, Row, clean_row
 from .codec import now
 from .errors import RecordNotFound
 from .kinds import spec
+
+_CONSTANT = re.compile(r"'(?:[^']|'')*'|-?[0-9]+(?:\.[0-9]+)?")
+_NOT_CONSTANT = object()
 
 
 class ChangeSync(ChangeWriter):
@@ -94,8 +99,12 @@ class ChangeSync(ChangeWriter):
         waiting: set[str] = set()
         for ch in todo:
             raw = json.loads(ch.new)
-            v = clean_row(raw)
-            text = ch.new if v == raw else json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+            if "\\" not in ch.new and ch.new.isprintable():
+                v, text = raw, ch.new  # no escaped or raw control character in any text
+            else:
+                v = clean_row(raw)
+                text = (ch.new if v == raw
+                        else json.dumps(v, ensure_ascii=False, separators=(",", ":")))
             if any(v.get(c) in waiting for c in self_refs):
                 self._insert_remote(table, part)
                 done += [c for c, _, _ in part]
@@ -123,7 +132,7 @@ class ChangeSync(ChangeWriter):
                 raise RecordNotFound(f"no {spec(to).record} with uuid {sorted(missing)[0]}")
         stamp = now()
         refs = [c for c in t.refs if any(c in v for _, v, _ in part)]
-        by_cols: dict[tuple[str, ...], list[Row]] = {}
+        rows: list[Row] = []
         for ch, v, _ in part:
             row = dict(v)
             for c in refs:
@@ -132,9 +141,18 @@ class ChangeSync(ChangeWriter):
             row["uuid"] = ch.row_uuid
             if not row.get("updated_at"):
                 row["updated_at"] = stamp
-            by_cols.setdefault(tuple(row), []).append(row)
-        for cols, group in by_cols.items():
-            self._insert_values(table, list(cols), [[r[c] for c in cols] for r in group])
+            rows.append(row)
+        # one statement for rows of every shape, in the feed's order (local ids in the order
+        # rows were made, as one by one): a column a row lacks gets the column's default, as
+        # an INSERT leaving it out would
+        cols = list(dict.fromkeys(c for r in rows for c in r))
+        fill = self._defaults(table)
+        if any(fill.get(c) is _NOT_CONSTANT for c in cols):
+            for r in rows:
+                self._insert_values(table, list(r), [list(r.values())])
+        else:
+            self._insert_values(table, cols, [[r[c] if c in r else fill.get(c) for c in cols]
+                                              for r in rows])
         self._hook(table)
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO change_ops (op_id, label, device_id, hlc, origin) "
@@ -143,6 +161,23 @@ class ChangeSync(ChangeWriter):
         self.db.conn.executemany(LOG_INSERT, [
             (ch.op_id, ch.hlc, ch.device_id, table, ch.row_uuid, "*", None, text, "remote", stamp)
             for ch, _, text in part])
+
+    def _defaults(self, table: str) -> dict[str, Any]:
+        """Each column's default (a constant's value, else :data:`_NOT_CONSTANT`)."""
+        known: dict[str, dict[str, Any]] = self.__dict__.setdefault("_column_defaults", {})
+        got = known.get(table)
+        if got is None:
+            got = {}
+            for r in self.db.execute(f"PRAGMA table_info({table})").fetchall():
+                default = r[4]
+                if default is None:
+                    continue
+                if _CONSTANT.fullmatch(str(default)):
+                    got[r[1]] = self.db.execute(f"SELECT {default}").fetchone()[0]
+                else:
+                    got[r[1]] = _NOT_CONSTANT
+            known[table] = got
+        return got
 
     def _id_map(self, table: str, uuids: Iterable[str]) -> dict[str, int]:
         """uuid → rowid of the rows of ``table`` among ``uuids`` that exist (remembered)."""
