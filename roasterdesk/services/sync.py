@@ -329,6 +329,7 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
     device = store.log.device_id
     refresh_dirty(store)  # left by a pull that was stopped before its end
     cursor = int(_state(store, "pull_cursor") or 0)
+    first = cursor == 0  # a first pull (a join): every producer's lot figures, once at the end
     last = conn.execute("SELECT coalesce(max(seq), 0) FROM roasterdesk.changes").fetchone()[0]
     while True:
         # this device's own changes are not read back: a short page holds every other change
@@ -366,7 +367,7 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
                 apply.append(Change(seq, op_id, hlc, dev, table, row, fld, old, new, "remote"))
             if apply:
                 apply = _apply(store, apply, result, authors={r[1]: (r[9], r[10]) for r in rows})
-                _mark_dirty(store, _touched_producers(store, apply))
+                _mark_dirty(store, None if first else _touched_producers(store, apply))
                 checkpoint("mid_pull")
             cursor = end
             _set_state(store, "pull_cursor", str(cursor))
