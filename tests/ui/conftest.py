@@ -41,6 +41,8 @@ def window(qtbot, ctx, db_path, settings, monkeypatch):
 
     w = MainWindow(ctx, open_context=lambda p: AppContext.create(p, settings=settings))
     w.show()  # closed below (not by qtbot: an unsaved edit would ask first)
+    w.activateWindow()  # shortcuts reach only the active window on a real X11 server
+    qtbot.waitActive(w)
     yield w
     with monkeypatch.context() as m:  # an edit left unsaved by a failing test must not block
         m.setattr(QMessageBox, "exec", lambda self: QMessageBox.StandardButton.Discard)
