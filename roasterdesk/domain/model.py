@@ -23,6 +23,7 @@ from .visits import (
     Evidence,
     FollowUp,
     Observation,
+    Outcome,
     Photo,
     Purpose,
     Topic,
@@ -33,8 +34,8 @@ from .visits import (
 __all__ = [  # the visit records live in domain.visits; their names are the model's too
     "Certification", "Commitment", "Consent", "ConsentScope", "ContractType", "CostLeg",
     "ENVIRONMENT_TOPICS", "EXPORTER_LEGS", "Evidence", "FarmGatePrice", "Fixation", "FollowUp",
-    "IMPORTER_LEGS", "LABOUR_TOPICS", "Lot", "LotStatus", "Observation", "Party", "Person",
-    "Photo", "Plot", "Premium", "PremiumBasis", "PremiumType", "Process", "Producer",
+    "IMPORTER_LEGS", "LABOUR_TOPICS", "Lot", "LotStatus", "Observation", "Outcome", "Party",
+    "Person", "Photo", "Plot", "Premium", "PremiumBasis", "PremiumType", "Process", "Producer",
     "ProducerKind", "Project", "ProjectCategory", "Purpose", "Role", "Scheme", "Species",
     "TOPIC_LABELS", "Topic", "Visit", "VisitMode", "new_uuid",
 ]

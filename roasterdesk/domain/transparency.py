@@ -18,6 +18,7 @@ from .model import (
     Commitment,
     Evidence,
     Lot,
+    Outcome,
     Producer,
     Project,
     Visit,
@@ -97,8 +98,9 @@ RULES: dict[str, str] = {
     "environment": "answered when shade, water use and composting were each observed or "
                    "reported on a visit",
     "commitment": "answered when a commitment covers this harvest and at least one more",
-    "labour": "answered by labour observed in person within 24 months of the lot's date, or a "
-              "labour-auditing certificate valid on that date",
+    "labour": "answered by labour seen in person with no issue within 24 months of the lot's "
+              "date, or a labour-auditing certificate valid on that date; never when a labour "
+              "issue was found in that time",
     "visit": "answered by an in-person visit within 24 months of the lot's date",
     "premium_use": "answered by a project of the producer in the harvest year ±1",
     "certifications": "answered when every certification the lot claims is valid on the lot's "
@@ -146,7 +148,9 @@ def checklist(
     - environment is answered when shade, water use and composting have each been *observed* or
       *reported* in some visit of the producer;
     - labour is verified by an in-person visit in the window that observed (not just heard about)
-      a labour topic, or by a labour-auditing certification valid on the reference date;
+      a labour topic with no issue seen, or by a labour-auditing certification valid on the
+      reference date; a labour issue found in the window is never ticked over (docs/domain.md:
+      an issue found is stated, not hidden; an outcome not recorded supports nothing);
     - the premium's use is documented by a project of the producer in the harvest year ±1;
     - certifications are *not applicable* when the lot claims none.
     """
@@ -181,14 +185,15 @@ def checklist(
         for c in commitments
     )
     put("commitment", multi, "a commitment covering this harvest and at least one more")
-    labour_seen = any(
-        o.topic.is_labour and o.evidence is Evidence.OBSERVED
-        for v in in_window for o in v.observations
-    )
+    labour = [o for v in in_window for o in v.observations
+              if o.topic.is_labour and o.evidence is Evidence.OBSERVED]
+    labour_issue = any(o.outcome is Outcome.ISSUE for o in labour)
+    labour_seen = any(o.outcome is Outcome.NO_ISSUE for o in labour)
     labour_cert = any(c.scheme.covers_labour and c.valid_on(ref) for c in certifications)
     put(
-        "labour", labour_seen or labour_cert,
-        "labour observed on an in-person visit within 24 months, or a current certification",
+        "labour", not labour_issue and (labour_seen or labour_cert),
+        "a labour issue found on an in-person visit within 24 months" if labour_issue else
+        "labour seen in person with no issue within 24 months, or a current certification",
     )
     put("visit", bool(in_window), "an in-person visit within 24 months of the contract")
     funded = any(abs(p.year - lot.harvest) <= 1 for p in projects)

@@ -84,11 +84,27 @@ class Evidence(StrEnum):
     NOT_CHECKED = "not_checked"
 
 
+class Outcome(StrEnum):
+    """What a topic checked in person showed (docs/domain.md: observation outcomes)."""
+
+    NO_ISSUE = "no_issue"
+    ISSUE = "issue"
+
+
 @dataclass(frozen=True)
 class Observation:
+    """One topic of a visit. ``outcome`` is for a topic *observed* in person: no issue seen or
+    an issue found (say what in ``note``); ``None`` is "not recorded" (and always for a topic
+    reported or not checked). Only "no issue seen" in person supports a checklist tick."""
+
     topic: Topic
     evidence: Evidence
     note: str = ""
+    outcome: Outcome | None = None
+
+    def __post_init__(self) -> None:
+        if self.outcome is not None and self.evidence is not Evidence.OBSERVED:
+            raise ValueError("only a topic observed in person has an outcome")
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ class VisitView:
     mode: str
     observed: tuple[tuple[str, str], ...]  # (topic key, note) seen in person
     reported: tuple[tuple[str, str], ...]  # (topic key, note) told by the producer
+    outcomes: tuple[str, ...] = ()  # per observed topic: "no_issue", "issue" or "not_recorded"
 
 
 @dataclass(frozen=True)

@@ -35,12 +35,17 @@ class RecordSections(StatementBase):
         if not shown:
             return [*out, self.p(self.e(t.t("visits_none")), self.s.body)]
 
-        def cell(items: tuple[tuple[str, str], ...]) -> Paragraph:
+        def cell(items: tuple[tuple[str, str], ...], outcomes: tuple[str, ...] = ()
+                 ) -> Paragraph:
             if not items:
                 return self.p("–", self.s.small)
             bits = []
-            for topic, note in items:
+            for n, (topic, note) in enumerate(items):
                 text = self.e(t.term(topic))
+                if n < len(outcomes):  # checked in person: what it showed, or "not recorded"
+                    colour = t.colours["accent"] if outcomes[n] == "issue" else t.colours["muted"]
+                    text += f' <font color="{colour}">— {self.e(t.t("outcome_" + outcomes[n]))}' \
+                            '</font>'
                 if note.strip():
                     short = note.strip() if len(note) <= 90 else note.strip()[:87] + "…"
                     text += f' <font color="{t.colours["muted"]}">({self.e(short)})</font>'
@@ -49,7 +54,7 @@ class RecordSections(StatementBase):
 
         head = [self.p("", self.s.label), self.p(self.e(t.t("observed")), self.s.label),
                 self.p(self.e(t.t("reported")), self.s.label)]
-        rows = [[self.p(f"<b>{v.date.isoformat()}</b>", self.s.body), cell(v.observed),
+        rows = [[self.p(f"<b>{v.date.isoformat()}</b>", self.s.body), cell(v.observed, v.outcomes),
                  cell(v.reported)] for v in shown]
         out.append(self.rule_table([head, *rows],
                                    [self.width * 0.16, self.width * 0.46, self.width * 0.38],

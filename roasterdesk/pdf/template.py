@@ -330,6 +330,9 @@ DEFAULT_TEXT = {
     "this_lot": "this lot",
     # visits
     "observed": "Checked in person",
+    "outcome_no_issue": "no issue seen",
+    "outcome_issue": "issue found",
+    "outcome_not_recorded": "outcome not recorded",
     "reported": "Reported to us",
     "visits_none": "Not recorded: no in-person visit with observations.",
     "visit_more": "Earlier visits not shown: {n}.",

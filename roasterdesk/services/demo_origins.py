@@ -475,6 +475,13 @@ OBSERVATION_NOTES = {
                        "Asked for a second fermentation tank."),
 }
 
+ISSUE_NOTES = frozenset({
+    "No masks at the fertiliser store; discussed.",
+    "Pulp heaps uncovered; smell near the house.",
+    "Wastewater goes to an infiltration pit; works in the dry season only.",
+})
+"""Demo notes that describe an issue found: an observation with one is recorded as such."""
+
 PORTS = {"CO": "Buenaventura", "ET": "Djibouti", "KE": "Mombasa", "GT": "Santo Tomás",
          "HN": "Puerto Cortés", "PE": "Paita", "BR": "Santos", "RW": "Mombasa",
          "VN": "Ho Chi Minh City", "CR": "Limón", "UG": "Mombasa"}

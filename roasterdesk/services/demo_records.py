@@ -23,6 +23,7 @@ from ..domain.model import (
     FollowUp,
     LotStatus,
     Observation,
+    Outcome,
     Person,
     Photo,
     Plot,
@@ -332,7 +333,10 @@ class FamilyBuilder(LotBuilder):
         if evidence is not Evidence.NOT_CHECKED and r.random() < 0.6:
             note = r.choice(O.OBSERVATION_NOTES[topic.value]).format(
                 pct=r.randrange(10, 80, 5), n=r.randint(3, 40))
-        return Observation(topic, evidence, note)
+        outcome = None  # observed in person: an issue found when its note says so (no draw)
+        if evidence is Evidence.OBSERVED:
+            outcome = Outcome.ISSUE if note in O.ISSUE_NOTES else Outcome.NO_ISSUE
+        return Observation(topic, evidence, note, outcome)
 
     # certifications, commitments, projects -----------------------------------------------------
     def certifications(self, p: Planned, b: Bundle) -> None:

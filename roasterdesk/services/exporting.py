@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.harvest import harvest_name
-from ..domain.model import Lot, Person, Plot, Producer, Visit
+from ..domain.model import Lot, Outcome, Person, Plot, Producer, Visit
 from ..errors import UserError
 from . import fields as FS
 from .tabular import write_table
@@ -121,7 +121,9 @@ def _lot_cells(lot: Lot, owner: Producer) -> dict[str, str]:
 
 def _visit_cells(v: Visit, owner: Producer) -> dict[str, str]:
     obs = "; ".join(
-        f"{o.topic.value}: {o.evidence.value}" + (f" ({o.note})" if o.note else "")
+        f"{o.topic.value}: {o.evidence.value}"
+        + {None: "", Outcome.NO_ISSUE: ", no issue", Outcome.ISSUE: ", issue found"}[o.outcome]
+        + (f" ({o.note})" if o.note else "")
         for o in v.observations)
     return {
         "producer": owner.name, "country": owner.country, "date": text(v.date),

@@ -18,6 +18,7 @@ from ..domain.model import (
     ContractType,
     Evidence,
     LotStatus,
+    Outcome,
     Process,
     ProducerKind,
     Purpose,
@@ -155,6 +156,8 @@ parse_basis = _enum(Basis, {"parchment": "parchment", "pergamino": "parchment",
 _topic = _enum(Topic, {t.label: t.value for t in Topic}, "observation topic")
 _evidence = _enum(Evidence, {"not checked": "not_checked", "seen": "observed", "heard":
                              "reported", "told": "reported"}, "evidence")
+_outcome = _enum(Outcome, {"no issue": "no_issue", "no issue seen": "no_issue", "ok": "no_issue",
+                           "issue found": "issue", "issue": "issue"}, "outcome")
 
 
 def _split_outside_brackets(text: str) -> list[str]:
@@ -173,8 +176,10 @@ def _split_outside_brackets(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def parse_observations(text: str) -> tuple[tuple[Topic, Evidence, str], ...]:
-    """ "shade: observed; water use: reported (no meter; said 2 m³)" → topics, evidence, notes.
+def parse_observations(text: str) -> tuple[tuple[Topic, Evidence, str, Outcome | None], ...]:
+    """ "shade: observed, no issue; water use: reported (no meter; said 2 m³)" → topics,
+    evidence, notes and the outcome of a topic observed in person ("no issue" or "issue found";
+    none given: not recorded).
 
     A note is everything between the first "(" after the evidence and the last ")" of the part;
     ";" inside the brackets belongs to the note.
@@ -184,8 +189,13 @@ def parse_observations(text: str) -> tuple[tuple[Topic, Evidence, str], ...]:
         m = re.match(r"([^:()]+):\s*([^()]*?)\s*(?:\((.*)\))?\s*$", part, re.DOTALL)
         if not m:
             raise ValueError(f"{part!r}: write observations as 'topic: observed|reported'")
-        topic, evidence, note = m.group(1), m.group(2), m.group(3) or ""
-        out.append((_topic(topic), _evidence(evidence), note.strip()))
+        topic, how, note = m.group(1), m.group(2), m.group(3) or ""
+        evidence_text, _, outcome_text = how.partition(",")
+        evidence = _evidence(evidence_text.strip())
+        outcome = _outcome(outcome_text.strip()) if outcome_text.strip() else None
+        if outcome is not None and evidence is not Evidence.OBSERVED:
+            raise ValueError(f"{part!r}: only a topic observed in person has an outcome")
+        out.append((_topic(topic), evidence, note.strip(), outcome))
     return tuple(out)
 
 

@@ -380,7 +380,8 @@ def _build_visit(plan, ctx, line, values, header_of, seen, cells) -> None:  # ty
     if "purposes" in values:
         fields["purposes"] = tuple(values["purposes"])
     if "observations" in values:
-        fields["observations"] = tuple(Observation(t, e, n) for t, e, n in values["observations"])
+        fields["observations"] = tuple(Observation(t, e, n, o)
+                                       for t, e, n, o in values["observations"])
     if action == "create":
         rec: Any = Visit(producer_id=pid, **fields)
     elif action == "update":

@@ -421,7 +421,10 @@ def _visit_view(v: Visit, clean: Callable[[str], str]) -> VisitView:
         return tuple((o.topic.value, clean(o.note))
                      for o in v.observations if o.evidence is ev)
 
-    return VisitView(v.date, v.mode.value, pick(Evidence.OBSERVED), pick(Evidence.REPORTED))
+    outcomes = tuple(o.outcome.value if o.outcome is not None else "not_recorded"
+                     for o in v.observations if o.evidence is Evidence.OBSERVED)
+    return VisitView(v.date, v.mode.value, pick(Evidence.OBSERVED), pick(Evidence.REPORTED),
+                     outcomes)
 
 
 def _cert_view(c: Certification, ref: date, clean: Callable[[str], str]) -> CertificationView:

@@ -19,6 +19,7 @@ from ..domain.model import (
     Lot,
     LotStatus,
     Observation,
+    Outcome,
     Party,
     Person,
     Photo,
@@ -173,7 +174,8 @@ def visit_to_row(v: Visit) -> Row:
         "mode": v.mode.value, "participants": j(list(v.participants)),
         "purposes": j([p.value for p in v.purposes]),
         "observations": j([
-            {"topic": o.topic.value, "evidence": o.evidence.value, "note": o.note}
+            {"topic": o.topic.value, "evidence": o.evidence.value, "note": o.note,
+             **({"outcome": o.outcome.value} if o.outcome is not None else {})}
             for o in v.observations
         ]),
         "notes": v.notes,
@@ -187,7 +189,8 @@ def row_to_visit(r: Row, follow_ups: list[Row], photos: list[Row]) -> Visit:
         mode=VisitMode(r["mode"]), participants=tuple(unj(r["participants"], [])),
         purposes=tuple(Purpose(p) for p in unj(r["purposes"], [])),
         observations=tuple(
-            Observation(Topic(o["topic"]), Evidence(o["evidence"]), o.get("note", ""))
+            Observation(Topic(o["topic"]), Evidence(o["evidence"]), o.get("note", ""),
+                        Outcome(o["outcome"]) if o.get("outcome") else None)
             for o in unj(r["observations"], [])
         ),
         notes=r["notes"],

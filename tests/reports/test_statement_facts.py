@@ -379,3 +379,40 @@ def test_a_statement_over_three_pages_is_set_again_compact(example, monkeypatch)
     assert calls == [False, True] and again <= pages
     assert R.Styles(tpl, compact=True).body.leading < R.Styles(tpl).body.leading
     assert R.Styles(tpl, compact=True).body.fontSize == R.Styles(tpl).body.fontSize
+
+
+def test_what_a_visit_checked_in_person_showed_is_printed(example):
+    """An observation says what it showed: "no issue seen", "issue found", or "outcome not
+    recorded" (a record made before outcomes existed); never a bare topic under "Checked in
+    person". A labour issue found is printed and keeps "Labour conditions verified" unticked."""
+    import io
+
+    from pypdf import PdfReader
+
+    from roasterdesk.domain.model import Evidence, Observation, Outcome, Topic, Visit
+    from roasterdesk.pdf import load_template
+    from roasterdesk.pdf.render import render
+
+    store, lot = example
+    store.save_visit(Visit(lot.producer_id, date(2025, 2, 10), observations=(
+        Observation(Topic.CHILD_LABOUR, Evidence.OBSERVED, "", Outcome.NO_ISSUE),
+        Observation(Topic.SAFETY_EQUIPMENT, Evidence.OBSERVED, "no masks", Outcome.ISSUE),
+        Observation(Topic.SHADE, Evidence.OBSERVED),
+        Observation(Topic.WATER_USE, Evidence.REPORTED))))
+    data = load_statement(store, lot.code, on=ON, photos=False)
+    [v] = [v for v in data.visits if v.date == date(2025, 2, 10)]
+    assert v.outcomes == ("no_issue", "issue", "not_recorded")
+    [js] = [x for x in statement_json(data)["visits"] if x["date"] == "2025-02-10"]
+    assert js["outcomes"] == ["no_issue", "issue", "not_recorded"]
+    assert data.analysis.checklist.item("labour").answer.value == "not answered"
+    for name, words in (("default-en", ("Child labour — no issue seen",
+                                        "Safety equipment — issue found",
+                                        "Shade cover — outcome not recorded")),
+                        ("default-es", ("Trabajo infantil — sin problemas",
+                                        "Equipo de seguridad — problema encontrado",
+                                        "Sombra — resultado sin registrar"))):
+        pdf = render(data, load_template(name))
+        text = " ".join(" ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(pdf)).pages)
+                        .split())
+        for w in words:
+            assert w in text, (name, w)

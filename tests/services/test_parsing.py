@@ -71,8 +71,20 @@ def test_percent_price_dates_and_more():
 
 def test_observation_notes_may_hold_semicolons_and_brackets():
     obs = parse_observations("shade: observed (40 %; mixed (inga)); water_use: reported")
-    assert [(t.value, e.value, n) for t, e, n in obs] == [
-        ("shade", "observed", "40 %; mixed (inga)"), ("water_use", "reported", "")]
+    assert [(t.value, e.value, n, o) for t, e, n, o in obs] == [
+        ("shade", "observed", "40 %; mixed (inga)", None), ("water_use", "reported", "", None)]
+
+
+def test_an_observation_seen_in_person_may_give_its_outcome():
+    obs = parse_observations("child labour: seen, no issue (school in session); "
+                             "safety_equipment: observed, issue found (no masks); "
+                             "shade: observed")
+    assert [(t.value, o.value if o else None) for t, _, _, o in obs] == [
+        ("child_labour", "no_issue"), ("safety_equipment", "issue"), ("shade", None)]
+    with pytest.raises(ValueError, match="only a topic observed in person"):
+        parse_observations("child_labour: reported, no issue")
+    with pytest.raises(ValueError, match="outcome"):
+        parse_observations("child_labour: observed, maybe")
 
 
 def test_synonyms_map_to_fields():

@@ -23,6 +23,7 @@ from roasterdesk.domain.model import (
     Lot,
     LotStatus,
     Observation,
+    Outcome,
     Party,
     Person,
     Photo,
@@ -326,7 +327,7 @@ def test_lot_metrics_are_refreshed_after_a_save(store, farm):
     # a visit of the producer refreshes its lots too
     before = metrics(store, lot.id)["answered"]
     store.save_visit(Visit(farm.id, date(2024, 8, 20), observations=(
-        Observation(Topic.WORKER_HOUSING, Evidence.OBSERVED),)))
+        Observation(Topic.WORKER_HOUSING, Evidence.OBSERVED, outcome=Outcome.NO_ISSUE),)))
     assert metrics(store, lot.id)["answered"] == before + 2  # labour and visit
 
     # new reference figures refresh every lot

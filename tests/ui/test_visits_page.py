@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QDropEvent, QImage
 from roasterdesk.domain.model import (
     Evidence,
     FollowUp,
+    Outcome,
     Producer,
     ProducerKind,
     Topic,
@@ -80,7 +81,7 @@ def test_log_a_visit_with_a_photo_and_a_follow_up_then_find_it(page, ctx, farm, 
     qtbot.keyClicks(ed.participants, "Ana Rojas, Luis Ortega")
     ed.purposes[next(iter(ed.purposes))].setChecked(True)
     ed.evidence[Topic.COMPOSTING].setCurrentIndex(
-        ed.evidence[Topic.COMPOSTING].findData(Evidence.OBSERVED))
+        ed.evidence[Topic.COMPOSTING].findData("observed/no_issue"))
     qtbot.keyClicks(ed.obs_note[Topic.COMPOSTING], "pulp piles covered")
     qtbot.keyClicks(ed.notes, "New raised drying beds finished; vermicompost started")
     qtbot.mouseClick(ed.add_follow_up_btn, Qt.MouseButton.LeftButton)
@@ -97,6 +98,7 @@ def test_log_a_visit_with_a_photo_and_a_follow_up_then_find_it(page, ctx, farm, 
     assert saved.date == date(2025, 3, 10)
     assert saved.participants == ("Ana Rojas", "Luis Ortega")
     assert saved.observation(Topic.COMPOSTING).evidence is Evidence.OBSERVED
+    assert saved.observation(Topic.COMPOSTING).outcome is Outcome.NO_ISSUE
     assert [(f.what, f.who, f.due, f.done) for f in saved.follow_ups] == [
         ("Send moisture meter", "buyer", date(2025, 4, 30), False)]
     [ph] = saved.photos

@@ -14,6 +14,7 @@ from roasterdesk.domain.model import (
     Evidence,
     Fixation,
     Observation,
+    Outcome,
     Project,
     ProjectCategory,
     Scheme,
@@ -76,7 +77,7 @@ def test_nothing_recorded_says_what_is_missing(make_lot, producer):
         "supply_chain": (na, "exporter and importer"),
         "environment": (na, "shade cover, water use, composting of pulp"),
         "commitment": (na, "a commitment covering this harvest and at least one more"),
-        "labour": (na, "labour observed on an in-person visit within 24 months, "
+        "labour": (na, "labour seen in person with no issue within 24 months, "
                        "or a current certification"),
         "visit": (na, "an in-person visit within 24 months of the contract"),
         "premium_use": (na, "a project funded around this harvest"),
@@ -129,11 +130,33 @@ def test_labour_by_observation_in_person_or_by_certification(good_lot, producer)
     c = check(good_lot, producer, visits=[heard, remote, old], certifications=organic_only)
     assert c.item("labour").answer is Answer.NOT_ANSWERED
     assert c.item("visit").answer is Answer.ANSWERED  # the reported visit was in person
-    seen = Visit(1, date(2023, 3, 15), observations=(
-        Observation(Topic.SAFETY_EQUIPMENT, Evidence.OBSERVED),))  # 730 days before
+    seen = Visit(1, date(2023, 3, 15), observations=(  # 730 days before
+        Observation(Topic.SAFETY_EQUIPMENT, Evidence.OBSERVED, outcome=Outcome.NO_ISSUE),))
     assert check(good_lot, producer, visits=[seen], certifications=[]).item(
         "labour").answer is Answer.ANSWERED
     assert check(good_lot, producer, visits=[]).item("labour").answer is Answer.ANSWERED
+
+
+def test_only_no_issue_seen_in_person_ticks_labour_and_an_issue_is_never_ticked_over(
+        good_lot, producer):
+    """docs/domain.md: only "no issue seen" in person supports the tick; an outcome not
+    recorded supports nothing; an issue found is stated, even beside a current certificate."""
+    def visit(outcome):
+        return Visit(1, date(2024, 8, 20), observations=(
+            Observation(Topic.CHILD_LABOUR, Evidence.OBSERVED, "seen", outcome),))
+
+    def labour(outcome, certs):  # certs None: the full records' certificates
+        more = {} if certs is None else {"certifications": certs}
+        return check(good_lot, producer, visits=[visit(outcome)], **more).item("labour")
+
+    assert labour(Outcome.NO_ISSUE, []).answer is Answer.ANSWERED
+    assert labour(None, []).answer is Answer.NOT_ANSWERED
+    found = labour(Outcome.ISSUE, [])
+    assert found.answer is Answer.NOT_ANSWERED and "issue found" in found.missing
+    assert labour(Outcome.ISSUE, None).answer is Answer.NOT_ANSWERED  # the default certificate
+    assert labour(None, None).answer is Answer.ANSWERED  # a labour certificate alone
+    with pytest.raises(ValueError, match="only a topic observed"):
+        Observation(Topic.CHILD_LABOUR, Evidence.REPORTED, outcome=Outcome.NO_ISSUE)
 
 
 def test_visit_within_24_months_in_person_only(good_lot, producer):

@@ -1,5 +1,6 @@
 """The visit editor: date, mode, participants, purposes, the structured observations of
-docs/domain.md (observed / reported / not checked, each with a note), notes, follow-ups and photos
+docs/domain.md (seen with no issue / seen with an issue found / reported / not checked, each with
+a note), notes, follow-ups and photos
 (dropped on the photo strip or chosen with a file dialog; copied into the attachments folder on
 save)."""
 
@@ -37,6 +38,7 @@ from ...domain.model import (
     Evidence,
     FollowUp,
     Observation,
+    Outcome,
     Photo,
     Purpose,
     Topic,
@@ -59,11 +61,25 @@ if TYPE_CHECKING:
     from ..context import AppContext
 from .producer_picker import ProducerPicker
 
-EVIDENCE_CHOICES = (
-    (Evidence.NOT_CHECKED, "not checked"),
-    (Evidence.OBSERVED, "observed"),
-    (Evidence.REPORTED, "reported"),
+EVIDENCE_CHOICES = (  # how a topic was checked and, seen in person, what it showed
+    ("not_checked", "not checked"),
+    ("observed/no_issue", "seen: no issue"),
+    ("observed/issue", "seen: issue found"),
+    ("observed", "seen: outcome not recorded"),
+    ("reported", "reported by the producer"),
 )
+
+
+def choice_of(obs: Observation | None) -> str:
+    """The dropdown's key for an observation (evidence, then its outcome when seen)."""
+    if obs is None:
+        return Evidence.NOT_CHECKED.value
+    return obs.evidence.value + (f"/{obs.outcome.value}" if obs.outcome is not None else "")
+
+
+def observation_of(topic: Topic, key: str, note: str) -> Observation:
+    evidence, _, outcome = key.partition("/")
+    return Observation(topic, Evidence(evidence), note, Outcome(outcome) if outcome else None)
 EARLIEST = date(1950, 1, 1)
 
 
@@ -280,8 +296,8 @@ class VisitEditor(RecordEditor):
                 cb.setChecked(bool(v and p in v.purposes))
             for topic in Topic:
                 obs = v.observation(topic) if v else None
-                ev = obs.evidence if obs else Evidence.NOT_CHECKED
-                self.evidence[topic].setCurrentIndex(self.evidence[topic].findData(ev))
+                self.evidence[topic].setCurrentIndex(
+                    self.evidence[topic].findData(choice_of(obs)))
                 self.obs_note[topic].setText(obs.note if obs else "")
                 self.obs_note[topic].setCursorPosition(0)
                 self.obs_note[topic].setToolTip(obs.note if obs else "")
@@ -436,11 +452,11 @@ class VisitEditor(RecordEditor):
         recorded = [o.topic for o in base.observations] if base is not None else []
         observations = []
         for topic in [*recorded, *(t for t in Topic if t not in recorded)]:
-            ev = Evidence(self.evidence[topic].currentData())
-            note = self.obs_note[topic].text().strip()
+            obs = observation_of(topic, self.evidence[topic].currentData(),
+                                 self.obs_note[topic].text().strip())
             # "not checked" without a note is only stored when the visit said so explicitly
-            if ev is not Evidence.NOT_CHECKED or note or topic in recorded:
-                observations.append(Observation(topic, ev, note))
+            if obs.evidence is not Evidence.NOT_CHECKED or obs.note or topic in recorded:
+                observations.append(obs)
         fields: dict[str, Any] = dict(
             producer_id=pid, date=day, mode=VisitMode(self.mode.currentData()),
             participants=parse_list(self.participants.text()),
