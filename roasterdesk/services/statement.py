@@ -189,10 +189,24 @@ def open_read_only(path: Path | str) -> Store:
         plain = fh.read(16) == b"SQLite format 3\x00"
     if not plain:  # an encrypted database: the store knows how to open it (and its key)
         return Store.open(path, create=False)
+    bring_up_to_date(path)
     conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
                            check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 10000")
     return Store(Database(conn), path)
+
+
+def bring_up_to_date(path: Path) -> None:
+    """A database written by an earlier version is migrated once (backup first, under the
+    writer lock) before it is read: a read-only connection cannot, and reading the old layout
+    would fail on a table or column this version expects. A newer database is refused."""
+    from ..store.db import check_compatible, read_file_version
+    from ..store.schema import known_migrations
+
+    version = read_file_version(path)
+    check_compatible(path, version)
+    if not version.empty and set(known_migrations()) - set(version.applied):
+        Store.open(path, create=False).close()
 
 
 def find_lot(store: Store, code: str) -> Lot:
