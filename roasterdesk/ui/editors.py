@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from ..domain import geo
 from ..domain.harvest import harvest_name, parse_harvest
-from ..domain.words import NOT_RECORDED
 from ..domain.model import (
     Certification,
     Commitment,
@@ -34,6 +33,7 @@ from ..domain.model import (
     Role,
     Scheme,
 )
+from ..domain.words import NOT_RECORDED
 from ..errors import KNOWN_ERRORS
 from .editor import EditorDialog
 from .widgets import (

@@ -105,7 +105,7 @@ def test_worked_example_figures_appear_live_and_the_lot_is_saved(page, ctx, coop
     assert m.rowCount() == 1
     cols = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
     row = {cols[c]: m.index(0, c).data() for c in range(m.columnCount())}
-    assert row["Premium over C"] == "0.9500"
+    assert row["Premium over market"] == "0.9500"
     assert row["Premium %"] == "25.0 %"
     assert row["Farm-gate share"] == "65.1 %"
     assert row["FOB USD/lb"] == "4.7500"

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from roasterdesk.domain.money import fmt_pct, fmt_usd_lb
+from roasterdesk.domain.words import NOT_RECORDED
 from roasterdesk.services.demo import build_demo
 from roasterdesk.services.statement import load_statement
 from roasterdesk.ui.context import AppContext
@@ -25,7 +26,7 @@ ON = date(2026, 6, 30)
 # table column, editor figure, the statement's figure (economics attribute), formatter
 FIGURES = [
     ("FOB USD/lb", "fob", "fob_usd_lb", fmt_usd_lb),
-    ("Premium over C", "premium", "premium_over_c_usd_lb", fmt_usd_lb),
+    ("Premium over market", "premium", "premium_over_c_usd_lb", fmt_usd_lb),
     ("Premium %", "premium_pct", "premium_over_c_pct", fmt_pct),
     ("Farm-gate share", "share", "farm_gate_share", fmt_pct),
 ]
@@ -48,10 +49,12 @@ def test_table_editor_and_statement_show_the_same_figures(qtbot, tmp_path):
             for header, fig, attr, fmt in FIGURES:
                 value = getattr(data.analysis.economics, attr)
                 cell = model.data(model.index(row, col[header]), Qt.ItemDataRole.DisplayRole)
-                statement = fmt(value, "")
+                statement = fmt(value, NOT_RECORDED)
                 editor = page.editor.fig[fig].text()
                 assert cell == statement.replace(" USD/lb", ""), (lot_id, header)
-                if value is not None:
+                if value is None:  # the table says so, as the statement does; never a blank
+                    assert cell == NOT_RECORDED, (lot_id, header)
+                else:
                     assert editor.startswith(statement), (lot_id, header, editor)
                     checked += 1
         assert checked > 100  # the sample holds figures, not only gaps

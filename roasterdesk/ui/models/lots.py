@@ -22,20 +22,21 @@ def _dec(v: Any) -> Decimal | None:
     return None if v is None else Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
 
 
+# a figure the records do not give reads "not recorded", never a blank a reader fills in
 def _per_lb(v: Any) -> str:
-    return fmt_usd_lb(_dec(v), "").replace(" USD/lb", "")
+    return fmt_usd_lb(_dec(v), NOT_RECORDED).replace(" USD/lb", "")
 
 
 def _pct(v: Any) -> str:
-    return fmt_pct(_dec(v), "")
+    return fmt_pct(_dec(v), NOT_RECORDED)
 
 
 def _kg(v: Any) -> str:
-    return "" if v is None else f"{_dec(v):,.0f}"
+    return NOT_RECORDED if v is None else f"{_dec(v):,.0f}"
 
 
 def _score(v: Any) -> str:
-    return "" if v is None else f"{_dec(v):.2f}"
+    return NOT_RECORDED if v is None else f"{_dec(v):.2f}"
 
 
 def _harvest(v: Any) -> str:
@@ -66,10 +67,13 @@ LOT_COLUMNS = (
     # figures: the exact text of lot_metrics (services.analysis), sorted by its REAL keys
     SqlColumn("FOB USD/lb", "m.fob_exact", sort=("m.fob_usd_lb",), show=_per_lb,
               align_right=True, tiebreak="m.lot_id"),
-    SqlColumn("Premium over C", "m.premium_exact", sort=("m.premium_usd_lb",), show=_per_lb,
-              align_right=True, tip="FOB − C at fixation, USD/lb", tiebreak="m.lot_id"),
+    SqlColumn("Premium over market", "m.premium_exact", sort=("m.premium_usd_lb",),
+              show=_per_lb, align_right=True, tiebreak="m.lot_id",
+              tip="FOB − the market at fixation, USD/lb: ICE C for arabica, ICE London for "
+                  "robusta"),
     SqlColumn("Premium %", "m.premium_pct_exact", sort=("m.premium_pct",), show=_pct,
-              align_right=True, tip="Premium over C as a share of C", tiebreak="m.lot_id"),
+              align_right=True, tip="Premium over the market as a share of it",
+              tiebreak="m.lot_id"),
     SqlColumn("Farm-gate share", "m.share_exact", sort=("m.farm_gate_share",), show=_pct,
               align_right=True, tip="Farm-gate price (USD/lb green) ÷ FOB",
               tiebreak="m.lot_id"),

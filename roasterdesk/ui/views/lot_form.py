@@ -386,14 +386,14 @@ class LotForm(RecordEditor):
         v.addWidget(heading("Price chain", 2))
         self.fig: dict[str, QLabel] = {}
         rows = (
-            ("c", "C at fixation"), ("fob", "FOB"), ("premium", "Premium over C"),
-            ("premium_pct", "Premium over C, %"), ("farm_gate", "Farm gate, green"),
+            ("c", "Market at fixation"), ("fob", "FOB"), ("premium", "Premium over market"),
+            ("premium_pct", "Premium over market, %"), ("farm_gate", "Farm gate, green"),
             ("farm_gate_how", "  converted by"),
             ("share", "Share of FOB"), ("between", "Farm gate → FOB"),
             ("fairtrade", "Fairtrade floor"), ("living_income", "Living income"),
             (None, "Lot totals"),
             ("weight", "Weight"), ("fob_value", "FOB value"),
-            ("premium_value", "Premium over C"), ("farm_gate_value", "Farm-gate value"),
+            ("premium_value", "Premium over market"), ("farm_gate_value", "Farm-gate value"),
             ("between_value", "Farm gate → FOB"),
             ("premiums_in_fob", "Premiums in FOB"), ("premiums_on_top", "Premiums on top"),
         )

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from ...domain.harvest import harvest_name
 from ...domain.model import ConsentScope, Person, Visit
 from ...domain.money import round_pct, round_per_lb
-from ...domain.words import NOT_RECORDED
 from ...domain.relationship import evaluate_commitment
+from ...domain.words import NOT_RECORDED
 from ...errors import KNOWN_ERRORS
 from ...services.analysis import lots_with_figures
 from ...store.store import current_harvest
@@ -335,7 +335,7 @@ class LotRow:
 
 
 def _per_lb(v: Decimal | None) -> str:
-    return f"{round_per_lb(v):+,.4f}" if v is not None else ""
+    return f"{round_per_lb(v):+,.4f}" if v is not None else NOT_RECORDED
 
 
 class LotsTab(LinkedTab):
@@ -349,11 +349,12 @@ class LotsTab(LinkedTab):
         Column("Score", lambda r: r.lot.quality_score, align_right=True, places=2),
         Column("FOB (USD/lb)", lambda r: round_per_lb(r.eco.fob_usd_lb)
                if r.eco.fob_usd_lb is not None else None, align_right=True),
-        Column("Premium over C (USD/lb)", lambda r: _per_lb(r.eco.premium_over_c_usd_lb)
+        Column("Premium over market (USD/lb)", lambda r: _per_lb(r.eco.premium_over_c_usd_lb)
                + ("*" if r.eco.c_estimated and r.eco.premium_over_c_usd_lb is not None else ""),
-               align_right=True, tip="FOB minus the C price; * = C estimated"),
+               align_right=True, tip="FOB minus the market price (ICE C for arabica, ICE "
+                                     "London for robusta); * = estimated from the series"),
         Column("Farm-gate share", lambda r: f"{round_pct(r.eco.farm_gate_share)} %"
-               if r.eco.farm_gate_share is not None else "", align_right=True),
+               if r.eco.farm_gate_share is not None else NOT_RECORDED, align_right=True),
         Column("Transparency", lambda r: f"{r.answered} of {r.applicable}" if r.applicable
                else "", align_right=True),
     )
