@@ -125,7 +125,7 @@ class LotSections(StatementBase):
 
     def market(self) -> str:
         """The market the lot is compared with: ICE "C" for arabica, London for robusta."""
-        return "C" if self.d.lot.species.value == "arabica" else "London"
+        return "London" if self.robusta else "C"
 
     def share_tile(self) -> tuple[str, str, str]:
         """What reached the producer as a share of FOB: farm gate plus payments on top to the

@@ -177,8 +177,7 @@ class MoneySections(StatementBase):
         t = self.tpl
         pts = tuple(p for p in self.d.history
                     if p.fob_usd_lb is not None or p.farm_gate_usd_lb is not None)
-        robusta = self.by_market("") == "_robusta"
-        out = self.heading("history", t.t("history_intro_robusta") if robusta else None)
+        out = self.heading("history", t.t("history_intro_robusta") if self.robusta else None)
         if not pts:
             return [*out, self.p(self.e(t.t("history_missing")), self.s.body)]
         labels = {"fob": t.t("history_fob"), "farm_gate": t.t("history_farm_gate"),

@@ -189,7 +189,7 @@ class RecordSections(StatementBase):
     def methodology(self) -> list[Flowable]:
         t = self.tpl
         text = t.t("methodology")
-        if self.by_market("") == "_robusta":
+        if self.robusta:
             text += " " + t.t("london_method")
         lir = self.eco.living_income
         if lir is not None:

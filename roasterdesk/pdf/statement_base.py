@@ -18,6 +18,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ..domain.model import Species
 from ..domain.money import fmt_number, fmt_pct, fmt_usd, fmt_usd_lb
 from .fonts import REGULAR
 from .template import Template
@@ -96,10 +97,15 @@ class StatementBase:
     def day(self, v: date | None) -> str:
         return v.isoformat() if v else self.nr
 
+    @property
+    def robusta(self) -> bool:
+        """A robusta lot: its market is ICE London, never C (docs/domain.md)."""
+        return self.d.lot.species is Species.ROBUSTA
+
     def by_market(self, key: str) -> str:
         """The wording of ``key`` for the lot's market: ``<key>_robusta`` (ICE London) for a
-        robusta lot, which is never compared with C."""
-        return key + "_robusta" if self.d.lot.species.value == "robusta" else key
+        robusta lot."""
+        return key + "_robusta" if self.robusta else key
 
     def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
         return Paragraph(text, style or self.s.body)

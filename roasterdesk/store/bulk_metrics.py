@@ -12,9 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from ..domain.harvest import current_harvest
-from ..domain.relationship import relationship
-
 if TYPE_CHECKING:
     from ..domain.model import Lot, Producer
     from .store import Store
@@ -35,8 +32,6 @@ def refresh_producers(store: Store, producer_ids: Iterable[int | None],
                       progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute the lot metrics of every lot of these producers (inside the caller's write);
     returns how many lots were refreshed. ``progress(done, total)`` counts producers."""
-    from .sql import metrics_row
-
     ids = sorted({int(p) for p in producer_ids if p})
     done = 0
     for start in range(0, len(ids), PRODUCERS_PER_BATCH):
@@ -48,15 +43,8 @@ def refresh_producers(store: Store, producer_ids: Iterable[int | None],
         rows = []
         for pid in batch:
             lots = by_producer.get(pid)
-            if not lots:
-                continue
-            producer = store.producer(pid)
-            visits, commitments = store.visits(pid), store.commitments(pid)
-            certs, projects = store.certifications(pid), store.projects(pid)
-            rel = relationship(lots, visits, commitments, current_harvest())
-            rows += [metrics_row(store.analyse_with(lot, producer, lots, visits, commitments,
-                                                    certs, projects, rel=rel))
-                     for lot in lots]
+            if lots:
+                rows += store.producer_metrics_rows(pid, lots)
         store.db.conn.executemany(METRICS_IN_PLACE, rows)
         done += len(rows)
         if progress is not None:
@@ -71,16 +59,11 @@ def refresh_from_memory(store: Store, groups: Iterable[tuple[Producer, list[Lot]
     read back. Such a producer has no visits, commitments, certifications or projects yet, so
     the figures are the ones :func:`refresh_producers` would compute. ``lot_ids``: lot uuid ->
     new id. Returns how many lots were written."""
-    from .sql import metrics_row
-
-    harvest = current_harvest()
     rows = []
     for producer, group in groups:
         # the order in which the store reads a producer's lots (ORDER BY harvest, code)
         lots = sorted(group, key=lambda x: (x.harvest, x.code))
-        rel = relationship(lots, [], [], harvest)
-        for lot in lots:
-            row = metrics_row(store.analyse_with(lot, producer, lots, [], [], [], [], rel=rel))
-            rows.append((lot_ids[lot.uuid], *row[1:]))
+        rows += [(lot_ids[lot.uuid], *row[1:])
+                 for lot, row in zip(lots, store.metrics_rows(producer, lots), strict=True)]
     store.db.conn.executemany(METRICS_IN_PLACE, rows)
     return len(rows)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from ..domain.analysis import LotAnalysis, analyse_lot
 from ..domain.harvest import current_harvest
@@ -57,23 +58,31 @@ class MetricsRecords(StoreBase):
         return relationship(self.lots(producer_id), self.visits(producer_id),
                             self.commitments(producer_id), current_harvest(today))
 
+    def metrics_rows(self, producer: Producer, lots: list[Lot],
+                     visits: Sequence[Visit] = (), commitments: Sequence[Commitment] = (),
+                     certs: Sequence[Certification] = (), projects: Sequence[Project] = (),
+                     ) -> list[tuple[Any, ...]]:
+        """The ``lot_metrics`` rows of one producer's ``lots`` from its records: the one
+        analysis behind every refresh (one lot, a batch, an import's new producers)."""
+        v, c, ce, p = list(visits), list(commitments), list(certs), list(projects)
+        rel = relationship(lots, v, c, current_harvest())
+        return [metrics_row(self.analyse_with(lot, producer, lots, v, c, ce, p, rel=rel))
+                for lot in lots]
+
+    def producer_metrics_rows(self, producer_id: int, lots: list[Lot]) -> list[tuple[Any, ...]]:
+        """:meth:`metrics_rows` with the producer's records read from the store."""
+        return self.metrics_rows(self.producer(producer_id), lots, self.visits(producer_id),
+                                 self.commitments(producer_id),
+                                 self.certifications(producer_id), self.projects(producer_id))
+
     def refresh_metrics(self, producer_id: int | None) -> None:
         """Recompute the derived sort keys of one producer's lots (inside the caller's write)."""
         if not producer_id:
             return
         lots = self.lots(producer_id)
-        if not lots:
-            return
-        producer = self.producer(producer_id)
-        visits, commitments = self.visits(producer_id), self.commitments(producer_id)
-        certs, projects = self.certifications(producer_id), self.projects(producer_id)
-        rel = relationship(lots, visits, commitments, current_harvest())
-        rows = []
-        for lot in lots:
-            a = self.analyse_with(lot, producer, lots, visits, commitments, certs, projects,
-                                  rel=rel)
-            rows.append(metrics_row(a))
-        self.db.conn.executemany(METRICS_UPSERT, rows)
+        if lots:
+            self.db.conn.executemany(METRICS_UPSERT, self.producer_metrics_rows(producer_id,
+                                                                               lots))
 
     def refresh_all_metrics(self, progress: Callable[[int, int], None] | None = None) -> None:
         ids = [r[0] for r in self.db.execute("SELECT DISTINCT producer_id FROM lots")]
