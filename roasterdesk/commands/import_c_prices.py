@@ -23,6 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..domain.words import plural
     from ..errors import UserError
     from ..services.reference_prices import import_c_prices
     from ..store import Store
@@ -31,6 +32,6 @@ def run(args: argparse.Namespace) -> int:
         result = import_c_prices(store, args.file, dry_run=args.dry_run, market=args.market)
     print(result.report())
     if not result.ok:
-        raise UserError(f"{len(result.problems)} problems: nothing was imported")
+        raise UserError(f"{plural(len(result.problems), 'problem')}: nothing was imported")
     print("dry run: nothing was written" if args.dry_run else f"stored {len(result.months)} months")
     return 0

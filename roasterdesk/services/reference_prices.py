@@ -25,14 +25,16 @@ from typing import Any
 from ..domain.words import plural
 from ..errors import UserError
 from .import_checks import Problem
-from .parsing import parse_month_key, parse_number
+from .parsing import column_mark, decimal_mark, parse_month_key, parse_number
 from .tabular import read_rows
 
 MONTH_HEADERS = ("month", "date", "period", "fecha", "mes", "time")
 PRICE_HEADERS = ("price", "close", "settle", "settlement", "last", "value", "c", "kc",
                  "cents", "cents lb", "cents/lb", "c price", "us cents/lb", "precio",
                  "usd/t", "usd per tonne", "london", "rc", "robusta")
+PRICE_STEMS = ("cent", "price", "settle", "close", "usd")
 MARKETS = {"c": "C prices", "london": "London robusta prices"}
+HEADER_SEARCH = 5  # rows in which a header is looked for (a title may sit above it)
 
 
 @dataclass
@@ -63,7 +65,7 @@ def _columns(header: list[str]) -> tuple[int, int] | None:
     names = [h.strip().lower() for h in header]
     month = next((i for i, h in enumerate(names) if h in MONTH_HEADERS), None)
     price = next((i for i, h in enumerate(names) if h in PRICE_HEADERS
-                  or "cent" in h or "price" in h), None)
+                  or any(stem in h for stem in PRICE_STEMS)), None)
     if month is None or price is None:
         return None
     return month, price
@@ -79,23 +81,43 @@ def read_c_prices(path: Path | str, market: str = "c") -> CPriceImport:
     body = [(n, c) for n, c in rows if any(x.strip() for x in c)]
     if not body:
         raise UserError(f"{path.name} is empty")
-    cols = _columns(body[0][1])
-    if cols is not None:
-        body = body[1:]
+    # the header is the first of the first rows that names a month and a price column; rows
+    # above it are a title, not prices
+    found = next(((n, c) for n, (_l, cells) in enumerate(body[:HEADER_SEARCH])
+                  if (c := _columns(cells)) is not None), None)
+    if found is not None:
+        first, cols = found
+        if first:
+            result.notes.append(f"{first} row{'s' * (first > 1)} above the header (line "
+                                f"{body[first][0]}) read as a title and left out")
+        header_line = body[first][0]
+        body = body[first + 1:]
     else:
-        cols = (0, 1)
+        cols, header_line = (0, 1), body[0][0]
     mi, pi = cols
+
+    def price_of(cells: list[str]) -> str:
+        return (cells[pi] if pi < len(cells) else "").replace("¢", "")
+
+    # numbers by the column's own decimal mark, as an import reads them ("4.812,50" and "5.120"
+    # in one column: 5,120), never a guess for a value that reads two ways
+    mark, mixed = column_mark(price_of(cells) for _l, cells in body)
+    if mixed:
+        result.problems.append(Problem(header_line, "price", "the price column mixes decimal "
+                                       "points and decimal commas: write one convention"))
+        return result
     sums: dict[tuple[int, int], list[Decimal]] = {}
     for line, cells in body:
         month_text = cells[mi] if mi < len(cells) else ""
-        price_text = cells[pi] if pi < len(cells) else ""
+        price_text = price_of(cells)
         try:
             key = parse_month_key(month_text)
         except ValueError as exc:
             result.problems.append(Problem(line, "month", str(exc)))
             continue
         try:
-            value = parse_number(price_text.replace("¢", ""))
+            with decimal_mark(mark):
+                value = parse_number(price_text)
         except ValueError as exc:
             result.problems.append(Problem(line, "price", str(exc)))
             continue

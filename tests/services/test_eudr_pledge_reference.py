@@ -327,3 +327,27 @@ def test_producer_zip_and_erasing_a_person(store, db_path, tmp_path):
     assert "José" not in blob and "j@example.org" not in blob
     with pytest.raises(UserError, match="already pseudonymised"):
         erase_person(store, jose.id)
+
+
+def test_a_price_series_is_read_by_its_columns_own_decimal_mark_below_a_title(store, tmp_path):
+    """A hand-made series: a title row above the header, decimal commas with thousands dots.
+    "5.120" in a column whose other values show a decimal comma is 5,120 USD/t (it was 5.12,
+    then refused as not a London price); a value that reads two ways in a column that shows no
+    mark, and a column mixing both marks, are errors, never a guess. Nothing is stored."""
+    src = tmp_path / "london.csv"
+    src.write_text("ICE Robusta futures, monthly settlement\n\nMonth;Settle USD/t\n"
+                   "Jan 2025;4.812,50\nFeb 2025;5.120\n")
+    result = import_c_prices(store, src, market="london")
+    assert result.ok, result.report()
+    assert result.months == {(2025, 1): Decimal("4812.50"), (2025, 2): Decimal("5120.00")}
+    assert "1 row above the header (line 3) read as a title and left out" in result.notes
+    c = tmp_path / "kc.csv"
+    c.write_text("Month,Price\n2025-01,\"1,750\"\n2025-02,380\n")  # 1.75 or 1750: no mark shown
+    ambiguous = import_c_prices(store, c)
+    assert not ambiguous.ok and "reads as" in str(ambiguous.problems[0])
+    c.write_text("Month;Price\n2025-01;380,5\n2025-02;392.5\n")
+    mixed = import_c_prices(store, c)
+    assert [str(p) for p in mixed.problems] == [
+        "line 1, column 'price': the price column mixes decimal points and decimal commas: "
+        "write one convention"]
+    assert store.reference().c_series.months == {}
