@@ -64,10 +64,14 @@ from .producer_picker import ProducerPicker
 EVIDENCE_CHOICES = (  # how a topic was checked and, seen in person, what it showed
     ("not_checked", "not checked"),
     ("observed/no_issue", "seen: no issue"),
-    ("observed/issue", "seen: issue found"),
-    ("observed", "seen: outcome not recorded"),
-    ("reported", "reported by the producer"),
+    ("observed/issue", "seen: issue"),
+    ("observed", "seen: ?"),
+    ("reported", "reported"),
 )
+EVIDENCE_TIP = ("seen: checked in person, with what it showed: no issue, or an issue found "
+                "(say what in the note); 'seen: ?' = the outcome was not recorded; reported = "
+                "told by the producer, not seen. Only 'seen: no issue' supports the labour "
+                "item of the transparency checklist.")
 
 
 def choice_of(obs: Observation | None) -> str:
@@ -184,6 +188,7 @@ class VisitEditor(RecordEditor):
             combo = QComboBox()
             for ev, label in EVIDENCE_CHOICES:
                 combo.addItem(label, ev)
+            combo.setToolTip(EVIDENCE_TIP)
             note = QLineEdit()
             note.setPlaceholderText("note")
             note.setMinimumWidth(180)  # a note is read, not guessed from its first letters
