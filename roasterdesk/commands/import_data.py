@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import UserError
     from ..services.import_checks import plural
     from ..services.importing import (
-        commit_import,
+        import_rows,
         load_mapping,
         plan_import,
         read_source,
@@ -61,31 +61,43 @@ def run(args: argparse.Namespace) -> int:
     )
     from ..store import Store
 
+    def refused(plan) -> UserError:  # type: ignore[no-untyped-def]
+        hint = "" if args.skip_invalid else " (--skip-invalid imports the valid rows)"
+        return UserError(f"{plural(len(plan.errors), 'error')}: nothing was imported{hint}")
+
     with Store.open(resolve_db(args), create=False) as store:
         table = read_source(args.file, args.kind, args.sheet)
         mapping = load_mapping(args.mapping, args.kind, table.headers) if args.mapping else None
-        plan = plan_import(store, table, args.kind, mapping, on_duplicate=args.on_duplicate,
-                           defaults={"producer": args.producer or "",
-                                     "country": args.country or ""},
-                           progress=_progress("checking rows"))
-        print(plan.report(limit=None))
-        skip = args.skip_invalid and plan.skippable
-        if not plan.ok and not skip:
-            raise UserError(f"{plural(len(plan.errors), 'error')}: nothing was imported"
-                            + ("" if args.skip_invalid else
-                               " (--skip-invalid imports the valid rows)"))
+        how = {"on_duplicate": args.on_duplicate,
+               "defaults": {"producer": args.producer or "", "country": args.country or ""}}
         if args.dry_run:
+            plan = plan_import(store, table, args.kind, mapping, **how,
+                               progress=_progress("checking rows"))
+            print(plan.report(limit=None))
+            if not plan.ok and not (args.skip_invalid and plan.skippable):
+                raise refused(plan)
             if plan.rejected:
                 print(f"dry run: nothing was written; --skip-invalid would import "
-                      f"{plural(len(plan.records), 'row')} and reject "
+                      f"{plural(sum(plan.counts.values()), 'row')} and reject "
                       f"{plural(len(plan.rejected), 'row')}")
             else:
                 print("dry run: nothing was written")
             return 0
+        out = rejects_path(args.file)
+
+        def rejects(plan) -> None:  # type: ignore[no-untyped-def]
+            if plan.rejected:  # written before the rows are committed: never lost
+                write_rejects(plan, out)
+
+        # one reading of the file: checked and written a batch at a time, in one transaction
+        plan, result = import_rows(store, table, args.kind, mapping, **how,
+                                   skip_invalid=args.skip_invalid, before_commit=rejects,
+                                   progress=_progress("importing rows"))
+        print(plan.report(limit=None))
+        if result is None:
+            raise refused(plan)
         if plan.rejected:
-            out = rejects_path(args.file)
-            write_rejects(plan, out)
             print(f"{plural(len(plan.rejected), 'row')} rejected, written with a 'problem' "
                   f"column to {out}")
-        print(commit_import(store, plan, skip_invalid=skip, progress=_progress("writing")))
+        print(result)
     return 0

@@ -93,8 +93,11 @@ def _differences(plan: ImportPlan, line: int, header_of: dict[str, str], values:
             "change the producer to change it", False))
 
 
+_HASH_BITS = (1 << 64) - 1
+
+
 def _duplicate(plan: ImportPlan, ctx: Any, line: int, identity: Any, uuid: str | None,
-               seen: dict[Any, tuple[int, tuple[str, ...]]], cells: tuple[str, ...],
+               seen: dict[Any, int], cells: tuple[str, ...],
                what: str, unique: bool = False) -> tuple[str, int | None] | None:
     """("create"|"update"|"skip", stored id); ``None`` when the row must be dropped.
 
@@ -103,14 +106,14 @@ def _duplicate(plan: ImportPlan, ctx: Any, line: int, identity: Any, uuid: str |
     """
     key = ("uuid", uuid) if uuid and not unique else identity
     if key in seen:
-        first, first_cells = seen[key]
-        if first_cells == cells:
+        first, first_cells = seen[key] >> 64, seen[key] & _HASH_BITS
+        if first_cells == hash(cells) & _HASH_BITS:
             plan.problems.append(Problem(line, "", f"repeats line {first} exactly; skipped", False))
         else:
             plan.problems.append(Problem(line, "", f"{what} is also on line {first} with "
                                          "different values; keep one of the two rows"))
         return None
-    seen[key] = (line, cells)
+    seen[key] = line << 64 | hash(cells) & _HASH_BITS  # one int a row, not its cells
     existing = ctx.by_uuid.get(uuid) if uuid else None
     if existing is None and identity is not None:
         existing = ctx.by_identity.get(identity)

@@ -57,35 +57,46 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 Column = tuple[int, str, str]  # index, field key, header
 
 
-def column_marks(table: Table, columns: Sequence[Column], specs: dict[str, FS.FieldSpec],
-                 declared: dict[int, str]) -> dict[Column, tuple[str, bool]]:
-    """Each mapped column's decimal mark ("." / "," / "?") and whether its values mix both."""
-    out: dict[Column, tuple[str, bool]] = {}
+def column_conventions(table: Table, columns: Sequence[Column],
+                       specs: dict[str, FS.FieldSpec], declared_marks: dict[int, str],
+                       declared_dates: dict[int, str],
+                       ) -> tuple[dict[Column, tuple[str, bool]], dict[Column, tuple[str, bool]]]:
+    """Each mapped number column's decimal mark ("." / "," / "?") and each date column's
+    day/month order ("dmy" / "mdy" / "?"), with whether its values mix both, from all the
+    values of the column (one reading of the file); a declared mark or order wins."""
+    marks: dict[Column, tuple[str, bool]] = {}
+    orders: dict[Column, tuple[str, bool]] = {}
+    number_cols: dict[int, set[str]] = {}
+    date_cols: dict[int, set[str]] = {}
     for col in columns:
         i, key, _h = col
-        if specs[key].parse is FS.parse_text:
-            continue
-        if i in declared:
-            out[col] = (declared[i], False)
-            continue
-        out[col] = P.column_mark(cells[i] for _l, cells in table.rows if i < len(cells))
-    return out
-
-
-def column_date_orders(table: Table, columns: Sequence[Column], specs: dict[str, FS.FieldSpec],
-                       declared: dict[int, str]) -> dict[Column, tuple[str, bool]]:
-    """Each mapped date column's day/month order ("dmy" / "mdy" / "?") and whether it mixes
-    both (see :func:`parsing.column_date_order`); a declared order wins."""
-    out: dict[Column, tuple[str, bool]] = {}
+        parse = specs[key].parse
+        if parse is not FS.parse_text and i not in declared_marks:
+            number_cols.setdefault(i, set())
+        if parse is P.parse_date and i not in declared_dates:
+            date_cols.setdefault(i, set())
+    if number_cols or date_cols:
+        numbers, dates = list(number_cols.items()), list(date_cols.items())
+        for _line, cells in table.rows:
+            width = len(cells)
+            for i, seen in numbers:
+                if i < width and len(seen) < 2:
+                    P.mark_forms(cells[i], seen)
+            for i, seen in dates:
+                if i < width and len(seen) < 2:
+                    order = P.date_form(cells[i])
+                    if order:
+                        seen.add(order)
     for col in columns:
         i, key, _h = col
-        if specs[key].parse is not P.parse_date:
-            continue
-        if i in declared:
-            out[col] = (declared[i], False)
-        else:
-            out[col] = P.column_date_order(cells[i] for _l, cells in table.rows if i < len(cells))
-    return out
+        parse = specs[key].parse
+        if parse is not FS.parse_text:
+            marks[col] = ((declared_marks[i], False) if i in declared_marks
+                          else P.marks_shown(number_cols[i]))
+        if parse is P.parse_date:
+            orders[col] = ((declared_dates[i], False) if i in declared_dates
+                           else P.orders_shown(date_cols[i]))
+    return marks, orders
 
 
 def _unit_text(key: str, text: str) -> str:

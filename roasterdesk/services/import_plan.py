@@ -36,7 +36,22 @@ class ImportPlan:
     new_producers: dict[tuple[str, str], Producer] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)  # producer uuid -> parent uuid
     moved_from: set[int] = field(default_factory=set)  # producers an updated lot leaves
-    rejected: list[tuple[int, list[str], list[Problem]]] = field(default_factory=list)
+    rejected: list[tuple[int, list[Problem]]] = field(default_factory=list)  # (line, errors)
+    notes: list[str] = field(default_factory=list)  # what was inferred of the columns
+    counts: dict[str, int] = field(default_factory=dict)  # action -> rows
+    # how the rows are read (a commit reads them again the same way)
+    decimal: dict[int, str] = field(default_factory=dict)
+    values_map: dict[str, dict[str, str]] = field(default_factory=dict)
+    dates: dict[int, str] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+    keep: bool = True  # keep the planned records (else only count them)
+    flushed: int = 0  # records already counted
+
+    def again(self) -> ImportPlan:
+        """An empty plan that reads the rows as this one does (and keeps no records)."""
+        return ImportPlan(self.kind, self.table, self.mapping, self.on_duplicate,
+                          decimal=self.decimal, values_map=self.values_map, dates=self.dates,
+                          defaults=self.defaults, keep=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -47,13 +62,18 @@ class ImportPlan:
         return [p for p in self.problems if not p.error]
 
     def count(self, action: str) -> int:
-        return sum(1 for r in self.records if r.action == action)
+        return self.counts.get(action, 0)
 
     @property
     def skippable(self) -> bool:
         """Whether every error belongs to a rejected row (none to the file as a whole)."""
-        lines = {line for line, _c, _p in self.rejected}
+        lines = {line for line, _p in self.rejected}
         return all(p.line in lines for p in self.errors)
+
+    @property
+    def all_notes(self) -> list[str]:
+        """How the file was read, then what was inferred of its columns."""
+        return [*self.table.notes, *self.notes]
 
     @property
     def ok(self) -> bool:
@@ -63,7 +83,8 @@ class ImportPlan:
         t = self.table
         lines = [
             f"{self.kind} from {t.source}: {CH.plural(len(t.rows), 'row')} (header on line "
-            f"{t.header_line}" + (f"; {'; '.join(t.notes)}" if t.notes else "") + ")",
+            f"{t.header_line}" + (f"; {'; '.join(self.all_notes)}" if self.all_notes else "")
+            + ")",
         ]
         by_col: dict[int, list[str]] = {}
         for i, key in self.mapping.items():

@@ -6,7 +6,16 @@ Two steps, so that nothing is written until the user has seen what will happen:
    :class:`ImportPlan`: what will be created, updated or skipped, and every problem as line,
    column and reason. It writes nothing.
 2. :func:`commit_import` writes the whole plan in **one transaction**: all rows or none. A plan
-   with errors is refused.
+   with errors is refused. :func:`import_rows` does both in one reading of the file (what the
+   command line and the dialog do): rows checked and written a batch at a time inside one
+   transaction, rolled back when the file has errors.
+
+Memory is bounded by the batch, not the file: a CSV file is read from disk on each pass
+(:class:`tabular.CsvRows`), one pass for what is inferred per column (decimal marks, date
+orders), one for the rows; a plan counts what each row does and keeps its problems, not its
+records (except for small files, to show them); a commit reads and checks the rows again and
+writes them :data:`BATCH` at a time. What is kept per row is its identity for the duplicate
+check (a lot code and one number).
 
 Matching (a re-import does not duplicate): a record is the same as a stored one when its UUID
 matches, else by its identity (:data:`fields.IDENTITY`: lot code; producer name + country; …).
@@ -30,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..store.bulk_metrics import refresh_from_memory, refresh_producers
+from ..store.bulk_metrics import refresh_producers
 from ..store.codec import now
 from . import fields as FS
 from . import import_checks as CH
@@ -43,13 +52,14 @@ from .tabular import Table, read_table
 log = logging.getLogger(__name__)
 
 __all__ = ["ColumnMap", "ImportCancelled", "ImportPlan", "ImportResult", "Planned", "Problem",
-           "commit_import", "import_file", "load_mapping", "mapping_document", "plan_import",
-           "read_source", "save_mapping"]
+           "commit_import", "import_file", "import_rows", "load_mapping", "mapping_document",
+           "plan_import", "read_source", "save_mapping"]
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
 ON_DUPLICATE = ("update", "skip")
-BATCH = 1000
+BATCH = 1000  # rows checked, then written, at a time
+KEEP_RECORDS = 2000  # a plan keeps its records (to show them) for files up to this many rows
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -224,42 +234,64 @@ def plan_import(
     """Check every row and decide what a commit would do. Writes nothing.
 
     ``defaults`` fill a field for rows whose cell is empty or whose column is missing (e.g. the
-    producer for a KML file of one farm's plots).
+    producer for a KML file of one farm's plots). The plan counts what each row would do and
+    keeps every problem; it keeps the planned records themselves (``records``) only for files
+    of up to :data:`KEEP_RECORDS` rows: a commit checks the rows again, a batch at a time.
     """
+    plan = _new_plan(table, kind, mapping, on_duplicate, defaults, decimal, values_map, dates)
+    plan.keep = len(table.rows) <= KEEP_RECORDS
+    if not plan.errors:
+        _check_rows(store, plan, None, progress, cancelled)
+    return plan
+
+
+def _new_plan(table: Table, kind: str, mapping: dict[int, str] | None, on_duplicate: str,
+              defaults: dict[str, str] | None, decimal: dict[int, str] | None,
+              values_map: dict[str, dict[str, str]] | None,
+              dates: dict[int, str] | None) -> ImportPlan:
+    """An empty plan with how to read the rows, and the problems of the file as a whole (a
+    required field no column gives)."""
     if on_duplicate not in ON_DUPLICATE:
         raise UserError(f"on duplicate: 'update' or 'skip', not {on_duplicate!r}")
     given = FS.auto_mapping(kind, table.headers) if mapping is None else mapping
-    decimal = {**getattr(given, "decimal", {}), **(decimal or {})}
-    values_map = {**getattr(given, "value_map", {}), **(values_map or {})}
-    dates = {**getattr(given, "dates", {}), **(dates or {})}
-    mapping = dict(given)
-    plan = ImportPlan(kind, table, mapping, on_duplicate)
-    mapped = set(mapping.values())
-    defaults = {k: v for k, v in (defaults or {}).items() if v}
+    plan = ImportPlan(kind, table, dict(given), on_duplicate)
+    plan.decimal = {**getattr(given, "decimal", {}), **(decimal or {})}
+    plan.values_map = {**getattr(given, "value_map", {}), **(values_map or {})}
+    plan.dates = {**getattr(given, "dates", {}), **(dates or {})}
+    plan.defaults = {k: v for k, v in (defaults or {}).items() if v}
+    mapped = set(plan.mapping.values())
     for spec in FS.KINDS[kind]:
         if kind == "lots" and spec.key == "code":
             continue  # generated when the file has none
-        if spec.required and spec.key not in mapped and spec.key not in defaults:
+        if spec.required and spec.key not in mapped and spec.key not in plan.defaults:
             plan.problems.append(Problem(table.header_line, "", f"no column for {spec.label!r} "
                                          "(map one, or add it to the file)"))
-    if plan.errors:
-        return plan
+    return plan
+
+
+def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], None] | None,
+                progress: Progress | None, cancelled: IsCancelled | None) -> None:
+    """Read and check every row of the plan's table (one reading for the columns' decimal
+    marks and date orders, one for the rows), counting what each would do; every
+    :data:`BATCH` rows the planned records go to ``sink`` and are let go (unless the plan
+    keeps them)."""
+    kind, table, mapping, defaults = plan.kind, plan.table, plan.mapping, plan.defaults
+    mapped = set(mapping.values())
     ctx = _Context(store, kind)
     specs = {s.key: s for s in FS.KINDS[kind]}
     columns = [(i, key, table.headers[i] or f"#{i + 1}") for i, key in mapping.items()]
-    marks = CH.column_marks(table, columns, specs, decimal or {})
+    marks, orders = CH.column_conventions(table, columns, specs, plan.decimal, plan.dates)
     for (_i, _key, header), (mark, mixed) in marks.items():
         if mixed:
-            table.notes.append(f"column {header!r} mixes decimal points and commas")
+            plan.notes.append(f"column {header!r} mixes decimal points and commas")
         elif mark != "?":
-            table.notes.append(f"column {header!r}: {CH.MARK_NAMES[mark]}")
-    orders = CH.column_date_orders(table, columns, specs, dates)
+            plan.notes.append(f"column {header!r}: {CH.MARK_NAMES[mark]}")
     for (_i, _key, header), (order, mixed) in orders.items():
         if mixed:
-            table.notes.append(f"column {header!r} mixes day-first and month-first dates")
+            plan.notes.append(f"column {header!r} mixes day-first and month-first dates")
         elif order != "?":
-            table.notes.append(f"column {header!r}: dates {P.DATE_ORDERS[order]}")
-    seen: dict[Any, tuple[int, tuple[str, ...]]] = {}
+            plan.notes.append(f"column {header!r}: dates {P.DATE_ORDERS[order]}")
+    seen: dict[Any, int] = {}
     build = _BUILDERS[kind]
     total = len(table.rows)
     header_of: dict[str, str] = {}
@@ -267,14 +299,16 @@ def plan_import(
         header_of.setdefault(key, header)
     mapped_cols = sorted({i for i, _k, _h in columns})
     codes = CH.CodeMaker(ctx.by_identity) if kind == "lots" and "code" not in mapped else None
+    values_map = plan.values_map
     for n, (line, cells) in enumerate(table.rows, 1):
         if n % BATCH == 0:
             if cancelled is not None and cancelled():
                 raise ImportCancelled("import cancelled; nothing was written")
+            _flush(plan, sink)
             if progress is not None:
                 progress(n, total)
         values, raw, row_problems, used = CH.read_row(line, cells, columns, marks, specs,
-                                                      defaults, values_map or {}, orders)
+                                                      defaults, values_map, orders)
         if _is_totals_row(cells, values, kind):
             plan.problems.append(Problem(line, "", "looks like a totals row; skipped", False))
             continue
@@ -289,7 +323,7 @@ def plan_import(
                                             f"{spec.label} is empty"))
         plan.problems.extend(row_problems)
         if any(p.error for p in row_problems):
-            plan.rejected.append((line, cells, [p for p in row_problems if p.error]))
+            plan.rejected.append((line, [p for p in row_problems if p.error]))
             continue
         before = len(plan.problems)
         try:
@@ -299,11 +333,24 @@ def plan_import(
             plan.problems.append(Problem(line, "", str(exc)))
         errors = [p for p in plan.problems[before:] if p.error]
         if errors:
-            plan.rejected.append((line, cells, errors))
+            plan.rejected.append((line, errors))
     _resolve_parents(plan, ctx)
+    _flush(plan, sink)
     if progress is not None:
         progress(total, total)
-    return plan
+
+
+def _flush(plan: ImportPlan, sink: Callable[[list[Planned]], None] | None) -> None:
+    """Count the records planned since the last flush and hand them to ``sink``."""
+    batch = plan.records[plan.flushed:]
+    for r in batch:
+        plan.counts[r.action] = plan.counts.get(r.action, 0) + 1
+    if sink is not None and batch:
+        sink(batch)
+    if plan.keep:
+        plan.flushed = len(plan.records)
+    else:
+        plan.records.clear()
 
 
 # -- committing -----------------------------------------------------------------------------
@@ -317,91 +364,162 @@ def commit_import(
 ) -> ImportResult:
     """Write the plan in one transaction: every row or none. Refuses a plan with errors, unless
     ``skip_invalid``: then the valid rows are written (the rejected ones: :func:`write_rejects`);
-    a problem of the whole file (a missing column) is still refused."""
+    a problem of the whole file (a missing column) is still refused.
+
+    The rows are read and checked again and written a batch at a time (memory is bounded by
+    the batch, not the file); if that second reading plans anything else than the plan does
+    (the file or the database changed in between), nothing is written."""
     if plan.errors and not (skip_invalid and plan.skippable):
         raise UserError(f"{CH.plural(len(plan.errors), 'problem')} in {plan.table.source}; fix "
                         "them first (nothing was imported)")
-    kind, stamp = plan.kind, now()
-    todo = [r for r in plan.records if r.action in ("create", "update")]
-    total = len(todo) + 1
-
-    def step(done: int) -> None:
-        if cancelled is not None and cancelled():
-            raise ImportCancelled("import cancelled; nothing was written")
-        if progress is not None:
-            progress(done, total)
-
-    touched: set[int] = set()
+    again = plan.again()
     with store.transaction():
-        # 1. producers this import creates (named by child rows, or the producers themselves)
-        new_producers = list(plan.new_producers.values())
-        if kind == "producers":
-            new_producers += [r.record for r in todo if r.action == "create"]
-        pids = store.add_records(new_producers, stamp)
-        key_ids = {k: pids[p.uuid] for k, p in plan.new_producers.items()}
-        if kind == "producers":
-            store.update_records([r.record for r in todo if r.action == "update"], stamp)
-            if plan.parents:
-                all_ids = store.ids_by_uuid("producers", [*plan.parents, *plan.parents.values()])
-                store.update_many("producers", [
-                    (all_ids[child], {"parent_id": all_ids[parent], "updated_at": stamp})
-                    for child, parent in plan.parents.items()])
-            touched.update(r.record.id for r in todo if r.action == "update")
-            step(len(todo))
-        else:
-            creates: list[Any] = []
-            overrides: list[dict[str, Any] | None] = []
-            updates: list[Any] = []
-            for n, r in enumerate(todo, 1):
-                rec = r.record
-                pid = rec.producer_id if r.producer_key is None else key_ids[r.producer_key]
-                if r.action == "create":  # the new producer's id goes in the row, not a copy
-                    creates.append(rec)
-                    overrides.append(None if r.producer_key is None else {"producer_id": pid})
-                else:
-                    updates.append(rec if pid == rec.producer_id
-                                   else replace(rec, producer_id=pid))
-                touched.add(pid)
-                if n % BATCH == 0:
-                    step(n // 2)
-            lot_ids: dict[str, int] = {}
-            chunk = BATCH * 10
-            for i in range(0, len(creates), chunk):
-                lot_ids.update(store.add_records(creates[i:i + chunk], stamp,
-                                                 overrides[i:i + chunk]))
-                step(len(todo) // 2 + (i + chunk) // 2)
-            store.update_records(updates, stamp)
-            if kind == "lots":  # producers created here with all their lots: from memory
-                touched -= _metrics_from_memory(store, plan, todo, key_ids, lot_ids)
-        # 2. derived figures of every producer whose lots may have changed
-        touched.update(plan.moved_from)
-        refresh_producers(store, touched, lambda _n, _t: step(len(todo)))
-        step(total)
-    result = ImportResult(kind, plan.count("create"), plan.count("update"), plan.count("skip"),
-                          len(plan.new_producers))
+        writer = _write(store, again, progress, cancelled)
+        if again.counts != plan.counts or len(again.new_producers) != len(plan.new_producers):
+            raise UserError(f"{plan.table.source} or the database changed since the file was "
+                            "checked: check it again (nothing was imported)")
+        _finish(store, again, writer, progress, cancelled)
+    return _result(plan)
+
+
+class _Refused(Exception):
+    """Ends :func:`import_rows`'s transaction (rolled back) when the file has errors."""
+
+
+def import_rows(
+    store: Any,
+    table: Table,
+    kind: str,
+    mapping: dict[int, str] | None = None,
+    *,
+    on_duplicate: str = "skip",
+    defaults: dict[str, str] | None = None,
+    decimal: dict[int, str] | None = None,
+    values_map: dict[str, dict[str, str]] | None = None,
+    dates: dict[int, str] | None = None,
+    skip_invalid: bool = False,
+    before_commit: Callable[[ImportPlan], None] | None = None,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
+) -> tuple[ImportPlan, ImportResult | None]:
+    """Check and write the rows in one reading of the file, a batch at a time, in one
+    transaction: what :func:`plan_import` then :func:`commit_import` do, without reading the
+    rows twice. A file with errors writes nothing (the transaction is rolled back) unless
+    ``skip_invalid`` and every error is a refused row's; the plan says what was found either
+    way (its result None when nothing was written). ``before_commit(plan)`` runs when the rows
+    are written and before they are committed (e.g. to write the refused rows to a file: if it
+    fails, nothing is imported)."""
+    plan = _new_plan(table, kind, mapping, on_duplicate, defaults, decimal, values_map, dates)
+    plan.keep = False
+    if plan.errors:
+        return plan, None
+    try:
+        with store.transaction():
+            writer = _write(store, plan, progress, cancelled)
+            if not (plan.ok or (skip_invalid and plan.skippable)):
+                raise _Refused
+            _finish(store, plan, writer, progress, cancelled)
+            if before_commit is not None:
+                before_commit(plan)
+    except _Refused:
+        return plan, None
+    return plan, _result(plan)
+
+
+def _write(store: Any, plan: ImportPlan, progress: Progress | None,
+           cancelled: IsCancelled | None) -> _Writer:
+    """Check the plan's rows and write them, a batch at a time (inside a transaction).
+    Progress counts the rows checked, out of the rows and one step for the figures after."""
+    writer = _Writer(store, plan, now())
+    total = len(plan.table.rows)
+
+    def write(batch: list[Planned]) -> None:
+        writer.write(batch)
+        _step(None, cancelled, 0, 0)
+
+    def rows(done: int, _total: int) -> None:
+        if progress is not None:
+            progress(done, total + 1)
+
+    _check_rows(store, plan, write, rows, cancelled)
+    writer.producers()  # those only skipped or refused rows name (as a plan lists them)
+    return writer
+
+
+def _step(progress: Progress | None, cancelled: IsCancelled | None, done: int,
+          total: int) -> None:
+    if cancelled is not None and cancelled():
+        raise ImportCancelled("import cancelled; nothing was written")
+    if progress is not None:
+        progress(done, total)
+
+
+def _finish(store: Any, plan: ImportPlan, writer: _Writer, progress: Progress | None,
+            cancelled: IsCancelled | None) -> None:
+    """After the rows: members to their cooperatives, then the derived figures of every
+    producer whose lots may have changed."""
+    if plan.kind == "producers" and plan.parents:
+        all_ids = store.ids_by_uuid("producers", [*plan.parents, *plan.parents.values()])
+        store.update_many("producers", [
+            (all_ids[child], {"parent_id": all_ids[parent], "updated_at": writer.stamp})
+            for child, parent in plan.parents.items()])
+    total = len(plan.table.rows)
+    refresh_producers(store, writer.touched | plan.moved_from,
+                      lambda _n, _t: _step(progress, cancelled, total, total + 1))
+    _step(progress, cancelled, total + 1, total + 1)
+
+
+def _result(plan: ImportPlan) -> ImportResult:
+    result = ImportResult(plan.kind, plan.count("create"), plan.count("update"),
+                          plan.count("skip"), len(plan.new_producers))
     log.info("%s (from %s)", result, plan.table.source)
     return result
 
 
-def _metrics_from_memory(store: Any, plan: ImportPlan, todo: list[Planned],
-                         key_ids: dict[tuple[str, str], int],
-                         lot_ids: dict[str, int]) -> set[int]:
-    """Lot metrics of the producers this import creates, from the lot records in memory (every
-    lot of such a producer is one this import creates, unless an updated lot moves to it: then
-    it is read back like the others). Returns the producer ids done."""
-    groups: dict[tuple[str, str], list[Any]] = {}
-    moved_in: set[tuple[str, str]] = set()
-    for r in todo:
-        if r.producer_key is None:
-            continue
-        if r.action == "create":
-            groups.setdefault(r.producer_key, []).append(r.record)
+class _Writer:
+    """Writes a commit's planned records a batch at a time (inside the caller's transaction):
+    the producers the import creates first, then the records, with a new producer's id put
+    in its records' rows."""
+
+    def __init__(self, store: Any, plan: ImportPlan, stamp: str) -> None:
+        self.store, self.plan, self.stamp = store, plan, stamp
+        self.key_ids: dict[tuple[str, str], int] = {}
+        self.touched: set[int] = set()
+        self.written = 0
+
+    def producers(self) -> None:
+        """Create the producers planned since the last call (in the plan's order)."""
+        new = list(self.plan.new_producers.items())[len(self.key_ids):]
+        if new:
+            ids = self.store.add_records([p for _k, p in new], self.stamp)
+            self.key_ids.update((k, ids[p.uuid]) for k, p in new)
+
+    def write(self, batch: list[Planned]) -> None:
+        store, stamp = self.store, self.stamp
+        self.producers()
+        todo = [r for r in batch if r.action in ("create", "update")]
+        if self.plan.kind == "producers":
+            store.add_records([r.record for r in todo if r.action == "create"], stamp)
+            updates = [r.record for r in todo if r.action == "update"]
+            store.update_records(updates, stamp)
+            self.touched.update(rec.id for rec in updates)
         else:
-            moved_in.add(r.producer_key)
-    done = {k: v for k, v in groups.items() if k not in moved_in}
-    refresh_from_memory(store, ((plan.new_producers[k], lots) for k, lots in done.items()),
-                        lot_ids)
-    return {key_ids[k] for k in done}
+            creates: list[Any] = []
+            overrides: list[dict[str, Any] | None] = []
+            changes: list[Any] = []
+            for r in todo:
+                rec = r.record
+                pid = rec.producer_id if r.producer_key is None else self.key_ids[r.producer_key]
+                if r.action == "create":  # the new producer's id goes in the row, not a copy
+                    creates.append(rec)
+                    overrides.append(None if r.producer_key is None else {"producer_id": pid})
+                else:
+                    changes.append(rec if pid == rec.producer_id
+                                   else replace(rec, producer_id=pid))
+                self.touched.add(pid)
+            store.add_records(creates, stamp, overrides)
+            store.update_records(changes, stamp)
+        self.written += len(todo)
 
 
 def rejects_path(source: Path | str) -> Path:
@@ -411,15 +529,16 @@ def rejects_path(source: Path | str) -> Path:
 
 
 def write_rejects(plan: ImportPlan, path: Path | str) -> int:
-    """The rejected rows as in the file, with a ``problem`` column, ready to fix and re-import.
-    Rows written."""
+    """The rejected rows as in the file (read again), with a ``problem`` column, ready to fix
+    and re-import. Rows written."""
     from .tabular import write_table
 
     headers = [*plan.table.headers, "problem"]
     width = len(plan.table.headers)
-    rows = [[*(cells + [""] * width)[:width], "; ".join(
-        (f"{p.column}: " if p.column else "") + p.reason for p in problems)]
-        for _line, cells, problems in plan.rejected]
+    problems = {line: errors for line, errors in plan.rejected}
+    rows = ([*(cells + [""] * width)[:width], "; ".join(
+        (f"{p.column}: " if p.column else "") + p.reason for p in problems[line])]
+        for line, cells in plan.table.rows if line in problems)
     return write_table(Path(path), headers, rows)
 
 

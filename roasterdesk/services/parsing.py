@@ -84,12 +84,22 @@ def column_mark(texts: Iterable[str]) -> tuple[str, bool]:
     whether they contradict each other (some show "." and some ",")."""
     seen: set[str] = set()
     for text in texts:
-        for token in _NUM_TOKEN.findall(_SPACES.sub("", text)):
-            form = number_form(token.rstrip(".,"))
-            if form in (".", ","):
-                seen.add(form)
+        mark_forms(text, seen)
+    return marks_shown(seen)
+
+
+def mark_forms(text: str, seen: set[str]) -> None:
+    """Add to ``seen`` the decimal marks ("." / ",") the numbers of ``text`` show."""
+    for token in _NUM_TOKEN.findall(_SPACES.sub("", text)):
+        form = number_form(token.rstrip(".,"))
+        if form in (".", ","):
+            seen.add(form)
+
+
+def marks_shown(seen: set[str]) -> tuple[str, bool]:
+    """:func:`column_mark`'s answer from the marks a column's values show."""
     if len(seen) == 1:
-        return seen.pop(), False
+        return next(iter(seen)), False
     return "?", len(seen) == 2
 
 
@@ -399,15 +409,31 @@ def column_date_order(texts: Iterable[str]) -> tuple[str, bool]:
     reads both ways) and whether they show both (a column that mixes the two)."""
     seen: set[str] = set()
     for text in texts:
-        m = _NUMERIC_DATE.fullmatch(text.strip())
-        if m:
-            a, b = int(m.group(1)), int(m.group(3))
-            if a > 12 >= b:
-                seen.add("dmy")
-            elif b > 12 >= a:
-                seen.add("mdy")
+        order = date_form(text)
+        if order:
+            seen.add(order)
             if len(seen) == 2:
                 return "?", True
+    return orders_shown(seen)
+
+
+def date_form(text: str) -> str | None:
+    """The order a numeric date shows ("dmy" / "mdy"), None when it reads both ways or is not
+    a numeric date."""
+    m = _NUMERIC_DATE.fullmatch(text.strip())
+    if m:
+        a, b = int(m.group(1)), int(m.group(3))
+        if a > 12 >= b:
+            return "dmy"
+        if b > 12 >= a:
+            return "mdy"
+    return None
+
+
+def orders_shown(seen: set[str]) -> tuple[str, bool]:
+    """:func:`column_date_order`'s answer from the orders a column's dates show."""
+    if len(seen) == 2:
+        return "?", True
     return (next(iter(seen)) if seen else "?"), False
 
 

@@ -13,9 +13,10 @@ XLSX cells are written as text, never as formulas.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,7 +32,7 @@ class Table:
     """Cells as text. ``rows`` are (line number, cells) after the header; blank lines dropped."""
 
     headers: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: Collection[tuple[int, list[str]]]  # a list, or CsvRows (streamed from disk)
     header_line: int = 1
     source: str = ""
     notes: list[str] = field(default_factory=list)  # e.g. "read as Latin-1"
@@ -154,20 +155,77 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def read_csv_rows(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
-    text, encoding = decode(path.read_bytes(), path.name)
-    delim = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    rows: list[tuple[int, list[str]]] = []
-    start = 1
+_STREAM_CODECS = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16",
+                  "utf-32-le": "utf-32", "utf-32-be": "utf-32"}  # after a BOM: the BOM's codec
+_CHUNK = 1 << 20
+
+
+def _decodes(path: Path, codec: str) -> UnicodeDecodeError | None:
+    """Whether the whole file decodes with ``codec``, read a chunk at a time (never whole)."""
+    dec = codecs.getincrementaldecoder(codec)()
     try:
-        for cells in reader:
-            rows.append((start, [c.strip() for c in cells]))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise UserError(f"{path.name}, line {reader.line_num}: {exc}") from exc
+        with open(path, "rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                dec.decode(chunk)
+        dec.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return exc
+    return None
+
+
+def file_encoding(path: Path) -> tuple[str, str]:
+    """(codec to stream the file with, what to call it): :func:`decode`'s choice, made without
+    holding the file in memory."""
+    name = path.name
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    what = what_binary(head)
+    if what:
+        raise UserError(f"{name} is {what}, not a spreadsheet (use CSV or XLSX)")
+    for bom, codec, label in _BOMS:
+        if head.startswith(bom):
+            stream = _STREAM_CODECS[codec]
+            exc = _decodes(path, stream)
+            if exc is not None:
+                raise UserError(f"{name}: not valid {label}: {exc}") from exc
+            return stream, label
+    zeros = _zero_pattern(head)
+    if zeros and _decodes(path, zeros[0]) is None:
+        return zeros
+    if b"\x00" in head:
+        raise UserError(f"{name} holds binary data, not a spreadsheet (use CSV or XLSX)")
+    if _decodes(path, "utf-8") is None:
+        return "utf-8", "UTF-8"
+    if _decodes(path, "cp1252") is None:
+        return "cp1252", "Windows-1252 (Latin-1)"
+    return "latin-1", "Latin-1"
+
+
+def _records(path: Path, codec: str, delim: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, stripped cells) of every record of a CSV file, streamed from disk."""
+    with open(path, encoding=codec, newline="") as fh:
+        reader = csv.reader(fh, delimiter=delim)
+        start = 1
+        try:
+            for cells in reader:
+                yield start, [c.strip() for c in cells]
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise UserError(f"{path.name}, line {reader.line_num}: {exc}") from exc
+
+
+def _csv_format(path: Path) -> tuple[str, str, str, list[str]]:
+    """(codec, delimiter, notes) of a CSV file: the delimiter from its first 200 lines."""
+    codec, encoding = file_encoding(path)
+    with open(path, encoding=codec, newline="") as fh:
+        delim = _delimiter(fh.read(_CHUNK))
     name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}[delim]
-    return rows, [f"read as {encoding}, {name}-separated"]
+    return codec, encoding, delim, [f"read as {encoding}, {name}-separated"]
+
+
+def read_csv_rows(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    codec, _encoding, delim, notes = _csv_format(path)
+    return list(_records(path, codec, delim)), notes
 
 
 Rows = list[tuple[int, list[str]]]
@@ -198,15 +256,22 @@ def read_rows(path: Path, sheet: str | None = None) -> tuple[Rows, list[str]]:
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path} does not exist")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if not _is_csv(path):
         return read_xlsx_rows(path, sheet)
+    return read_csv_rows(path)
+
+
+def _is_csv(path: Path) -> bool:
+    """Whether to read ``path`` as CSV (else as an XLSX workbook)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return False
     with open(path, "rb") as fh:
         what = what_binary(fh.read(16))
     if what == "a ZIP archive" and path.suffix.lower() not in (".csv", ".txt", ".tsv"):
-        return read_xlsx_rows(path, sheet)  # an XLSX file under another name
+        return False  # an XLSX file under another name
     if path.suffix.lower() == ".xls":
         raise UserError(f"{path.name}: the old .xls format cannot be read; save it as .xlsx or CSV")
-    return read_csv_rows(path)
+    return True
 
 
 def find_header(
@@ -255,21 +320,90 @@ def find_header(
     return best_i, headers
 
 
+def _body(records: Iterable[tuple[int, list[str]]], headers: list[str],
+          width: int) -> Iterator[tuple[int, list[str]]]:
+    """The rows under the header: blank lines and the header repeated (files pasted together)
+    left out, each row padded to ``width``."""
+    folded = [h.lower() for h in headers]
+    folded += [""] * (width - len(folded))
+    for line, cells in records:
+        if not any(cells):
+            continue
+        cells = cells + [""] * (width - len(cells))
+        if [c.lower() for c in cells] == folded:
+            continue
+        yield line, cells
+
+
+class CsvRows:
+    """The rows of a CSV file under its header, read from disk again on every pass, so that
+    a large file is never held in memory (only the row being checked is). ``len()`` is known
+    from the first reading."""
+
+    def __init__(self, path: Path, codec: str, delim: str, skip: int, headers: list[str],
+                 width: int, count: int) -> None:
+        self.path, self.codec, self.delim, self.skip = path, codec, delim, skip
+        self.headers, self.width, self.count = headers, width, count
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        records = _records(self.path, self.codec, self.delim)
+        for _n, _r in zip(range(self.skip), records, strict=False):
+            pass  # the lines above the header and the header itself
+        return _body(records, self.headers, self.width)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+def _read_csv_table(path: Path, score: Callable[[list[str]], int]) -> Table:
+    codec, _encoding, delim, notes = _csv_format(path)
+    records = _records(path, codec, delim)
+    head: Rows = []  # the lines find_header looks at; the rest is streamed
+    filled = 0
+    for line, cells in records:
+        head.append((line, cells))
+        filled += bool(any(cells))
+        if filled > HEADER_SCAN_ROWS:
+            break
+    hi, headers = find_header(head, score)
+    width = max((len(c) for _n, c in head[hi:]), default=0)
+    count, last = 0, [h.strip().lower() for h in headers]
+    while last and not last[-1]:
+        last.pop()
+    for _line, cells in _chain(head[hi + 1:], records):
+        width = max(width, len(cells))
+        if any(cells):
+            row = [c.lower() for c in cells]
+            while row and not row[-1]:
+                row.pop()
+            count += row != last
+    headers = [h.strip() for h in headers] + [""] * (width - len(headers))
+    rows = CsvRows(path, codec, delim, hi + 1, headers, width, count)
+    return Table(headers, rows, head[hi][0], path.name, notes)
+
+
+def _chain(first: Iterable[tuple[int, list[str]]],
+           rest: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    yield from first
+    yield from rest
+
+
 def read_table(path: Path, score: Callable[[list[str]], int], sheet: str | None = None) -> Table:
-    """Read a CSV or XLSX file into a :class:`Table`, finding the header row with ``score``."""
+    """Read a CSV or XLSX file into a :class:`Table`, finding the header row with ``score``.
+    A CSV file's rows are streamed from disk on each pass (:class:`CsvRows`)."""
     path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path} does not exist")
+    if _is_csv(path):
+        return _read_csv_table(path, score)
     rows, notes = read_rows(path, sheet)
     hi, headers = find_header(rows, score)
     width = max((len(c) for _n, c in rows[hi:]), default=0)
     headers = [h.strip() for h in headers] + [""] * (width - len(headers))
-    body = []
-    for line, cells in rows[hi + 1:]:
-        if not any(cells):
-            continue
-        cells = cells + [""] * (width - len(cells))
-        if [c.lower() for c in cells] == [h.lower() for h in headers]:
-            continue  # the header repeated (files pasted together)
-        body.append((line, cells))
+    body = list(_body(rows[hi + 1:], headers, width))
     return Table(headers, body, rows[hi][0], path.name, notes)
 
 

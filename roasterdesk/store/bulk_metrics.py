@@ -9,14 +9,15 @@ statements: ``INSERT … ON CONFLICT DO UPDATE`` changes the row in place, where
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..domain.model import Lot, Producer
+    from ..domain.model import Lot
     from .store import Store
 
 PRODUCERS_PER_BATCH = 200
+LOTS_PER_BATCH = 20_000
 
 _COLUMNS = ("fob_usd_lb", "c_usd_lb", "premium_usd_lb", "premium_pct", "farm_gate_usd_lb",
             "farm_gate_share", "answered", "applicable", "missing", "fob_exact", "c_exact",
@@ -33,9 +34,8 @@ def refresh_producers(store: Store, producer_ids: Iterable[int | None],
     """Recompute the lot metrics of every lot of these producers (inside the caller's write);
     returns how many lots were refreshed. ``progress(done, total)`` counts producers."""
     ids = sorted({int(p) for p in producer_ids if p})
-    done = 0
-    for start in range(0, len(ids), PRODUCERS_PER_BATCH):
-        batch = ids[start:start + PRODUCERS_PER_BATCH]
+    done = finished = 0
+    for batch in _batches(store, ids):
         marks = ",".join("?" * len(batch))
         by_producer: dict[int, list[Lot]] = {}
         for lot in store.lots_where(f"producer_id IN ({marks})", batch):
@@ -47,23 +47,26 @@ def refresh_producers(store: Store, producer_ids: Iterable[int | None],
                 rows += store.producer_metrics_rows(pid, lots)
         store.db.conn.executemany(METRICS_IN_PLACE, rows)
         done += len(rows)
+        finished += len(batch)
         if progress is not None:
-            progress(min(start + len(batch), len(ids)), len(ids))
+            progress(finished, len(ids))
     return done
 
 
-def refresh_from_memory(store: Store, groups: Iterable[tuple[Producer, list[Lot]]],
-                        lot_ids: dict[str, int]) -> int:
-    """The lot metrics of producers created in the caller's write together with every one of
-    their lots (an import's new producers): analysed from those records in memory instead of
-    read back. Such a producer has no visits, commitments, certifications or projects yet, so
-    the figures are the ones :func:`refresh_producers` would compute. ``lot_ids``: lot uuid ->
-    new id. Returns how many lots were written."""
-    rows = []
-    for producer, group in groups:
-        # the order in which the store reads a producer's lots (ORDER BY harvest, code)
-        lots = sorted(group, key=lambda x: (x.harvest, x.code))
-        rows += [(lot_ids[lot.uuid], *row[1:])
-                 for lot, row in zip(lots, store.metrics_rows(producer, lots), strict=True)]
-    store.db.conn.executemany(METRICS_IN_PLACE, rows)
-    return len(rows)
+def _batches(store: Store, ids: list[int]) -> Iterator[list[int]]:
+    """``ids`` in batches of at most :data:`PRODUCERS_PER_BATCH` producers and
+    :data:`LOTS_PER_BATCH` lots (a producer with more lots is a batch of its own), so that the
+    lots held at once are bounded however many a bulk write touched."""
+    lots: dict[int, int] = dict(store.db.execute(
+        "SELECT producer_id, count(*) FROM lots GROUP BY producer_id").fetchall())
+    batch: list[int] = []
+    held = 0
+    for pid in ids:
+        n = lots.get(pid, 0)
+        if batch and (len(batch) >= PRODUCERS_PER_BATCH or held + n > LOTS_PER_BATCH):
+            yield batch
+            batch, held = [], 0
+        batch.append(pid)
+        held += n
+    if batch:
+        yield batch

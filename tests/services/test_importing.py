@@ -198,9 +198,17 @@ def test_failure_at_row_900_of_1000_writes_nothing(store, tmp_path):
     # the database refuses row 900 during the write: everything is rolled back
     p = I.plan_import(store, I.read_source(path, "lots"), "lots")
     assert p.ok
+    store.db.execute("CREATE TEMP TRIGGER refuse BEFORE INSERT ON lots WHEN NEW.code = 'L-0900' "
+                     "BEGIN SELECT RAISE(ABORT, 'refused by the database'); END")
+    with pytest.raises(ValidationError, match="refused by the database"):
+        I.commit_import(store, p)
+    assert counts(store) == {}
+    store.db.execute("DROP TRIGGER refuse")
+    # someone else wrote one of the file's lots meanwhile: the commit, which reads the rows
+    # again, plans otherwise than the preview did and writes nothing
     other = store.save_producer(Producer("Elsewhere", ProducerKind.FARM, "PE"))
-    store.save_lot(Lot("L-0900", other.id, 2024))  # written by someone else meanwhile
-    with pytest.raises(ValidationError, match="another lot already has this code"):
+    store.save_lot(Lot("L-0900", other.id, 2024))
+    with pytest.raises(UserError, match="changed since the file was checked"):
         I.commit_import(store, p)
     assert store.counts()["lots"] == 1 and store.counts()["producers"] == 1
 

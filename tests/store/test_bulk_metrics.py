@@ -36,10 +36,21 @@ def test_batched_refresh_equals_the_per_producer_refresh(store, monkeypatch):
                                  lambda n, t: seen.append((n, t))) == 15
     assert _metrics(store) == expected
     assert seen == [(2, 5), (4, 5), (5, 5)]
+    # a batch also holds at most LOTS_PER_BATCH lots (a producer with more: one batch alone)
+    monkeypatch.setattr(B, "PRODUCERS_PER_BATCH", 200)
+    monkeypatch.setattr(B, "LOTS_PER_BATCH", 5)
+    held, seen = [], []
+    lots_where = type(store).lots_where
+    monkeypatch.setattr(type(store), "lots_where",
+                        lambda self, *a: held.append(len(r := lots_where(self, *a))) or r)
+    with store.transaction():
+        assert refresh_producers(store, pids, lambda n, t: seen.append(n)) == 15
+    assert held == [3] * 5 and seen == [1, 2, 3, 4, 5]
+    assert _metrics(store) == expected
 
 
 def test_an_imports_new_producers_get_the_figures_a_full_refresh_computes(store, tmp_path):
-    """An import analyses the lots of the producers it creates from memory (no read back):
+    """An import refreshes the lot metrics of every producer it touched once, at the end:
     the rows must be the ones the store computes from what was written, for new and existing
     producers alike."""
     from roasterdesk.services import importing as I

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import KNOWN_ERRORS
+from ...errors import KNOWN_ERRORS, UserError
 from ...services import fields as FS
 from ...services.import_checks import plural
 from .data_io import IGNORE, KIND_LABELS, OPEN_FILTER, _fill, _table
@@ -165,7 +165,7 @@ class ImportDialog(QDialog):
         specs = FS.KINDS[self.kind_key]
         self.mapping.blockSignals(True)
         self.mapping.setRowCount(len(table.headers))
-        first = table.rows[0][1] if table.rows else []
+        first = next(iter(table.rows), (0, []))[1]
         for i, header in enumerate(table.headers):
             self.mapping.setItem(i, 0, QTableWidgetItem(header or f"(column {i + 1})"))
             self.mapping.setItem(i, 1, QTableWidgetItem(first[i] if i < len(first) else ""))
@@ -286,7 +286,7 @@ class ImportDialog(QDialog):
         self.plan = plan
         new = f"; {len(plan.new_producers):,} new producers" if plan.new_producers else ""
         head = (f"{len(plan.table.rows):,} rows (header on line {plan.table.header_line}"
-                + (f"; {'; '.join(plan.table.notes)}" if plan.table.notes else "") + "). "
+                + (f"; {'; '.join(plan.all_notes)}" if plan.all_notes else "") + "). "
                 f"Will create {plan.count('create'):,}, update {plan.count('update'):,}, "
                 f"skip {plan.count('skip'):,}{new}. ")
         errors, warnings = len(plan.errors), len(plan.warnings)
@@ -330,12 +330,7 @@ class ImportDialog(QDialog):
         if (self.plan is None or self.table is None or self.path is None
                 or not (self.plan.ok or (skip and self.plan.skippable))):
             return
-        from ...services.importing import (
-            commit_import,
-            plan_import,
-            rejects_path,
-            write_rejects,
-        )
+        from ...services.importing import import_rows, rejects_path, write_rejects
         from ..context import open_worker_store
 
         table, kind, mapping = self.table, self.kind_key, self.current_mapping()
@@ -344,16 +339,21 @@ class ImportDialog(QDialog):
         out = rejects_path(self.path)
 
         def work(progress: Any, cancelled: Any) -> Any:
-            with open_worker_store(db_path) as store:
-                plan = plan_import(store, table, kind, mapping, on_duplicate=dup,
-                                   decimal=decimal, values_map=values, dates=dates,
-                                   cancelled=cancelled)
-                refused = 0
-                if skip and plan.rejected and plan.skippable:
-                    refused = write_rejects(plan, out)  # first: the rows are never lost
-                result = commit_import(store, plan, progress=progress, cancelled=cancelled,
-                                       skip_invalid=skip)
-                return result, refused
+            refused: list[int] = []
+
+            def rejects(plan: ImportPlan) -> None:  # before the commit: the rows are never lost
+                if skip and plan.rejected:
+                    refused.append(write_rejects(plan, out))
+
+            with open_worker_store(db_path) as store:  # checked and written in one reading
+                plan, result = import_rows(store, table, kind, mapping, on_duplicate=dup,
+                                           decimal=decimal, values_map=values, dates=dates,
+                                           skip_invalid=skip, before_commit=rejects,
+                                           progress=progress, cancelled=cancelled)
+                if result is None:
+                    raise UserError(f"{plural(len(plan.errors), 'problem')} in {table.source}; "
+                                    "fix them first (nothing was imported)")
+                return result, sum(refused)
 
         self._busy = True
         self.import_button.setEnabled(False)

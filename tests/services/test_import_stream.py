@@ -1,0 +1,112 @@
+"""A large import holds a batch of rows, not the file: the file is read from disk on each pass,
+a dry run counts what each row would do, and a commit checks the rows again and writes them a
+batch at a time, in one transaction."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+
+import pytest
+
+import roasterdesk.store.bulk_metrics as B
+from roasterdesk.services import importing as I
+
+HEAD = "Lot code;Farm;Country;Harvest;Bags;Bag kg;Cup score;FOB USD/lb;Moisture;Exporter\n"
+
+
+def lots_csv(path, rows, producers=100, start=0):
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(HEAD)
+        for i in range(start, start + rows):
+            p = i % producers
+            fh.write(f"L-{i:06d};Farm {p:03d};CO;2024;{10 + i % 7};70;{84 + i % 5},25;"
+                     f"3,{10 + i % 80};11,{i % 10};Exporter {p % 9}\n")
+    return path
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(I, "BATCH", 100)
+    monkeypatch.setattr(I, "KEEP_RECORDS", 0, raising=False)  # records are not kept
+    monkeypatch.setattr(B, "LOTS_PER_BATCH", 200, raising=False)
+
+
+def test_the_file_is_read_again_on_each_pass_not_held(tmp_path):
+    table = I.read_source(lots_csv(tmp_path / "lots.csv", 30), "lots")
+    assert not isinstance(table.rows, list) and len(table.rows) == 30
+    first = [line for line, _cells in table.rows]
+    assert first == list(range(2, 32)) == [line for line, _cells in table.rows]
+
+
+def test_a_commit_writes_a_batch_at_a_time_and_counts_match(store, tmp_path, small_batches,
+                                                            monkeypatch):
+    path = lots_csv(tmp_path / "lots.csv", 1050, producers=40)
+    plan = I.plan_import(store, I.read_source(path, "lots"), "lots")
+    assert plan.ok, plan.report(limit=5)
+    assert plan.records == []  # a dry run keeps counts, not records
+    assert (plan.count("create"), len(plan.new_producers)) == (1050, 40)
+    sizes: list[int] = []
+    original = type(store).add_records
+
+    def add_records(self, records, stamp, overrides=None):
+        sizes.append(len(records))
+        return original(self, records, stamp, overrides)
+
+    monkeypatch.setattr(type(store), "add_records", add_records)
+    result = I.commit_import(store, plan)
+    assert (result.created, result.producers_created) == (1050, 40)
+    assert max(sizes) <= I.BATCH and sum(sizes) == 1050 + 40
+    assert store.counts()["lots"] == 1050
+    assert store.db.execute("SELECT count(*) FROM lot_metrics").fetchone()[0] == 1050
+
+
+def _peak(fn):
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_grows_with_the_batch_not_the_file(store, tmp_path, small_batches):
+    """Peak memory (Python's allocations, counted exactly: not timed) of a dry run, of a
+    commit of its plan and of a one-reading import (check and write), for 1,000 and 4,000
+    rows: the 3,000 more rows may cost what each row's identity costs (its lot code, for
+    duplicates), not its cells or its record (~3 KB a row)."""
+    warm = lots_csv(tmp_path / "warm.csv", 150, start=900_000)  # caches and lazy imports
+    I.commit_import(store, I.plan_import(store, I.read_source(warm, "lots"), "lots"))
+    peaks = {}
+    for n, start in ((1000, 0), (4000, 10_000)):
+        path = lots_csv(tmp_path / f"lots{n}.csv", n, start=start, producers=n // 40)
+        dry = _peak(lambda path=path: I.plan_import(store, I.read_source(path, "lots"), "lots"))
+        plan = I.plan_import(store, I.read_source(path, "lots"), "lots")
+        assert plan.ok and plan.count("create") == n
+        commit = _peak(lambda plan=plan: I.commit_import(store, plan))
+        other = lots_csv(tmp_path / f"other{n}.csv", n, start=start + 100_000,
+                         producers=n // 40)
+        one = _peak(lambda path=other: I.import_rows(store, I.read_source(path, "lots"), "lots"))
+        peaks[n] = dry, commit, one
+    assert store.counts()["lots"] == 150 + 2 * (1000 + 4000)
+    per_row = [(peaks[4000][k] - peaks[1000][k]) / 3000 for k in (0, 1, 2)]
+    assert all(b < 400 for b in per_row), per_row
+
+
+def test_an_error_in_the_last_batch_writes_nothing_and_the_refused_rows_survive(
+        store, tmp_path, small_batches):
+    path = lots_csv(tmp_path / "lots.csv", 450)
+    text = path.read_text(encoding="utf-8").replace("L-000440;Farm 040;CO;2024;",
+                                                     "L-000440;Farm 040;CO;2024x;")
+    path.write_text(text, encoding="utf-8")
+    plan, result = I.import_rows(store, I.read_source(path, "lots"), "lots")
+    assert result is None and [p.line for p in plan.errors] == [442]
+    assert store.counts()["lots"] == 0 and store.counts()["producers"] == 0  # rolled back
+    written = []
+    plan, result = I.import_rows(
+        store, I.read_source(path, "lots"), "lots", skip_invalid=True,
+        before_commit=lambda p: written.append(I.write_rejects(p, tmp_path / "rej.csv")))
+    assert result is not None and result.created == 449 and written == [1]
+    assert "L-000440" in (tmp_path / "rej.csv").read_text(encoding="utf-8-sig")
+    assert store.counts()["lots"] == 449
