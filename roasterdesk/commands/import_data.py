@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
     def refused(plan) -> UserError:  # type: ignore[no-untyped-def]
         hint = "" if args.skip_invalid else " (--skip-invalid imports the valid rows)"
-        return UserError(f"{plural(len(plan.errors), 'error')}: nothing was imported{hint}")
+        return UserError(f"{plural(plan.error_count, 'error')}: nothing was imported{hint}")
 
     with Store.open(resolve_db(args), create=False) as store:
         table = read_source(args.file, args.kind, args.sheet)

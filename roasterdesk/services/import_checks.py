@@ -126,6 +126,9 @@ CHECKS: dict[str, Callable[[Any], tuple[str, bool] | None]] = {
 }
 
 
+_UNKNOWN = ("?", False)
+
+
 def read_row(line: int, cells: list[str], columns: Sequence[Column],
              marks: dict[Column, tuple[str, bool]], specs: dict[str, FS.FieldSpec],
              defaults: dict[str, str], values_map: dict[str, dict[str, str]],
@@ -154,17 +157,20 @@ def read_row(line: int, cells: list[str], columns: Sequence[Column],
     values: dict[str, Any] = {}
     for key, text in raw.items():
         col = src[key]
-        mapped = values_map.get(key, {}).get(FS.fold(text))
+        mapping = values_map.get(key)
+        mapped = mapping.get(FS.fold(text)) if mapping else None
         parse_text = mapped if mapped is not None else text
         if key in units and not P.has_unit(parse_text):
             parse_text = f"{parse_text} {units[key]}"
+        # the column's decimal mark and date order, set without a context manager a cell
+        tokens = P.set_reading(marks.get(col, _UNKNOWN)[0], (orders or {}).get(col, _UNKNOWN)[0])
         try:
-            with P.decimal_mark(marks.get(col, ("?", False))[0]), \
-                    P.date_order((orders or {}).get(col, ("?", False))[0]):
-                values[key] = specs[key].parse(parse_text)
+            values[key] = specs[key].parse(parse_text)
         except (ValueError, ArithmeticError) as exc:
             problems.append(Problem(line, col[2], str(exc), value=text))
             continue
+        finally:
+            P.reset_reading(tokens)
         check = CHECKS.get(key)
         bad = check(values[key]) if check and isinstance(values[key], (Decimal, int)) else None
         if bad:

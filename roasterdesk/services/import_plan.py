@@ -12,6 +12,8 @@ from . import import_checks as CH
 from .import_checks import Problem
 from .tabular import Table
 
+PROBLEMS_KEPT = 10_000  # problems a plan keeps to show; its counts are of every problem
+
 
 class ImportCancelled(UserError):
     """The user cancelled; nothing was written."""
@@ -46,6 +48,37 @@ class ImportPlan:
     defaults: dict[str, str] = field(default_factory=dict)
     keep: bool = True  # keep the planned records (else only count them)
     flushed: int = 0  # records already counted
+    # problems are counted exactly; the first PROBLEMS_KEPT are kept to show
+    tallied: int = 0  # problems already counted
+    errors_tallied: int = 0
+    warnings_tallied: int = 0
+    error_lines: set[int] = field(default_factory=set)
+
+    def tally(self) -> None:
+        """Count the problems found since the last tally, then let go of those past the first
+        :data:`PROBLEMS_KEPT` (the counts stay exact)."""
+        for p in self.problems[self.tallied:]:
+            if p.error:
+                self.errors_tallied += 1
+                self.error_lines.add(p.line)
+            else:
+                self.warnings_tallied += 1
+        del self.problems[PROBLEMS_KEPT:]
+        self.tallied = len(self.problems)
+
+    @property
+    def error_count(self) -> int:
+        return self.errors_tallied + sum(1 for p in self.problems[self.tallied:] if p.error)
+
+    @property
+    def warning_count(self) -> int:
+        return self.warnings_tallied + sum(1 for p in self.problems[self.tallied:]
+                                           if not p.error)
+
+    @property
+    def error_rows(self) -> set[int]:
+        """The lines with an error (a whole-file problem counts its header line)."""
+        return self.error_lines | {p.line for p in self.problems[self.tallied:] if p.error}
 
     def again(self) -> ImportPlan:
         """An empty plan that reads the rows as this one does (and keeps no records)."""
@@ -55,6 +88,8 @@ class ImportPlan:
 
     @property
     def errors(self) -> list[Problem]:
+        """The errors kept (all of them unless there are more than :data:`PROBLEMS_KEPT`
+        problems: :attr:`error_count` counts every one)."""
         return [p for p in self.problems if p.error]
 
     @property
@@ -68,7 +103,7 @@ class ImportPlan:
     def skippable(self) -> bool:
         """Whether every error belongs to a rejected row (none to the file as a whole)."""
         lines = {line for line, _p in self.rejected}
-        return all(p.line in lines for p in self.errors)
+        return self.error_rows <= lines
 
     @property
     def all_notes(self) -> list[str]:
@@ -77,7 +112,7 @@ class ImportPlan:
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
 
     def report(self, limit: int | None = 200) -> str:
         t = self.table
@@ -104,17 +139,17 @@ class ImportPlan:
             f"skip {self.count('skip'):,} {self.kind}"
             + (f"; new producers: {len(self.new_producers):,}" if self.new_producers else "")
         )
-        errors, warnings = self.errors, self.warnings
-        bad_rows = len({p.line for p in errors})
-        lines.append(f"{CH.plural(len(errors), 'error')} in {CH.plural(bad_rows, 'row')}, "
-                     f"{CH.plural(len(warnings), 'warning')}; "
+        errors, warnings = self.error_count, self.warning_count
+        lines.append(f"{CH.plural(errors, 'error')} in {CH.plural(len(self.error_rows), 'row')}, "
+                     f"{CH.plural(warnings, 'warning')}; "
                      f"{CH.plural(max(len(t.rows) - len(self.rejected), 0), 'row')} "
                      "can be imported")
         shown = sorted(self.problems, key=lambda p: (p.line, not p.error))
-        for p in shown[:limit] if limit else shown:
+        shown = shown[:limit] if limit else shown
+        for p in shown:
             lines.append(("  ERROR " if p.error else "  warning ") + str(p))
-        if limit and len(shown) > limit:
-            lines.append(f"  … and {len(shown) - limit:,} more")
+        if errors + warnings > len(shown):
+            lines.append(f"  … and {errors + warnings - len(shown):,} more")
         return "\n".join(lines)
 
 

@@ -10,8 +10,8 @@ Two steps, so that nothing is written until the user has seen what will happen:
    command line and the dialog do): rows checked and written a batch at a time inside one
    transaction, rolled back when the file has errors.
 
-Memory is bounded by the batch, not the file: a CSV file is read from disk on each pass
-(:class:`tabular.CsvRows`), one pass for what is inferred per column (decimal marks, date
+Memory is bounded by the batch, not the file: a CSV or XLSX file is read from disk on each
+pass (:class:`tabular.FileRows`), one pass for what is inferred per column (decimal marks, date
 orders), one for the rows; a plan counts what each row does and keeps its problems, not its
 records (except for small files, to show them); a commit reads and checks the rows again and
 writes them :data:`BATCH` at a time. What is kept per row is its identity for the duplicate
@@ -347,6 +347,7 @@ def _flush(plan: ImportPlan, sink: Callable[[list[Planned]], None] | None) -> No
         plan.counts[r.action] = plan.counts.get(r.action, 0) + 1
     if sink is not None and batch:
         sink(batch)
+    plan.tally()
     if plan.keep:
         plan.flushed = len(plan.records)
     else:
@@ -370,7 +371,7 @@ def commit_import(
     the batch, not the file); if that second reading plans anything else than the plan does
     (the file or the database changed in between), nothing is written."""
     if plan.errors and not (skip_invalid and plan.skippable):
-        raise UserError(f"{CH.plural(len(plan.errors), 'problem')} in {plan.table.source}; fix "
+        raise UserError(f"{CH.plural(plan.error_count, 'problem')} in {plan.table.source}; fix "
                         "them first (nothing was imported)")
     again = plan.again()
     with store.transaction():

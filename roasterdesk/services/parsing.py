@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -55,6 +55,17 @@ def decimal_mark(mark: str | None) -> Iterator[None]:
         yield
     finally:
         _MARK.reset(token)
+
+
+def set_reading(mark: str | None, order: str | None) -> tuple[Token[str | None], ...]:
+    """:func:`decimal_mark` and :func:`date_order` at once, without a context manager (an
+    import sets them for every cell); undo with :func:`reset_reading`."""
+    return _MARK.set(mark), _DATE_ORDER.set(order)
+
+
+def reset_reading(tokens: tuple[Token[str | None], ...]) -> None:
+    _MARK.reset(tokens[0])
+    _DATE_ORDER.reset(tokens[1])
 
 
 _NUM_TOKEN = re.compile(r"\d[\d.,]*")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ..errors import UserError
 
@@ -32,7 +33,7 @@ class Table:
     """Cells as text. ``rows`` are (line number, cells) after the header; blank lines dropped."""
 
     headers: list[str]
-    rows: Collection[tuple[int, list[str]]]  # a list, or CsvRows (streamed from disk)
+    rows: Collection[tuple[int, list[str]]]  # a list, or FileRows (streamed from disk)
     header_line: int = 1
     source: str = ""
     notes: list[str] = field(default_factory=list)  # e.g. "read as Latin-1"
@@ -231,25 +232,44 @@ def read_csv_rows(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
 Rows = list[tuple[int, list[str]]]
 
 
-def read_xlsx_rows(path: Path, sheet: str | None = None) -> tuple[Rows, list[str]]:
+def _workbook(path: Path) -> Any:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or non-XLSX file
         raise UserError(f"{path.name} cannot be read as an XLSX workbook: {exc}") from exc
+
+
+def _sheet(wb: Any, path: Path, sheet: str | None) -> Any:
     try:
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-        rows = [
-            (n, [_cell_text(v) for v in values])
-            for n, values in enumerate(ws.iter_rows(values_only=True), start=1)
-        ]
-        title = ws.title
+        return wb[sheet] if sheet else wb.worksheets[0]
     except KeyError as exc:
         raise UserError(f"{path.name} has no sheet {sheet!r}") from exc
+
+
+def _xlsx_records(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells as text) of a sheet, streamed (openpyxl's read-only mode)."""
+    wb = _workbook(path)
+    try:
+        ws = _sheet(wb, path, sheet)
+        for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            yield n, [_cell_text(v) for v in values]
     finally:
         wb.close()
-    return rows, [f"sheet {title!r}"]
+
+
+def _xlsx_notes(path: Path, sheet: str | None) -> list[str]:
+    wb = _workbook(path)
+    try:
+        return [f"sheet {_sheet(wb, path, sheet).title!r}"]
+    finally:
+        wb.close()
+
+
+def read_xlsx_rows(path: Path, sheet: str | None = None) -> tuple[Rows, list[str]]:
+    notes = _xlsx_notes(path, sheet)
+    return list(_xlsx_records(path, sheet)), notes
 
 
 def read_rows(path: Path, sheet: str | None = None) -> tuple[Rows, list[str]]:
@@ -335,18 +355,18 @@ def _body(records: Iterable[tuple[int, list[str]]], headers: list[str],
         yield line, cells
 
 
-class CsvRows:
-    """The rows of a CSV file under its header, read from disk again on every pass, so that
-    a large file is never held in memory (only the row being checked is). ``len()`` is known
-    from the first reading."""
+class FileRows:
+    """The rows of a CSV file or XLSX sheet under its header, read from disk again on every
+    pass, so that a large file is never held in memory (only the row being checked is).
+    ``len()`` is known from the first reading."""
 
-    def __init__(self, path: Path, codec: str, delim: str, skip: int, headers: list[str],
-                 width: int, count: int) -> None:
-        self.path, self.codec, self.delim, self.skip = path, codec, delim, skip
+    def __init__(self, records: Callable[[], Iterator[tuple[int, list[str]]]], skip: int,
+                 headers: list[str], width: int, count: int) -> None:
+        self.records, self.skip = records, skip
         self.headers, self.width, self.count = headers, width, count
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        records = _records(self.path, self.codec, self.delim)
+        records = self.records()
         for _n, _r in zip(range(self.skip), records, strict=False):
             pass  # the lines above the header and the header itself
         return _body(records, self.headers, self.width)
@@ -358,12 +378,15 @@ class CsvRows:
         return self.count > 0
 
 
-def _read_csv_table(path: Path, score: Callable[[list[str]], int]) -> Table:
-    codec, _encoding, delim, notes = _csv_format(path)
-    records = _records(path, codec, delim)
+def _streamed_table(path: Path, score: Callable[[list[str]], int],
+                    records: Callable[[], Iterator[tuple[int, list[str]]]],
+                    notes: list[str]) -> Table:
+    """A table whose rows are read from ``records()`` on each pass: this first reading finds
+    the header (in the first lines) and the width and number of rows."""
+    reading = records()
     head: Rows = []  # the lines find_header looks at; the rest is streamed
     filled = 0
-    for line, cells in records:
+    for line, cells in reading:
         head.append((line, cells))
         filled += bool(any(cells))
         if filled > HEADER_SCAN_ROWS:
@@ -373,15 +396,15 @@ def _read_csv_table(path: Path, score: Callable[[list[str]], int]) -> Table:
     count, last = 0, [h.strip().lower() for h in headers]
     while last and not last[-1]:
         last.pop()
-    for _line, cells in _chain(head[hi + 1:], records):
+    for _line, cells in _chain(head[hi + 1:], reading):
         width = max(width, len(cells))
         if any(cells):
             row = [c.lower() for c in cells]
             while row and not row[-1]:
                 row.pop()
-            count += row != last
+            count += row != last  # the header repeated is not a row
     headers = [h.strip() for h in headers] + [""] * (width - len(headers))
-    rows = CsvRows(path, codec, delim, hi + 1, headers, width, count)
+    rows = FileRows(records, hi + 1, headers, width, count)
     return Table(headers, rows, head[hi][0], path.name, notes)
 
 
@@ -393,18 +416,15 @@ def _chain(first: Iterable[tuple[int, list[str]]],
 
 def read_table(path: Path, score: Callable[[list[str]], int], sheet: str | None = None) -> Table:
     """Read a CSV or XLSX file into a :class:`Table`, finding the header row with ``score``.
-    A CSV file's rows are streamed from disk on each pass (:class:`CsvRows`)."""
+    The rows are streamed from disk on each pass (:class:`FileRows`)."""
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path} does not exist")
     if _is_csv(path):
-        return _read_csv_table(path, score)
-    rows, notes = read_rows(path, sheet)
-    hi, headers = find_header(rows, score)
-    width = max((len(c) for _n, c in rows[hi:]), default=0)
-    headers = [h.strip() for h in headers] + [""] * (width - len(headers))
-    body = list(_body(rows[hi + 1:], headers, width))
-    return Table(headers, body, rows[hi][0], path.name, notes)
+        codec, _encoding, delim, notes = _csv_format(path)
+        return _streamed_table(path, score, lambda: _records(path, codec, delim), notes)
+    notes = _xlsx_notes(path, sheet)
+    return _streamed_table(path, score, lambda: _xlsx_records(path, sheet), notes)
 
 
 # -- writing -------------------------------------------------------------------------------------

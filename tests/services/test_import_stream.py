@@ -33,10 +33,21 @@ def small_batches(monkeypatch):
 
 
 def test_the_file_is_read_again_on_each_pass_not_held(tmp_path):
-    table = I.read_source(lots_csv(tmp_path / "lots.csv", 30), "lots")
-    assert not isinstance(table.rows, list) and len(table.rows) == 30
-    first = [line for line, _cells in table.rows]
-    assert first == list(range(2, 32)) == [line for line, _cells in table.rows]
+    from openpyxl import Workbook
+
+    path = lots_csv(tmp_path / "lots.csv", 30)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["A title row"])
+    for text in path.read_text(encoding="utf-8").splitlines():
+        ws.append(text.split(";"))
+    wb.save(tmp_path / "lots.xlsx")
+    for name, first_line in (("lots.csv", 2), ("lots.xlsx", 3)):
+        table = I.read_source(tmp_path / name, "lots")
+        assert not isinstance(table.rows, list) and len(table.rows) == 30
+        lines = [line for line, _cells in table.rows]
+        assert lines == list(range(first_line, first_line + 30))
+        assert lines == [line for line, _cells in table.rows]  # a second pass, same rows
 
 
 def test_a_commit_writes_a_batch_at_a_time_and_counts_match(store, tmp_path, small_batches,
@@ -110,3 +121,25 @@ def test_an_error_in_the_last_batch_writes_nothing_and_the_refused_rows_survive(
     assert result is not None and result.created == 449 and written == [1]
     assert "L-000440" in (tmp_path / "rej.csv").read_text(encoding="utf-8-sig")
     assert store.counts()["lots"] == 449
+
+
+def test_problems_are_counted_exactly_and_the_first_ones_kept(store, tmp_path, small_batches,
+                                                              monkeypatch):
+    import roasterdesk.services.import_plan as IP
+
+    monkeypatch.setattr(IP, "PROBLEMS_KEPT", 50)
+    path = tmp_path / "nocodes.csv"
+    rows = [f"Farm {i % 9};CO;2024;{'x' if i in (700, 850, 990) else 10}" for i in range(1000)]
+    path.write_text("Farm;Country;Harvest;Bags\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    plan = I.plan_import(store, I.read_source(path, "lots"), "lots")
+    # every row gets a generated code (a warning); three have an error, found after the 50 kept
+    assert (plan.error_count, plan.warning_count, len(plan.error_rows)) == (3, 1000, 3)
+    assert len(plan.problems) == 50 and not plan.errors and not plan.ok and plan.skippable
+    report = plan.report(limit=None)
+    assert "3 errors in 3 rows, 1,000 warnings; 997 rows can be imported" in report
+    assert "… and 953 more" in report
+    out = tmp_path / "nocodes.rejected.csv"
+    plan, result = I.import_rows(store, I.read_source(path, "lots"), "lots", skip_invalid=True,
+                                 before_commit=lambda p: I.write_rejects(p, out))
+    assert result is not None and result.created == 997
+    assert out.read_text(encoding="utf-8-sig").count("is not a number") == 3

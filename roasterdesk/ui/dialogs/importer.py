@@ -289,7 +289,7 @@ class ImportDialog(QDialog):
                 + (f"; {'; '.join(plan.all_notes)}" if plan.all_notes else "") + "). "
                 f"Will create {plan.count('create'):,}, update {plan.count('update'):,}, "
                 f"skip {plan.count('skip'):,}{new}. ")
-        errors, warnings = len(plan.errors), len(plan.warnings)
+        errors, warnings = plan.error_count, plan.warning_count
         tail = (f"{plural(errors, 'error')} must be fixed before importing"
                 if errors else "No errors: nothing is written until you press Import.")
         if errors and plan.skippable:
@@ -351,7 +351,7 @@ class ImportDialog(QDialog):
                                            skip_invalid=skip, before_commit=rejects,
                                            progress=progress, cancelled=cancelled)
                 if result is None:
-                    raise UserError(f"{plural(len(plan.errors), 'problem')} in {table.source}; "
+                    raise UserError(f"{plural(plan.error_count, 'problem')} in {table.source}; "
                                     "fix them first (nothing was imported)")
                 return result, sum(refused)
 
