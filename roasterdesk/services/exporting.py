@@ -6,8 +6,10 @@ reads as the year it ends), so export → import round-trips every exported fiel
 a re-import matches the same records). Cells that a spreadsheet would run as a formula are
 neutralised by :func:`roasterdesk.services.tabular.write_table`.
 
-Not in the lists (they are not one cell per record): a lot's premiums, cost legs and plot
-links; a visit's follow-ups and photos. The producer's own data export has everything.
+A lot's premiums, cost legs, fixations, plots and DDS references and a visit's follow-ups are
+lists in one cell each, in the forms of :mod:`roasterdesk.services.list_cells`. Not in the lists:
+a visit's photos (files), and the kinds that have no list (certifications, commitments,
+projects, legality documents, reference prices). The producer's own data export has everything.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ..domain.harvest import harvest_name
 from ..domain.model import Lot, Outcome, Person, Plot, Producer, Visit
 from ..errors import UserError
 from . import fields as FS
+from . import list_cells as L
 from .tabular import write_table
 
 KINDS = tuple(FS.KINDS)
@@ -88,8 +91,12 @@ def _plot_cells(p: Plot, owner: Producer) -> dict[str, str]:
     }
 
 
-def _lot_cells(lot: Lot, owner: Producer) -> dict[str, str]:
+def _lot_cells(lot: Lot, owner: Producer,
+               plot_names: dict[int, tuple[str, int, str]] | None = None,
+               dds: list[Any] | None = None) -> dict[str, str]:
     fg = lot.farm_gate
+    own = next((d for d in dds or () if d.role == "own"), None)
+    upstream = [d for d in dds or () if d.role == "upstream"]
     fix = "; ".join(
         f"{f.on.isoformat()} {text(f.c_cents_lb)}" + (f" {text(f.volume_kg)}" if f.volume_kg
                                                        is not None else "")
@@ -115,8 +122,24 @@ def _lot_cells(lot: Lot, owner: Producer) -> dict[str, str]:
         "fg_fx_date": text(fg.fx_date) if fg else "", "fg_fx_source": fg.fx_source if fg else "",
         "exporter": lot.exporter, "importer": lot.importer, "organic": text(lot.organic),
         "certifications": text(lot.certifications_claimed), "story": lot.story,
+        "premiums": L.join(L.premium_text(p) for p in lot.premiums),
+        "costs": L.join(L.cost_text(c) for c in lot.costs),
+        "plots": L.join(L.plot_text(*_plot_of(lot, i, plot_names or {}))
+                        for i in lot.plot_ids if i in (plot_names or {})),
+        "dds_reference": own.reference if own else "",
+        "dds_verification": own.verification if own else "",
+        "dds_submitted_on": text(own.submitted_on) if own else "",
+        "dds_status": own.status if own else "",
+        "upstream_dds": L.join(L.upstream_text(d.reference, d.verification, d.supplier)
+                               for d in upstream),
         "uuid": lot.uuid,
     }
+
+
+def _plot_of(lot: Lot, plot_id: int, names: dict[int, tuple[str, int, str]]
+             ) -> tuple[str, str]:
+    name, producer_id, producer = names[plot_id]
+    return name, "" if producer_id == lot.producer_id else producer
 
 
 def _visit_cells(v: Visit, owner: Producer) -> dict[str, str]:
@@ -128,7 +151,8 @@ def _visit_cells(v: Visit, owner: Producer) -> dict[str, str]:
     return {
         "producer": owner.name, "country": owner.country, "date": text(v.date),
         "mode": text(v.mode), "participants": text(v.participants),
-        "purposes": text(v.purposes), "observations": obs, "notes": v.notes, "uuid": v.uuid,
+        "purposes": text(v.purposes), "observations": obs, "notes": v.notes,
+        "follow_ups": L.join(L.follow_up_text(f) for f in v.follow_ups), "uuid": v.uuid,
     }
 
 
@@ -156,7 +180,12 @@ def list_rows(store: Any, kind: str, ids: Iterable[int] | None = None) -> list[d
         lots = store.lots_where("1") if wanted is None else [
             lot for chunk in _chunks(sorted(wanted))
             for lot in store.lots_where(f"id IN ({','.join('?' * len(chunk))})", chunk)]
-        return [_lot_cells(lot, producers[lot.producer_id]) for lot in lots]
+        plot_names = {p.id: (p.name, p.producer_id, producers[p.producer_id].name)
+                      for p in store.plots_by_ids({i for lot in lots for i in lot.plot_ids})
+                      if p.producer_id in producers}
+        dds = store.dds_of_lots([lot.id for lot in lots])
+        return [_lot_cells(lot, producers[lot.producer_id], plot_names, dds.get(lot.id))
+                for lot in lots]
     cells: Callable[[Any, Producer], dict[str, str]] = {
         "people": _person_cells, "plots": _plot_cells, "visits": _visit_cells}[kind]
     getter = {"people": store.people, "plots": store.plots, "visits": store.visits}[kind]

@@ -29,6 +29,7 @@ from ..domain.model import (
     VisitMode,
 )
 from ..domain.units import Basis
+from . import list_cells as L
 from . import parsing as P
 
 
@@ -350,6 +351,9 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
         F("fob_usd_kg", "FOB (USD/kg)", ("FOB per kg", "Price per kg", "Price USD/kg"),
           lambda t: P.parse_price(t, per="kg")),
         F("fixations", "Fixations", ("Price Fixations", "Fixed at"), parse_fixations),
+        F("premiums", "Premiums", ("Premiums Paid", "Lot Premiums"), L.parse_premiums),
+        F("costs", "Cost legs", ("Costs", "Cost Legs (USD/lb)", "Intermediary Costs"),
+          L.parse_costs),
         F("fg_amount", "Farm-gate price", ("Farm Gate Price", "Farmgate Price",
                                            "Price paid to Producer", "Precio al productor"),
           P.parse_decimal),
@@ -371,6 +375,16 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
         F("certifications", "Certifications", ("Certification", "Certificates", "Certified"),
           parse_schemes),
         F("story", "Story", ("Public Story", "Notes", "Description Long"), parse_text),
+        F("plots", "Plots", ("Plot Names", "Lot Plots"), L.parse_plot_names),
+        F("dds_reference", "DDS reference", ("DDS Reference Number", "DDS Number", "DDS"),
+          parse_text),
+        F("dds_verification", "DDS verification number", ("DDS Verification",
+                                                           "Verification Number"), parse_text),
+        F("dds_submitted_on", "DDS submitted on", ("DDS Date", "DDS Submitted",
+                                                   "DDS Submission Date"), P.parse_date),
+        F("dds_status", "DDS status", (), L.parse_dds_status),
+        F("upstream_dds", "Upstream DDS", ("Upstream DDS References", "Upstream References"),
+          L.parse_upstream),
         _UUID,
         *_NEW_PRODUCER,
         _ALT_UNIT,
@@ -385,6 +399,8 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
         F("purposes", "Purposes", ("Purpose", "Reason", "Objective"), parse_purposes),
         F("observations", "Observations", ("Structured Observations",), parse_observations),
         F("notes", "Notes", ("Visit Notes", "Comments", "Remarks", "Summary"), parse_text),
+        F("follow_ups", "Follow-ups", ("Follow ups", "Followups", "Actions", "To do",
+                                       "Next Steps"), L.parse_follow_ups),
         _UUID,
     ),
 }

@@ -24,6 +24,7 @@ from ..domain.model import (
 )
 from ..domain.units import LB_KG, LOCAL_UNITS
 from . import fields as FS
+from . import import_dds
 from .import_checks import Problem
 from .import_plan import ImportPlan, Planned
 
@@ -341,6 +342,20 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
     if "fixations" in values:
         fields["fixations"] = tuple(Fixation(on, c, v) for on, c, v in values["fixations"])
     old = ctx.store.lot(existing) if action == "update" else None
+    if "costs" in values:
+        fields["costs"] = values["costs"]
+    if "premiums" in values:  # the same payments keep their identity (never a second copy)
+        fields["premiums"] = _same_children(values["premiums"], old.premiums if old else (),
+                                            _PREMIUM_FACTS)
+    if "plots" in values:
+        found = _plot_ids(plan, ctx, line, pid, values["plots"],
+                          header_of.get("plots", "Plots"), values["country"])
+        if found is None:
+            return
+        fields["plot_ids"] = found
+    dds = import_dds.planned(plan, ctx, line, values, header_of, old.id if old else None)
+    if dds is None:
+        return
     fg = _farm_gate(values, old.farm_gate if old else None)
     if fg is not None:
         fields["farm_gate"] = fg
@@ -366,7 +381,62 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
         plan.problems.append(Problem(line, header_of.get("weight_kg", ""),
                                      f"weight {w} kg differs from {bags} bags × {bag_kg} kg",
                                      False))
-    plan.records.append(Planned(line, action, rec, pkey))
+    plan.records.append(Planned(line, action, rec, pkey, dds or None))
+
+
+_PREMIUM_FACTS = ("type", "basis", "amount", "included_in_fob", "paid_to", "farmers", "voided")
+
+
+def _same_children(new: tuple[Any, ...], old: tuple[Any, ...], facts: tuple[str, ...]
+                   ) -> tuple[Any, ...]:
+    """``new`` children (read from a cell, so without identity) given the id and uuid of the
+    stored child they stand for: the one with the same facts, else the one at the same place
+    among those left (a value changed in the spreadsheet changes that child)."""
+    free = list(old)
+    out: list[Any] = [None] * len(new)
+
+    def facts_of(x: Any) -> tuple[Any, ...]:
+        return tuple(getattr(x, f) for f in facts)
+
+    for i, child in enumerate(new):
+        match = next((o for o in free if facts_of(o) == facts_of(child)), None)
+        if match is not None:
+            free.remove(match)
+            out[i] = replace(child, id=match.id, uuid=match.uuid)
+    for i, child in enumerate(new):
+        if out[i] is None:
+            out[i] = replace(child, id=free[0].id, uuid=free.pop(0).uuid) if free else child
+    return tuple(out)
+
+
+def _plot_ids(plan: ImportPlan, ctx: Any, line: int, pid: int,
+              names: tuple[tuple[str, str], ...], column: str, country: str
+              ) -> tuple[int, ...] | None:
+    """The ids of the plots named in the cell (the lot's producer's, or the named producer's in
+    the lot's country); ``None`` (and a problem) when one is not found."""
+    cache = getattr(ctx, "plots_by_producer", None)
+    if cache is None:
+        cache = ctx.plots_by_producer = {}
+    out = []
+    for name, producer in names:
+        owner = ctx.producers.get(_pkey(producer, country), (0, ""))[0] if producer else pid
+        if owner and owner not in cache:
+            cache[owner] = {}
+            for p in ctx.store.plots(owner):
+                cache[owner].setdefault(FS.fold(p.name), []).append(p.id)
+        ids = cache.get(owner, {}).get(FS.fold(name), [])
+        if len(ids) != 1:
+            whose = f"{producer}'s " if producer else ""
+            why = (f"no producer {producer!r} in {country_name(country)}"
+                   if producer and not owner and _pkey(producer, country) not in ctx.producers
+                   else "a producer this import creates has no plots yet: import its plots "
+                   "first" if not owner
+                   else f"no {whose}plot of that name" if not ids
+                   else f"two of {whose or 'the producer' + chr(39) + 's '}plots have that name")
+            plan.problems.append(Problem(line, column, f"plot {name!r}: {why}", value=name))
+            return None
+        out.append(ids[0])
+    return tuple(dict.fromkeys(out))
 
 
 def _build_visit(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
@@ -385,11 +455,15 @@ def _build_visit(plan, ctx, line, values, header_of, seen, cells) -> None:  # ty
     if "observations" in values:
         fields["observations"] = tuple(Observation(t, e, n, o)
                                        for t, e, n, o in values["observations"])
+    old = ctx.store.visit(existing) if action == "update" else None
+    if "follow_ups" in values:
+        fields["follow_ups"] = _same_children(values["follow_ups"], old.follow_ups if old else (),
+                                              ("what", "who", "due", "done"))
     if action == "create":
         rec: Any = Visit(producer_id=pid, **fields)
     elif action == "update":
         fields.pop("uuid", None)
-        rec = replace(ctx.store.visit(existing), **fields)
+        rec = replace(old, **fields)
     else:
         rec = None
     plan.records.append(Planned(line, action, rec, pkey))

@@ -25,6 +25,7 @@ class Planned:
     action: str  # "create" | "update" | "skip"
     record: Any
     producer_key: tuple[str, str] | None = None  # a producer created by this import
+    dds: Any = None  # a lot's DDS records to write after it (import_dds.Planned)
 
 
 @dataclass

@@ -43,6 +43,7 @@ from ..store.bulk_metrics import refresh_producers
 from ..store.codec import now
 from . import fields as FS
 from . import import_checks as CH
+from . import import_dds
 from . import parsing as P
 from .import_builders import _BUILDERS, _is_totals_row, _pkey, _resolve_parents
 from .import_checks import Problem
@@ -520,6 +521,7 @@ class _Writer:
                 self.touched.add(pid)
             store.add_records(creates, stamp, overrides)
             store.update_records(changes, stamp)
+            import_dds.write(store, [r for r in todo if r.dds])  # once the lots are written
         self.written += len(todo)
 
 

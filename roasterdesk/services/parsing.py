@@ -241,10 +241,12 @@ def parse_mass_kg(text: str) -> Decimal:
     unit = (m.group(2) or "kg").lower()
     if unit not in _MASS_UNITS:
         raise ValueError(f"unknown weight unit {m.group(2)!r} (use kg, lb or t)")
-    value = parse_number(m.group(1)) * _MASS_UNITS[unit]
+    value = parse_number(m.group(1))
     if value <= 0:
         raise ValueError("a weight must be more than 0")
-    return tidy(value)
+    # the digits as written when nothing is converted ("0.50" stays 0.50: export → import
+    # gives back what was recorded)
+    return value if _MASS_UNITS[unit] == 1 else tidy(value * _MASS_UNITS[unit])
 
 
 def parse_area_ha(text: str) -> Decimal:
@@ -261,7 +263,7 @@ def parse_area_ha(text: str) -> Decimal:
         value = value * Decimal("0.40468564224")
     if value <= 0:
         raise ValueError("an area must be more than 0 ha")
-    return tidy(value)
+    return value if unit.startswith("h") else tidy(value)  # as written when in hectares
 
 
 def parse_percent(text: str) -> Decimal:
@@ -269,11 +271,12 @@ def parse_percent(text: str) -> Decimal:
     raw = text.strip()
     had_sign = raw.endswith("%")
     value = parse_number(raw.rstrip("%").strip())
-    if not had_sign and 0 < value < 1:
+    scaled = not had_sign and 0 < value < 1
+    if scaled:
         value = value * 100
     if not 0 <= value <= 100:
         raise ValueError(f"{raw!r} is not a percentage between 0 and 100")
-    return tidy(value)
+    return tidy(value) if scaled else value  # as written, unless read as a fraction
 
 
 def parse_price(text: str, *, per: str = "lb") -> Decimal:

@@ -94,6 +94,14 @@ class BulkRecords(StoreBase):
                 if table == "lots":
                     self._save_children("fixations", "lot_id", rec.id,
                                         [R.fixation_to_row(f) for f in rec.fixations])
+                    self._save_children("cost_legs", "lot_id", rec.id,
+                                        [R.cost_leg_to_row(c) for c in rec.costs])
+                    self._save_children("lot_plots", "lot_id", rec.id,
+                                        [{"plot_id": p} for p in rec.plot_ids], key="plot_id")
+                    self._save_premiums(rec.id, rec.premiums)
+                elif table == "visits":
+                    self._save_children("follow_ups", "visit_id", rec.id,
+                                        [R.follow_up_to_row(f) for f in rec.follow_ups])
         return changed
 
     def ids_by_uuid(self, table: str, uuids: Sequence[str]) -> dict[str, int]:

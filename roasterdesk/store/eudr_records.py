@@ -79,6 +79,17 @@ class EudrRecords(StoreBase):
             "SELECT * FROM eudr_dds WHERE lot_id = ? AND deleted_at IS NULL "
             "ORDER BY role = 'upstream', reference", [lot_id])]
 
+    def dds_of_lots(self, lot_ids: list[int]) -> dict[int, list[Dds]]:
+        """:meth:`dds_of_lot` of many lots at once (lots without any are left out)."""
+        out: dict[int, list[Dds]] = {}
+        for i in range(0, len(lot_ids), 500):
+            chunk = lot_ids[i:i + 500]
+            for r in self._dict_rows(
+                    f"SELECT * FROM eudr_dds WHERE lot_id IN ({','.join('?' * len(chunk))}) "
+                    "AND deleted_at IS NULL ORDER BY role = 'upstream', reference", chunk):
+                out.setdefault(r["lot_id"], []).append(_dds(r))
+        return out
+
     def save_dds(self, dds: Dds) -> Dds:
         """Insert or update one DDS record (matched by uuid)."""
         if dds.role not in ("own", "upstream"):

@@ -36,33 +36,38 @@ class LotRecords(StoreBase):
                                         [R.cost_leg_to_row(c) for c in lot.costs])
             self._save_children("lot_plots", "lot_id", lid,
                                 [{"plot_id": p} for p in lot.plot_ids], key="plot_id")
-            kept = []
-            for p in lot.premiums:
-                row = R.premium_to_row(p, lid)
-                found = self.db.execute("SELECT id, lot_id FROM premiums WHERE uuid = ?",
-                                        [p.uuid]).fetchone()
-                if found and found[1] == lid:
-                    self._update("premiums", found[0], row)
-                    kept.append(replace(p, id=found[0]))
-                else:  # new, or a copy of another lot's payment: a payment of its own
-                    if found:
-                        p = replace(p, uuid=new_uuid())
-                        row["uuid"] = p.uuid
-                    row["created_at"] = now()
-                    kept.append(replace(p, id=self._insert("premiums", row)))
-            uuids = [p.uuid for p in kept]
-            marks = ",".join("?" * len(uuids))
-            for (pid,) in self.db.execute(
-                "SELECT id FROM premiums WHERE lot_id = ? AND voided = 0"
-                + (f" AND uuid NOT IN ({marks})" if uuids else ""), [lid, *uuids]
-            ).fetchall():
-                self._update("premiums", pid, {"voided": 1})
+            kept = self._save_premiums(lid, lot.premiums)
             self.refresh_metrics(lot.producer_id)
         return replace(
             lot, premiums=tuple(kept),
             fixations=tuple(replace(f, uuid=u) for f, (_i, u) in zip(
                 lot.fixations, fix, strict=True)),
             costs=tuple(replace(c, uuid=u) for c, (_i, u) in zip(lot.costs, costs, strict=True)))
+
+    def _save_premiums(self, lid: int, premiums: Iterable[Any]) -> list[Any]:
+        """Make the lot's premiums these (matched by uuid); one no longer there is voided."""
+        kept = []
+        for p in premiums:
+            row = R.premium_to_row(p, lid)
+            found = self.db.execute("SELECT id, lot_id FROM premiums WHERE uuid = ?",
+                                    [p.uuid]).fetchone()
+            if found and found[1] == lid:
+                self._update("premiums", found[0], row)
+                kept.append(replace(p, id=found[0]))
+            else:  # new, or a copy of another lot's payment: a payment of its own
+                if found:
+                    p = replace(p, uuid=new_uuid())
+                    row["uuid"] = p.uuid
+                row["created_at"] = now()
+                kept.append(replace(p, id=self._insert("premiums", row)))
+        uuids = [p.uuid for p in kept]
+        marks = ",".join("?" * len(uuids))
+        for (pid,) in self.db.execute(
+            "SELECT id FROM premiums WHERE lot_id = ? AND voided = 0"
+            + (f" AND uuid NOT IN ({marks})" if uuids else ""), [lid, *uuids]
+        ).fetchall():
+            self._update("premiums", pid, {"voided": 1})
+        return kept
 
     def lot(self, id_: int) -> Lot:
         return self._lots_from(self._rows("SELECT * FROM lots WHERE id = ?", [id_]), id_)[0]

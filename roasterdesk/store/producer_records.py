@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..domain.model import (
     Certification,
     Commitment,
@@ -37,6 +39,16 @@ class ProducerChildRecords(StoreBase):
         return [R.row_to_plot(r) for r in self._rows(
             "SELECT * FROM plots WHERE producer_id = ?"
             " AND deleted_at IS NULL ORDER BY name", [producer_id])]
+
+    def plots_by_ids(self, ids: Iterable[int]) -> list[Plot]:
+        """The live plots among ``ids`` (any producer's)."""
+        wanted, out = sorted(ids), []
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            out += [R.row_to_plot(r) for r in self._rows(
+                f"SELECT * FROM plots WHERE id IN ({','.join('?' * len(chunk))})"
+                " AND deleted_at IS NULL", chunk)]
+        return out
 
     def plot(self, id_: int) -> Plot:
         return R.row_to_plot(self._one("plots", id_))

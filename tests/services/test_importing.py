@@ -346,33 +346,7 @@ def test_formula_injection_payloads_stay_text(store, tmp_path):
         b.close()
 
 
-def test_the_small_demo_round_trips_through_its_lists(store, tmp_path):
-    from roasterdesk.services.demo import build_demo
-
-    build_demo(store, "small")
-    b = Store.open(tmp_path / "copy.sqlite")
-    try:
-        for kind in ("producers", "people", "plots", "lots", "visits"):
-            out = tmp_path / f"{kind}.csv"
-            export_list(store, kind, out)
-            p = I.plan_import(b, I.read_source(out, kind), kind)
-            assert p.ok and not p.new_producers, p.report(limit=5)
-            I.commit_import(b, p)
-            again = I.plan_import(b, I.read_source(out, kind), kind)
-            assert again.count("create") == 0  # a re-import duplicates nothing
-        ids = {p.id: b.producer_by_uuid(p.uuid).id for p in store.producers()}
-        for mine in store.producers():
-            theirs = b.producer(ids[mine.id])
-            assert theirs == replace(mine, id=theirs.id,
-                                     parent_id=ids.get(mine.parent_id) if mine.parent_id else None)
-            for get, strip in ((Store.people, {}), (Store.plots, {}),
-                               (Store.visits, {"follow_ups": (), "photos": ()}),
-                               (Store.lots, {"premiums": (), "costs": (), "plot_ids": ()})):
-                got = [replace(x, id=None, producer_id=mine.id) for x in get(b, theirs.id)]
-                want = [replace(x, id=None, **strip) for x in get(store, mine.id)]
-                assert got == want
-    finally:
-        b.close()
+# The small demo's round trip through every list: tests/services/test_round_trip.py
 
 
 def test_cancelling_the_commit_writes_nothing(store, tmp_path):
