@@ -19,7 +19,7 @@ from .model import Certification, Commitment, Lot, Producer, Project, Visit
 from .pricing import LotEconomics, economics
 from .reference import CSeries, FairtradeTerms, LivingIncomeReference, LondonSeries
 from .relationship import Relationship, relationship
-from .transparency import Checklist, checklist
+from .transparency import Checklist, VisitEvidence, checklist
 
 
 class Reference(NamedTuple):
@@ -64,13 +64,14 @@ def analyse_lot(
     ref: Reference,
     today: date | None = None,
     rel: Relationship | None = None,
+    evidence: VisitEvidence | None = None,
 ) -> LotAnalysis:
-    """``lots`` … ``projects``: the producer's records; ``rel``: its relationship when the
-    caller already has it (bulk work)."""
+    """``lots`` … ``projects``: the producer's records; ``rel`` and ``evidence``: its
+    relationship and what its visits show, when the caller already has them (bulk work)."""
     if rel is None:
         rel = relationship(lots, visits, commitments, current_harvest(today))
     eco = lot_economics(lot, producer.country, ref)
     check = checklist(lot, producer, visits=visits, certifications=certs,
                       commitments=commitments, projects=projects,
-                      first_harvest=rel.first_harvest)
+                      first_harvest=rel.first_harvest, evidence=evidence)
     return LotAnalysis(lot, producer, eco, check, rel)

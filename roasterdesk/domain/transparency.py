@@ -21,6 +21,7 @@ from .model import (
     Outcome,
     Producer,
     Project,
+    Topic,
     Visit,
 )
 from .pricing import fob_usd_lb
@@ -131,6 +132,29 @@ def reference_date(lot: Lot) -> date:
     return date(lot.harvest, 6, 30)
 
 
+@dataclass(frozen=True)
+class VisitEvidence:
+    """What a producer's visits show whatever the lot: the topics observed or reported on any
+    visit, and each in-person visit's date with whether it found a labour issue and whether it
+    saw labour with no issue. Bulk work (every lot of a producer) computes it once."""
+
+    seen: frozenset[Topic]
+    in_person: tuple[tuple[date, bool, bool], ...]
+
+
+def visit_evidence(visits: list[Visit]) -> VisitEvidence:
+    seen = frozenset(o.topic for v in visits for o in v.observations
+                     if o.evidence in (Evidence.OBSERVED, Evidence.REPORTED))
+    in_person = []
+    for v in visits:
+        if v.mode.remote:
+            continue
+        labour = [o.outcome for o in v.observations
+                  if o.topic.is_labour and o.evidence is Evidence.OBSERVED]
+        in_person.append((v.date, Outcome.ISSUE in labour, Outcome.NO_ISSUE in labour))
+    return VisitEvidence(seen, tuple(in_person))
+
+
 def checklist(
     lot: Lot,
     producer: Producer,
@@ -140,6 +164,7 @@ def checklist(
     commitments: list[Commitment],
     projects: list[Project],
     first_harvest: int | None = None,
+    evidence: VisitEvidence | None = None,
 ) -> Checklist:
     """Answer the thirteen questions from the records of one lot and its producer.
 
@@ -153,12 +178,12 @@ def checklist(
       an issue found is stated, not hidden; an outcome not recorded supports nothing);
     - the premium's use is documented by a project of the producer in the harvest year ±1;
     - certifications are *not applicable* when the lot claims none.
+
+    ``evidence``: :func:`visit_evidence` of ``visits`` when the caller already has it.
     """
     ref = reference_date(lot)
-    in_window = [
-        v for v in visits
-        if not v.mode.remote and abs((v.date - ref).days) <= WINDOW.days
-    ]
+    ev = evidence if evidence is not None else visit_evidence(visits)
+    in_window = [v for v in ev.in_person if abs((v[0] - ref).days) <= WINDOW.days]
     results: dict[str, tuple[Answer, str]] = {}
 
     def put(key: str, ok: bool, missing: str) -> None:
@@ -174,21 +199,15 @@ def checklist(
     chain = (("exporter", lot.exporter), ("importer", lot.importer))
     chain_missing = [n for n, v in chain if not v]
     put("supply_chain", not chain_missing, " and ".join(chain_missing))
-    seen = {
-        o.topic for v in visits for o in v.observations
-        if o.evidence in (Evidence.OBSERVED, Evidence.REPORTED)
-    }
-    env_missing = [t.label.lower() for t in ENVIRONMENT_TOPICS if t not in seen]
+    env_missing = [t.label.lower() for t in ENVIRONMENT_TOPICS if t not in ev.seen]
     put("environment", not env_missing, ", ".join(env_missing))
     multi = any(
         c.producer_id == producer.id and lot.harvest in c.harvests and len(c.harvests) > 1
         for c in commitments
     )
     put("commitment", multi, "a commitment covering this harvest and at least one more")
-    labour = [o for v in in_window for o in v.observations
-              if o.topic.is_labour and o.evidence is Evidence.OBSERVED]
-    labour_issue = any(o.outcome is Outcome.ISSUE for o in labour)
-    labour_seen = any(o.outcome is Outcome.NO_ISSUE for o in labour)
+    labour_issue = any(issue for _, issue, _ in in_window)
+    labour_seen = any(no_issue for _, _, no_issue in in_window)
     labour_cert = any(c.scheme.covers_labour and c.valid_on(ref) for c in certifications)
     put(
         "labour", not labour_issue and (labour_seen or labour_cert),

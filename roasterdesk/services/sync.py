@@ -294,13 +294,15 @@ def _touched_producers(store: Store, changes: list[Any]) -> set[int] | None:
 
 def _refresh(store: Store, producers: set[int] | None) -> None:
     """Lot figures of the touched producers that are alive (a deleted producer's lots keep
-    theirs), many producers at a time."""
-    from ..store.bulk_metrics import refresh_producers
+    theirs), many producers at a time, over every core when they are many."""
+    from .parallel_figures import refresh_committed
 
-    sql = ("SELECT DISTINCT l.producer_id FROM lots l JOIN producers p ON p.id = l.producer_id "
-           "WHERE p.deleted_at IS NULL")
-    refresh_producers(store, [pid for (pid,) in store.db.execute(sql).fetchall()
-                              if producers is None or pid in producers])
+    sql = ("SELECT l.producer_id, count(*) FROM lots l JOIN producers p ON p.id = l.producer_id "
+           "WHERE p.deleted_at IS NULL GROUP BY l.producer_id")
+    want = [(pid, n) for pid, n in store.db.execute(sql).fetchall()
+            if producers is None or pid in producers]
+    # the pull's pages are committed: workers may read them (a join: 200,000 lots)
+    refresh_committed(store, [pid for pid, _ in want], sum(n for _, n in want))
 
 
 def _mark_dirty(store: Store, producers: set[int] | None) -> None:
@@ -327,7 +329,8 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
     from ..store.changes import Change
 
     device = store.log.device_id
-    refresh_dirty(store)  # left by a pull that was stopped before its end
+    _restore_field_index(store)  # both left by a pull that was stopped before its end
+    refresh_dirty(store)
     cursor = int(_state(store, "pull_cursor") or 0)
     first = cursor == 0  # a first pull (a join): every producer's lot figures, once at the end
     last = conn.execute("SELECT coalesce(max(seq), 0) FROM roasterdesk.changes").fetchone()[0]
@@ -347,6 +350,10 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
             break
         apply: list[Change] = []
         with store.transaction("Sync"):
+            if any(r[6] != "*" for r in rows):
+                _restore_field_index(store)  # a field change compares clocks through it
+            elif first and full:
+                _defer_field_index(store)
             held = _held_fields(store, rows)
             for seq, op_id, hlc, dev, table, row, fld, old, text, author, at in rows:
                 if fld == "*":
@@ -377,7 +384,32 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
             progress("pull", min(cursor, last), last)
         if not full:
             break
+    _restore_field_index(store)
     refresh_dirty(store)
+
+
+def _defer_field_index(store: Store) -> None:
+    """A first pull of many new rows (a laptop joining): the change log's index by row and
+    field is dropped, and built once, sorted, when the pull ends (or before a page with a field
+    change, which reads it), instead of entry by entry at random uuids. Its definition is kept
+    in ``sync_state`` in the same transaction, so a pull stopped before its end builds it at
+    the next sync."""
+    if _state(store, "deferred_index") is not None:
+        return
+    got = store.db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND "
+                           "name = 'change_log_field'").fetchone()
+    if got is not None:
+        _set_state(store, "deferred_index", str(got[0]))
+        store.db.execute("DROP INDEX change_log_field")
+
+
+def _restore_field_index(store: Store) -> None:
+    sql = _state(store, "deferred_index")
+    if sql is None:
+        return
+    with store.transaction():
+        store.db.execute(sql)
+        store.db.execute("DELETE FROM sync_state WHERE key = 'deferred_index'")
 
 
 def _apply(store: Store, changes: list[Any], result: SyncResult,

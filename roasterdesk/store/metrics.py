@@ -17,6 +17,7 @@ from ..domain.model import (
     Visit,
 )
 from ..domain.relationship import Relationship, relationship
+from ..domain.transparency import VisitEvidence, visit_evidence
 from .base import StoreBase
 from .sql import METRICS_UPSERT, metrics_row
 
@@ -49,10 +50,12 @@ class MetricsRecords(StoreBase):
         projects: list[Project],
         today: date | None = None,
         rel: Relationship | None = None,
+        evidence: VisitEvidence | None = None,
     ) -> LotAnalysis:
-        """``rel``: the producer's relationship when the caller already has it (bulk work)."""
+        """``rel``, ``evidence``: the producer's relationship and what its visits show, when
+        the caller already has them (bulk work)."""
         return analyse_lot(lot, producer, lots, visits, commitments, certs, projects,
-                           self.reference(), today, rel)
+                           self.reference(), today, rel, evidence)
 
     def relationship(self, producer_id: int, today: date | None = None) -> Relationship:
         return relationship(self.lots(producer_id), self.visits(producer_id),
@@ -66,7 +69,9 @@ class MetricsRecords(StoreBase):
         analysis behind every refresh (one lot, a batch, an import's new producers)."""
         v, c, ce, p = list(visits), list(commitments), list(certs), list(projects)
         rel = relationship(lots, v, c, current_harvest())
-        return [metrics_row(self.analyse_with(lot, producer, lots, v, c, ce, p, rel=rel))
+        ev = visit_evidence(v)
+        return [metrics_row(self.analyse_with(lot, producer, lots, v, c, ce, p, rel=rel,
+                                              evidence=ev))
                 for lot in lots]
 
     def producer_metrics_rows(self, producer_id: int, lots: list[Lot]) -> list[tuple[Any, ...]]:

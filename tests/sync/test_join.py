@@ -81,7 +81,12 @@ def test_a_join_equals_a_pull_change_by_change(hub_url, tmp_path, monkeypatch, p
     build_demo(a.path, "small")
     assert a.sync().pushed > 1000
     monkeypatch.setattr(sync, "PULL_PAGE", page)  # pages that cut tables and ops in two too
+    deferred = []
+    monkeypatch.setattr(sync, "_defer_field_index", lambda store, f=sync._defer_field_index: (
+        deferred.append(1), f(store)))
     got = bulk.sync()
+    assert bool(deferred) == (page == 700)  # full pages: the index is built once at the end
+    assert _field_index(bulk.path) == _field_index(a.path) is not None
     with monkeypatch.context() as m:
         m.setattr(ChangeSync, "apply_remote", _one_by_one)
         m.setattr(sync, "_refresh", _per_producer)
@@ -93,6 +98,42 @@ def test_a_join_equals_a_pull_change_by_change(hub_url, tmp_path, monkeypatch, p
         assert one[table] == other[table], table
     assert len(one["lot_metrics"]) == 300 and len(one["change_log"]) == got.pulled
     with Store.open(a.path) as s, Store.open(bulk.path) as t:
+        assert s.counts() == t.counts()
+
+
+def _field_index(path):
+    conn = sqlite3.connect(path)
+    got = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'change_log_field'").fetchone()
+    state = conn.execute("SELECT value FROM sync_state WHERE key = 'deferred_index'").fetchone()
+    conn.close()
+    assert state is None or got is None  # dropped and remembered in one transaction
+    return got and got[0]
+
+
+def test_a_join_stopped_before_its_end_builds_the_change_log_index_at_the_next_sync(
+        hub_url, tmp_path, monkeypatch):
+    make_hub(hub_url)
+    a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
+    b = Laptop(tmp_path / "b.sqlite", as_role(hub_url, "ben"))
+    build_demo(a.path, "small")
+    a.sync()
+    monkeypatch.setattr(sync, "PULL_PAGE", 500)
+
+    def stop(point):
+        if point == "after_pull_page":
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(sync, "checkpoint", stop)
+        with pytest.raises(KeyboardInterrupt):
+            b.sync()
+    assert _field_index(b.path) is None  # stopped after its first page
+    with Store.open(b.path) as s:
+        assert s.db.execute("SELECT value FROM sync_state WHERE key = 'deferred_index'"
+                            ).fetchone()[0].startswith("CREATE INDEX change_log_field")
+    b.sync()
+    assert _field_index(b.path) == _field_index(a.path) is not None
+    with Store.open(a.path) as s, Store.open(b.path) as t:
         assert s.counts() == t.counts()
 
 

@@ -197,3 +197,34 @@ def test_reference_date_contract_then_fixation_then_mid_harvest(make_lot):
         Fixation(date(2025, 5, 2), D(380)), Fixation(date(2025, 4, 1), D(390))))
     assert reference_date(lot) == date(2025, 4, 1)
     assert reference_date(make_lot(contract_date=None, fixations=())) == date(2025, 6, 30)
+
+
+def test_visit_evidence_computed_once_gives_every_lot_the_same_answers(good_lot, producer):
+    """Bulk work passes each producer's visit evidence once; the answers are the ones the
+    checklist computes from the visits for lots of every date."""
+    from roasterdesk.domain.transparency import visit_evidence
+
+    visits = [
+        Visit(1, date(2024, 8, 20), observations=(
+            Observation(Topic.SHADE, Evidence.OBSERVED),
+            Observation(Topic.CHILD_LABOUR, Evidence.OBSERVED, outcome=Outcome.NO_ISSUE))),
+        Visit(1, date(2021, 2, 1), observations=(
+            Observation(Topic.WATER_USE, Evidence.REPORTED),
+            Observation(Topic.SAFETY_EQUIPMENT, Evidence.OBSERVED, outcome=Outcome.ISSUE))),
+        Visit(1, date(2024, 9, 1), mode=VisitMode.VIDEO, observations=(
+            Observation(Topic.COMPOSTING, Evidence.REPORTED),)),
+    ]
+    ev = visit_evidence(visits)
+    assert ev.seen == {Topic.SHADE, Topic.CHILD_LABOUR, Topic.WATER_USE,
+                       Topic.SAFETY_EQUIPMENT, Topic.COMPOSTING}
+    assert ev.in_person == ((date(2024, 8, 20), False, True), (date(2021, 2, 1), True, False))
+    answers = set()
+    for on in (date(2020, 6, 1), date(2022, 5, 1), date(2025, 3, 14), date(2027, 1, 1)):
+        lot = replace(good_lot, contract_date=on)
+        plain = checklist(lot, producer, visits=visits, certifications=[], commitments=[],
+                          projects=[])
+        given = checklist(lot, producer, visits=[], certifications=[], commitments=[],
+                          projects=[], evidence=ev)
+        assert given == plain
+        answers.add((plain.item("labour").answer, plain.item("visit").answer))
+    assert len(answers) > 1  # the dates reach different answers

@@ -1,0 +1,72 @@
+"""Lot figures of many producers recomputed over a process pool (every core), for records
+already committed: each worker opens the database read-only and computes the ``lot_metrics``
+rows of batches of producers (:func:`roasterdesk.store.bulk_metrics.batch_rows`, the one
+analysis); the calling process writes them inside its own transaction.
+
+Used where a write has committed many producers' records and their figures come after: a
+laptop joining a team pulls every record page by page, then computes 200,000 lots' figures,
+the longest part of a join. Small refreshes, and an encrypted database (whose key would have
+to be handed to every worker), stay in the calling process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+PARALLEL_FROM = 5000
+"""Lots from which a refresh is worth starting worker processes for."""
+
+_worker: dict[str, Any] = {}
+
+
+def _init(db_path: str) -> None:
+    from .statement import open_read_only
+
+    _worker["store"] = open_read_only(db_path)
+
+
+def _rows(batch: list[int]) -> list[tuple[Any, ...]]:
+    from ..store.bulk_metrics import batch_rows
+
+    return batch_rows(_worker["store"], batch)
+
+
+def refresh_committed(store: Store, producer_ids: Iterable[int], lots: int,
+                      processes: int | None = None, start: str | None = None) -> int:
+    """Recompute the lot figures of these producers, whose records are committed, writing them
+    in the caller's transaction; ``lots``: how many lots they have (decides whether workers are
+    worth starting). Returns the lots refreshed. ``processes`` defaults to the cores; ``start``
+    forces a multiprocessing start method."""
+    from ..store.bulk_metrics import METRICS_IN_PLACE, producer_batches, refresh_producers
+    from .statement_batch import PRELOAD, start_method
+
+    n = processes or os.cpu_count() or 1
+    path = store.path
+    if n < 2 or lots < PARALLEL_FROM or path is None or not _plain(Path(path)):
+        return refresh_producers(store, producer_ids)
+    batches = producer_batches(producer_ids)
+    ctx = mp.get_context(start or start_method())
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload([*PRELOAD, "roasterdesk.store.bulk_metrics"])
+    done = 0
+    with ctx.Pool(min(n, len(batches)), initializer=_init, initargs=(str(path),)) as pool:
+        for rows in pool.imap_unordered(_rows, batches):
+            store.db.conn.executemany(METRICS_IN_PLACE, rows)
+            done += len(rows)
+    return done
+
+
+def _plain(path: Path) -> bool:
+    """A plain SQLite file (an encrypted one is not)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
