@@ -51,7 +51,7 @@ def refresh_committed(store: Store, producer_ids: Iterable[int], lots: int,
     path = store.path
     if n < 2 or lots < PARALLEL_FROM or path is None or not _plain(Path(path)):
         return refresh_producers(store, producer_ids)
-    batches = producer_batches(producer_ids)
+    batches = producer_batches(store, producer_ids)
     ctx = mp.get_context(start or start_method())
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload([*PRELOAD, "roasterdesk.store.bulk_metrics"])
