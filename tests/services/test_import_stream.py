@@ -102,7 +102,9 @@ def test_memory_grows_with_the_batch_not_the_file(store, tmp_path, small_batches
         peaks[n] = dry, commit, one
     assert store.counts()["lots"] == 150 + 2 * (1000 + 4000)
     per_row = [(peaks[4000][k] - peaks[1000][k]) / 3000 for k in (0, 1, 2)]
-    assert all(b < 400 for b in per_row), per_row
+    # measured 60, 150-175 and 390-445 bytes a row (the smaller file's peak moves with how its
+    # lot figures are computed); a row's cells and record would be about 3,000
+    assert all(b < 700 for b in per_row), per_row
 
 
 def test_an_error_in_the_last_batch_writes_nothing_and_the_refused_rows_survive(
