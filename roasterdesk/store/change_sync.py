@@ -131,28 +131,33 @@ class ChangeSync(ChangeWriter):
             if missing:
                 raise RecordNotFound(f"no {spec(to).record} with uuid {sorted(missing)[0]}")
         stamp = now()
-        refs = [c for c in t.refs if any(c in v for _, v, _ in part)]
+        present = {c for shape in {tuple(v) for _, v, _ in part} for c in shape}
+        refs = [c for c in t.refs if c in present]
         rows: list[Row] = []
         for ch, v, _ in part:
             row = dict(v)
             for c in refs:
-                if row.get(c) is not None:
-                    row[c] = ids[c][row[c]]
+                x = row.get(c)
+                if x is not None:
+                    row[c] = ids[c][x]
             row["uuid"] = ch.row_uuid
             if not row.get("updated_at"):
                 row["updated_at"] = stamp
             rows.append(row)
         # one statement for rows of every shape, in the feed's order (local ids in the order
         # rows were made, as one by one): a column a row lacks gets the column's default, as
-        # an INSERT leaving it out would
-        cols = list(dict.fromkeys(c for r in rows for c in r))
+        # an INSERT leaving it out would (the columns: each shape's, in order of appearance)
+        cols = list(dict.fromkeys(c for shape in dict.fromkeys(tuple(r) for r in rows)
+                                  for c in shape))
         fill = self._defaults(table)
         if any(fill.get(c) is _NOT_CONSTANT for c in cols):
             for r in rows:
                 self._insert_values(table, list(r), [list(r.values())])
         else:
-            self._insert_values(table, cols, [[r[c] if c in r else fill.get(c) for c in cols]
-                                              for r in rows])
+            full = tuple(cols)
+            self._insert_values(table, cols, [
+                list(r.values()) if tuple(r) == full
+                else [r[c] if c in r else fill.get(c) for c in cols] for r in rows])
         self._hook(table)
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO change_ops (op_id, label, device_id, hlc, origin) "
