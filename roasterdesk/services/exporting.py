@@ -14,6 +14,7 @@ projects, legality documents, reference prices). The producer's own data export 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -44,9 +45,17 @@ def text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (tuple, list, frozenset, set)):
-        items = [text(v) for v in value]
+        items = [_item(text(v)) for v in value]
         return "; ".join(sorted(items) if isinstance(value, (set, frozenset)) else items)
     return str(value)
+
+
+def _item(value: str) -> str:
+    """A list item as :func:`parsing.parse_list` reads it back: in double quotes when it holds
+    one of the list separators (a variety "SL28/SL34", a participant "Ruiz, Ana")."""
+    if re.search(r'[;,|/"]', value) or value != value.strip():
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
 def _pct(value: Any) -> str:

@@ -471,9 +471,19 @@ def parse_bool(text: str) -> bool:
 
 
 def parse_list(text: str) -> tuple[str, ...]:
-    """ "Castillo, Caturra; Typica" → ("Castillo", "Caturra", "Typica")."""
-    parts = re.split(r"\s*[;,|/]\s*", text.strip())
-    return tuple(p.strip() for p in parts if p.strip())
+    """ "Castillo, Caturra; Typica" → ("Castillo", "Caturra", "Typica"); an item in double
+    quotes is one item whatever it holds (``"SL28/SL34"; "Ruiz, Ana"``, as exports write
+    them), a quote inside doubled."""
+    if '"' not in text:
+        parts = re.split(r"\s*[;,|/]\s*", text.strip())
+        return tuple(p.strip() for p in parts if p.strip())
+    out = []
+    for m in re.finditer(r'\s*(?:"((?:[^"]|"")*)"|([^;,|/"]*))\s*(?:[;,|/]|$)', text):
+        if m.group(1) is not None:
+            out.append(m.group(1).replace('""', '"'))
+        elif m.group(2) and m.group(2).strip():
+            out.append(m.group(2).strip())
+    return tuple(out)
 
 
 _MONTHS = {m: i for i, m in enumerate(

@@ -26,7 +26,7 @@ from roasterdesk.pdf.data import statement_json
 from roasterdesk.services import importing as I
 from roasterdesk.services import list_cells as L
 from roasterdesk.services.demo import build_demo
-from roasterdesk.services.exporting import KINDS
+from roasterdesk.services.exporting import KINDS, export_list
 from roasterdesk.services.statement import load_statement
 from roasterdesk.store import Store
 from roasterdesk.store.eudr_records import Dds
@@ -302,3 +302,26 @@ def test_premium_cells_read_back_every_form(store):
     assert json.dumps(text)  # one plain string
     # a decimal comma is not a separator
     assert L.parse_premiums("quality: 0,10 USD/kg, on top")[0].amount == Decimal("0.10")
+
+
+def test_list_items_holding_a_separator_read_back(store, tmp_path):
+    from roasterdesk.domain.model import Producer, ProducerKind
+    from roasterdesk.domain.visits import Visit
+
+    p = store.save_producer(Producer("Finca", ProducerKind.FARM, "KE",
+                                     varieties=("SL28/SL34", "Batian"), processes=("washed",)))
+    store.save_visit(Visit(p.id, date(2025, 2, 3), participants=("Ruiz, Ana", 'Tom "TB" Becker',
+                                                                 "Dawit")))
+    c = Store.open(tmp_path / "c.sqlite")
+    try:
+        for kind in ("producers", "visits"):
+            out = tmp_path / f"{kind}.csv"
+            export_list(store, kind, out)
+            plan = I.plan_import(c, I.read_source(out, kind), kind)
+            assert plan.ok, plan.report(limit=5)
+            I.commit_import(c, plan)
+        q = c.producer_by_uuid(p.uuid)
+        assert q.varieties == ("SL28/SL34", "Batian")
+        assert c.visits(q.id)[0].participants == ("Ruiz, Ana", 'Tom "TB" Becker', "Dawit")
+    finally:
+        c.close()
