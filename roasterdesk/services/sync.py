@@ -24,6 +24,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -326,28 +327,49 @@ def refresh_dirty(store: Store) -> None:
 
 
 def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None = None) -> None:
-    from ..store.changes import Change
-
-    device = store.log.device_id
     _restore_field_index(store)  # both left by a pull that was stopped before its end
     refresh_dirty(store)
     cursor = int(_state(store, "pull_cursor") or 0)
     first = cursor == 0  # a first pull (a join): every producer's lot figures, once at the end
     last = conn.execute("SELECT coalesce(max(seq), 0) FROM roasterdesk.changes").fetchone()[0]
+    with ThreadPoolExecutor(1, thread_name_prefix="pull") as ahead:
+        _pull_pages(store, conn, result, progress, cursor, last, first, ahead)
+    _restore_field_index(store)
+    refresh_dirty(store)
+
+
+def _page(conn: Any, after: int, device: str, size: int) -> list[Any]:
+    """The hub's changes past ``after`` made on other devices, in commit order: this device's
+    own are not read back. A short page holds every other change past ``after``."""
+    rows = conn.execute(
+        "SELECT c.seq, c.op_id, c.hlc, c.device_id, c.table_name, c.row_uuid, c.field, "
+        "c.old_value::text, c.new_value::text, c.author, c.at FROM roasterdesk.changes c "
+        "WHERE c.seq > %s AND c.device_id <> %s ORDER BY c.seq LIMIT %s",
+        [after, device, size]).fetchall()
+    conn.commit()
+    return list(rows)
+
+
+def _pull_pages(store: Store, conn: Any, result: SyncResult, progress: Progress | None,
+                cursor: int, last: int, first: bool, ahead: ThreadPoolExecutor) -> None:
+    """Apply the hub's pages past ``cursor``, each in one transaction with the cursor's move.
+    While a full page is written here, the next is read from the hub (``ahead``): the hub's
+    query and the network overlap the writing."""
+    from ..store.changes import Change
+
+    device = store.log.device_id
+    coming: Future[list[Any]] | None = None
     while True:
-        # this device's own changes are not read back: a short page holds every other change
-        # past the cursor, and all up to ``last`` were committed before it was read, so the
-        # cursor moves past ``last`` then
-        rows = conn.execute(
-            "SELECT c.seq, c.op_id, c.hlc, c.device_id, c.table_name, c.row_uuid, c.field, "
-            "c.old_value::text, c.new_value::text, c.author, c.at FROM roasterdesk.changes c "
-            "WHERE c.seq > %s AND c.device_id <> %s ORDER BY c.seq LIMIT %s",
-            [cursor, device, PULL_PAGE]).fetchall()
-        conn.commit()
+        rows = coming.result() if coming is not None else _page(conn, cursor, device, PULL_PAGE)
+        coming = None
         full = len(rows) == PULL_PAGE
+        # all changes up to ``last`` were committed before it was read: past a short page the
+        # cursor moves to ``last``
         end = rows[-1][0] if full else max([last, *(r[0] for r in rows[-1:])])
         if end <= cursor:
             break
+        if full:
+            coming = ahead.submit(_page, conn, end, device, PULL_PAGE)
         apply: list[Change] = []
         with store.transaction("Sync"):
             if any(r[6] != "*" for r in rows):
@@ -384,8 +406,6 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
             progress("pull", min(cursor, last), last)
         if not full:
             break
-    _restore_field_index(store)
-    refresh_dirty(store)
 
 
 def _defer_field_index(store: Store) -> None:
