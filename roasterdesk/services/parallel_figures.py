@@ -29,6 +29,8 @@ _worker: dict[str, Any] = {}
 def _init(db_path: str) -> None:
     from .statement import open_read_only
 
+    if hasattr(os, "nice"):  # the window (and the writing process) come first
+        os.nice(5)
     _worker["store"] = open_read_only(db_path)
 
 
