@@ -4,7 +4,12 @@ writes them) into an empty table, with no validation. Then the peak memory (RSS)
 and of a commit, each in a fresh process, for a large file (``--rss-rows``, default 900,000).
 
     python benchmarks/import_speed.py [--rows 100000] [--producers 1000] [--rss-rows 900000]
-    python benchmarks/import_speed.py --rss-only dry|commit --rows N   (one measured process)
+                                      [--wide]
+    python benchmarks/import_speed.py --rss-only dry|commit --rows N [--wide]
+                                      (one measured process)
+
+``--wide`` gives every row of the RSS file a ~150-character notes column (900,000 rows: about
+213 MB, the size of file the import's scale target names; without it, 73 MB).
 
 The dry run is ``plan_import`` (read and check every row, write nothing). The commit is
 ``import_rows``, what ``roasterdesk import`` and the import dialog do: the rows checked and
@@ -39,11 +44,18 @@ COUNTRIES = ["Colombia", "Ethiopia", "Kenya", "Guatemala", "Honduras", "Peru", "
 PROCESSES = ["Washed", "Natural", "Honey", "Lavado", "Anaerobic"]
 
 
-def make_csv(path: Path, rows: int, producers: int) -> None:
+NOTES = ("Cupped at origin and again on arrival, sweet, clean, stone fruit and panela. "
+         "Dried on raised beds for {d} days, rested in parchment {w} weeks before milling.")
+
+
+def make_csv(path: Path, rows: int, producers: int, wide: bool = False) -> None:
+    """The lot sheet; ``wide`` adds a notes column of ~150 characters a row (a 900,000-row
+    file is then about 200 MB, like the file the import's scale target names)."""
     rnd = random.Random(5)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write("Lot Number;Farm Name;Country of Origin;Harvest Year;Number of Bags;Bag Weight;"
-                 "Processing Method;Total Cup Points;Moisture;FOB (USD/lb);Exporter\n")
+                 "Processing Method;Total Cup Points;Moisture;FOB (USD/lb);Exporter"
+                 + (";Notes\n" if wide else "\n"))
         for i in range(rows):
             p = i % producers
             year = 2016 + rnd.randrange(10)
@@ -53,7 +65,8 @@ def make_csv(path: Path, rows: int, producers: int) -> None:
                 f"{rnd.randint(5, 60)};{rnd.choice(['60 kg', '69 kg', '70kg'])};"
                 f"{rnd.choice(PROCESSES)};{rnd.randint(8000, 9200) / 100:.2f}".replace(".", ",")
                 + f";{rnd.randint(95, 120) / 10:.1f} %;{rnd.randint(250, 700) / 100:.2f};"
-                  f"Exporter {p % 17}\n")
+                  f"Exporter {p % 17}"
+                + (";" + NOTES.format(d=8 + i % 20, w=4 + i % 9) if wide else "") + "\n")
 
 
 def floor_rows_per_s(store: Store) -> float:
@@ -74,18 +87,18 @@ def floor_rows_per_s(store: Store) -> float:
     return len(rows) / dt
 
 
-def peak_rss(mode: str, rows: int, producers: int) -> float:
+def peak_rss(mode: str, rows: int, producers: int, wide: bool = False) -> float:
     """Peak RSS in MB of one fresh process doing a dry run or a commit of ``rows`` rows."""
     out = subprocess.run([sys.executable, __file__, "--rss-only", mode, "--rows", str(rows),
-                          "--producers", str(producers)], capture_output=True, text=True,
-                         check=True)
+                          "--producers", str(producers), *(["--wide"] if wide else [])],
+                         capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def rss_child(mode: str, rows: int, producers: int) -> int:
+def rss_child(mode: str, rows: int, producers: int, wide: bool = False) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "lots.csv"
-        make_csv(csv_path, rows, producers)
+        make_csv(csv_path, rows, producers, wide)
         with Store.open(Path(tmp) / "bench.sqlite") as store:
             if mode == "commit":
                 plan, result = import_rows(store, read_source(csv_path, "lots"), "lots")
@@ -103,9 +116,11 @@ def main() -> int:
     ap.add_argument("--producers", type=int, default=1000)
     ap.add_argument("--rss-rows", type=int, default=900_000)
     ap.add_argument("--rss-only", choices=("dry", "commit"))
+    ap.add_argument("--wide", action="store_true",
+                    help="a ~150-character notes column in every row of the RSS file")
     args = ap.parse_args()
     if args.rss_only:
-        return rss_child(args.rss_only, args.rows, args.producers)
+        return rss_child(args.rss_only, args.rows, args.producers, args.wide)
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "lots.csv"
         make_csv(csv_path, args.rows, args.producers)
@@ -129,7 +144,7 @@ def main() -> int:
               f"(commit / floor {floor and args.rows / commit / floor:.2f})")
     if args.rss_rows:
         for mode in ("dry", "commit"):
-            mb = peak_rss(mode, args.rss_rows, args.producers)
+            mb = peak_rss(mode, args.rss_rows, args.producers, args.wide)
             print(f"peak RSS, {args.rss_rows:,} rows, {mode:6}: {mb:7.0f} MB")
     return 0
 

@@ -12,10 +12,10 @@ Two steps, so that nothing is written until the user has seen what will happen:
 
 Memory is bounded by the batch, not the file: a CSV or XLSX file is read from disk on each
 pass (:class:`tabular.FileRows`), one pass for what is inferred per column (decimal marks, date
-orders), one for the rows; a plan counts what each row does and keeps its problems, not its
-records (except for small files, to show them); a commit reads and checks the rows again and
-writes them :data:`BATCH` at a time. What is kept per row is its identity for the duplicate
-check (a lot code and one number).
+orders), one for the rows; a plan counts what each row does and keeps its problems (the first
+10,000; counted exactly), not its records (except for small files, to show them); a commit
+reads and checks the rows again and writes them :data:`WRITE_BATCH` at a time. What is kept
+per row is its identity for the duplicate check (a lot code and one number).
 
 Matching (a re-import does not duplicate): a record is the same as a stored one when its UUID
 matches, else by its identity (:data:`fields.IDENTITY`: lot code; producer name + country; …).
@@ -59,7 +59,8 @@ __all__ = ["ColumnMap", "ImportCancelled", "ImportPlan", "ImportResult", "Planne
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
 ON_DUPLICATE = ("update", "skip")
-BATCH = 1000  # rows checked, then written, at a time
+BATCH = 1000  # rows checked between two looks at cancel and progress
+WRITE_BATCH = 5000  # planned records written (or let go) at a time
 KEEP_RECORDS = 2000  # a plan keeps its records (to show them) for files up to this many rows
 
 
@@ -274,8 +275,8 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
                 progress: Progress | None, cancelled: IsCancelled | None) -> None:
     """Read and check every row of the plan's table (one reading for the columns' decimal
     marks and date orders, one for the rows), counting what each would do; every
-    :data:`BATCH` rows the planned records go to ``sink`` and are let go (unless the plan
-    keeps them)."""
+    :data:`WRITE_BATCH` records the planned records go to ``sink`` and are let go (unless the
+    plan keeps them)."""
     kind, table, mapping, defaults = plan.kind, plan.table, plan.mapping, plan.defaults
     mapped = set(mapping.values())
     ctx = _Context(store, kind)
@@ -302,10 +303,11 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
     codes = CH.CodeMaker(ctx.by_identity) if kind == "lots" and "code" not in mapped else None
     values_map = plan.values_map
     for n, (line, cells) in enumerate(table.rows, 1):
+        if len(plan.records) - plan.flushed >= WRITE_BATCH:
+            _flush(plan, sink)
         if n % BATCH == 0:
             if cancelled is not None and cancelled():
                 raise ImportCancelled("import cancelled; nothing was written")
-            _flush(plan, sink)
             if progress is not None:
                 progress(n, total)
         values, raw, row_problems, used = CH.read_row(line, cells, columns, marks, specs,
@@ -548,10 +550,10 @@ def write_rejects(plan: ImportPlan, path: Path | str) -> int:
 def import_file(store: Any, path: Path | str, kind: str, *, mapping_file: Path | None = None,
                 on_duplicate: str = "skip", dry_run: bool = False,
                 defaults: dict[str, str] | None = None) -> tuple[ImportPlan, ImportResult | None]:
-    """Read, plan and (unless ``dry_run`` or errors) commit: the headless command's work."""
+    """Read, plan and (unless ``dry_run`` or errors) commit, in one reading of the rows."""
     table = read_source(path, kind)
     mapping = load_mapping(mapping_file, kind, table.headers) if mapping_file else None
-    plan = plan_import(store, table, kind, mapping, on_duplicate=on_duplicate, defaults=defaults)
-    if dry_run or not plan.ok:
-        return plan, None
-    return plan, commit_import(store, plan)
+    if dry_run:
+        return plan_import(store, table, kind, mapping, on_duplicate=on_duplicate,
+                           defaults=defaults), None
+    return import_rows(store, table, kind, mapping, on_duplicate=on_duplicate, defaults=defaults)

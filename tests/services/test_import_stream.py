@@ -28,6 +28,7 @@ def lots_csv(path, rows, producers=100, start=0):
 @pytest.fixture
 def small_batches(monkeypatch):
     monkeypatch.setattr(I, "BATCH", 100)
+    monkeypatch.setattr(I, "WRITE_BATCH", 100)
     monkeypatch.setattr(I, "KEEP_RECORDS", 0, raising=False)  # records are not kept
     monkeypatch.setattr(B, "LOTS_PER_BATCH", 200, raising=False)
 
@@ -67,7 +68,7 @@ def test_a_commit_writes_a_batch_at_a_time_and_counts_match(store, tmp_path, sma
     monkeypatch.setattr(type(store), "add_records", add_records)
     result = I.commit_import(store, plan)
     assert (result.created, result.producers_created) == (1050, 40)
-    assert max(sizes) <= I.BATCH and sum(sizes) == 1050 + 40
+    assert max(sizes) <= I.WRITE_BATCH and sum(sizes) == 1050 + 40
     assert store.counts()["lots"] == 1050
     assert store.db.execute("SELECT count(*) FROM lot_metrics").fetchone()[0] == 1050
 
