@@ -58,6 +58,19 @@ def _item(value: str) -> str:
     return value
 
 
+def _note(note: str) -> str:
+    """An observation's note as the import reads it back: in double quotes when its brackets
+    do not pair up or it holds a quote ("about 40 % (rough"), else as it is."""
+    depth = 0
+    for ch in note:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            break
+    if depth == 0 and '"' not in note and note == note.strip():
+        return note
+    return '"' + note.replace('"', '""') + '"'
+
+
 def _pct(value: Any) -> str:
     return "" if value is None else f"{text(value)} %"
 
@@ -155,7 +168,7 @@ def _visit_cells(v: Visit, owner: Producer) -> dict[str, str]:
     obs = "; ".join(
         f"{o.topic.value}: {o.evidence.value}"
         + {None: "", Outcome.NO_ISSUE: ", no issue", Outcome.ISSUE: ", issue found"}[o.outcome]
-        + (f" ({o.note})" if o.note else "")
+        + (f" ({_note(o.note)})" if o.note else "")
         for o in v.observations)
     return {
         "producer": owner.name, "country": owner.country, "date": text(v.date),

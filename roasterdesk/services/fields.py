@@ -162,13 +162,17 @@ _outcome = _enum(Outcome, {"no issue": "no_issue", "no issue seen": "no_issue", 
 
 
 def _split_outside_brackets(text: str) -> list[str]:
-    parts, depth, cur = [], 0, []
+    parts, depth, cur, quoted = [], 0, [], False
     for ch in text:
-        if ch == "(":
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            pass
+        elif ch == "(":
             depth += 1
         elif ch == ")":
             depth = max(depth - 1, 0)
-        if ch == ";" and depth == 0:
+        if ch == ";" and depth == 0 and not quoted:
             parts.append("".join(cur))
             cur = []
         else:
@@ -183,14 +187,17 @@ def parse_observations(text: str) -> tuple[tuple[Topic, Evidence, str, Outcome |
     none given: not recorded).
 
     A note is everything between the first "(" after the evidence and the last ")" of the part;
-    ";" inside the brackets belongs to the note.
+    ";" inside the brackets belongs to the note. A note in double quotes (as exports write one
+    whose brackets do not pair up) is read whole, a quote inside doubled.
     """
     out = []
     for part in _split_outside_brackets(text):
         m = re.match(r"([^:()]+):\s*([^()]*?)\s*(?:\((.*)\))?\s*$", part, re.DOTALL)
         if not m:
             raise ValueError(f"{part!r}: write observations as 'topic: observed|reported'")
-        topic, how, note = m.group(1), m.group(2), m.group(3) or ""
+        topic, how, note = m.group(1), m.group(2), (m.group(3) or "").strip()
+        if len(note) >= 2 and note[0] == note[-1] == '"':
+            note = note[1:-1].replace('""', '"')
         evidence_text, _, outcome_text = how.partition(",")
         evidence = _evidence(evidence_text.strip())
         outcome = _outcome(outcome_text.strip()) if outcome_text.strip() else None

@@ -304,14 +304,20 @@ def test_premium_cells_read_back_every_form(store):
     assert L.parse_premiums("quality: 0,10 USD/kg, on top")[0].amount == Decimal("0.10")
 
 
-def test_list_items_holding_a_separator_read_back(store, tmp_path):
+def test_list_items_and_notes_holding_a_separator_read_back(store, tmp_path):
     from roasterdesk.domain.model import Producer, ProducerKind
     from roasterdesk.domain.visits import Visit
 
     p = store.save_producer(Producer("Finca", ProducerKind.FARM, "KE",
                                      varieties=("SL28/SL34", "Batian"), processes=("washed",)))
+    from roasterdesk.domain.visits import Evidence, Observation, Outcome, Topic
+
+    notes = ("about 40 % (rough; under inga", 'said "fine")', "pH (7) fine")
     store.save_visit(Visit(p.id, date(2025, 2, 3), participants=("Ruiz, Ana", 'Tom "TB" Becker',
-                                                                 "Dawit")))
+                                                                 "Dawit"), observations=(
+        Observation(Topic.SHADE, Evidence.OBSERVED, notes[0], Outcome.NO_ISSUE),
+        Observation(Topic.WATER_USE, Evidence.REPORTED, notes[1]),
+        Observation(Topic.COMPOSTING, Evidence.OBSERVED, notes[2]))))
     c = Store.open(tmp_path / "c.sqlite")
     try:
         for kind in ("producers", "visits"):
@@ -322,6 +328,8 @@ def test_list_items_holding_a_separator_read_back(store, tmp_path):
             I.commit_import(c, plan)
         q = c.producer_by_uuid(p.uuid)
         assert q.varieties == ("SL28/SL34", "Batian")
-        assert c.visits(q.id)[0].participants == ("Ruiz, Ana", 'Tom "TB" Becker', "Dawit")
+        visit = c.visits(q.id)[0]
+        assert visit.participants == ("Ruiz, Ana", 'Tom "TB" Becker', "Dawit")
+        assert tuple(o.note for o in visit.observations) == notes
     finally:
         c.close()
