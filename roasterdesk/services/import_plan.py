@@ -141,9 +141,10 @@ class ImportPlan:
             + (f"; new producers: {len(self.new_producers):,}" if self.new_producers else "")
         )
         errors, warnings = self.error_count, self.warning_count
-        lines.append(f"{CH.plural(errors, 'error')} in {CH.plural(len(self.error_rows), 'row')}, "
-                     f"{CH.plural(warnings, 'warning')}; "
-                     f"{CH.plural(max(len(t.rows) - len(self.rejected), 0), 'row')} "
+        found = (f"{CH.plural(errors, 'error')} in {CH.plural(len(self.error_rows), 'row')}, "
+                 f"{CH.plural(warnings, 'warning')}" if errors else
+                 f"no errors, {CH.plural(warnings, 'warning')}" if warnings else "no problems")
+        lines.append(f"{found}; {CH.plural(max(len(t.rows) - len(self.rejected), 0), 'row')} "
                      "can be imported")
         shown = sorted(self.problems, key=lambda p: (p.line, not p.error))
         shown = shown[:limit] if limit else shown

@@ -130,6 +130,11 @@ def test_a_row_with_three_problems_reports_all_three_and_plurals(store, tmp_path
     assert "line 2, column 'Country': unknown country 'Narnia'" in report
     f.write_text("Lot code,Producer,Country,Harvest\nA,F,Narnia,2024\nB,F,CO,2024\n")
     assert "1 error in 1 row, 0 warnings; 1 row can be imported" in plan(store, f).report()
+    f.write_text("Lot code,Producer,Country,Harvest,Moisture (%)\nA,F,CO,2024,0\nB,F,CO,2024,11\n")
+    assert "\nno errors, 1 warning; 2 rows can be imported" in plan(store, f).report()
+    f.write_text("Lot code,Producer,Country,Harvest\nA,F,CO,2024\nB,F,CO,2024\n")
+    report = plan(store, f).report()
+    assert "\nno problems; 2 rows can be imported" in report and "0 error" not in report
 
 
 def test_skip_invalid_writes_rejects_then_reimport_fixed(store, db_path, tmp_path, capsys):
