@@ -183,6 +183,7 @@ def export_columns(kind: str) -> list[FS.FieldSpec]:
     skip = {"producers": {"altitude"}, "lots": {"fob_usd_kg", "producer_region",
                                                "producer_altitude"},
             "plots": {"latitude", "longitude"}}.get(kind, set())
+    skip = skip | {"producer_kind"}  # read only for a producer an import creates
     return [s for s in FS.KINDS[kind] if s.key not in skip]
 
 

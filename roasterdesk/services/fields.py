@@ -40,11 +40,23 @@ class FieldSpec:
     synonyms: tuple[str, ...] = ()
     parse: Callable[[str], Any] = str
     required: bool = False
+    public: bool = False  # a buyer's customer sees it (statement, story): no generic synonym
+
+
+# Headers that name an internal column in any kind of sheet: never routed by a synonym into a
+# field a customer sees (``public``); a label that says so ("Story") or a mapping file may.
+GENERIC_HEADERS = frozenset({
+    "notes", "note", "comments", "comment", "remarks", "remark", "observaciones", "observacion",
+    "observacoes", "observations", "obs", "internal notes", "internal note", "memo", "info",
+    "details", "description", "descripcion", "descricao", "text", "other", "misc", "notas",
+    "comentarios", "remarks notes",
+})
 
 
 def fold(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     plain = plain.replace("#", " number ").replace("%", " pct ")
+    plain = re.sub(r"(?:\bus)?\$", " usd ", plain)  # "FOB $/lb", "FOB (US$/lb)" = USD/lb
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 
@@ -85,7 +97,7 @@ parse_kind = _enum(ProducerKind, {
 }, "producer kind")
 parse_process = _enum(Process, {
     "fully washed": "washed", "lavado": "washed", "wet": "washed", "wet process": "washed",
-    "washed process": "washed", "semi washed": "washed", "washed wet": "washed",
+    "washed process": "washed", "washed wet": "washed",
     "semi washed semi pulped": "honey", "pulped natural honey": "honey",
     "lavado humedo": "washed", "natural seco": "natural", "cereja descascado": "honey",
     "cd": "honey", "despolpado": "honey", "lavado semi": "honey", "semi lavado": "honey",
@@ -107,6 +119,7 @@ def parse_process(text: str) -> Process:
     """A process label from ``resources/vocab/process.json`` (grading exports, EN/ES/PT)."""
     from . import vocab
 
+    vocab.refuse_ambiguous("process", text)
     found = vocab.lookup("process", text)
     if found is not None:
         return Process(found)
@@ -243,6 +256,9 @@ _NEW_PRODUCER = (  # used only for a producer the import creates
     F("producer_altitude", "Producer altitude", ("Altitude", "Altitude (masl)", "Elevation",
                                                  "Altitud", "Altura", "Masl"), P.parse_altitude),
 )
+# the kind of a producer the import creates (else it is created as a farm, with a warning)
+_PRODUCER_KIND = F("producer_kind", "Producer type", ("Producer Kind", "Type of Producer",
+                                                      "Supplier Type", "Farm Type"), parse_kind)
 
 KINDS: dict[str, tuple[FieldSpec, ...]] = {
     "producers": (
@@ -274,7 +290,7 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
                                                "Harvest"), P.parse_months),
         F("parent", "Member of", ("Parent", "Member of Cooperative", "Co-op Member of",
                                   "Belongs to"), parse_text),
-        F("notes", "Notes", ("Comments", "Remarks", "Note"), parse_text),
+        F("notes", "Notes", ("Comments", "Remarks", "Note", "Observaciones"), parse_text),
         _UUID,
     ),
     "people": (
@@ -288,9 +304,11 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
         F("consent_scope", "Consent scope", ("Consent to",), parse_scopes),
         F("consent_withdrawn_on", "Consent withdrawn on", ("Withdrawn",), P.parse_date),
         F("consent_note", "Consent note", (), parse_text),
-        F("quote", "Quote", ("Quotation", "Testimonial"), parse_text),
+        F("quote", "Quote", ("Quotation", "Testimonial", "Producer Quote"), parse_text,
+          public=True),
         F("pseudonymised", "Pseudonymised", (), P.parse_bool),
         _UUID,
+        _PRODUCER_KIND,
     ),
     "plots": (
         *_PRODUCER_REF,
@@ -312,6 +330,7 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
                                                      "Deforested", "Was Forest"),
           P.parse_bool),
         _UUID,
+        _PRODUCER_KIND,
     ),
     "lots": (
         F("code", "Lot code", ("Lot", "Lot Number", "Lot No", "Lot #", "Lot ID", "ICO Number",
@@ -323,7 +342,9 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
         F("harvest", "Harvest", ("Harvest Year", "Crop Year", "Crop", "Cosecha", "Safra", "Year",
                                  "Season"), P.parse_harvest_year, True),
         F("weight_kg", "Weight (kg)", ("Weight", "Net Weight", "Total Weight", "Total kg",
-                                       "Quantity", "Volume", "Kilos", "Kg"), P.parse_mass_kg),
+                                       "Quantity", "Volume", "Kilos", "Kg", "Qty", "Qty kg",
+                                       "Quantity kg", "Net Weight kg", "Net kg"),
+          P.parse_mass_kg),
         F("bags", "Bags", ("Number of Bags", "No of Bags", "Bag Count", "Sacos", "Sacas",
                            "Units", "Number Bags"), P.parse_int),
         F("bag_kg", "Bag size (kg)", ("Bag Weight", "Bag Size", "Bag", "Kg per Bag",
@@ -353,9 +374,11 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
         F("differential_cents_lb", "Differential (cents/lb)", ("Differential", "Diff",
                                                                "Premium over C"), P.parse_cents),
         F("fob_usd_lb", "FOB (USD/lb)", ("FOB", "FOB Price", "FOB USD/lb", "Price FOB",
-                                         "Price per lb", "Price USD/lb"),
+                                         "Price per lb", "Price USD/lb", "FOB per lb",
+                                         "FOB price USD/lb", "FOB USD per lb"),
           lambda t: P.parse_price(t, per="lb")),
-        F("fob_usd_kg", "FOB (USD/kg)", ("FOB per kg", "Price per kg", "Price USD/kg"),
+        F("fob_usd_kg", "FOB (USD/kg)", ("FOB per kg", "Price per kg", "Price USD/kg",
+                                         "FOB USD/kg", "FOB price USD/kg", "FOB USD per kg"),
           lambda t: P.parse_price(t, per="kg")),
         F("fixations", "Fixations", ("Price Fixations", "Fixed at"), parse_fixations),
         F("premiums", "Premiums", ("Premiums Paid", "Lot Premiums"), L.parse_premiums),
@@ -381,7 +404,8 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
         F("organic", "Organic", ("Organic Certified", "Is Organic"), P.parse_bool),
         F("certifications", "Certifications", ("Certification", "Certificates", "Certified"),
           parse_schemes),
-        F("story", "Story", ("Public Story", "Notes", "Description Long"), parse_text),
+        F("story", "Story", ("Public Story", "Lot Story", "Lot's Story", "Customer Story",
+                             "Coffee Story", "Story Text"), parse_text, public=True),
         F("plots", "Plots", ("Plot Names", "Lot Plots"), L.parse_plot_names),
         F("dds_reference", "DDS reference", ("DDS Reference Number", "DDS Number", "DDS"),
           parse_text),
@@ -394,6 +418,7 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
           L.parse_upstream),
         _UUID,
         *_NEW_PRODUCER,
+        _PRODUCER_KIND,
         _ALT_UNIT,
         _WEIGHT_UNIT,
     ),
@@ -405,10 +430,12 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
           P.parse_list),
         F("purposes", "Purposes", ("Purpose", "Reason", "Objective"), parse_purposes),
         F("observations", "Observations", ("Structured Observations",), parse_observations),
-        F("notes", "Notes", ("Visit Notes", "Comments", "Remarks", "Summary"), parse_text),
+        F("notes", "Notes", ("Visit Notes", "Comments", "Remarks", "Summary", "Observaciones"),
+          parse_text),
         F("follow_ups", "Follow-ups", ("Follow ups", "Followups", "Actions", "To do",
                                        "Next Steps"), L.parse_follow_ups),
         _UUID,
+        _PRODUCER_KIND,
     ),
 }
 
@@ -422,7 +449,11 @@ IDENTITY = {
 
 
 def _names(spec: FieldSpec) -> list[str]:
-    return [fold(spec.label), fold(spec.key.replace("_", " ")), *(fold(s) for s in spec.synonyms)]
+    names = [fold(spec.label), fold(spec.key.replace("_", " ")),
+             *(fold(s) for s in spec.synonyms)]
+    if spec.public:  # only names that say so, never a generic internal column's
+        names = [n for n in names if n not in GENERIC_HEADERS]
+    return names
 
 
 def header_index(kind: str) -> dict[str, str]:

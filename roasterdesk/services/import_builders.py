@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from ..domain.countries import country_name, location_check
@@ -24,7 +25,8 @@ from ..domain.model import (
 )
 from ..domain.units import LB_KG, LOCAL_UNITS
 from . import fields as FS
-from . import import_dds
+from . import import_dds, vocab
+from . import parsing as P
 from .import_checks import Problem
 from .import_plan import ImportPlan, Planned
 
@@ -62,12 +64,39 @@ def _resolve_producer(plan: ImportPlan, ctx: Any, values: dict[str, Any], line: 
         return pid, None
     if key not in plan.new_producers:
         lo, hi = values.get("producer_altitude", (None, None))
-        plan.new_producers[key] = Producer(name.strip(), ProducerKind.FARM, country,
+        kind = values.get("producer_kind") or _kind_given(plan, line, name, header_of or {},
+                                                          "producer")
+        plan.new_producers[key] = Producer(name.strip(), kind, country,
                                            region=values.get("producer_region", ""),
                                            altitude_min_m=lo, altitude_max_m=hi)
     else:
         _differences(plan, line, header_of or {}, values, plan.new_producers[key])
     return 0, key
+
+
+def _kind_given(plan: ImportPlan, line: int, name: str, header_of: dict[str, str],
+                column: str) -> ProducerKind:
+    """The kind a new producer gets when the file gives none (a producer needs one): a farm,
+    said in the plan's notes naming the producers (:func:`kind_note`), never silently."""
+    plan.kind_not_given.append(name.strip())
+    return ProducerKind.FARM
+
+
+def kind_note(plan: ImportPlan) -> str | None:
+    """The note naming the producers created as farms because the file gives no type."""
+    names = list(dict.fromkeys(plan.kind_not_given))
+    if not names:
+        return None
+    shown = ", ".join(repr(n) for n in names[:10]) + (
+        f" and {len(names) - 10:,} more" if len(names) > 10 else "")
+    return (f"{len(names):,} new producer{'s' if len(names) != 1 else ''} created as kind "
+            f"'farm' (the file gives no producer type; map a 'Producer type' column or change "
+            f"it on the producer): {shown}")
+
+
+def _unique(items: Any) -> tuple[Any, ...]:
+    """A list value without repeats, in order (two labels may map to one value)."""
+    return tuple(dict.fromkeys(items))
 
 
 def _differences(plan: ImportPlan, line: int, header_of: dict[str, str], values: dict[str, Any],
@@ -132,12 +161,16 @@ def _build_producer(plan, ctx, line, values, header_of, seen, cells) -> None:  #
         lo, hi = values.pop("altitude")
         values.setdefault("altitude_min_m", lo)
         values.setdefault("altitude_max_m", hi)
+    if "processes" in values:
+        each = getattr(plan, "values_map", {}).get("processes") or {}
+        items = [each.get(FS.fold(p), p) for p in values["processes"]]
+        for p in items:
+            vocab.refuse_ambiguous("process", p)
+        values["processes"] = tuple(FS.parse_process(p).value if _known_process(p) else p
+                                    for p in items)
     for k in ("varieties", "processes", "harvest_months"):
         if k in values:
-            values[k] = tuple(values[k])
-    if "processes" in values:
-        values["processes"] = tuple(FS.parse_process(p).value if _known_process(p) else p
-                                    for p in values["processes"])
+            values[k] = _unique(values[k])
     parent = values.pop("parent", None)
     key = _pkey(values["name"], values["country"])
     found = _duplicate(plan, ctx, line, key, values.get("uuid"), seen, cells, "this producer")
@@ -148,7 +181,8 @@ def _build_producer(plan, ctx, line, values, header_of, seen, cells) -> None:  #
                    "altitude_max_m", "total_area_ha", "coffee_area_ha", "varieties", "processes",
                    "harvest_months", "notes", "uuid")
     if action == "create":
-        fields.setdefault("kind", ProducerKind.FARM)
+        if "kind" not in fields:
+            fields["kind"] = _kind_given(plan, line, values["name"], header_of, "name")
         rec = Producer(**fields)
     elif action == "update":
         fields.pop("uuid", None)
@@ -360,10 +394,15 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
     if fg is not None:
         fields["farm_gate"] = fg
     if action == "create":
-        # a fact the file does not give stays "not recorded": only fixations say which
-        # contract it is (a fixed-price contract is never fixed later)
+        # a fact the file does not give stays "not recorded"; fixations say which contract it
+        # is (a fixed-price contract is never fixed later): read so, with a warning
         if "contract_type" not in fields:
             fields["contract_type"] = ContractType.PTBF if "fixations" in fields else None
+            if "fixations" in fields:
+                plan.problems.append(Problem(
+                    line, header_of.get("fixations", "Fixations"), "no contract type given: "
+                    "read as PTBF (price to be fixed) because the row has fixations; a "
+                    "'Contract type' column says it", False))
         fields.setdefault("status", None)
     if action == "create":
         rec: Any = Lot(producer_id=pid, **fields)
@@ -373,6 +412,8 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
         rec = replace(old, producer_id=pid or old.producer_id, **fields)
         if pkey is not None or rec.producer_id != old.producer_id:
             plan.moved_from.add(old.producer_id)
+    if not _fixations_fit(plan, line, header_of, rec):
+        return
     w, bags, bag_kg = rec.weight_kg, rec.bags, rec.bag_kg
     # choice: net weights differ from bags × nominal size (tare, moisture); flag beyond the
     # larger of half a bag and 2 %
@@ -382,6 +423,28 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
                                      f"weight {w} kg differs from {bags} bags × {bag_kg} kg",
                                      False))
     plan.records.append(Planned(line, action, rec, pkey, dds or None))
+
+
+def _fixations_fit(plan: ImportPlan, line: int, header_of: dict[str, str], lot: Lot) -> bool:
+    """Whether the lot's fixations fit it; if not (on a fixed-price contract, or fixing more
+    kg than the lot weighs), errors: the row is not imported until the file says what is
+    true."""
+    if not lot.fixations:
+        return True
+    before = len(plan.problems)
+    col = header_of.get("fixations", "Fixations")
+    if lot.contract_type is ContractType.FIXED:
+        plan.problems.append(Problem(
+            line, col, f"a fixed-price contract has no fixations ({len(lot.fixations)} "
+            "given): is the contract PTBF (price to be fixed), or are the fixations another "
+            "lot's?"))
+    fixed = sum((f.volume_kg for f in lot.fixations if f.volume_kg is not None), Decimal(0))
+    weight = lot.weight
+    if weight is not None and fixed > weight:
+        plan.problems.append(Problem(
+            line, col, f"fixations total {P.tidy(fixed)} kg, more than the lot's "
+            f"{P.tidy(weight)} kg"))
+    return len(plan.problems) == before
 
 
 _PREMIUM_FACTS = ("type", "basis", "amount", "included_in_fob", "paid_to", "farmers", "voided")

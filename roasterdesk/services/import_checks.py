@@ -128,6 +128,19 @@ CHECKS: dict[str, Callable[[Any], tuple[str, bool] | None]] = {
 
 _UNKNOWN = ("?", False)
 
+# What sheets write for "no value" in a number, date or vocabulary cell: read as not recorded,
+# with a warning naming the cell (never an error, never a value).
+PLACEHOLDERS = frozenset({"#n/a", "n/a", "na", "#na", "-", "--", "—", "–", "tbd", "tba", "?",
+                          "??", "n.a.", "n/d", "nd", "s/d", "#value!", "#ref!", "#div/0!",
+                          "null", "none", "unknown", "desconocido", "pending"})
+# Values that sheets write for "not measured" in a field where they would read as a fact:
+# 0 % moisture, a cup score of 0 (a 0 score would print as a score).
+ZERO_NOT_RECORDED = {"moisture_pct": "moisture 0 %", "quality_score": "cup score 0"}
+
+
+def is_placeholder(text: str) -> bool:
+    return " ".join(text.lower().split()) in PLACEHOLDERS
+
 
 def read_row(line: int, cells: list[str], columns: Sequence[Column],
              marks: dict[Column, tuple[str, bool]], specs: dict[str, FS.FieldSpec],
@@ -160,6 +173,10 @@ def read_row(line: int, cells: list[str], columns: Sequence[Column],
         mapping = values_map.get(key)
         mapped = mapping.get(FS.fold(text)) if mapping else None
         parse_text = mapped if mapped is not None else text
+        if mapped is None and specs[key].parse is not FS.parse_text and is_placeholder(text):
+            problems.append(Problem(line, col[2], f"{text!r} read as not recorded", False,
+                                    value=text))
+            continue
         if key in units and not P.has_unit(parse_text):
             parse_text = f"{parse_text} {units[key]}"
         # the column's decimal mark and date order, set without a context manager a cell
@@ -171,12 +188,15 @@ def read_row(line: int, cells: list[str], columns: Sequence[Column],
             continue
         finally:
             P.reset_reading(tokens)
+        if key in ZERO_NOT_RECORDED and values[key] == 0:
+            problems.append(Problem(line, col[2], f"{ZERO_NOT_RECORDED[key]} read as not "
+                                    "recorded", False, value=text))
+            del values[key]
+            continue
         check = CHECKS.get(key)
         bad = check(values[key]) if check and isinstance(values[key], (Decimal, int)) else None
         if bad:
             problems.append(Problem(line, col[2], bad[0], bad[1], value=text))
-            if key == "moisture_pct" and values[key] == 0:
-                del values[key]  # not recorded
     if "country" in values and "(" in raw["country"]:  # "United States (Hawaii)"
         region = vocab.country(raw["country"])[1]
         target = next((k for k in ("producer_region", "region") if k in specs), None)

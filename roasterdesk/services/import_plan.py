@@ -41,6 +41,7 @@ class ImportPlan:
     moved_from: set[int] = field(default_factory=set)  # producers an updated lot leaves
     rejected: list[tuple[int, list[Problem]]] = field(default_factory=list)  # (line, errors)
     notes: list[str] = field(default_factory=list)  # what was inferred of the columns
+    kind_not_given: list[str] = field(default_factory=list)  # producers created as farms
     counts: dict[str, int] = field(default_factory=dict)  # action -> rows
     # how the rows are read (a commit reads them again the same way)
     decimal: dict[int, str] = field(default_factory=dict)

@@ -45,7 +45,7 @@ from . import fields as FS
 from . import import_checks as CH
 from . import import_dds
 from . import parsing as P
-from .import_builders import _BUILDERS, _is_totals_row, _pkey, _resolve_parents
+from .import_builders import _BUILDERS, _is_totals_row, _pkey, _resolve_parents, kind_note
 from .import_checks import Problem
 from .import_plan import ImportCancelled, ImportPlan, ImportResult, Planned
 from .tabular import Table, read_table
@@ -338,6 +338,8 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
         if errors:
             plan.rejected.append((line, errors))
     _resolve_parents(plan, ctx)
+    if (note := kind_note(plan)) is not None:
+        plan.notes.append(note)
     _flush(plan, sink)
     if progress is not None:
         progress(total, total)

@@ -473,17 +473,25 @@ def parse_bool(text: str) -> bool:
 def parse_list(text: str) -> tuple[str, ...]:
     """ "Castillo, Caturra; Typica" → ("Castillo", "Caturra", "Typica"); an item in double
     quotes is one item whatever it holds (``"SL28/SL34"; "Ruiz, Ana"``, as exports write
-    them), a quote inside doubled."""
+    them), a quote inside doubled. An item given twice is kept once (the first)."""
     if '"' not in text:
         parts = re.split(r"\s*[;,|/]\s*", text.strip())
-        return tuple(p.strip() for p in parts if p.strip())
+        return _once(p.strip() for p in parts if p.strip())
     out = []
     for m in re.finditer(r'\s*(?:"((?:[^"]|"")*)"|([^;,|/"]*))\s*(?:[;,|/]|$)', text):
         if m.group(1) is not None:
             out.append(m.group(1).replace('""', '"'))
         elif m.group(2) and m.group(2).strip():
             out.append(m.group(2).strip())
-    return tuple(out)
+    return _once(out)
+
+
+def _once(items: Iterable[str]) -> tuple[str, ...]:
+    """Items in order, each once (compared without case and surrounding spaces)."""
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(" ".join(item.casefold().split()), item)
+    return tuple(seen.values())
 
 
 _MONTHS = {m: i for i, m in enumerate(

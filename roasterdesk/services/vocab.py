@@ -44,6 +44,24 @@ def lookup(name: str, text: str) -> str | None:
     return table(name).get(fold(text))
 
 
+@cache
+def ambiguous_labels(name: str) -> dict[str, tuple[str, ...]]:
+    """Folded label → the values it may mean, from the file's ``"_ambiguous"`` entry: labels
+    that mean different things in different origins ("semi-washed")."""
+    data = json.loads(resource_path("vocab", f"{name}.json").read_text(encoding="utf-8"))
+    return {fold(k): tuple(v) for k, v in dict(data.get("_ambiguous") or {}).items()}
+
+
+def refuse_ambiguous(name: str, text: str) -> None:
+    """Raise ``ValueError`` naming the choices when ``text`` is an ambiguous label: the user
+    says which in the mapping (``"_values"``), never a guess."""
+    choices = ambiguous_labels(name).get(fold(text))
+    if choices:
+        raise ValueError(f"{text.strip()!r} is ambiguous: it may mean {' or '.join(choices)}; "
+                         f"say which in the mapping (\"_values\": {{\"{name}\": "
+                         f"{{\"{text.strip()}\": \"...\"}}}})")
+
+
 def nearest(labels: dict[str, str], text: str, n: int = 3) -> list[str]:
     """The known values closest to ``text``: ``labels`` maps folded label → value shown."""
     close = difflib.get_close_matches(fold(text), list(labels), n=n * 3, cutoff=0.5)
@@ -69,12 +87,14 @@ def _countries() -> dict[str, str]:
         for attr in ("name", "official_name", "common_name"):
             value = getattr(c, attr, None)
             if value:
-                out.setdefault(fold(value), c.alpha_2)
-                if "," in value:  # "Tanzania, United Republic of" → "United Republic of Tanzania"
-                    head, _, tail = value.partition(",")
-                    out.setdefault(fold(f"{tail} {head}"), c.alpha_2)
-                    out.setdefault(fold(head), c.alpha_2)
+                for key in _country_keys(value):
+                    out.setdefault(key, c.alpha_2)
         out.setdefault(fold(c.alpha_3), c.alpha_2)
+    for c in pycountry.countries:  # "Tanzania" alone; after the full names ("Congo" is CG)
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value and "," in value:
+                out.setdefault(fold(value.partition(",")[0]), c.alpha_2)
     data = json.loads(resource_path("vocab", "countries.json").read_text(encoding="utf-8"))
     for code, names in data.items():
         if not code.startswith("_"):
@@ -83,16 +103,36 @@ def _countries() -> dict[str, str]:
     return out
 
 
+def _country_keys(text: str) -> list[str]:
+    """The folded forms a country name is known by: as written, its ISO "Name, qualifier"
+    form turned round ("Congo, The Democratic Republic of the" → "The Democratic Republic of
+    the Congo"), each also without "the" (which lists write or drop at will)."""
+    forms = [fold(text)]
+    if "," in text:
+        head, _, tail = text.partition(",")
+        forms.append(fold(f"{tail} {head}"))
+    out = []
+    for f in forms:
+        out.append(f)
+        out.append(" ".join(w for w in f.split() if w != "the"))
+    return list(dict.fromkeys(out))
+
+
+def _country_code(text: str) -> str | None:
+    table = _countries()
+    return next((table[k] for k in _country_keys(text) if k in table), None)
+
+
 def country(text: str) -> tuple[str, str]:
     """(ISO-2 code, region) of a country cell: "Japan", "JP", "JPN", "Cote d?Ivoire",
     "Tanzania, United Republic Of", "United States (Hawaii)" → ("US", "Hawaii")."""
     raw = text.strip()
-    code = country_code(raw) or _countries().get(fold(raw))
+    code = country_code(raw) or _country_code(raw)
     if code:
         return code, ""
     m = _REGION.match(raw)
     if m:
-        code = country_code(m.group(1)) or _countries().get(fold(m.group(1)))
+        code = country_code(m.group(1)) or _country_code(m.group(1))
         if code:
             return code, m.group(2)
     raise unknown("country", raw, _country_labels())

@@ -166,11 +166,13 @@ def test_the_lists_write_every_import_field(trip):
     from roasterdesk.services import fields as FS
     from roasterdesk.services.exporting import export_columns
 
+    # producer_kind: read only for a producer the import creates
     derived = {"producers": {"altitude", "altitude_unit"},
-               "people": set(), "plots": {"latitude", "longitude", "altitude_unit"},
+               "people": {"producer_kind"},
+               "plots": {"latitude", "longitude", "altitude_unit", "producer_kind"},
                "lots": {"fob_usd_kg", "producer_region", "producer_altitude", "altitude_unit",
-                        "weight_unit"},
-               "visits": set()}
+                        "weight_unit", "producer_kind"},
+               "visits": {"producer_kind"}}
     for kind in KINDS:
         written = {s.key for s in export_columns(kind)}
         # what is not written is another form of a written field (or a unit for one)

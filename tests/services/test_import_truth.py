@@ -1,0 +1,154 @@
+"""An import stores what the file says, or "not recorded", and says so: no generic column in a
+customer-facing field, no silent contract type or producer kind, no ambiguous label guessed,
+placeholders and a 0 score read as not recorded with a warning, units in headers, ISO names."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pycountry
+
+from roasterdesk.domain.model import ContractType, ProducerKind
+from roasterdesk.services import fields as FS
+from roasterdesk.services import importing as I
+from roasterdesk.services import vocab
+
+
+def plan(store, path, kind="lots", mapping=None):
+    table = I.read_source(path, kind)
+    if mapping is not None:
+        m = path.with_suffix(".json")
+        m.write_text(json.dumps(mapping))
+        mapping = I.load_mapping(m, kind, table.headers)
+    return I.plan_import(store, table, kind, mapping)
+
+
+def test_no_generic_internal_header_reaches_a_customer_facing_field(store, tmp_path):
+    for kind in FS.KINDS:
+        for generic in FS.GENERIC_HEADERS:
+            key = FS.match_header(kind, generic.title())
+            assert key is None or not FS.spec(kind, key).public, (kind, generic, key)
+    f = tmp_path / "notes.csv"
+    f.write_text("Lot;Farm;Country;Harvest;Notes\nA;F;CO;2024;check the moisture again\n")
+    p = plan(store, f)
+    assert p.ok and p.records[0].record.story == ""
+    assert "column 'Notes' → (ignored)" in p.report()
+    p = plan(store, f, mapping={"Notes": "story"})  # a mapping file may
+    assert p.records[0].record.story == "check the moisture again"
+    f.write_text("Lot;Farm;Country;Harvest;Lot story\nA;F;CO;2024;Grown at 1,900 m\n")
+    assert plan(store, f).records[0].record.story == "Grown at 1,900 m"
+
+
+def test_contract_type_and_fixations_that_contradict_the_lot_are_reported(store, tmp_path):
+    f = tmp_path / "fix.csv"
+    f.write_text("Lot;Farm;Country;Harvest;Weight (kg);Fixations\n"
+                 "A;F;CO;2024;690;2025-03-14 380.00 300\n")
+    p = plan(store, f)
+    assert p.ok and p.records[0].record.contract_type is ContractType.PTBF
+    warned = [(x.line, x.column) for x in p.warnings if "no contract type" in x.reason]
+    assert warned == [(2, "Fixations")]
+    f.write_text("Lot,Farm,Country,Harvest,Weight (kg),Contract type,Fixations\n"
+                 "A,F,CO,2024,690,Fixed,2025-03-14 380.00 300\n"
+                 'B,F,CO,2024,690,PTBF,"2025-03-14 380.00 400; 2025-04-01 390 300"\n'
+                 "C,F,CO,2024,690,PTBF,2025-03-14 380.00 690\n")
+    p = plan(store, f)
+    errors = {(x.line, x.column): x.reason for x in p.errors}
+    assert set(errors) == {(2, "Fixations"), (3, "Fixations")}
+    assert "fixed-price contract" in errors[(2, "Fixations")]
+    assert "700 kg" in errors[(3, "Fixations")] and "690 kg" in errors[(3, "Fixations")]
+    assert [r.record.code for r in p.records] == ["C"]
+
+
+def test_a_new_producer_gets_the_files_type_or_the_plan_names_it(store, tmp_path):
+    f = tmp_path / "lots.csv"
+    f.write_text("Lot;Farm;Country;Harvest\nA;Finca Uno;CO;2024\nB;Finca Uno;CO;2024\n"
+                 "C;La Cumbre;CO;2024\n")
+    p = plan(store, f)
+    note = next(n for n in p.notes if "created as kind 'farm'" in n)
+    assert "2 new producers" in note and "'Finca Uno'" in note and "'La Cumbre'" in note
+    assert note in p.report()
+    f.write_text("Lot;Farm;Country;Harvest;Producer type\nA;Coop Sur;CO;2024;Cooperative\n")
+    p = plan(store, f)
+    assert [x.kind for x in p.new_producers.values()] == [ProducerKind.COOPERATIVE]
+    assert not any("created as kind" in n for n in p.notes)
+    f = tmp_path / "visits.csv"
+    f.write_text("Producer;Country;Date;Mode\nFinca Dos;PE;2025-01-10;call\n")
+    assert any("'Finca Dos'" in n for n in plan(store, f, "visits").notes)
+    f = tmp_path / "producers.csv"
+    f.write_text("Producer;Country\nFinca Tres;PE\n")
+    assert any("'Finca Tres'" in n for n in plan(store, f, "producers").notes)
+
+
+def test_list_values_are_kept_once_after_mapping(store, tmp_path):
+    f = tmp_path / "producers.csv"
+    f.write_text("Producer;Country;Processes;Varieties\n"
+                 "A;CO;Washed / Wet, Natural / Dry;Caturra, Castillo, caturra\n"
+                 "B;CO;Washed / Wet;Geisha\n")
+    p = plan(store, f, "producers")
+    assert p.ok, p.report()
+    got = {r.record.name: r.record for r in p.records}
+    assert tuple(got["A"].processes) == ("washed", "natural")
+    assert tuple(got["A"].varieties) == ("Caturra", "Castillo")
+    assert tuple(got["B"].processes) == ("washed",)
+
+
+def test_an_ambiguous_process_label_is_an_error_naming_the_choices(store, tmp_path):
+    f = tmp_path / "semi.csv"
+    f.write_text("Lot;Farm;Country;Harvest;Process\nA;F;ID;2024;Semi-washed\n")
+    p = plan(store, f)
+    assert not p.records
+    reason = p.errors[0].reason
+    assert "ambiguous" in reason and "wet-hulled" in reason and "honey" in reason
+    p = plan(store, f, mapping={"_values": {"Process": {"Semi-washed": "wet-hulled"}}})
+    assert p.ok and p.records[0].record.process.value == "wet-hulled"
+    f = tmp_path / "producers.csv"
+    f.write_text("Producer;Country;Processes\nA;ID;Semi-washed, Natural\n")
+    p = plan(store, f, "producers")
+    assert not p.records and "ambiguous" in p.errors[0].reason
+    p = plan(store, f, "producers", mapping={"_values": {"processes": {"semi washed": "honey"}}})
+    assert p.ok and tuple(p.records[0].record.processes) == ("honey", "natural")
+
+
+def test_placeholders_and_a_zero_score_read_as_not_recorded_with_a_warning(store, tmp_path):
+    f = tmp_path / "na.csv"
+    f.write_text("Lot;Farm;Country;Harvest;Weight (kg);Cup score;Contract date;Process;"
+                 "Moisture (%)\n"
+                 "A;F;CO;2024;#N/A;N/A;TBD;-;?\n"
+                 "B;F;CO;2024;n/a;0;—;washed;11\n")
+    p = plan(store, f)
+    assert p.ok, p.report()
+    a, b = (r.record for r in p.records)
+    assert (a.weight_kg, a.quality_score, a.contract_date, a.moisture_pct) == (None,) * 4
+    assert b.weight_kg is None and b.quality_score is None and b.contract_date is None
+    warned = {(x.line, x.column, x.value) for x in p.warnings if "not recorded" in x.reason}
+    assert warned == {(2, "Weight (kg)", "#N/A"), (2, "Cup score", "N/A"),
+                      (2, "Contract date", "TBD"), (2, "Process", "-"),
+                      (2, "Moisture (%)", "?"), (3, "Weight (kg)", "n/a"),
+                      (3, "Cup score", "0"), (3, "Contract date", "—")}
+
+
+def test_unit_headers_for_weight_and_fob_are_read(store, tmp_path):
+    for header, key in (("Qty (kg)", "weight_kg"), ("Quantity (kg)", "weight_kg"),
+                        ("FOB $/lb", "fob_usd_lb"), ("FOB USD/lb", "fob_usd_lb"),
+                        ("FOB (US$/lb)", "fob_usd_lb"), ("FOB (US$/kg)", "fob_usd_kg"),
+                        ("FOB $/kg", "fob_usd_kg")):
+        assert FS.match_header("lots", header) == key, header
+    f = tmp_path / "units.csv"
+    f.write_text("Lot;Farm;Country;Harvest;Qty (kg);FOB $/lb\nA;F;CO;2024;690;4.10\n")
+    rec = plan(store, f).records[0].record
+    assert rec.weight_kg == Decimal(690) and rec.fob_usd_lb == Decimal("4.10")
+
+
+def test_iso_inverted_country_names_read_as_a_class():
+    assert vocab.country("Congo, Democratic Republic of the")[0] == "CD"
+    assert vocab.country("Congo, Republic of the")[0] == "CG"
+    assert vocab.country("Congo")[0] == "CG"
+    for c in pycountry.countries:
+        for attr in ("name", "official_name"):
+            value = getattr(c, attr, None)
+            if value and "," in value:
+                head, _, tail = value.partition(",")
+                tail_plain = " ".join(w for w in tail.split() if w.lower() != "the")
+                for form in (value, f"{head}, {tail_plain}", f"{tail} {head}"):
+                    assert vocab.country(form)[0] == c.alpha_2, form
