@@ -79,3 +79,43 @@ def harvest_name(year: int, country: str = "", months: tuple[int, ...] | list[in
     ('2025/26', '2026', '2026')
     """
     return harvest_label(year) if spans_new_year(country, months) else str(year)
+
+
+# The usual main-harvest months of origins whose calendar DOMAIN.md names (first month, last
+# month) and the hemisphere their seasons follow ("N" / "S"). An origin not listed has no usual
+# calendar here: a harvest given as a month or a season there is ambiguous, never guessed.
+USUAL_HARVEST: dict[str, tuple[int, int, str]] = {
+    "CO": (10, 1, "N"),  # main crop across the new year
+    **dict.fromkeys(("GT", "HN", "SV", "NI", "CR", "PA", "MX"), (11, 3, "N")),  # Central America
+    "ET": (10, 1, "N"), "KE": (10, 1, "S"), "VN": (11, 1, "N"),
+    "BR": (5, 9, "S"), "PE": (4, 9, "S"), "RW": (3, 7, "S"), "BI": (3, 7, "S"),
+}
+
+
+def harvest_of_month(year: int, month: int, country: str = "",
+                     months: tuple[int, ...] | list[int] = ()) -> int:
+    """The harvest (its end year) whose crop year holds ``month`` of ``year``: a crop year runs
+    twelve months from the first month of the harvest. The producer's harvest months decide
+    when recorded, else the country's usual calendar; with neither it is a ValueError.
+
+    >>> harvest_of_month(2023, 10, "CO"), harvest_of_month(2023, 6, "BR")
+    (2024, 2023)
+    """
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} is not 1–12")
+    start = harvest_start(country, months)
+    if start is None:
+        raise ValueError("the harvest calendar of this origin is not known")
+    crop_start_year = year if month >= start else year - 1
+    return crop_start_year + 1 if spans_new_year(country, months) else crop_start_year
+
+
+def harvest_start(country: str = "", months: tuple[int, ...] | list[int] = ()) -> int | None:
+    """The first month of the origin's main harvest (None when not known)."""
+    ms = sorted({m for m in months if 1 <= m <= 12})
+    if ms and len(ms) < 12:
+        gaps = [((ms[(i + 1) % len(ms)] - m) % 12 or 12, i) for i, m in enumerate(ms)]
+        _, last = max(gaps)
+        return ms[(last + 1) % len(ms)]
+    usual = USUAL_HARVEST.get(country.strip().upper())
+    return usual[0] if usual else None

@@ -60,6 +60,11 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 
+def enum_words(enum: type) -> str:
+    """What an enum's values are called in a message: LotStatus → "lot status"."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", enum.__name__).lower()
+
+
 def _enum(enum: type, synonyms: dict[str, str] | None = None, what: str = "") -> Callable:
     table = {fold(e.value): e for e in enum}
     table.update({fold(e.name): e for e in enum})
@@ -70,7 +75,9 @@ def _enum(enum: type, synonyms: dict[str, str] | None = None, what: str = "") ->
         value = table.get(fold(text))
         if value is None:
             choices = ", ".join(e.value for e in enum)
-            raise ValueError(f"{text.strip()!r} is not a {what or enum.__name__.lower()} "
+            name = what or enum_words(enum)
+            article = "an" if name[:1] in "aeiou" else "a"
+            raise ValueError(f"{text.strip()!r} is not {article} {name} "
                              f"({choices})")
         return value
 

@@ -168,8 +168,9 @@ def read_row(line: int, cells: list[str], columns: Sequence[Column],
                 continue
             units.update(dict.fromkeys(targets, unit))
     values: dict[str, Any] = {}
-    for key, text in raw.items():
-        col = src[key]
+    # the country first: a harvest given as a month or season is read by its calendar
+    for key in sorted(raw, key=lambda k: k != "country"):
+        text, col = raw[key], src[key]
         mapping = values_map.get(key)
         mapped = mapping.get(FS.fold(text)) if mapping else None
         parse_text = mapped if mapped is not None else text
@@ -181,13 +182,20 @@ def read_row(line: int, cells: list[str], columns: Sequence[Column],
             parse_text = f"{parse_text} {units[key]}"
         # the column's decimal mark and date order, set without a context manager a cell
         tokens = P.set_reading(marks.get(col, _UNKNOWN)[0], (orders or {}).get(col, _UNKNOWN)[0])
+        origin = P.set_origin(values.get("country", ""))
         try:
-            values[key] = specs[key].parse(parse_text)
+            if specs[key].parse is P.parse_harvest_year:
+                values[key], how = P.harvest_reading(parse_text)
+                if how:
+                    problems.append(Problem(line, col[2], how, False, value=text))
+            else:
+                values[key] = specs[key].parse(parse_text)
         except (ValueError, ArithmeticError) as exc:
             problems.append(Problem(line, col[2], str(exc), value=text))
             continue
         finally:
             P.reset_reading(tokens)
+            P.reset_origin(origin)
         if key in ZERO_NOT_RECORDED and values[key] == 0:
             problems.append(Problem(line, col[2], f"{ZERO_NOT_RECORDED[key]} read as not "
                                     "recorded", False, value=text))
@@ -210,6 +218,18 @@ def read_row(line: int, cells: list[str], columns: Sequence[Column],
             except (ValueError, ArithmeticError) as exc:
                 problems.append(Problem(line, specs[key].label, str(exc), value=text))
     return values, raw, problems, {k: c[2] for k, c in src.items()}
+
+
+def read_faults(table: Table, line: int) -> list[Problem]:
+    """The problems the reading of the file found in this row (:attr:`Table.faults`): more
+    cells than the header, a formula with no saved value."""
+    out = []
+    for i, reason, value in getattr(table, "faults", {}).get(line, ()):
+        column = (table.headers[i] or f"#{i + 1}") if 0 <= i < len(table.headers) else ""
+        if i >= len(table.headers):
+            column = f"#{i + 1}"
+        out.append(Problem(line, column, reason, value=value))
+    return out
 
 
 class CodeMaker:

@@ -312,6 +312,7 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
                 progress(n, total)
         values, raw, row_problems, used = CH.read_row(line, cells, columns, marks, specs,
                                                       defaults, values_map, orders)
+        row_problems[:0] = CH.read_faults(table, line)
         if _is_totals_row(cells, values, kind):
             plan.problems.append(Problem(line, "", "looks like a totals row; skipped", False))
             continue

@@ -21,9 +21,12 @@ from contextvars import ContextVar, Token
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from ..domain.harvest import parse_harvest
 from ..domain.plausibility import ALTITUDE_M
 from ..domain.units import LB_KG
+from .harvest_cells import harvest_reading as harvest_reading
+from .harvest_cells import parse_harvest_year as parse_harvest_year
+from .harvest_cells import reset_origin as reset_origin
+from .harvest_cells import set_origin as set_origin
 
 FT_M = Decimal("0.3048")
 
@@ -73,21 +76,40 @@ _NUM_TOKEN = re.compile(r"\d[\d.,]*")
 
 def number_form(raw: str) -> str | None:
     """What a number's text shows: "." or "," (its decimal mark), "ambiguous" ("19.200",
-    "1,750": a decimal or a thousands separator), or None (no separator)."""
+    "1,750": a decimal or a thousands separator), "bad" (marks no number has: "85.5.0",
+    "1,2.5"), or None (no separator)."""
     has_c, has_d = "," in raw, "." in raw
     if has_c and has_d:
-        return "," if raw.rfind(",") > raw.rfind(".") else "."
+        mark = "," if raw.rfind(",") > raw.rfind(".") else "."
+        return mark if _plain(raw, mark) is not None else "bad"
     if not (has_c or has_d):
         return None
     sep = "," if has_c else "."
     other = "." if sep == "," else ","
     parts = raw.lstrip("-+").split(sep)
     if len(parts) > 2:
-        return other  # "1.234.567": the separator groups thousands
+        # "1.234.567": the separator groups thousands; "85.5.0" is no number
+        return other if _plain(raw, other) is not None else "bad"
     head, tail = parts
     if len(tail) == 3 and head.isdigit() and 1 <= len(head) <= 3 and head != "0":
         return "ambiguous"
     return sep
+
+
+def _plain(raw: str, mark: str) -> str | None:
+    """``raw`` with decimal mark ``mark`` as plain digits ("1.234,5" → "1234.5"), or None when
+    its marks cannot be read that way: more than one decimal mark, or thousands separators
+    that do not group three digits ("85.5.0", "1,2.5")."""
+    thousands = "," if mark == "." else "."
+    whole, _sep, frac = raw.partition(mark)
+    if mark in frac or thousands in frac:
+        return None
+    if thousands in whole:
+        groups = whole.lstrip("-").split(thousands)
+        if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+            return None
+        whole = whole.replace(thousands, "")
+    return f"{whole}.{frac}" if _sep else whole
 
 
 def column_mark(texts: Iterable[str]) -> tuple[str, bool]:
@@ -132,8 +154,11 @@ def parse_number(text: str, *, whole: bool = False) -> Decimal:
     if not raw:
         raise ValueError("is empty")
     mark = _MARK.get()
+    form: str | None = None
     if mark is not None and re.fullmatch(r"-?[\d.,]+", raw):
         form = number_form(raw)
+        if form == "bad":
+            raise ValueError(f"{text.strip()!r} is not a number")
         if form == "ambiguous":
             if mark in (".", ","):
                 form = mark
@@ -148,23 +173,20 @@ def parse_number(text: str, *, whole: bool = False) -> Decimal:
                     "comma) in the mapping")
         elif form in (".", ",") and mark in (".", ",") and form != mark:
             raise ValueError(f"{text.strip()!r} does not follow the column's {_mark_name(mark)}")
-        if form == ",":
-            raw = raw.replace(".", "").replace(",", ".")
-        elif form == ".":
-            raw = raw.replace(",", "")
     elif "," in raw and "." in raw:
-        if raw.rfind(",") > raw.rfind("."):
-            raw = raw.replace(".", "").replace(",", ".")
-        else:
-            raw = raw.replace(",", "")
+        form = "," if raw.rfind(",") > raw.rfind(".") else "."
     elif "," in raw:
         parts = raw.split(",")
-        if len(parts) > 2 or (len(parts[1]) == 3 and parts[0].lstrip("-").isdigit()):
-            raw = raw.replace(",", "")
-        else:
-            raw = raw.replace(",", ".")
-    elif raw.count(".") > 1 or (whole and re.fullmatch(r"-?\d{1,3}\.\d{3}", raw)):
-        raw = raw.replace(".", "")
+        thousands = len(parts) > 2 or (len(parts[1]) == 3 and parts[0].lstrip("-").isdigit())
+        form = "." if thousands else ","
+    elif "." in raw:
+        thousands = raw.count(".") > 1 or bool(whole and re.fullmatch(r"-?\d{1,3}\.\d{3}", raw))
+        form = "," if thousands else "."
+    if form in (".", ","):
+        plain = _plain(raw, form)
+        if plain is None:
+            raise ValueError(f"{text.strip()!r} is not a number")
+        raw = plain
     if not re.fullmatch(r"-?(\d+\.?\d*|\.\d+)", raw):
         raise ValueError(f"{text.strip()!r} is not a number")
     try:
@@ -305,25 +327,6 @@ def parse_country(text: str) -> str:
     from .vocab import country
 
     return country(text)[0]
-
-
-_CROP_WORDS = re.compile(r"\b(crop|harvest|cosecha|safra|season|year|ano|año)\b", re.IGNORECASE)
-_SEASON = re.compile(r"^(?:[a-zA-Z]+\.?)\s+(\d{4})$")  # "March 2010", "Fall 2009"
-
-
-def parse_harvest_year(text: str) -> int:
-    """ "2024", "2014/15", "08/09 crop", "March 2010", "Fall 2009" → the harvest's (end) year."""
-    raw = text.strip()
-    if re.fullmatch(r"\d{4}\.0+", raw):  # a year typed into a number cell
-        raw = raw.split(".")[0]
-    raw = " ".join(_CROP_WORDS.sub(" ", raw).split()) or raw
-    m = _SEASON.match(raw)
-    if m:
-        raw = m.group(1)
-    m = re.fullmatch(r"(\d{2})\s*[/-]\s*(\d{2})", raw)  # "08/09": two-digit years
-    if m:
-        raw = f"{19 if int(m.group(1)) > 50 else 20}{m.group(1)}/{m.group(2)}"
-    return parse_harvest(raw)
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d %b %Y",

@@ -37,6 +37,9 @@ class Table:
     header_line: int = 1
     source: str = ""
     notes: list[str] = field(default_factory=list)  # e.g. "read as Latin-1"
+    # problems of single rows found while reading (line → (column index or -1, reason, value)):
+    # more cells than the header, a formula with no saved value
+    faults: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
 
 
 def _cell_text(value: object) -> str:
@@ -232,11 +235,11 @@ def read_csv_rows(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
 Rows = list[tuple[int, list[str]]]
 
 
-def _workbook(path: Path) -> Any:
+def _workbook(path: Path, data_only: bool = True) -> Any:
     from openpyxl import load_workbook
 
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or non-XLSX file
         raise UserError(f"{path.name} cannot be read as an XLSX workbook: {exc}") from exc
 
@@ -248,15 +251,36 @@ def _sheet(wb: Any, path: Path, sheet: str | None) -> Any:
         raise UserError(f"{path.name} has no sheet {sheet!r}") from exc
 
 
-def _xlsx_records(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells as text) of a sheet, streamed (openpyxl's read-only mode)."""
+NO_SAVED_VALUE = ("holds a formula with no saved value: open and save the file in a "
+                  "spreadsheet, or type the value")
+
+
+def _xlsx_records(path: Path, sheet: str | None,
+                  faults: dict[int, list[tuple[int, str, str]]] | None = None,
+                  ) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells as text) of a sheet, streamed (openpyxl's read-only mode). With
+    ``faults``, the cells holding a formula whose value was never saved (a file written by a
+    program, never opened in a spreadsheet) are added to it: they read as empty otherwise."""
     wb = _workbook(path)
+    formulas = _workbook(path, data_only=False) if faults is not None else None
     try:
         ws = _sheet(wb, path, sheet)
-        for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield n, [_cell_text(v) for v in values]
+        rows = ws.iter_rows(values_only=True)
+        ftexts = (_sheet(formulas, path, sheet).iter_rows(values_only=True)
+                  if formulas is not None else None)
+        for n, values in enumerate(rows, start=1):
+            texts = [_cell_text(v) for v in values]
+            if ftexts is not None and faults is not None:
+                written = next(ftexts, ())
+                for i, f in enumerate(written):
+                    if (isinstance(f, str) and f.startswith("=") and
+                            (i >= len(values) or values[i] is None)):
+                        faults.setdefault(n, []).append((i, NO_SAVED_VALUE, f))
+            yield n, texts
     finally:
         wb.close()
+        if formulas is not None:
+            formulas.close()
 
 
 def _xlsx_notes(path: Path, sheet: str | None) -> list[str]:
@@ -297,6 +321,7 @@ def _is_csv(path: Path) -> bool:
 def find_header(
     rows: Sequence[tuple[int, list[str]]],
     score: Callable[[list[str]], int],
+    name: str = "the file",
 ) -> tuple[int, list[str]]:
     """The index in ``rows`` of the header row and its (possibly combined) header texts.
 
@@ -319,7 +344,7 @@ def find_header(
     if best_i < 0:
         first = next((i for i, (_n, c) in enumerate(rows) if any(c)), None)
         if first is None:
-            raise UserError("the file is empty")
+            raise UserError(f"{name} is empty")
         return first, list(rows[first][1])
     headers = list(rows[best_i][1])
     if best_i > 0:
@@ -380,10 +405,16 @@ class FileRows:
 
 def _streamed_table(path: Path, score: Callable[[list[str]], int],
                     records: Callable[[], Iterator[tuple[int, list[str]]]],
-                    notes: list[str]) -> Table:
-    """A table whose rows are read from ``records()`` on each pass: this first reading finds
-    the header (in the first lines) and the width and number of rows."""
-    reading = records()
+                    notes: list[str],
+                    first: Iterator[tuple[int, list[str]]] | None = None,
+                    faults: dict[int, list[tuple[int, str, str]]] | None = None) -> Table:
+    """A table whose rows are read from ``records()`` on each pass: this first reading (or
+    ``first``, which fills ``faults``) finds the header (in the first lines), the width and
+    number of rows, and the rows with more cells than the header.
+
+    A file with a header and no rows is a :class:`UserError`, as an empty one is."""
+    faults = {} if faults is None else faults
+    reading = records() if first is None else first
     head: Rows = []  # the lines find_header looks at; the rest is streamed
     filled = 0
     for line, cells in reading:
@@ -391,21 +422,31 @@ def _streamed_table(path: Path, score: Callable[[list[str]], int],
         filled += bool(any(cells))
         if filled > HEADER_SCAN_ROWS:
             break
-    hi, headers = find_header(head, score)
+    hi, headers = find_header(head, score, path.name)
     width = max((len(c) for _n, c in head[hi:]), default=0)
     count, last = 0, [h.strip().lower() for h in headers]
     while last and not last[-1]:
         last.pop()
-    for _line, cells in _chain(head[hi + 1:], reading):
+    named = len(last)  # the header's cells, up to its last non-empty one
+    for line, cells in _chain(head[hi + 1:], reading):
         width = max(width, len(cells))
         if any(cells):
             row = [c.lower() for c in cells]
             while row and not row[-1]:
                 row.pop()
-            count += row != last  # the header repeated is not a row
+            if row != last:  # the header repeated is not a row
+                count += 1
+                if len(row) > named:
+                    extra = cells[named:len(row)]
+                    faults.setdefault(line, []).append((-1, (
+                        f"the row has {len(row)} cells; the header has {named} (extra: "
+                        + " · ".join(repr(c) for c in extra) + ")"), ""))
+    if not count:
+        raise UserError(f"{path.name} has a header but no rows")
     headers = [h.strip() for h in headers] + [""] * (width - len(headers))
     rows = FileRows(records, hi + 1, headers, width, count)
-    return Table(headers, rows, head[hi][0], path.name, notes)
+    body_faults = {n: f for n, f in faults.items() if n > head[hi][0]}
+    return Table(headers, rows, head[hi][0], path.name, notes, body_faults)
 
 
 def _chain(first: Iterable[tuple[int, list[str]]],
@@ -424,7 +465,9 @@ def read_table(path: Path, score: Callable[[list[str]], int], sheet: str | None 
         codec, _encoding, delim, notes = _csv_format(path)
         return _streamed_table(path, score, lambda: _records(path, codec, delim), notes)
     notes = _xlsx_notes(path, sheet)
-    return _streamed_table(path, score, lambda: _xlsx_records(path, sheet), notes)
+    faults: dict[int, list[tuple[int, str, str]]] = {}
+    return _streamed_table(path, score, lambda: _xlsx_records(path, sheet), notes,
+                           _xlsx_records(path, sheet, faults), faults)
 
 
 # -- writing -------------------------------------------------------------------------------------

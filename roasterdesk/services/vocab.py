@@ -68,9 +68,12 @@ def nearest(labels: dict[str, str], text: str, n: int = 3) -> list[str]:
     return list(dict.fromkeys(labels[c] for c in close))[:n]
 
 
+NEAREST_SEP = " · "  # labels hold commas ("Korea, Republic of")
+
+
 def unknown(what: str, text: str, labels: dict[str, str]) -> ValueError:
     near = nearest(labels, text)
-    hint = f"; nearest: {', '.join(near)}" if near else ""
+    hint = f"; nearest: {NEAREST_SEP.join(near)}" if near else ""
     return ValueError(f"unknown {what} {text.strip()!r}{hint}")
 
 

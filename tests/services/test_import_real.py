@@ -243,7 +243,7 @@ def test_every_iso_country_and_the_variants_grading_exports_write(store, tmp_pat
     assert got == {"A": ("JP", ""), "B": ("MU", ""), "C": ("TZ", ""), "D": ("US", "Hawaii"),
                    "E": ("CI", ""), "F": ("CI", ""), "G": ("BR", "Cerrado")}
     assert [(x.line, x.reason) for x in p.errors] == [
-        (9, "unknown country 'Colombai'; nearest: Colombia, Somalia, Romania")]
+        (9, "unknown country 'Colombai'; nearest: Colombia · Somalia · Romania")]
 
 
 def test_unknown_process_lists_the_nearest_known_labels(store, tmp_path):
@@ -265,8 +265,10 @@ def test_written_dates_and_harvests(store, tmp_path):
                  "E;F;CO;Spring;31 Feb 2015\n")
     p = plan(store, f)
     got = [(r.record.harvest, r.record.contract_date.isoformat()) for r in p.records]
-    assert got == [(2009, "2015-04-04"), (2010, "2015-04-04"), (2009, "2015-04-04"),
-                   (2015, "2015-04-04")]
+    # March 2010 lies in Colombia's crop year Oct 2009 – Sep 2010; autumn 2009 spans two
+    assert got == [(2009, "2015-04-04"), (2010, "2015-04-04"), (2015, "2015-04-04")]
+    assert [x.reason for x in p.errors if x.line == 4] == [
+        "'Fall 2009' spans the harvests 2008/09 and 2009/10 of this origin; give the harvest year"]
     assert sorted(x.column for x in p.errors if x.line == 6) == ["Contract date", "Harvest"]
 
 

@@ -33,7 +33,7 @@ def test_messy_lot_sheet_preview_names_every_problem_and_writes_nothing(store):
     assert "semicolon" in p.table.notes[0]
     problems = {(x.line, x.column): (x.reason, x.error) for x in p.problems}
     assert problems[(10, "Country of Origin")] == (
-        "unknown country 'Narnia'; nearest: Armenia, Argentina, Mauritania", True)
+        "unknown country 'Narnia'; nearest: Armenia · Argentina · Mauritania", True)
     assert problems[(12, "Total Cup Points")] == ("'eighty' is not a number", True)
     assert problems[(11, "")] == ("repeats line 8 exactly; skipped", False)
     assert problems[(14, "")] == ("looks like a totals row; skipped", False)

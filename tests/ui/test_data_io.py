@@ -50,7 +50,7 @@ def test_import_dialog_previews_problems_and_writes_nothing(qtbot, ctx, tmp_path
     problems = [[cell(dlg.problems, r, c) for c in range(4)]
                 for r in range(dlg.problems.rowCount())]
     assert ["10", "Country of Origin",
-            "unknown country 'Narnia'; nearest: Armenia, Argentina, Mauritania",
+            "unknown country 'Narnia'; nearest: Armenia · Argentina · Mauritania",
             "error"] in problems
     assert ["12", "Total Cup Points", "'eighty' is not a number", "error"] in problems
     assert "2 errors must be fixed" in dlg.summary.text()

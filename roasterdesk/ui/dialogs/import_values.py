@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...services import fields as FS
+from ...services import vocab
 
 if TYPE_CHECKING:
     from ...services.importing import ImportPlan
@@ -32,7 +33,8 @@ def unknown_values(plan: ImportPlan, mapping: dict[int, str]) -> list[tuple[str,
             continue
         seen.add((key, FS.fold(p.value)))
         near = p.reason.partition("; nearest: ")[2]
-        out.append((key, p.value, [n.strip() for n in near.split(",") if n.strip()]))
+        out.append((key, p.value, [n.strip() for n in near.split(vocab.NEAREST_SEP.strip())
+                                   if n.strip()]))
     return out
 
 
