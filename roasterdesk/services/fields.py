@@ -344,7 +344,7 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
                                "ICO Mark", "Code", "Reference", "Contract Number"),
           parse_text, True),
         F("name", "Lot name", ("Name", "Coffee", "Coffee Name", "Description", "Marks"),
-          parse_text),
+          parse_text, public=True),  # printed on the statement
         *_PRODUCER_REF,
         F("harvest", "Harvest", ("Harvest Year", "Crop Year", "Crop", "Cosecha", "Safra", "Year",
                                  "Season"), P.parse_harvest_year, True),

@@ -12,9 +12,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ..domain import plausibility as PL
@@ -99,6 +101,21 @@ def column_conventions(table: Table, columns: Sequence[Column],
     return marks, orders
 
 
+@lru_cache(maxsize=512)
+def header_unit(key: str, header: str) -> str | None:
+    """The unit a header names in brackets for a field that takes one ("Weight (lb)" → lb,
+    "Altitude [ft]" → ft): the column's unit where a cell and a unit column name none, so a
+    pound is never read as a kilogram."""
+    for ukey, targets in UNIT_FIELDS.items():
+        if key in targets:
+            table = _ALT_UNITS if ukey == "altitude_unit" else _MASS_UNITS
+            for inner in re.findall(r"[(\[]([^)\]]*)[)\]]", header):
+                word = FS.fold(inner)
+                if word in table:
+                    return table[word]
+    return None
+
+
 def _unit_text(key: str, text: str) -> str:
     word = FS.fold(text)
     table = _ALT_UNITS if key == "altitude_unit" else _MASS_UNITS
@@ -178,8 +195,9 @@ def read_row(line: int, cells: list[str], columns: Sequence[Column],
             problems.append(Problem(line, col[2], f"{text!r} read as not recorded", False,
                                     value=text))
             continue
-        if key in units and not P.has_unit(parse_text):
-            parse_text = f"{parse_text} {units[key]}"
+        unit = units.get(key) or header_unit(key, col[2])
+        if unit and not P.has_unit(parse_text):
+            parse_text = f"{parse_text} {unit}"
         # the column's decimal mark and date order, set without a context manager a cell
         tokens = P.set_reading(marks.get(col, _UNKNOWN)[0], (orders or {}).get(col, _UNKNOWN)[0])
         origin = P.set_origin(values.get("country", ""))

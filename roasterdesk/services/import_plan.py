@@ -165,7 +165,8 @@ class ImportResult:
     producers_created: int
 
     def __str__(self) -> str:
-        extra = f", {self.producers_created:,} new producers" if self.producers_created else ""
+        extra = (f", {CH.plural(self.producers_created, 'new producer')}"
+                 if self.producers_created else "")
         return (f"imported {self.kind}: {self.created:,} created, {self.updated:,} updated, "
                 f"{self.skipped:,} skipped{extra}")
 

@@ -77,6 +77,12 @@ def unknown(what: str, text: str, labels: dict[str, str]) -> ValueError:
     return ValueError(f"unknown {what} {text.strip()!r}{hint}")
 
 
+AMBIGUOUS_COUNTRIES = {
+    "congo": ("'DR Congo' (CD, Kinshasa)", "'Congo-Brazzaville' (CG)"),
+}
+"""Names that coffee sheets use for more than one country: asked, never read as one of them
+("Congo" is DR Congo's coffee as often as the Republic of the Congo's)."""
+
 _REGION = re.compile(r"^\s*(.+?)\s*\(\s*([^()]+?)\s*\)\s*$")
 
 
@@ -130,6 +136,10 @@ def country(text: str) -> tuple[str, str]:
     """(ISO-2 code, region) of a country cell: "Japan", "JP", "JPN", "Cote d?Ivoire",
     "Tanzania, United Republic Of", "United States (Hawaii)" → ("US", "Hawaii")."""
     raw = text.strip()
+    if fold(raw) in AMBIGUOUS_COUNTRIES:
+        choices = AMBIGUOUS_COUNTRIES[fold(raw)]
+        raise ValueError(f"{raw!r} is ambiguous: it may mean {' or '.join(choices)}; "
+                         "write which")
     code = country_code(raw) or _country_code(raw)
     if code:
         return code, ""

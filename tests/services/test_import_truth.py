@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 import pycountry
+import pytest
 
 from roasterdesk.domain.model import ContractType, ProducerKind
 from roasterdesk.services import fields as FS
@@ -143,7 +144,9 @@ def test_unit_headers_for_weight_and_fob_are_read(store, tmp_path):
 def test_iso_inverted_country_names_read_as_a_class():
     assert vocab.country("Congo, Democratic Republic of the")[0] == "CD"
     assert vocab.country("Congo, Republic of the")[0] == "CG"
-    assert vocab.country("Congo")[0] == "CG"
+    with pytest.raises(ValueError, match="ambiguous: it may mean 'DR Congo'"):
+        vocab.country("Congo")  # DR Congo's coffee as often as the Republic's: asked
+    assert vocab.country("DRC")[0] == "CD" and vocab.country("Congo-Brazzaville")[0] == "CG"
     for c in pycountry.countries:
         for attr in ("name", "official_name"):
             value = getattr(c, attr, None)
@@ -152,3 +155,26 @@ def test_iso_inverted_country_names_read_as_a_class():
                 tail_plain = " ".join(w for w in tail.split() if w.lower() != "the")
                 for form in (value, f"{head}, {tail_plain}", f"{tail} {head}"):
                     assert vocab.country(form)[0] == c.alpha_2, form
+
+
+def test_a_unit_in_the_header_is_the_columns_unit_never_dropped(store, tmp_path):
+    """ "Weight (lb)" was read as kilograms: the header's unit applies where a cell and a unit
+    column name none; a cell's own unit still wins."""
+    f = tmp_path / "lb.csv"
+    f.write_text("Lot code,Producer,Country,Harvest,Weight (lb),Altitude (ft),Bag size (lbs)\n"
+                 "A,F,CO,2024,1000,5000,152\nB,F,CO,2024,500 kg,1500 m,69 kg\n")
+    p = plan(store, f)
+    got = {r.record.code: r.record for r in p.records}
+    assert got["A"].weight_kg == Decimal("453.59237")  # 1,000 lb exactly
+    assert got["A"].bag_kg == Decimal("152") * Decimal("0.45359237")
+    assert got["B"].weight_kg == Decimal(500) and got["B"].bag_kg == Decimal(69)
+    (producer,) = p.new_producers.values()
+    assert producer.altitude_min_m == 1524  # 5,000 ft
+
+
+def test_a_lot_name_is_printed_so_no_generic_column_fills_it(store, tmp_path):
+    assert FS.spec("lots", "name").public
+    f = tmp_path / "desc.csv"
+    f.write_text("Lot code,Producer,Country,Harvest,Description\nA,F,CO,2024,buy again?\n")
+    p = plan(store, f)
+    assert p.ok and p.records[0].record.name == ""

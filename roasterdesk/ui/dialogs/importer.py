@@ -284,8 +284,9 @@ class ImportDialog(QDialog):
         if gen != self._generation:
             return  # a newer check is running
         self.plan = plan
-        new = f"; {len(plan.new_producers):,} new producers" if plan.new_producers else ""
-        head = (f"{len(plan.table.rows):,} rows (header on line {plan.table.header_line}"
+        new = (f"; {plural(len(plan.new_producers), 'new producer')}"
+               if plan.new_producers else "")
+        head = (f"{plural(len(plan.table.rows), 'row')} (header on line {plan.table.header_line}"
                 + (f"; {'; '.join(plan.all_notes)}" if plan.all_notes else "") + "). "
                 f"Will create {plan.count('create'):,}, update {plan.count('update'):,}, "
                 f"skip {plan.count('skip'):,}{new}. ")
