@@ -94,6 +94,25 @@ def kind_note(plan: ImportPlan) -> str | None:
             f"it on the producer): {shown}")
 
 
+LOT_DEFAULTED = {
+    "species": "'arabica', so {its} market price is ICE C (a 'Species' column says which is "
+               "robusta)",
+    "process": "'washed' (a 'Process' column says each one's)",
+}
+"""Facts a new lot cannot be without, taken from the model when the file gives none."""
+
+
+def lot_defaults_notes(plan: ImportPlan) -> list[str]:
+    """The notes naming the new lots that took a species or process the file does not give
+    (count and first codes): told, never silent."""
+    out = []
+    for key, (n, first) in plan.lot_defaults.items():
+        shown = ", ".join(first) + (f" and {n - len(first):,} more" if n > len(first) else "")
+        out.append(f"{n:,} new lot{'s' if n != 1 else ''} without a {key} stored as "
+                   f"{LOT_DEFAULTED[key].format(its='its' if n == 1 else 'their')}: {shown}")
+    return out
+
+
 def _unique(items: Any) -> tuple[Any, ...]:
     """A list value without repeats, in order (two labels may map to one value)."""
     return tuple(dict.fromkeys(items))
@@ -404,6 +423,10 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
                     "read as PTBF (price to be fixed) because the row has fixations; a "
                     "'Contract type' column says it", False))
         fields.setdefault("status", None)
+        for key in LOT_DEFAULTED:
+            if key not in fields:  # a lot needs one: the model's, said in the plan's notes
+                n, first = plan.lot_defaults.get(key, (0, []))
+                plan.lot_defaults[key] = (n + 1, first if len(first) >= 10 else [*first, code])
     if action == "create":
         rec: Any = Lot(producer_id=pid, **fields)
     else:

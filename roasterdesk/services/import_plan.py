@@ -42,6 +42,9 @@ class ImportPlan:
     rejected: list[tuple[int, list[Problem]]] = field(default_factory=list)  # (line, errors)
     notes: list[str] = field(default_factory=list)  # what was inferred of the columns
     kind_not_given: list[str] = field(default_factory=list)  # producers created as farms
+    # new lots given the model's species or process because the file gives none:
+    # field -> (how many, the first lot codes)
+    lot_defaults: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # action -> rows
     # how the rows are read (a commit reads them again the same way)
     decimal: dict[int, str] = field(default_factory=dict)

@@ -45,7 +45,14 @@ from . import fields as FS
 from . import import_checks as CH
 from . import import_dds
 from . import parsing as P
-from .import_builders import _BUILDERS, _is_totals_row, _pkey, _resolve_parents, kind_note
+from .import_builders import (
+    _BUILDERS,
+    _is_totals_row,
+    _pkey,
+    _resolve_parents,
+    kind_note,
+    lot_defaults_notes,
+)
 from .import_checks import Problem
 from .import_plan import ImportCancelled, ImportPlan, ImportResult, Planned
 from .tabular import Table, read_table
@@ -341,6 +348,7 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
     _resolve_parents(plan, ctx)
     if (note := kind_note(plan)) is not None:
         plan.notes.append(note)
+    plan.notes.extend(lot_defaults_notes(plan))
     _flush(plan, sink)
     if progress is not None:
         progress(total, total)

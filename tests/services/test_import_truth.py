@@ -178,3 +178,22 @@ def test_a_lot_name_is_printed_so_no_generic_column_fills_it(store, tmp_path):
     f.write_text("Lot code,Producer,Country,Harvest,Description\nA,F,CO,2024,buy again?\n")
     p = plan(store, f)
     assert p.ok and p.records[0].record.name == ""
+
+
+def test_new_lots_without_species_or_process_are_named_not_silently_defaulted(store, tmp_path):
+    """A lot needs a species (it chooses the market: ICE C or London) and a process; where the
+    file gives none, the model's is stored and the plan says so, naming the lots."""
+    f = tmp_path / "bare.csv"
+    f.write_text("Lot code,Producer,Country,Harvest,Species,Process\n"
+                 "A,F,VN,2024,robusta,natural\nB,F,VN,2024,,\nC,F,VN,2024,,honey\n")
+    p = plan(store, f)
+    notes = "; ".join(p.notes)
+    assert ("2 new lots without a species stored as 'arabica', so their market price is ICE C"
+            in notes and "robusta): B, C" in notes)
+    assert "1 new lot without a process stored as 'washed' (a 'Process' column says each " \
+           "one's): B" in notes
+    assert "Species" in p.report().splitlines()[0]  # in the summary a buyer reads first
+    I.commit_import(store, p)
+    f.write_text("Lot code,Producer,Country,Harvest\nA,F,VN,2024\n")  # an update: kept
+    p = I.plan_import(store, I.read_source(f, "lots"), "lots", on_duplicate="update")
+    assert p.count("update") == 1 and not [n for n in p.notes if "new lot" in n]
