@@ -395,6 +395,8 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
     if "fixations" in values:
         fields["fixations"] = tuple(Fixation(on, c, v) for on, c, v in values["fixations"])
     old = ctx.store.lot(existing) if action == "update" else None
+    if old is not None:
+        _blank_kept(plan, line, values, old, _LOT_KEPT)
     if "costs" in values:
         fields["costs"] = values["costs"]
     if "premiums" in values:  # the same payments keep their identity (never a second copy)
@@ -446,6 +448,36 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
                                      f"weight {w} kg differs from {bags} bags × {bag_kg} kg",
                                      False))
     plan.records.append(Planned(line, action, rec, pkey, dds or None))
+
+
+_LOT_KEPT = {**{k: k for k in _LOT_SCALARS if k not in ("code", "uuid")},
+             "premiums": "premiums", "costs": "costs", "fixations": "fixations",
+             "certifications": "certifications_claimed", "plots": "plot_ids",
+             "fg_amount": "farm_gate"}
+_VISIT_KEPT = {"notes": "notes", "participants": "participants", "purposes": "purposes",
+               "observations": "observations", "follow_ups": "follow_ups"}
+
+
+def _blank_kept(plan: ImportPlan, line: int, values: dict[str, Any], old: Any,
+                attrs: dict[str, str]) -> None:
+    """An update keeps a stored value whose column is mapped but whose cell is empty (empty is
+    "not given"): said as a warning naming those columns, so a buyer who emptied a cell to
+    remove a premium or a follow-up is told it stays, never silently."""
+    kept = []
+    for i, key in plan.mapping.items():
+        attr = attrs.get(key)
+        if attr is None or key in values:
+            continue
+        if getattr(old, attr, None) not in (None, "", (), []):
+            headers = plan.table.headers
+            kept.append(headers[i] if i < len(headers) and headers[i] else key)
+    if kept:
+        names = ", ".join(repr(h) for h in dict.fromkeys(kept))
+        plan.problems.append(Problem(
+            line, kept[0] if len(kept) == 1 else "",
+            f"empty cell{'s' if len(kept) > 1 else ''} ({names}): the stored "
+            f"value{'s are' if len(kept) > 1 else ' is'} kept; an empty cell does not clear "
+            "(change or remove it in the editor)", False))
 
 
 def _fixations_fit(plan: ImportPlan, line: int, header_of: dict[str, str], lot: Lot) -> bool:
@@ -542,6 +574,8 @@ def _build_visit(plan, ctx, line, values, header_of, seen, cells) -> None:  # ty
         fields["observations"] = tuple(Observation(t, e, n, o)
                                        for t, e, n, o in values["observations"])
     old = ctx.store.visit(existing) if action == "update" else None
+    if old is not None:
+        _blank_kept(plan, line, values, old, _VISIT_KEPT)
     if "follow_ups" in values:
         fields["follow_ups"] = _same_children(values["follow_ups"], old.follow_ups if old else (),
                                               ("what", "who", "due", "done"))

@@ -197,3 +197,21 @@ def test_new_lots_without_species_or_process_are_named_not_silently_defaulted(st
     f.write_text("Lot code,Producer,Country,Harvest\nA,F,VN,2024\n")  # an update: kept
     p = I.plan_import(store, I.read_source(f, "lots"), "lots", on_duplicate="update")
     assert p.count("update") == 1 and not [n for n in p.notes if "new lot" in n]
+
+
+def test_an_update_says_which_emptied_cells_keep_their_stored_values(store, tmp_path):
+    """Empty is "not given": an update keeps the stored cup score and premium, and says so."""
+    f = tmp_path / "first.csv"
+    f.write_text("Lot code,Producer,Country,Harvest,Cup score,Premiums,Exporter\n"
+                 "A,F,CO,2024,86,\"quality: 0.10 USD/kg, on top, to producer\",Exp\n"
+                 "B,F,CO,2024,84,,Exp\n")
+    I.commit_import(store, plan(store, f))
+    f.write_text("Lot code,Producer,Country,Harvest,Cup score,Premiums,Exporter\n"
+                 "A,F,CO,2024,,,Exp\nB,F,CO,2024,84,,Exp\n")
+    p = I.plan_import(store, I.read_source(f, "lots"), "lots", on_duplicate="update")
+    kept = [x for x in p.problems if "kept" in x.reason]
+    assert [(x.line, x.error) for x in kept] == [(2, False)]  # B's premium was never given
+    assert "('Cup score', 'Premiums'): the stored values are kept" in kept[0].reason
+    I.commit_import(store, p)
+    (a,) = store.lots_where("code = ?", ["A"])
+    assert a.quality_score == Decimal(86) and len(a.premiums) == 1
