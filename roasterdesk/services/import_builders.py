@@ -397,8 +397,14 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
     old = ctx.store.lot(existing) if action == "update" else None
     if old is not None:
         _blank_kept(plan, line, values, old, _LOT_KEPT)
+    _code_said(plan, ctx, line, header_of, code, action, old)
     if "costs" in values:
         fields["costs"] = values["costs"]
+    facts = [tuple(getattr(x, f) for f in _PREMIUM_FACTS) for x in values.get("premiums", ())]
+    if len(set(facts)) < len(facts):
+        plan.problems.append(Problem(
+            line, header_of.get("premiums", "Premiums"), "the same premium is written twice: "
+            "both are stored and paid in the figures; delete one if it is a copy", False))
     if "premiums" in values:  # the same payments keep their identity (never a second copy)
         fields["premiums"] = _same_children(values["premiums"], old.premiums if old else (),
                                             _PREMIUM_FACTS)
@@ -478,6 +484,25 @@ def _blank_kept(plan: ImportPlan, line: int, values: dict[str, Any], old: Any,
             f"empty cell{'s' if len(kept) > 1 else ''} ({names}): the stored "
             f"value{'s are' if len(kept) > 1 else ' is'} kept; an empty cell does not clear "
             "(change or remove it in the editor)", False))
+
+
+def _code_said(plan: ImportPlan, ctx: Any, line: int, header_of: dict[str, str], code: str,
+               action: str, old: Any) -> None:
+    """A lot code that differs from the stored lot's (same UUID) is kept as stored, and a new
+    code that differs from a stored one only in case or spacing makes a second lot: both said,
+    never silent."""
+    col = header_of.get("code", "Lot code")
+    if old is not None and old.code != code:
+        plan.problems.append(Problem(
+            line, col, f"this lot (same UUID) is {old.code!r} here: its code is kept (rename it "
+            "in the lot's editor)", False, value=code))
+    elif action == "create":
+        stored = ctx.folded_codes.get(" ".join(code.split()).casefold())
+        if stored is not None and stored != code:
+            plan.problems.append(Problem(
+                line, col, f"differs from the stored lot {stored!r} only in case or spacing: "
+                "a second lot is created (write the code as stored to update that one)", False,
+                value=code))
 
 
 def _fixations_fit(plan: ImportPlan, line: int, header_of: dict[str, str], lot: Lot) -> bool:

@@ -207,9 +207,11 @@ class _Context:
         self.by_uuid: dict[str, int] = {}
         self.by_identity: dict[Any, int] = {}
         self.pending_parents: list[tuple[int, str, str, str]] = []
+        self.folded_codes: dict[str, str] = {}  # lot code in any case -> the stored code
         if kind == "lots":
             for id_, uuid, code in q("SELECT id, uuid, code FROM lots"):
                 self.by_uuid[uuid], self.by_identity[code.strip()] = id_, id_
+                self.folded_codes.setdefault(" ".join(code.split()).casefold(), code)
         elif kind == "people":
             for id_, uuid, pid, name in q("SELECT id, uuid, producer_id, name FROM people" + ALIVE):
                 self.by_uuid[uuid], self.by_identity[(pid, FS.fold(name))] = id_, id_

@@ -215,3 +215,29 @@ def test_an_update_says_which_emptied_cells_keep_their_stored_values(store, tmp_
     I.commit_import(store, p)
     (a,) = store.lots_where("code = ?", ["A"])
     assert a.quality_score == Decimal(86) and len(a.premiums) == 1
+
+
+def test_lot_codes_a_buyer_changed_or_wrote_in_another_case_are_said(store, tmp_path):
+    f = tmp_path / "codes.csv"
+    f.write_text("Lot code,Producer,Country,Harvest\nNR-001,F,CO,2024\n")
+    I.commit_import(store, plan(store, f))
+    (lot,) = store.lots_where("code = ?", ["NR-001"])
+    f.write_text(f"Lot code,Producer,Country,Harvest,UUID\nNR-001A,F,CO,2024,{lot.uuid}\n")
+    p = I.plan_import(store, I.read_source(f, "lots"), "lots", on_duplicate="update")
+    (said,) = [x for x in p.problems if x.column == "Lot code"]
+    assert not said.error and "is 'NR-001' here: its code is kept" in said.reason
+    f.write_text("Lot code,Producer,Country,Harvest\nnr-001 ,F,CO,2024\n")
+    (said,) = [x for x in plan(store, f).problems if x.column == "Lot code"]
+    assert "differs from the stored lot 'NR-001' only in case" in said.reason
+    f.write_text("Lot code,Producer,Country,Harvest\nNR-002,F,CO,2024\n")
+    assert not [x for x in plan(store, f).problems if x.column == "Lot code"]
+
+
+def test_a_premium_written_twice_in_one_cell_is_said(store, tmp_path):
+    f = tmp_path / "twice.csv"
+    one = "quality: 0.30 USD/kg, in FOB, to producer"
+    f.write_text(f'Lot code,Producer,Country,Harvest,Premiums\nA,F,CO,2024,"{one}; {one}"\n'
+                 f'B,F,CO,2024,"{one}"\n')
+    said = [x for x in plan(store, f).problems if x.column == "Premiums"]
+    assert [(x.line, x.error) for x in said] == [(2, False)]
+    assert "the same premium is written twice" in said[0].reason
