@@ -29,6 +29,7 @@ from . import import_dds, vocab
 from . import parsing as P
 from .import_checks import Problem
 from .import_plan import ImportPlan, Planned
+from .import_said import LOT_DEFAULTED, VISIT_KEPT, blank_kept, code_said, lot_kept
 
 
 def _pkey(name: str, country: str) -> tuple[str, str]:
@@ -92,25 +93,6 @@ def kind_note(plan: ImportPlan) -> str | None:
     return (f"{len(names):,} new producer{'s' if len(names) != 1 else ''} created as kind "
             f"'farm' (the file gives no producer type; map a 'Producer type' column or change "
             f"it on the producer): {shown}")
-
-
-LOT_DEFAULTED = {
-    "species": "'arabica', so {its} market price is ICE C (a 'Species' column says which is "
-               "robusta)",
-    "process": "'washed' (a 'Process' column says each one's)",
-}
-"""Facts a new lot cannot be without, taken from the model when the file gives none."""
-
-
-def lot_defaults_notes(plan: ImportPlan) -> list[str]:
-    """The notes naming the new lots that took a species or process the file does not give
-    (count and first codes): told, never silent."""
-    out = []
-    for key, (n, first) in plan.lot_defaults.items():
-        shown = ", ".join(first) + (f" and {n - len(first):,} more" if n > len(first) else "")
-        out.append(f"{n:,} new lot{'s' if n != 1 else ''} without a {key} stored as "
-                   f"{LOT_DEFAULTED[key].format(its='its' if n == 1 else 'their')}: {shown}")
-    return out
 
 
 def _unique(items: Any) -> tuple[Any, ...]:
@@ -396,8 +378,8 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
         fields["fixations"] = tuple(Fixation(on, c, v) for on, c, v in values["fixations"])
     old = ctx.store.lot(existing) if action == "update" else None
     if old is not None:
-        _blank_kept(plan, line, values, old, _LOT_KEPT)
-    _code_said(plan, ctx, line, header_of, code, action, old)
+        blank_kept(plan, line, values, old, lot_kept(_LOT_SCALARS))
+    code_said(plan, ctx, line, header_of, code, action, old)
     if "costs" in values:
         fields["costs"] = values["costs"]
     facts = [tuple(getattr(x, f) for f in _PREMIUM_FACTS) for x in values.get("premiums", ())]
@@ -454,55 +436,6 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
                                      f"weight {w} kg differs from {bags} bags × {bag_kg} kg",
                                      False))
     plan.records.append(Planned(line, action, rec, pkey, dds or None))
-
-
-_LOT_KEPT = {**{k: k for k in _LOT_SCALARS if k not in ("code", "uuid")},
-             "premiums": "premiums", "costs": "costs", "fixations": "fixations",
-             "certifications": "certifications_claimed", "plots": "plot_ids",
-             "fg_amount": "farm_gate"}
-_VISIT_KEPT = {"notes": "notes", "participants": "participants", "purposes": "purposes",
-               "observations": "observations", "follow_ups": "follow_ups"}
-
-
-def _blank_kept(plan: ImportPlan, line: int, values: dict[str, Any], old: Any,
-                attrs: dict[str, str]) -> None:
-    """An update keeps a stored value whose column is mapped but whose cell is empty (empty is
-    "not given"): said as a warning naming those columns, so a buyer who emptied a cell to
-    remove a premium or a follow-up is told it stays, never silently."""
-    kept = []
-    for i, key in plan.mapping.items():
-        attr = attrs.get(key)
-        if attr is None or key in values:
-            continue
-        if getattr(old, attr, None) not in (None, "", (), []):
-            headers = plan.table.headers
-            kept.append(headers[i] if i < len(headers) and headers[i] else key)
-    if kept:
-        names = ", ".join(repr(h) for h in dict.fromkeys(kept))
-        plan.problems.append(Problem(
-            line, kept[0] if len(kept) == 1 else "",
-            f"empty cell{'s' if len(kept) > 1 else ''} ({names}): the stored "
-            f"value{'s are' if len(kept) > 1 else ' is'} kept; an empty cell does not clear "
-            "(change or remove it in the editor)", False))
-
-
-def _code_said(plan: ImportPlan, ctx: Any, line: int, header_of: dict[str, str], code: str,
-               action: str, old: Any) -> None:
-    """A lot code that differs from the stored lot's (same UUID) is kept as stored, and a new
-    code that differs from a stored one only in case or spacing makes a second lot: both said,
-    never silent."""
-    col = header_of.get("code", "Lot code")
-    if old is not None and old.code != code:
-        plan.problems.append(Problem(
-            line, col, f"this lot (same UUID) is {old.code!r} here: its code is kept (rename it "
-            "in the lot's editor)", False, value=code))
-    elif action == "create":
-        stored = ctx.folded_codes.get(" ".join(code.split()).casefold())
-        if stored is not None and stored != code:
-            plan.problems.append(Problem(
-                line, col, f"differs from the stored lot {stored!r} only in case or spacing: "
-                "a second lot is created (write the code as stored to update that one)", False,
-                value=code))
 
 
 def _fixations_fit(plan: ImportPlan, line: int, header_of: dict[str, str], lot: Lot) -> bool:
@@ -600,7 +533,7 @@ def _build_visit(plan, ctx, line, values, header_of, seen, cells) -> None:  # ty
                                        for t, e, n, o in values["observations"])
     old = ctx.store.visit(existing) if action == "update" else None
     if old is not None:
-        _blank_kept(plan, line, values, old, _VISIT_KEPT)
+        blank_kept(plan, line, values, old, VISIT_KEPT)
     if "follow_ups" in values:
         fields["follow_ups"] = _same_children(values["follow_ups"], old.follow_ups if old else (),
                                               ("what", "who", "due", "done"))

@@ -51,10 +51,10 @@ from .import_builders import (
     _pkey,
     _resolve_parents,
     kind_note,
-    lot_defaults_notes,
 )
 from .import_checks import Problem
 from .import_plan import ImportCancelled, ImportPlan, ImportResult, Planned
+from .import_said import lot_defaults_notes
 from .tabular import Table, read_table
 
 log = logging.getLogger(__name__)
