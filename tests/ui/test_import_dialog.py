@@ -54,6 +54,12 @@ def test_the_good_rows_imported_the_rest_given_back_with_their_problems(qtbot, c
     assert len(dlg.plan.rejected) == 2
     assert not dlg.import_button.isEnabled()  # all or nothing unless asked
     assert "3 errors must be fixed before importing (2 rows), or tick" in dlg.summary.text()
+    # the problem's text is the last column (it takes the dialog's width), whole on hover
+    t = dlg.problems
+    assert t.horizontalHeaderItem(t.columnCount() - 1).text() == "Problem"
+    texts = [t.item(r, 3).text() for r in range(t.rowCount())]
+    assert any(x.startswith("bags must be more than 0") for x in texts), texts
+    assert t.item(0, 3).toolTip() == t.item(0, 3).text()
     dlg.skip_invalid.setChecked(True)
     assert dlg.import_button.isEnabled()
     dlg.grab().save(str(tmp_path / "import-skip.png"))

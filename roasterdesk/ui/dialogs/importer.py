@@ -95,7 +95,8 @@ class ImportDialog(QDialog):
         self.mapping.setMinimumHeight(180)
         self.summary = QLabel("Choose a CSV, XLSX, GeoJSON or KML file.")
         self.summary.setWordWrap(True)
-        self.problems = _table(["Line", "Column", "Problem", ""])
+        # the problem's text last, so it takes the width the dialog has (and wraps in a tooltip)
+        self.problems = _table(["Line", "Column", "", "Problem"])
         self.value_mapper = ValueMapper()
         self.value_mapper.mapped.connect(self.map_value)
         load_map = QPushButton("Load mapping…")
@@ -301,9 +302,13 @@ class ImportDialog(QDialog):
         if warnings:
             tail += f" {plural(warnings, 'warning')}."
         self.summary.setText(head + tail)
-        rows = [[str(p.line), p.column, p.reason, "error" if p.error else "warning"]
+        rows = [[str(p.line), p.column, "error" if p.error else "warning", p.reason]
                 for p in sorted(plan.problems, key=lambda p: (p.line, not p.error))]
         _fill(self.problems, rows)
+        for r, cells in enumerate(rows):  # the whole text on hover, however narrow the window
+            item = self.problems.item(r, 3)
+            if item is not None:
+                item.setToolTip(cells[3])
         self.value_mapper.show_values(self.kind_key, unknown_values(plan, self.current_mapping()))
         self._update_import()
 
