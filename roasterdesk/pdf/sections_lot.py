@@ -142,9 +142,9 @@ class LotSections(StatementBase):
         prod = d.analysis.producer
         size = self.nr
         if lot.weight is not None:
-            size = t.t("kg_green", kg=self.whole(lot.weight))
+            size = t.t("kg_green", kg=self.mass(lot.weight))
             if lot.bags and lot.bag_kg:
-                size += " · " + t.t("bags_of", bags=lot.bags, bag_kg=self.whole(lot.bag_kg))
+                size += " · " + t.t("bags_of", bags=lot.bags, bag_kg=self.mass(lot.bag_kg))
             if self.eco.weight_lb is not None:
                 size += f" · {self.plain(self.eco.weight_lb)} lb"
         quality = self.nr

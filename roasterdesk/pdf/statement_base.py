@@ -74,6 +74,14 @@ class StatementBase:
             return self.num(f"{int(d):,}")
         return self.plain(d.normalize(), max(0, -d.normalize().as_tuple().exponent))
 
+    def mass(self, v: Decimal | int) -> str:
+        """A weight in kg as recorded, to at most 2 decimals: a weight typed in pounds is kept
+        exactly (660 lb = 299.3709642 kg) and printed 299.37."""
+        d = v if isinstance(v, Decimal) else Decimal(v)
+        if d.normalize().as_tuple().exponent < -2:  # type: ignore[operator]
+            d = d.quantize(Decimal("0.01"))
+        return self.whole(d)
+
     def country(self) -> str:
         """The producer's country in the template's language (``[terms]`` by ISO code)."""
         from ..domain.countries import country_name

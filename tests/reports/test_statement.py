@@ -345,3 +345,15 @@ def test_a_photo_file_missing_from_the_attachments_folder_is_listed_not_invented
     data = load_statement(store, lot.code, on=ON)
     assert data.photos == () and data.photos_unreadable == 1
     assert any("1 photo file(s)" in i for i in preflight(store, lot.code, ON))
+
+
+def test_a_weight_typed_in_pounds_prints_to_the_hundredth_of_a_kg(example):
+    """660 lb is kept exactly (299.3709642 kg); the statement prints 299.37 kg, not seven
+    decimals, and the pounds as typed."""
+    from decimal import Decimal
+
+    store, lot = example
+    store.save_lot(replace(lot, weight_kg=Decimal("299.3709642"), bags=None, bag_kg=None))
+    text = flat(text_of(render_statement(load_statement(store, lot.code, on=ON), "default-en")))
+    assert "299.37 kg green" in text and "299.3709642" not in text
+    assert "660.00 lb" in text
