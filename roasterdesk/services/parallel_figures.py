@@ -47,14 +47,16 @@ def refresh_committed(store: Store, producer_ids: Iterable[int], lots: int,
     worth starting). Returns the lots refreshed. ``processes`` defaults to the cores; ``start``
     forces a multiprocessing start method."""
     from ..store.bulk_metrics import METRICS_IN_PLACE, producer_batches, refresh_producers
-    from .statement_batch import PRELOAD, start_method
+    from .statement_batch import PRELOAD, start_method, workers_start
 
     n = processes or os.cpu_count() or 1
     path = store.path
-    if n < 2 or lots < PARALLEL_FROM or path is None or not _plain(Path(path)):
+    method = start or start_method()
+    if (n < 2 or lots < PARALLEL_FROM or path is None or not _plain(Path(path))
+            or not workers_start(method)):
         return refresh_producers(store, producer_ids)
     batches = producer_batches(store, producer_ids)
-    ctx = mp.get_context(start or start_method())
+    ctx = mp.get_context(method)
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload([*PRELOAD, "roasterdesk.store.bulk_metrics"])
     done = 0

@@ -98,6 +98,14 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
+def workers_start(method: str) -> bool:
+    """Whether worker processes can start this way here. The standalone build starts none
+    that would run the app's executable again (``forkserver``, ``spawn``: it is not a Python
+    interpreter and would read the worker's arguments as a command): there, once Qt is loaded,
+    the work stays in one process."""
+    return method == "fork" or not getattr(sys, "frozen", False)
+
+
 def export_batch(db_path: Path, lots: Iterable[tuple[int, str]], out_dir: Path, *,
                  template: str | None = None, processes: int | None = None,
                  on: date | None = None,
@@ -121,6 +129,8 @@ def export_batch(db_path: Path, lots: Iterable[tuple[int, str]], out_dir: Path, 
     jobs = [(lot_id, str(out_dir / safe_file_name(code))) for lot_id, code in lots]
     done: list[Exported] = []
     n = processes or os.cpu_count() or 1
+    if not workers_start(start or start_method()):
+        n = 1
     if progress:
         progress(0, len(jobs))
     if n == 1 or len(jobs) <= 1:

@@ -69,3 +69,44 @@ def test_few_lots_or_one_core_stay_in_the_calling_process(demo_path, tmp_path, m
             assert P.refresh_committed(store, ids, lots=P.PARALLEL_FROM, processes=1) == 300
         assert _metrics(store) == expected
     assert started == []
+
+
+def test_the_standalone_build_starts_no_worker_that_would_rerun_the_app(demo_path, tmp_path,
+                                                                        monkeypatch):
+    """Frozen, ``spawn`` and ``forkserver`` would run the app's executable as a worker (it is
+    not a Python interpreter): the figures, and a statement batch, stay in one process;
+    ``fork`` (a plain process) still starts workers."""
+    import sys
+
+    from roasterdesk.services.statement_batch import workers_start
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert workers_start("fork") and not workers_start("spawn")
+    assert not workers_start("forkserver")
+    path = tmp_path / "copy.sqlite"
+    shutil.copy(demo_path, path)
+    started = []
+    monkeypatch.setattr(P.mp, "get_context", lambda *a: started.append(a))
+    with Store.open(path, create=False) as store:
+        ids = [pid for (pid,) in store.db.execute("SELECT DISTINCT producer_id FROM lots")]
+        with store.transaction():
+            assert P.refresh_committed(store, ids, lots=P.PARALLEL_FROM, processes=2,
+                                       start="spawn") == 300
+    assert started == []
+    monkeypatch.delattr(sys, "frozen")
+    assert workers_start("spawn")
+
+
+def test_a_statement_batch_in_the_standalone_build_stays_in_one_process(demo_path, tmp_path,
+                                                                        monkeypatch):
+    import sys
+
+    from roasterdesk.services import statement_batch as SB
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    started = []
+    monkeypatch.setattr(SB.mp, "get_context", lambda *a: started.append(a))
+    with Store.open(demo_path, create=False) as store:
+        lots = store.db.execute("SELECT id, code FROM lots ORDER BY id LIMIT 2").fetchall()
+    done = SB.export_batch(demo_path, lots, tmp_path / "out", processes=2, start="spawn")
+    assert len(done) == 2 and started == []
