@@ -474,6 +474,10 @@ def header_index(kind: str) -> dict[str, str]:
     return index
 
 
+BRACKETED = re.compile(r"[(\[]([^)\]]*)[)\]]")
+"""A header's part in brackets ("Weight (lb)"): left out to match the field, read as its unit."""
+
+
 def match_header(kind: str, header: str, index: dict[str, str] | None = None) -> str | None:
     """The field a header means, if any: exact folded match, then without a unit in brackets."""
     index = index or header_index(kind)
@@ -482,7 +486,7 @@ def match_header(kind: str, header: str, index: dict[str, str] | None = None) ->
         return None
     if h in index:
         return index[h]
-    bare = fold(re.sub(r"[(\[].*?[)\]]", " ", header))
+    bare = fold(BRACKETED.sub(" ", header))
     return index.get(bare)
 
 

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -109,7 +108,7 @@ def header_unit(key: str, header: str) -> str | None:
     for ukey, targets in UNIT_FIELDS.items():
         if key in targets:
             table = _ALT_UNITS if ukey == "altitude_unit" else _MASS_UNITS
-            for inner in re.findall(r"[(\[]([^)\]]*)[)\]]", header):
+            for inner in FS.BRACKETED.findall(header):
                 word = FS.fold(inner)
                 if word in table:
                     return table[word]

@@ -52,13 +52,14 @@ def ambiguous_labels(name: str) -> dict[str, tuple[str, ...]]:
     return {fold(k): tuple(v) for k, v in dict(data.get("_ambiguous") or {}).items()}
 
 
-def refuse_ambiguous(name: str, text: str) -> None:
-    """Raise ``ValueError`` naming the choices when ``text`` is an ambiguous label: the user
-    says which in the mapping (``"_values"``), never a guess."""
+def refuse_ambiguous(name: str, text: str, field: str | None = None) -> None:
+    """Raise ``ValueError`` naming the choices when ``text`` is an ambiguous label of the
+    vocabulary ``name``: the user says which in the mapping (``"_values"`` of ``field``, the
+    vocabulary's name when not given), never a guess."""
     choices = ambiguous_labels(name).get(fold(text))
     if choices:
         raise ValueError(f"{text.strip()!r} is ambiguous: it may mean {' or '.join(choices)}; "
-                         f"say which in the mapping (\"_values\": {{\"{name}\": "
+                         f"say which in the mapping (\"_values\": {{\"{field or name}\": "
                          f"{{\"{text.strip()}\": \"...\"}}}})")
 
 
@@ -76,12 +77,6 @@ def unknown(what: str, text: str, labels: dict[str, str]) -> ValueError:
     hint = f"; nearest: {NEAREST_SEP.join(near)}" if near else ""
     return ValueError(f"unknown {what} {text.strip()!r}{hint}")
 
-
-AMBIGUOUS_COUNTRIES = {
-    "congo": ("'DR Congo' (CD, Kinshasa)", "'Congo-Brazzaville' (CG)"),
-}
-"""Names that coffee sheets use for more than one country: asked, never read as one of them
-("Congo" is DR Congo's coffee as often as the Republic of the Congo's)."""
 
 _REGION = re.compile(r"^\s*(.+?)\s*\(\s*([^()]+?)\s*\)\s*$")
 
@@ -136,10 +131,7 @@ def country(text: str) -> tuple[str, str]:
     """(ISO-2 code, region) of a country cell: "Japan", "JP", "JPN", "Cote d?Ivoire",
     "Tanzania, United Republic Of", "United States (Hawaii)" → ("US", "Hawaii")."""
     raw = text.strip()
-    if fold(raw) in AMBIGUOUS_COUNTRIES:
-        choices = AMBIGUOUS_COUNTRIES[fold(raw)]
-        raise ValueError(f"{raw!r} is ambiguous: it may mean {' or '.join(choices)}; "
-                         "write which")
+    refuse_ambiguous("countries", raw, "country")  # "Congo": DR Congo or Congo-Brazzaville
     code = country_code(raw) or _country_code(raw)
     if code:
         return code, ""

@@ -39,7 +39,7 @@ def test_workers_write_the_figures_the_store_computes(demo_path, tmp_path, start
     path = tmp_path / "copy.sqlite"
     shutil.copy(demo_path, path)
     with Store.open(path, create=False) as store:
-        ids = [pid for (pid,) in store.db.execute("SELECT DISTINCT producer_id FROM lots")]
+        ids = _producers(store)
         with store.transaction():
             refresh_producers(store, ids)  # the calling process's own figures
         expected = _metrics(store)
@@ -53,13 +53,25 @@ def test_workers_write_the_figures_the_store_computes(demo_path, tmp_path, start
         assert _metrics(store) == expected
 
 
-def test_few_lots_or_one_core_stay_in_the_calling_process(demo_path, tmp_path, monkeypatch):
+@pytest.fixture
+def no_workers(demo_path, tmp_path, monkeypatch):
+    """A copy of the demo and the start methods asked for (none may be)."""
     path = tmp_path / "copy.sqlite"
     shutil.copy(demo_path, path)
-    started = []
+    started: list = []
     monkeypatch.setattr(P.mp, "get_context", lambda *a: started.append(a))
+    yield path, started
+    assert started == []
+
+
+def _producers(store):
+    return [pid for (pid,) in store.db.execute("SELECT DISTINCT producer_id FROM lots")]
+
+
+def test_few_lots_or_one_core_stay_in_the_calling_process(no_workers):
+    path, _ = no_workers
     with Store.open(path, create=False) as store:
-        ids = [pid for (pid,) in store.db.execute("SELECT DISTINCT producer_id FROM lots")]
+        ids = _producers(store)
         expected = _metrics(store)
         _blank(store)
         with store.transaction():
@@ -68,10 +80,9 @@ def test_few_lots_or_one_core_stay_in_the_calling_process(demo_path, tmp_path, m
         with store.transaction():
             assert P.refresh_committed(store, ids, lots=P.PARALLEL_FROM, processes=1) == 300
         assert _metrics(store) == expected
-    assert started == []
 
 
-def test_the_standalone_build_starts_no_worker_that_would_rerun_the_app(demo_path, tmp_path,
+def test_the_standalone_build_starts_no_worker_that_would_rerun_the_app(no_workers,
                                                                         monkeypatch):
     """Frozen, ``spawn`` and ``forkserver`` would run the app's executable as a worker (it is
     not a Python interpreter): the figures, and a statement batch, stay in one process;
@@ -83,16 +94,10 @@ def test_the_standalone_build_starts_no_worker_that_would_rerun_the_app(demo_pat
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert workers_start("fork") and not workers_start("spawn")
     assert not workers_start("forkserver")
-    path = tmp_path / "copy.sqlite"
-    shutil.copy(demo_path, path)
-    started = []
-    monkeypatch.setattr(P.mp, "get_context", lambda *a: started.append(a))
-    with Store.open(path, create=False) as store:
-        ids = [pid for (pid,) in store.db.execute("SELECT DISTINCT producer_id FROM lots")]
-        with store.transaction():
-            assert P.refresh_committed(store, ids, lots=P.PARALLEL_FROM, processes=2,
-                                       start="spawn") == 300
-    assert started == []
+    path, _ = no_workers
+    with Store.open(path, create=False) as store, store.transaction():
+        assert P.refresh_committed(store, _producers(store), lots=P.PARALLEL_FROM, processes=2,
+                                   start="spawn") == 300
     monkeypatch.delattr(sys, "frozen")
     assert workers_start("spawn")
 
