@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from enum import Enum
 from functools import lru_cache
 from typing import Any
 
@@ -158,12 +160,58 @@ def is_placeholder(text: str) -> bool:
     return " ".join(text.lower().split()) in PLACEHOLDERS
 
 
+_NOT_READ = object()
+"""A cell that gives no value (a placeholder, an error, a 0 that means not measured)."""
+
+MEMO_PER_COLUMN = 4096
+"""Distinct values of a column whose readings are kept (:func:`read_row`'s ``cells_read``)."""
+
+
+class _Memo(dict):  # type: ignore[type-arg]
+    """What a column's values read as: (text, unit, origin) -> (value, what is said)."""
+
+    looked = 0
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self.looked += 1
+        return dict.get(self, key, default)
+
+    def keep(self, key: Any, read: tuple[Any, Any]) -> bool:
+        """Keep a reading; False when the column is not worth keeping: its value is a list
+        (the rows could share and change it), or its values mostly differ (a lot code: after
+        256 values, more than half of them new) or are too many."""
+        n = len(self)
+        if not _immutable(read[0]) or n >= MEMO_PER_COLUMN or (n >= 256 and 2 * n > self.looked):
+            return False
+        self[key] = read
+        return True
+
+
+CellsRead = dict[Column, Any]
+"""Column -> its :class:`_Memo`, or None once not kept."""
+_IMMUTABLE = (str, int, float, Decimal, date, type(None), Enum)
+
+
+def _immutable(value: Any) -> bool:
+    """A value several rows may share (a list or a record could be changed by one of them)."""
+    if value is _NOT_READ or isinstance(value, _IMMUTABLE):
+        return True
+    return isinstance(value, tuple) and all(_immutable(v) for v in value)
+
+
 def read_row(line: int, cells: list[str], columns: Sequence[Column],
              marks: dict[Column, tuple[str, bool]], specs: dict[str, FS.FieldSpec],
              defaults: dict[str, str], values_map: dict[str, dict[str, str]],
              orders: dict[Column, tuple[str, bool]] | None = None,
+             cells_read: CellsRead | None = None,
              ) -> tuple[dict[str, Any], dict[str, str], list[Any], dict[str, str]]:
-    """(values, raw texts, problems, header each field was read from) of one row."""
+    """(values, raw texts, problems, header each field was read from) of one row.
+
+    ``cells_read`` (one per reading of a file) remembers what each column's cells read as, so
+    a value written on many rows (a country, a process, a bag size, a price) is parsed and
+    checked once: the same text, unit and origin in the same column reads the same, with the
+    same problems. A column whose values (nearly) all differ (a lot code) stops being kept at
+    :data:`MEMO_PER_COLUMN` values: memory stays bounded by the columns, not the file."""
     raw: dict[str, str] = {}
     src: dict[str, Column] = {}
     for col in columns:
@@ -187,41 +235,22 @@ def read_row(line: int, cells: list[str], columns: Sequence[Column],
     # the country first: a harvest given as a month or season is read by its calendar
     for key in sorted(raw, key=lambda k: k != "country"):
         text, col = raw[key], src[key]
-        mapping = values_map.get(key)
-        mapped = mapping.get(FS.fold(text)) if mapping else None
-        parse_text = mapped if mapped is not None else text
-        if mapped is None and specs[key].parse is not FS.parse_text and is_placeholder(text):
-            problems.append(Problem(line, col[2], f"{text!r} read as not recorded", False,
-                                    value=text))
-            continue
-        unit = units.get(key) or header_unit(key, col[2])
-        if unit and not P.has_unit(parse_text):
-            parse_text = f"{parse_text} {unit}"
-        # the column's decimal mark and date order, set without a context manager a cell
-        tokens = P.set_reading(marks.get(col, _UNKNOWN)[0], (orders or {}).get(col, _UNKNOWN)[0])
-        origin = P.set_origin(values.get("country", ""))
-        try:
-            if specs[key].parse is P.parse_harvest_year:
-                values[key], how = P.harvest_reading(parse_text)
-                if how:
-                    problems.append(Problem(line, col[2], how, False, value=text))
-            else:
-                values[key] = specs[key].parse(parse_text)
-        except (ValueError, ArithmeticError) as exc:
-            problems.append(Problem(line, col[2], str(exc), value=text))
-            continue
-        finally:
-            P.reset_reading(tokens)
-            P.reset_origin(origin)
-        if key in ZERO_NOT_RECORDED and values[key] == 0:
-            problems.append(Problem(line, col[2], f"{ZERO_NOT_RECORDED[key]} read as not "
-                                    "recorded", False, value=text))
-            del values[key]
-            continue
-        check = CHECKS.get(key)
-        bad = check(values[key]) if check and isinstance(values[key], (Decimal, int)) else None
-        if bad:
-            problems.append(Problem(line, col[2], bad[0], bad[1], value=text))
+        unit = units.get(key)
+        origin = values.get("country", "")
+        memo = cells_read.get(col, _NOT_READ) if cells_read is not None else None
+        if memo is _NOT_READ:
+            memo = cells_read[col] = _Memo()  # type: ignore[index]
+        read = memo.get((text, unit, origin)) if memo is not None else None
+        if read is None:
+            read = _read_cell(key, col, text, unit, origin, specs[key], values_map.get(key),
+                              marks, orders)
+            if memo is not None and not memo.keep((text, unit, origin), read):
+                cells_read[col] = None  # type: ignore[index]
+        value, said = read
+        for reason, error in said:
+            problems.append(Problem(line, col[2], reason, error, value=text))
+        if value is not _NOT_READ:
+            values[key] = value
     if "country" in values and "(" in raw["country"]:  # "United States (Hawaii)"
         region = vocab.country(raw["country"])[1]
         target = next((k for k in ("producer_region", "region") if k in specs), None)
@@ -235,6 +264,46 @@ def read_row(line: int, cells: list[str], columns: Sequence[Column],
             except (ValueError, ArithmeticError) as exc:
                 problems.append(Problem(line, specs[key].label, str(exc), value=text))
     return values, raw, problems, {k: c[2] for k, c in src.items()}
+
+
+
+def _read_cell(key: str, col: Column, text: str, unit: str | None, origin: str,
+               spec: FS.FieldSpec, mapping: dict[str, str] | None,
+               marks: dict[Column, tuple[str, bool]],
+               orders: dict[Column, tuple[str, bool]] | None,
+               ) -> tuple[Any, tuple[tuple[str, bool], ...]]:
+    """One cell's value (or :data:`_NOT_READ`) and what is said of it (reason, is an error):
+    the same for the same text, unit and origin in the same column."""
+    mapped = mapping.get(FS.fold(text)) if mapping else None
+    parse_text = mapped if mapped is not None else text
+    if mapped is None and spec.parse is not FS.parse_text and is_placeholder(text):
+        return _NOT_READ, ((f"{text!r} read as not recorded", False),)
+    unit = unit or header_unit(key, col[2])
+    if unit and not P.has_unit(parse_text):
+        parse_text = f"{parse_text} {unit}"
+    said: list[tuple[str, bool]] = []
+    # the column's decimal mark and date order, set without a context manager a cell
+    tokens = P.set_reading(marks.get(col, _UNKNOWN)[0], (orders or {}).get(col, _UNKNOWN)[0])
+    origin_token = P.set_origin(origin)
+    try:
+        if spec.parse is P.parse_harvest_year:
+            value, how = P.harvest_reading(parse_text)
+            if how:
+                said.append((how, False))
+        else:
+            value = spec.parse(parse_text)
+    except (ValueError, ArithmeticError) as exc:
+        return _NOT_READ, ((str(exc), True),)
+    finally:
+        P.reset_reading(tokens)
+        P.reset_origin(origin_token)
+    if key in ZERO_NOT_RECORDED and value == 0:
+        return _NOT_READ, ((f"{ZERO_NOT_RECORDED[key]} read as not recorded", False),)
+    check = CHECKS.get(key)
+    bad = check(value) if check and isinstance(value, (Decimal, int)) else None
+    if bad:
+        said.append(bad)
+    return value, tuple(said)
 
 
 def read_faults(table: Table, line: int) -> list[Problem]:

@@ -311,6 +311,7 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
     mapped_cols = sorted({i for i, _k, _h in columns})
     codes = CH.CodeMaker(ctx.by_identity) if kind == "lots" and "code" not in mapped else None
     values_map = plan.values_map
+    cells_read: CH.CellsRead = {}
     for n, (line, cells) in enumerate(table.rows, 1):
         if len(plan.records) - plan.flushed >= WRITE_BATCH:
             _flush(plan, sink)
@@ -320,7 +321,7 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
             if progress is not None:
                 progress(n, total)
         values, raw, row_problems, used = CH.read_row(line, cells, columns, marks, specs,
-                                                      defaults, values_map, orders)
+                                                      defaults, values_map, orders, cells_read)
         row_problems[:0] = CH.read_faults(table, line)
         if _is_totals_row(cells, values, kind):
             plan.problems.append(Problem(line, "", "looks like a totals row; skipped", False))

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .db import (
+    CACHE_PRAGMA,
     FileVersion,
     check_compatible,
     migrate_and_settle,
@@ -169,6 +170,7 @@ def connect(path: Path | str, key: bytes) -> Database:
     db = Database(raw_connect(path, key, check_same_thread=False), execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 10000")
+    db.execute(CACHE_PRAGMA)
     return db
 
 

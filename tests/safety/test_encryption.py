@@ -314,3 +314,13 @@ def test_encrypt_names_every_file_it_leaves_readable(filled, monkeypatch, capsys
     B.create_backup(db, B.default_backup_dir(db), key=E.key_from_file(db, "correct horse battery"))
     left = E.plain_leftovers(db)  # an encrypted backup is not named; the photos still are
     assert len(left) == 1 and left[0].startswith("1 photo(s)"), left
+
+
+def test_an_encrypted_connection_keeps_as_many_pages_as_a_plain_one(enc, tmp_path):
+    from roasterdesk.store.db import CACHE_PRAGMA
+
+    pages = int(CACHE_PRAGMA.rsplit("=", 1)[1])
+    with Store.open(enc, key=KEY) as s:
+        assert s.db.execute("PRAGMA cache_size").fetchone()[0] == pages
+    with Store.open(tmp_path / "plain.sqlite") as s:
+        assert s.db.execute("PRAGMA cache_size").fetchone()[0] == pages < -2000  # not 2 MiB
