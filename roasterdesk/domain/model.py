@@ -60,7 +60,7 @@ class ProducerKind(StrEnum):
 @dataclass(frozen=True)
 class Producer:
     name: str
-    kind: ProducerKind
+    kind: ProducerKind | None  # None: not recorded (a producer made from a lot list)
     country: str  # ISO 3166-1 alpha-2
     region: str = ""
     municipality: str = ""
@@ -408,8 +408,10 @@ class Lot:
     name: str = ""
     plot_ids: tuple[int, ...] = ()
     variety: str = ""
-    process: Process = Process.WASHED
-    species: Species = Species.ARABICA
+    # None: not recorded (an import that does not give it). The defaults are the worked
+    # example's (docs/domain.md); every constructor outside tests passes its own value.
+    process: Process | None = Process.WASHED
+    species: Species | None = Species.ARABICA
     quality_score: Decimal | None = None
     defects_cat1: int | None = None
     defects_cat2: int | None = None

@@ -16,6 +16,7 @@ from .model import (
     Lot,
     Party,
     PremiumBasis,
+    Process,
     Species,
 )
 from .reference import CSeries, FairtradeTerms, LivingIncomeReference, LondonSeries
@@ -94,16 +95,38 @@ class FairtradeComparison:
     minimum_usd_lb: Decimal
     meets: bool
     difference_usd_lb: Decimal  # FOB − floor (negative: below the floor)
+    # what was not recorded ("process not recorded"): then the FOB is above every floor the lot
+    # could have (floor = the highest) or below every one (floor = the lowest); "" when exact
+    not_recorded: str = ""
+
+
+def not_recorded_facts(lot: Lot) -> str:
+    """The facts behind a lot's Fairtrade minimum that are not recorded, in words
+    ("species and process not recorded"), or ""."""
+    gone = [name for name, value in (("species", lot.species), ("process", lot.process))
+            if value is None]
+    return " and ".join(gone) + " not recorded" if gone else ""
+
+
+def fairtrade_missing(facts: str) -> str:
+    """The missing-list entry of a Fairtrade comparison that ``facts`` leave open."""
+    return f"Fairtrade comparison ({facts})"
 
 
 def fairtrade_floor(
-    terms: FairtradeTerms, lot: Lot, c_usd_lb: Decimal | None
+    terms: FairtradeTerms, lot: Lot, c_usd_lb: Decimal | None,
+    species: Species | None = None, process: Process | None = None,
 ) -> tuple[Decimal, Decimal]:
-    """``max(ft_minimum, c) + ft_premium (+ organic differential)`` → (floor, minimum).
+    """``max(ft_minimum, c) + ft_premium (+ organic differential)`` → (floor, minimum), for the
+    lot's species and process (or those given, when the lot's are not recorded).
 
     Without a C price the floor is the minimum + premium (the safety net alone).
     """
-    minimum = terms.minimum(lot.species, lot.process)
+    species = species or lot.species
+    process = process or lot.process
+    if species is None or process is None:
+        raise ValueError("a Fairtrade floor needs a species and a process")
+    minimum = terms.minimum(species, process)
     market = max(minimum, c_usd_lb) if c_usd_lb is not None else minimum
     floor = market + terms.premium_usd_lb
     if lot.organic:
@@ -111,11 +134,35 @@ def fairtrade_floor(
     return floor, minimum
 
 
+def fairtrade_floors(
+    terms: FairtradeTerms, lot: Lot, c_usd_lb: Decimal | None
+) -> list[tuple[Decimal, Decimal]]:
+    """Every (floor, minimum) the lot could have, lowest first: one when its species and
+    process are recorded, else one per species and/or process (washed or natural) not
+    recorded."""
+    species = [lot.species] if lot.species is not None else list(Species)
+    processes = [lot.process] if lot.process is not None else [Process.WASHED, Process.NATURAL]
+    return sorted({fairtrade_floor(terms, lot, c_usd_lb, s, p)
+                   for s in species for p in processes})
+
+
 def compare_fairtrade(
     terms: FairtradeTerms, lot: Lot, fob: Decimal, c_usd_lb: Decimal | None
-) -> FairtradeComparison:
-    floor, minimum = fairtrade_floor(terms, lot, c_usd_lb)
-    return FairtradeComparison(floor, minimum, fob >= floor, fob - floor)
+) -> FairtradeComparison | None:
+    """FOB against the Fairtrade floor. A lot whose species or process is not recorded is
+    compared with every floor it could have: above the highest or below the lowest is true
+    whichever it is (said with ``not_recorded``); in between there is no comparison (``None``):
+    never a guess."""
+    floors = fairtrade_floors(terms, lot, c_usd_lb)
+    (low, low_min), (high, high_min) = floors[0], floors[-1]
+    unknown = not_recorded_facts(lot) if low != high else ""
+    if fob >= high:
+        floor, minimum = high, high_min
+    elif fob < low:
+        floor, minimum = low, low_min
+    else:
+        return None
+    return FairtradeComparison(floor, minimum, fob >= floor, fob - floor, unknown)
 
 
 def living_income_usd_lb_green(
@@ -255,21 +302,24 @@ def economics(
     c_cents = fixed_c_cents(lot)
     estimated = lot.c_estimated
     # The C series is ICE arabica (KC); a robusta lot's market is ICE London (USD/t). A lot
-    # takes the series of its own market at its contract date, never the other one.
-    arabica = lot.species is Species.ARABICA
+    # takes the series of its own market at its contract date, never the other one; a lot whose
+    # species is not recorded has no market to take (never assumed arabica).
+    species = lot.species
     london_usd_t = None
     if c_cents is None and lot.contract_date is not None:
-        if arabica and c_series is not None:
+        if species is Species.ARABICA and c_series is not None:
             c_cents = c_series.at(lot.contract_date)
             estimated = c_cents is not None
-        elif not arabica and london_series is not None:
+        elif species is Species.ROBUSTA and london_series is not None:
             london_usd_t = london_series.at(lot.contract_date)
             estimated = london_usd_t is not None
     c = cents_lb_to_usd_lb(c_cents) if c_cents is not None else None
     if london_usd_t is not None:
         c = usd_tonne_to_usd_lb(london_usd_t)
     if c is None:
-        missing.append("C price at fixation" if arabica else "market price at fixation (robusta)")
+        missing.append("C price at fixation" if species is Species.ARABICA
+                       else "market price at fixation (robusta)" if species is Species.ROBUSTA
+                       else "market price at fixation (species not recorded)")
 
     fob = fob_usd_lb(lot)
     if fob is None:
@@ -294,8 +344,13 @@ def economics(
 
     in_fob, on_top = premium_value_usd(lot, fob)
     ft = compare_fairtrade(fairtrade, lot, fob, c) if fairtrade and fob is not None else None
+    if fairtrade and fob is not None and ft is None:
+        missing.append(fairtrade_missing(not_recorded_facts(lot)))
 
     lir = pick_living_income(living_income, country, lot) if country else None
+    if lir is None and lot.species is None and any(
+            r.country == country and r.organic == lot.organic for r in living_income):
+        missing.append("living-income reference (species not recorded)")
     lir_usd = living_income_usd_lb_green(lir, lot.farm_gate) if lir is not None else None
     vs_lir = fg / lir_usd if fg is not None and lir_usd else None
 

@@ -201,7 +201,8 @@ def statement_json(data: StatementData) -> dict[str, Any]:
         "lot": {
             "code": lot.code, "title": data.lot_title, "harvest": lot.harvest,
             "harvest_name": data.harvest_name,
-            "species": _plain(lot.species), "process": _plain(lot.process),
+            "species": _plain(lot.species) if lot.species else NOT_RECORDED,
+            "process": _plain(lot.process) if lot.process else NOT_RECORDED,
             "status": _plain(lot.status) if lot.status else NOT_RECORDED,
             "contract_type": _plain(lot.contract_type) if lot.contract_type else NOT_RECORDED,
             "contract_date": _plain(lot.contract_date), "weight_kg": _plain(lot.weight),

@@ -151,7 +151,7 @@ class LotSections(StatementBase):
         if lot.quality_score is not None:
             quality = t.t("sca_points", score=self.plain(lot.quality_score))
         producer = self.e(self.producer_label())
-        if d.producer_named:
+        if d.producer_named and prod.kind is not None:  # a kind not recorded: none printed
             producer += f' <font color="{t.colours["muted"]}">' \
                         f'({self.e(t.term(prod.kind.value, prod.kind.label))})</font>'
         pairs = [
@@ -160,7 +160,7 @@ class LotSections(StatementBase):
             (t.t("country"), self.e(self.country())),
             (t.t("altitude"), self.e(self.num(prod.altitude_label) or self.nr)),
             (t.t("variety"), self.e(lot.variety or self.nr)),
-            (t.t("process"), self.e(t.term(lot.process.value))),
+            (t.t("process"), self.e(t.term(lot.process.value) if lot.process else self.nr)),
             (t.t("harvest"), self.e(self.d.harvest_name)),
             (t.t("size"), self.e(size)),
             (t.t("quality"), self.e(quality)),

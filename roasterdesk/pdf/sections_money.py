@@ -11,6 +11,7 @@ from reportlab.platypus import (
 )
 
 from ..domain.money import fmt_number, round_per_lb
+from ..domain.pricing import fairtrade_missing, not_recorded_facts
 from . import charts
 from .flow import LeadIn
 
@@ -47,6 +48,8 @@ class MoneySections(StatementBase):
             c_note.append(t.t("c_estimated"))
         if lot.futures_month:
             c_note.append(t.t("futures_month", month=lot.futures_month))
+        if e.c_usd_lb is None and lot.species is None:  # no market to take: never assumed C
+            c_note.append(self.why_not_recorded("species not recorded"))
         row(t.t(self.by_market("c_price")), self.usd_lb(e.c_usd_lb), "; ".join(c_note))
         # an unknown contract type prints nothing here: never "fixed price" by default
         notes = [t.term(lot.contract_type.value)] if lot.contract_type else []
@@ -76,16 +79,25 @@ class MoneySections(StatementBase):
         if any(p.reaches_producer for p in self.d.payments):
             row(t.t("reached_share"), self.pct(self.d.reached_producer_share),
                 t.t("reached_note", usd=self.usd(self.d.reached_producer_usd)))
+        unknown = not_recorded_facts(lot)
         if e.fairtrade is not None:
             ft = e.fairtrade
             key = "fairtrade_meets" if ft.meets else "fairtrade_below"
+            if ft.not_recorded:  # above the highest floor it could have, or below the lowest
+                key += "_any"
             row(t.t("fairtrade"), self.usd_lb(ft.floor_usd_lb),
-                t.t(key, diff=self.usd_lb(abs(ft.difference_usd_lb))))
+                t.t(key, diff=self.usd_lb(abs(ft.difference_usd_lb)),
+                    why=self.why_not_recorded(ft.not_recorded)))
+        elif unknown and fairtrade_missing(unknown) in e.missing:
+            row(t.t("fairtrade"), self.nr,
+                t.t("fairtrade_unknown", why=self.why_not_recorded(unknown)))
         if e.living_income_usd_lb is not None:
             note = ""
             if e.farm_gate_vs_living_income is not None:
                 note = t.t("living_income_vs", pct=self.pct(e.farm_gate_vs_living_income))
             row(t.t("living_income"), self.usd_lb(e.living_income_usd_lb), note)
+        elif "living-income reference (species not recorded)" in e.missing:
+            row(t.t("living_income"), self.nr, self.why_not_recorded("species not recorded"))
         else:
             row(t.t("living_income"), self.nr, t.t("living_income_none"))
         head = [self.p(self.e(t.t("unit_usd_lb")), self.s.label), "", ""]

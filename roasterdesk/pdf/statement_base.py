@@ -99,8 +99,9 @@ class StatementBase:
         if d.producer_named:
             return d.producer_label
         kind = d.analysis.producer.kind
-        return self.tpl.t("producer_anonymous", kind=self.tpl.term(kind.value, kind.label),
-                          region=self.region())
+        # a kind not recorded is "a producer", never "a farm"
+        word = self.tpl.term(kind.value, kind.label) if kind else self.tpl.term("producer")
+        return self.tpl.t("producer_anonymous", kind=word, region=self.region())
 
     def day(self, v: date | None) -> str:
         return v.isoformat() if v else self.nr
@@ -109,6 +110,13 @@ class StatementBase:
     def robusta(self) -> bool:
         """A robusta lot: its market is ICE London, never C (docs/domain.md)."""
         return self.d.lot.species is Species.ROBUSTA
+
+    def why_not_recorded(self, facts: str) -> str:
+        """``species not recorded`` and the like (:func:`~roasterdesk.domain.pricing.
+        not_recorded_facts`) in the template's language."""
+        return self.tpl.t({"species not recorded": "why_species",
+                           "process not recorded": "why_process"}.get(facts,
+                                                                     "why_species_process"))
 
     def by_market(self, key: str) -> str:
         """The wording of ``key`` for the lot's market: ``<key>_robusta`` (ICE London) for a

@@ -292,6 +292,14 @@ DEFAULT_TEXT = {
     "fairtrade": "Fairtrade floor for this coffee (comparison)",
     "fairtrade_meets": "FOB is {diff} above it",
     "fairtrade_below": "FOB is {diff} below it",
+    "fairtrade_meets_any": "the highest floor this coffee could have ({why}); FOB is {diff} "
+                           "above it",
+    "fairtrade_below_any": "the lowest floor this coffee could have ({why}); FOB is {diff} "
+                           "below it",
+    "fairtrade_unknown": "{why}: FOB lies between the floors this coffee could have",
+    "why_species": "species not recorded",
+    "why_process": "process not recorded",
+    "why_species_process": "species and process not recorded",
     "living_income": "Living-income reference price (farm gate)",
     "living_income_vs": "the farm-gate price is {pct} of it",
     "living_income_none": "no reference price recorded for this country",
@@ -380,6 +388,7 @@ DEFAULT_TERMS: dict[str, str] = {
     "estate": "estate",
     "cooperative": "cooperative",
     "washing_station": "washing station",
+    "producer": "producer",  # a producer whose kind is not recorded
 }
 
 

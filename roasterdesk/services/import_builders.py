@@ -20,7 +20,6 @@ from ..domain.model import (
     Person,
     Plot,
     Producer,
-    ProducerKind,
     Visit,
 )
 from ..domain.units import LB_KG, LOCAL_UNITS
@@ -29,7 +28,7 @@ from . import import_dds, vocab
 from . import parsing as P
 from .import_checks import Problem
 from .import_plan import ImportPlan, Planned
-from .import_said import LOT_DEFAULTED, VISIT_KEPT, blank_kept, code_said, lot_kept
+from .import_said import LOT_NOT_GIVEN, VISIT_KEPT, blank_kept, code_said, lot_kept
 
 
 def _pkey(name: str, country: str) -> tuple[str, str]:
@@ -65,8 +64,7 @@ def _resolve_producer(plan: ImportPlan, ctx: Any, values: dict[str, Any], line: 
         return pid, None
     if key not in plan.new_producers:
         lo, hi = values.get("producer_altitude", (None, None))
-        kind = values.get("producer_kind") or _kind_given(plan, line, name, header_of or {},
-                                                          "producer")
+        kind = values.get("producer_kind") or _kind_not_given(plan, name)
         plan.new_producers[key] = Producer(name.strip(), kind, country,
                                            region=values.get("producer_region", ""),
                                            altitude_min_m=lo, altitude_max_m=hi)
@@ -75,24 +73,22 @@ def _resolve_producer(plan: ImportPlan, ctx: Any, values: dict[str, Any], line: 
     return 0, key
 
 
-def _kind_given(plan: ImportPlan, line: int, name: str, header_of: dict[str, str],
-                column: str) -> ProducerKind:
-    """The kind a new producer gets when the file gives none (a producer needs one): a farm,
-    said in the plan's notes naming the producers (:func:`kind_note`), never silently."""
+def _kind_not_given(plan: ImportPlan, name: str) -> None:
+    """A new producer whose kind the file does not give keeps it "not recorded" (never an
+    invented "farm"), said in the plan's notes naming the producers (:func:`kind_note`)."""
     plan.kind_not_given.append(name.strip())
-    return ProducerKind.FARM
 
 
 def kind_note(plan: ImportPlan) -> str | None:
-    """The note naming the producers created as farms because the file gives no type."""
+    """The note naming the new producers whose kind is not recorded (the file gives none)."""
     names = list(dict.fromkeys(plan.kind_not_given))
     if not names:
         return None
     shown = ", ".join(repr(n) for n in names[:10]) + (
         f" and {len(names) - 10:,} more" if len(names) > 10 else "")
-    return (f"{len(names):,} new producer{'s' if len(names) != 1 else ''} created as kind "
-            f"'farm' (the file gives no producer type; map a 'Producer type' column or change "
-            f"it on the producer): {shown}")
+    return (f"{len(names):,} new producer{'s' if len(names) != 1 else ''} with kind not "
+            f"recorded (the file gives no producer type; the statement says 'producer'; map a "
+            f"'Producer type' column or set it on the producer): {shown}")
 
 
 def _unique(items: Any) -> tuple[Any, ...]:
@@ -183,7 +179,7 @@ def _build_producer(plan, ctx, line, values, header_of, seen, cells) -> None:  #
                    "harvest_months", "notes", "uuid")
     if action == "create":
         if "kind" not in fields:
-            fields["kind"] = _kind_given(plan, line, values["name"], header_of, "name")
+            fields["kind"] = _kind_not_given(plan, values["name"])
         rec = Producer(**fields)
     elif action == "update":
         fields.pop("uuid", None)
@@ -413,10 +409,12 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
                     "read as PTBF (price to be fixed) because the row has fixations; a "
                     "'Contract type' column says it", False))
         fields.setdefault("status", None)
-        for key in LOT_DEFAULTED:
-            if key not in fields:  # a lot needs one: the model's, said in the plan's notes
-                n, first = plan.lot_defaults.get(key, (0, []))
-                plan.lot_defaults[key] = (n + 1, first if len(first) >= 10 else [*first, code])
+        for key in LOT_NOT_GIVEN:
+            if key not in fields:  # not recorded (never the model's default), said in the notes
+                fields[key] = None
+                n, first = plan.lot_not_recorded.get(key, (0, []))
+                plan.lot_not_recorded[key] = (n + 1,
+                                              first if len(first) >= 10 else [*first, code])
     if action == "create":
         rec: Any = Lot(producer_id=pid, **fields)
     else:

@@ -41,10 +41,10 @@ class ImportPlan:
     moved_from: set[int] = field(default_factory=set)  # producers an updated lot leaves
     rejected: list[tuple[int, list[Problem]]] = field(default_factory=list)  # (line, errors)
     notes: list[str] = field(default_factory=list)  # what was inferred of the columns
-    kind_not_given: list[str] = field(default_factory=list)  # producers created as farms
-    # new lots given the model's species or process because the file gives none:
+    kind_not_given: list[str] = field(default_factory=list)  # new producers, kind not recorded
+    # new lots whose species or process the file does not give (stored "not recorded"):
     # field -> (how many, the first lot codes)
-    lot_defaults: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    lot_not_recorded: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # action -> rows
     # how the rows are read (a commit reads them again the same way)
     decimal: dict[int, str] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""What an import says instead of doing silently: the facts a new lot takes from the model
+"""What an import says instead of doing silently: the facts a new lot keeps "not recorded"
 because the file gives none, stored values an emptied cell keeps on an update, and lot codes a
 buyer changed or wrote in another case. Each is a warning or a note of the plan, never a
 silent default (:mod:`roasterdesk.services.import_builders` calls these)."""
@@ -11,22 +11,21 @@ from typing import Any
 from .import_checks import Problem
 from .import_plan import ImportPlan
 
-LOT_DEFAULTED = {
-    "species": "'arabica', so {its} market price is ICE C (a 'Species' column says which is "
-               "robusta)",
-    "process": "'washed' (a 'Process' column says each one's)",
+LOT_NOT_GIVEN = {
+    "species": "no market price, ICE C or London, until it is; a 'Species' column says which",
+    "process": "no Fairtrade floor of its own until it is; a 'Process' column says each one's",
 }
-"""Facts a new lot cannot be without, taken from the model when the file gives none."""
+"""Facts a new lot keeps "not recorded" when the file gives none, and what that leaves out."""
 
 
-def lot_defaults_notes(plan: ImportPlan) -> list[str]:
-    """The notes naming the new lots that took a species or process the file does not give
-    (count and first codes): told, never silent."""
+def lot_not_recorded_notes(plan: ImportPlan) -> list[str]:
+    """The notes naming the new lots whose species or process the file does not give (count
+    and first codes): stored "not recorded", and told, never silent."""
     out = []
-    for key, (n, first) in plan.lot_defaults.items():
+    for key, (n, first) in plan.lot_not_recorded.items():
         shown = ", ".join(first) + (f" and {n - len(first):,} more" if n > len(first) else "")
-        out.append(f"{n:,} new lot{'s' if n != 1 else ''} without a {key} stored as "
-                   f"{LOT_DEFAULTED[key].format(its='its' if n == 1 else 'their')}: {shown}")
+        out.append(f"{n:,} new lot{'s' if n != 1 else ''} with {key} not recorded "
+                   f"({LOT_NOT_GIVEN[key]}): {shown}")
     return out
 
 

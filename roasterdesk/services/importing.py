@@ -54,7 +54,7 @@ from .import_builders import (
 )
 from .import_checks import Problem
 from .import_plan import ImportCancelled, ImportPlan, ImportResult, Planned
-from .import_said import lot_defaults_notes
+from .import_said import lot_not_recorded_notes
 from .tabular import Table, read_table
 
 log = logging.getLogger(__name__)
@@ -351,7 +351,7 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
     _resolve_parents(plan, ctx)
     if (note := kind_note(plan)) is not None:
         plan.notes.append(note)
-    plan.notes.extend(lot_defaults_notes(plan))
+    plan.notes.extend(lot_not_recorded_notes(plan))
     _flush(plan, sink)
     if progress is not None:
         progress(total, total)

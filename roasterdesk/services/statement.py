@@ -244,10 +244,12 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
     producer_named = not _mentions(producer.name, everyone_hidden)
     if not producer_named:
         analysis = replace(analysis, checklist=withheld_producer(analysis.checklist))
-    label = producer.name if producer_named else f"a {producer.kind.label} in {region}"
     kind = producer.kind
-    producer_word = template.redacted_producer(kind.value, kind.label) if template \
-        else f"the {kind.label}"
+    # a kind not recorded is "the producer", never "the farm"
+    kind_value, kind_label = (kind.value, kind.label) if kind else ("producer", "producer")
+    label = producer.name if producer_named else f"a {kind_label} in {region}"
+    producer_word = template.redacted_producer(kind_value, kind_label) if template \
+        else f"the {kind_label}"
     person_word = template.redacted_person if template else None
 
     def clean(text: str) -> str:
@@ -495,6 +497,12 @@ def preflight_data(data: StatementData) -> list[str]:
     if status is None:
         items.append(f"status: {NOT_RECORDED} (is the lot bought? a statement shows prices "
                      "as paid)")
+    facts = (("species", data.lot.species, "its market (ICE C or London), Fairtrade minimum "
+              "and living-income reference depend on it"),
+             ("process", data.lot.process, "the Fairtrade minimum depends on it"),
+             ("producer kind", data.analysis.producer.kind, "the statement says \"producer\" "
+              "instead of farm, estate, cooperative or washing station"))
+    items += [f"{name}: {NOT_RECORDED} ({why})" for name, value, why in facts if value is None]
     if data.lot.contract_type is None:
         items.append(f"contract type: {NOT_RECORDED} (fixed price or price to be fixed); "
                      "the statement names no contract")

@@ -49,7 +49,8 @@ Row = dict[str, Any]
 
 def producer_to_row(p: Producer) -> Row:
     return {
-        "uuid": p.uuid, "name": p.name.strip(), "kind": p.kind.value, "parent_id": p.parent_id,
+        "uuid": p.uuid, "name": p.name.strip(), "kind": p.kind.value if p.kind else None,
+        "parent_id": p.parent_id,
         "country": p.country, "region": p.region, "municipality": p.municipality,
         "altitude_min_m": p.altitude_min_m, "altitude_max_m": p.altitude_max_m,
         "total_area_ha": d2s(p.total_area_ha), "coffee_area_ha": d2s(p.coffee_area_ha),
@@ -60,7 +61,8 @@ def producer_to_row(p: Producer) -> Row:
 
 def row_to_producer(r: Row) -> Producer:
     return Producer(
-        id=r["id"], uuid=r["uuid"], name=r["name"], kind=ProducerKind(r["kind"]),
+        id=r["id"], uuid=r["uuid"], name=r["name"],
+        kind=ProducerKind(r["kind"]) if r["kind"] else None,
         parent_id=r["parent_id"], country=r["country"], region=r["region"],
         municipality=r["municipality"], altitude_min_m=r["altitude_min_m"],
         altitude_max_m=r["altitude_max_m"], total_area_ha=s2d(r["total_area_ha"]),
@@ -236,7 +238,8 @@ def lot_to_row(lot: Lot) -> Row:
         "uuid": lot.uuid, "code": lot.code.strip(), "name": lot.name,
         "producer_id": lot.producer_id, "harvest": lot.harvest,
         "weight_kg": d2s(lot.weight_kg), "bags": lot.bags, "bag_kg": d2s(lot.bag_kg),
-        "variety": lot.variety, "process": lot.process.value, "species": lot.species.value,
+        "variety": lot.variety, "process": lot.process.value if lot.process else None,
+        "species": lot.species.value if lot.species else None,
         "quality_score": d2s(lot.quality_score), "defects_cat1": lot.defects_cat1,
         "defects_cat2": lot.defects_cat2, "moisture_pct": d2s(lot.moisture_pct),
         "status": lot.status.value if lot.status else None,
@@ -280,7 +283,8 @@ def row_to_lot(
         id=r["id"], uuid=r["uuid"], code=r["code"], name=r["name"],
         producer_id=r["producer_id"], harvest=r["harvest"], weight_kg=s2d(r["weight_kg"]),
         bags=r["bags"], bag_kg=s2d(r["bag_kg"]), plot_ids=tuple(plot_ids),
-        variety=r["variety"], process=Process(r["process"]), species=Species(r["species"]),
+        variety=r["variety"], process=Process(r["process"]) if r["process"] else None,
+        species=Species(r["species"]) if r["species"] else None,
         quality_score=s2d(r["quality_score"]), defects_cat1=r["defects_cat1"],
         defects_cat2=r["defects_cat2"], moisture_pct=s2d(r["moisture_pct"]),
         status=LotStatus(r["status"]) if r["status"] else None,

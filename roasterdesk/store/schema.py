@@ -20,6 +20,7 @@ from .migrations.m005_statement_facts import m005_statement_facts
 from .migrations.m006_eudr_dds import m006_eudr_dds
 from .migrations.m007_import_facts import m007_import_facts
 from .migrations.m008_sync_hub_state import m008_sync_hub_state
+from .migrations.m010_open_facts import m010_open_facts
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -77,6 +78,7 @@ STEPS: tuple[Callable[..., Any], ...] = (
     m006_eudr_dds,
     m007_import_facts,
     m005_statement_facts,
+    m010_open_facts,
 )
 """Every schema step, in the order it runs (the order released databases recorded them)."""
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pycountry
 import pytest
 
-from roasterdesk.domain.model import ContractType, ProducerKind
+from roasterdesk.domain.model import ContractType, Process, ProducerKind
 from roasterdesk.services import fields as FS
 from roasterdesk.services import importing as I
 from roasterdesk.services import vocab
@@ -66,13 +66,14 @@ def test_a_new_producer_gets_the_files_type_or_the_plan_names_it(store, tmp_path
     f.write_text("Lot;Farm;Country;Harvest\nA;Finca Uno;CO;2024\nB;Finca Uno;CO;2024\n"
                  "C;La Cumbre;CO;2024\n")
     p = plan(store, f)
-    note = next(n for n in p.notes if "created as kind 'farm'" in n)
+    note = next(n for n in p.notes if "with kind not recorded" in n)
     assert "2 new producers" in note and "'Finca Uno'" in note and "'La Cumbre'" in note
     assert note in p.report()
+    assert [x.kind for x in p.new_producers.values()] == [None, None]  # never "farm"
     f.write_text("Lot;Farm;Country;Harvest;Producer type\nA;Coop Sur;CO;2024;Cooperative\n")
     p = plan(store, f)
     assert [x.kind for x in p.new_producers.values()] == [ProducerKind.COOPERATIVE]
-    assert not any("created as kind" in n for n in p.notes)
+    assert not any("kind not recorded" in n for n in p.notes)
     f = tmp_path / "visits.csv"
     f.write_text("Producer;Country;Date;Mode\nFinca Dos;PE;2025-01-10;call\n")
     assert any("'Finca Dos'" in n for n in plan(store, f, "visits").notes)
@@ -181,17 +182,21 @@ def test_a_lot_name_is_printed_so_no_generic_column_fills_it(store, tmp_path):
 
 
 def test_new_lots_without_species_or_process_are_named_not_silently_defaulted(store, tmp_path):
-    """A lot needs a species (it chooses the market: ICE C or London) and a process; where the
-    file gives none, the model's is stored and the plan says so, naming the lots."""
+    """A lot's species chooses its market (ICE C or London) and its process its Fairtrade
+    minimum; where the file gives none, "not recorded" is stored (never the model's arabica or
+    washed) and the plan says so, naming the lots."""
     f = tmp_path / "bare.csv"
     f.write_text("Lot code,Producer,Country,Harvest,Species,Process\n"
                  "A,F,VN,2024,robusta,natural\nB,F,VN,2024,,\nC,F,VN,2024,,honey\n")
     p = plan(store, f)
     notes = "; ".join(p.notes)
-    assert ("2 new lots without a species stored as 'arabica', so their market price is ICE C"
-            in notes and "robusta): B, C" in notes)
-    assert "1 new lot without a process stored as 'washed' (a 'Process' column says each " \
-           "one's): B" in notes
+    assert ("2 new lots with species not recorded (no market price, ICE C or London, until it "
+            "is; a 'Species' column says which): B, C" in notes)
+    assert "1 new lot with process not recorded (no Fairtrade floor of its own until it is; " \
+           "a 'Process' column says each one's): B" in notes
+    got = {r.record.code: r.record for r in p.records}
+    assert (got["B"].species, got["B"].process) == (None, None)
+    assert (got["C"].species, got["C"].process) == (None, Process.HONEY)
     assert "Species" in p.report().splitlines()[0]  # in the summary a buyer reads first
     I.commit_import(store, p)
     f.write_text("Lot code,Producer,Country,Harvest\nA,F,VN,2024\n")  # an update: kept

@@ -161,3 +161,33 @@ def test_not_recorded_is_an_explicit_choice_for_status_and_contract(ctx, coop, e
     assert editor.w["contract_type"].currentText() == "Fixed price"
     editor.w["contract_type"].set_current(None)
     assert editor.build()[0].contract_type is None
+
+
+def test_not_recorded_process_and_species_round_trip_through_the_editor(ctx, coop, editor):
+    from dataclasses import replace
+
+    from roasterdesk.domain.model import Process, Species
+
+    lot = ctx.store.save_lot(Lot("CO-25-011", coop.id, 2025, bags=20, bag_kg=D(70),
+                                 process=None, species=None, fob_usd_lb=D("1.97"),
+                                 contract_date=date(2025, 3, 10)))
+    editor.load(lot)
+    assert editor.w["process"].currentText() == "Not recorded"
+    assert editor.w["species"].currentText() == "Not recorded"
+    built, errors = editor.build()
+    assert not errors and (built.process, built.species) == (None, None)
+    assert editor.save()
+    again = ctx.store.lot(lot.id)
+    assert (again.process, again.species) == (None, None)
+    # the figures panel says what is not there and why, never an arabica market or a floor
+    assert "market price at fixation (species not recorded)" in editor.missing.text()
+    assert "Fairtrade comparison (species and process not recorded)" in editor.missing.text()
+    assert "not recorded" in editor.fig["fairtrade"].text()
+    editor.load(replace(again, process=Process.NATURAL, species=Species.ROBUSTA))
+    assert editor.w["process"].currentText() == "Natural"
+    editor.w["process"].set_current(None)
+    assert editor.build()[0].process is None and editor.build()[0].species is Species.ROBUSTA
+    # a new lot by hand starts "not recorded": the buyer chooses, nothing is chosen for them
+    editor.new_lot(coop.id)
+    assert editor.w["process"].currentText() == "Not recorded"
+    assert editor.w["species"].currentText() == "Not recorded"

@@ -218,6 +218,8 @@ def test_filters_narrow_the_list(window, qtbot, ctx, sample):
     lst.country.setCurrentIndex(0)
     lst.kind.setCurrentIndex(lst.kind.findData(ProducerKind.COOPERATIVE.value))
     assert names() == ["Cooperativa Los Andes"]
+    lst.kind.setCurrentIndex(lst.kind.findData(""))  # kind not recorded: none of these
+    assert names() == []
     lst.kind.setCurrentIndex(0)
     lst.scheme.setCurrentIndex(lst.scheme.findData("Organic (EU)"))
     assert names() == ["Chelchele Washing Station"]
@@ -372,3 +374,30 @@ def test_undoing_a_new_producer_removes_it_and_returns_to_the_list(window, qtbot
     window.redo_action.trigger()
     (again,) = ctx.store.producers("name = ?", ["Finca Nueva"])
     assert again.country == "PE"
+
+
+def test_a_producer_kind_not_recorded_round_trips_and_is_filtered(window, qtbot, ctx, sample):
+    from dataclasses import replace
+
+    page = producers_page(window)
+    coop = ctx.store.producers("name = ?", ["Cooperativa Los Andes"])[0]
+    ctx.store.save_producer(replace(coop, kind=None))
+    page.list.refresh()
+    page.list.kind.setCurrentIndex(page.list.kind.findData(""))
+    lst = page.list
+    qtbot.waitUntil(lambda: lst.model.rowCount() == 1, timeout=2000)
+    assert lst.model.index(0, 0).data() == "Cooperativa Los Andes"
+    assert lst.model.index(0, 1).data() == "not recorded"
+    page.open_record(coop.id)
+    form = page.detail.profile
+    assert form.kind.currentText() == "Not recorded"
+    assert "Kind not recorded" in page.detail.subtitle.text()
+    qtbot.keyClicks(form.name, " 2")
+    qtbot.keySequence(window, "Ctrl+S")
+    saved = ctx.store.producer(coop.id)
+    assert saved.name == "Cooperativa Los Andes 2" and saved.kind is None
+    form.kind.set_current(ProducerKind.ESTATE)
+    qtbot.keySequence(window, "Ctrl+S")
+    assert ctx.store.producer(coop.id).kind is ProducerKind.ESTATE
+    page.detail.show_producer(None)  # a new producer: no kind is chosen for the buyer
+    assert form.kind.currentText() == "Not recorded"

@@ -59,7 +59,7 @@ LOT_COLUMNS = (
     SqlColumn("Harvest", "json_array(l.harvest, p.country, json(p.harvest_months))",
               sort=("l.harvest", "l.code"), show=_harvest, align_right=True,
               tip="Named by the origin's harvest calendar"),
-    SqlColumn("Process", "l.process"),
+    SqlColumn("Process", "l.process", show=lambda v: v or NOT_RECORDED),
     SqlColumn("Status", "l.status", show=lambda v: v or NOT_RECORDED),
     SqlColumn("Weight kg", "COALESCE(CAST(l.weight_kg AS REAL), l.bags * CAST(l.bag_kg AS REAL))",
               show=_kg, align_right=True),
@@ -141,8 +141,8 @@ def lot_filter(*, text: str = "", harvest: int | None = None, status: str | None
         params += [q, q]
     for col, value in (("l.harvest", harvest), ("l.status", status), ("l.process", process),
                        ("l.producer_id", producer_id)):
-        if value == "" and col == "l.status":  # the "not recorded" choice
-            where.append("l.status IS NULL")
+        if value == "" and col in ("l.status", "l.process"):  # the "not recorded" choice
+            where.append(f"{col} IS NULL")
         elif value is not None:
             where.append(f"{col} = ?")
             params.append(value)

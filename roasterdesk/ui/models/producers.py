@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ...domain.model import ProducerKind
+from ...domain.words import NOT_RECORDED
 from ...store.store import fts_query
 from ..widgets import ALIGN_LEFT, ALIGN_RIGHT, ObjectRole, SortRole
 
@@ -28,13 +29,13 @@ IdRole = Qt.ItemDataRole.UserRole + 3
 class ProducerFilter:
     text: str = ""
     country: str = ""
-    kind: ProducerKind | None = None
+    kind: ProducerKind | Literal[""] | None = None  # "": not recorded; None: any
     scheme: str = ""  # a current certification of this scheme
     harvest: int | None = None  # bought from in this harvest
 
 
 def _kind_label(v: Any) -> str:
-    return ProducerKind(v).label if v else ""
+    return ProducerKind(v).label if v else NOT_RECORDED
 
 
 def _alt(row: tuple[Any, ...]) -> str:
@@ -94,7 +95,9 @@ class ProducerTableModel(QAbstractTableModel):
         if f.country:
             clauses.append("p.country = :country")
             params["country"] = f.country
-        if f.kind is not None:
+        if f.kind == "":  # the "not recorded" choice
+            clauses.append("p.kind IS NULL")
+        elif f.kind is not None:
             clauses.append("p.kind = :kind")
             params["kind"] = f.kind.value
         if f.scheme:

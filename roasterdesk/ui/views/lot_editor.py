@@ -34,7 +34,7 @@ from ...store.errors import RecordNotFound
 from ..conflict_badge import set_title
 from ..editors import set_data
 from ..widgets import FieldError, mark_invalid, parse_date, parse_decimal, parse_int, text_of
-from .lot_form import LotForm
+from .lot_form import LotForm, fairtrade_text
 
 FUTURES = re.compile(r"KC[HKNUZ]\d{2}")
 EARLIEST = date(1990, 1, 1)
@@ -87,7 +87,9 @@ class LotEditor(LotForm):
             self.dds.load(lot.id if lot is not None else None)
             set_title(self.title, self.ctx, "New lot" if lot is None else f"Lot {lot.code}",
                       "lots", lot.uuid if lot else None)
-            x = lot or Lot(code="-", producer_id=producer_id or 0, harvest=date.today().year)
+            # a new lot's process and species start "not recorded": the buyer chooses them
+            x = lot or Lot(code="-", producer_id=producer_id or 0, harvest=date.today().year,
+                           process=None, species=None)
             for key in ("name", "variety", "futures_month", "exporter", "importer"):
                 self._line(key).setText(getattr(x, key))
             self._line("code").setText(lot.code if lot else "")
@@ -544,13 +546,7 @@ class LotEditor(LotForm):
         f["farm_gate_how"].setText(_farm_gate_how(self.lot_shown))
         f["share"].setText(fmt_pct(e.farm_gate_share, "needs farm gate and FOB"))
         f["between"].setText(fmt_usd_lb(e.intermediaries_usd_lb, "—"))
-        if e.fairtrade is None:
-            f["fairtrade"].setText("needs FOB")
-        else:
-            ft = e.fairtrade
-            diff = fmt_usd_lb(abs(ft.difference_usd_lb))
-            word = "above" if ft.meets else "below"
-            f["fairtrade"].setText(f"{fmt_usd_lb(ft.floor_usd_lb)}; FOB is {diff} {word}")
+        f["fairtrade"].setText(fairtrade_text(e, self.lot_shown))
         if e.living_income is None or e.living_income_usd_lb is None:
             f["living_income"].setText("no reference for this origin")
         else:

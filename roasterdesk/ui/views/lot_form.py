@@ -43,7 +43,8 @@ from ...domain.model import (
     Scheme,
     Species,
 )
-from ...domain.pricing import LotEconomics
+from ...domain.money import fmt_usd_lb
+from ...domain.pricing import LotEconomics, not_recorded_facts
 from ...domain.units import LOCAL_UNITS, Basis
 from ..editors import EnumCombo, data_combo
 from ..widgets import heading, muted, text_of
@@ -73,6 +74,21 @@ def _statement_available() -> bool:
     except (ImportError, ValueError):
         return False
 
+
+
+def fairtrade_text(e: LotEconomics, lot: Lot | None) -> str:
+    """The Fairtrade row of the figures panel: the floor and how FOB stands against it; with
+    the species or process not recorded, the bound it clears and why, or "not recorded"."""
+    ft = e.fairtrade
+    if ft is None:
+        facts = not_recorded_facts(lot) if lot is not None else ""
+        return f"not recorded ({facts})" if facts and e.fob_usd_lb is not None else "needs FOB"
+    diff = fmt_usd_lb(abs(ft.difference_usd_lb))
+    text = f"{fmt_usd_lb(ft.floor_usd_lb)}; FOB is {diff} {'above' if ft.meets else 'below'}"
+    if ft.not_recorded:
+        which = "highest" if ft.meets else "lowest"
+        text += f" (the {which} floor it could have: {ft.not_recorded})"
+    return text
 
 
 # short enough for the premium table's Type column at 1280 px (the value stored is unchanged)
@@ -219,8 +235,8 @@ class LotForm(RecordEditor):
                     unit=" ")
         self.units["harvest"].setToolTip("The harvest as the origin's calendar names it")
         self._field(f, "variety", "Variety")
-        self._field(f, "process", "Process", EnumCombo(Process))
-        self._field(f, "species", "Species", EnumCombo(Species))
+        self._field(f, "process", "Process", EnumCombo(Process, not_recorded=True))
+        self._field(f, "species", "Species", EnumCombo(Species, not_recorded=True))
         self._field(f, "status", "Status", EnumCombo(LotStatus, not_recorded=True))
         self._field(f, "organic", "", QCheckBox("Organic"))
         self.certs = QListWidget()

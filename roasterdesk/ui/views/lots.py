@@ -35,7 +35,8 @@ class LotsPage(RecordPage):
                                     + [(s.value, s.value) for s in LotStatus]
                                     + [(NOT_RECORDED, "")])
         self.process_filter = data_combo([("Any process", None)]
-                                     + [(p.value, p.value) for p in Process])
+                                     + [(p.value, p.value) for p in Process]
+                                     + [(NOT_RECORDED, "")])
         self.incomplete = QCheckBox("Missing transparency data")
         self.new_btn = QPushButton("New lot")
         self.count = muted("")

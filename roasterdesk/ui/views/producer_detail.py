@@ -32,7 +32,7 @@ from ...domain.words import plural
 from ...errors import KNOWN_ERRORS
 from .. import wheel
 from ..conflict_badge import set_title
-from ..editors import enum_combo
+from ..editors import EnumCombo
 from ..undo import save_record
 from ..widgets import (
     ErrorLabel,
@@ -150,7 +150,7 @@ class ProfileForm(QWidget):
             return w
 
         self.name = add("name", "Name", QLineEdit())
-        self.kind = add("kind", "Kind", enum_combo(ProducerKind, ProducerKind.FARM))
+        self.kind = add("kind", "Kind", EnumCombo(ProducerKind, not_recorded=True))
         self.country = add("country", "Country", QLineEdit())
         self.country.setPlaceholderText("a name or ISO code, e.g. Colombia or CO")
         self.country.setMaximumWidth(300)
@@ -270,7 +270,8 @@ class ProfileForm(QWidget):
             self.producer = p
             blank = p is None
             self.name.setText("" if blank else p.name)
-            self.kind.set_current(ProducerKind.FARM if blank else p.kind)
+            # a new producer's kind starts "not recorded": never an invented "farm"
+            self.kind.set_current(None if blank else p.kind)
             self.country.setText("" if blank else country_label(p.country))
             self._fill_parents(None if blank else p.parent_id, None if blank else p.id)
             self._show_parent_link(p)
@@ -447,7 +448,8 @@ class ProducerDetail(QWidget):
                                   "the rest.")
             return
         set_title(self.title, self.ctx, p.name, "producers", p.uuid)
-        bits = [p.kind.label.capitalize(), p.country, p.region, p.altitude_label]
+        kind = p.kind.label.capitalize() if p.kind else "Kind not recorded"
+        bits = [kind, p.country, p.region, p.altitude_label]
         rel = self.ctx.store.relationship(p.id)  # type: ignore[arg-type]
         if rel.first_harvest:
             since = harvest_name(rel.first_harvest, p.country, p.harvest_months)
@@ -458,8 +460,9 @@ class ProducerDetail(QWidget):
         """Only a cooperative or washing station has members (a farm names its own under
         “Member of”)."""
         i = self.TABS.index("Members")
+        # a kind not recorded may be a group: its members are shown rather than hidden
         group = p is not None and p.kind in (ProducerKind.COOPERATIVE,
-                                             ProducerKind.WASHING_STATION)
+                                             ProducerKind.WASHING_STATION, None)
         if not group and self.tabs.currentIndex() == i:
             self.tabs.setCurrentIndex(0)
         self.tabs.setTabVisible(i, group)

@@ -390,7 +390,7 @@ class MembersTab(LinkedTab):
     noun = "member"
     columns = (
         Column("Member", lambda r: r.producer.name),
-        Column("Kind", lambda r: r.producer.kind.label),
+        Column("Kind", lambda r: r.producer.kind.label if r.producer.kind else NOT_RECORDED),
         Column("Region", lambda r: r.producer.region),
         Column("Altitude", lambda r: r.producer.altitude_label),
         Column("Lots bought", lambda r: r.lots_bought, align_right=True,

@@ -52,6 +52,7 @@ class ProducerList(QWidget):
         self.kind.addItem("Any kind", None)
         for k in ProducerKind:
             self.kind.addItem(k.label.capitalize(), k.value)
+        self.kind.addItem("Kind not recorded", "")
         self.scheme = QComboBox()
         self.scheme.addItem("Any certification", "")
         for s in Scheme:
@@ -97,7 +98,7 @@ class ProducerList(QWidget):
     def current_filter(self) -> ProducerFilter:
         kind = self.kind.currentData()
         return ProducerFilter(text=self.search.text(), country=self.country.currentData() or "",
-                              kind=ProducerKind(kind) if kind else None,
+                              kind=ProducerKind(kind) if kind else kind,
                               scheme=self.scheme.currentData(),
                               harvest=self.harvest.currentData())
 
