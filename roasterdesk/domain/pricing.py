@@ -108,6 +108,11 @@ def not_recorded_facts(lot: Lot) -> str:
     return " and ".join(gone) + " not recorded" if gone else ""
 
 
+LIVING_INCOME_NO_SPECIES = "living-income reference (species not recorded)"
+"""The missing-list entry of a lot whose country has a living-income reference that the lot's
+species would choose (arabica or robusta), when the species is not recorded."""
+
+
 def fairtrade_missing(facts: str) -> str:
     """The missing-list entry of a Fairtrade comparison that ``facts`` leave open."""
     return f"Fairtrade comparison ({facts})"
@@ -350,7 +355,7 @@ def economics(
     lir = pick_living_income(living_income, country, lot) if country else None
     if lir is None and lot.species is None and any(
             r.country == country and r.organic == lot.organic for r in living_income):
-        missing.append("living-income reference (species not recorded)")
+        missing.append(LIVING_INCOME_NO_SPECIES)
     lir_usd = living_income_usd_lb_green(lir, lot.farm_gate) if lir is not None else None
     vs_lir = fg / lir_usd if fg is not None and lir_usd else None
 

@@ -463,7 +463,10 @@ _SAME_AS_ECONOMICS = {"lot_size": "lot weight", "fob": "FOB price", "farm_gate":
 def preflight_data(data: StatementData) -> list[str]:
     """What the statement will have to call "not recorded" or leave out, in plain words."""
     a = data.analysis
-    items = [f"{m}: not recorded" for m in a.economics.missing]
+    # "market price at fixation (species not recorded)" reads "…: not recorded (species …)"
+    items = [re.sub(r"^(.*?)(?: \((.* not recorded)\))?$",
+                    lambda x: f"{x[1]}: {NOT_RECORDED}" + (f" ({x[2]})" if x[2] else ""), m)
+             for m in a.economics.missing]
     said = {key for key, m in _SAME_AS_ECONOMICS.items() if m in a.economics.missing}
     for item in a.checklist.items:
         if item.answer is Answer.NOT_ANSWERED and item.key not in said:

@@ -56,11 +56,11 @@ class EnumCombo(QComboBox):
                  labels: dict[Any, str] | None = None, not_recorded: bool = False) -> None:
         super().__init__()
         self.enum = enum
+        if not_recorded:  # an explicit choice, first: the fact is not known (current() is None)
+            self.addItem(NOT_RECORDED[:1].upper() + NOT_RECORDED[1:], "")
         for member in enum:  # type: ignore[attr-defined]
             text = (labels or {}).get(member) or str(getattr(member, "label", member.value))
             self.addItem(text[:1].upper() + text[1:], member.value)
-        if not_recorded:  # an explicit choice: the fact is not known (current() is None)
-            self.addItem(NOT_RECORDED[:1].upper() + NOT_RECORDED[1:], "")
         if current is not None:
             self.set_current(current)
 

@@ -58,6 +58,9 @@ def test_a_lot_list_without_them_stores_not_recorded(store, db_path, tmp_path, c
     missing = preflight(store, "NR-1")
     for fact in ("species", "process", "producer kind"):
         assert any(m.startswith(f"{fact}: not recorded") for m in missing), fact
+    assert "market price at fixation: not recorded (species not recorded)" in missing
+    assert "Fairtrade comparison: not recorded (species and process not recorded)" in missing
+    assert "FOB price: not recorded" not in missing and "farm-gate price: not recorded" in missing
 
 
 def test_the_statement_prints_no_fact_that_was_not_recorded(store, db_path, tmp_path):

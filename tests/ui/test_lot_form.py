@@ -183,6 +183,8 @@ def test_not_recorded_process_and_species_round_trip_through_the_editor(ctx, coo
     assert "market price at fixation (species not recorded)" in editor.missing.text()
     assert "Fairtrade comparison (species and process not recorded)" in editor.missing.text()
     assert "not recorded" in editor.fig["fairtrade"].text()
+    # Colombia has a living-income reference; which one depends on the species
+    assert editor.fig["living_income"].text() == "not recorded (species not recorded)"
     editor.load(replace(again, process=Process.NATURAL, species=Species.ROBUSTA))
     assert editor.w["process"].currentText() == "Natural"
     editor.w["process"].set_current(None)

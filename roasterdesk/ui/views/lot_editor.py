@@ -26,7 +26,7 @@ from ...domain.model import (
     PremiumBasis,
 )
 from ...domain.money import fmt_number, fmt_pct, fmt_usd, fmt_usd_lb
-from ...domain.pricing import LotEconomics
+from ...domain.pricing import LIVING_INCOME_NO_SPECIES, LotEconomics
 from ...domain.units import DEFAULT_KG_PER_KG_GREEN, Basis, factor_from_ico, factor_from_rendimiento
 from ...domain.words import plural
 from ...services.analysis import economics_of
@@ -548,7 +548,9 @@ class LotEditor(LotForm):
         f["between"].setText(fmt_usd_lb(e.intermediaries_usd_lb, "—"))
         f["fairtrade"].setText(fairtrade_text(e, self.lot_shown))
         if e.living_income is None or e.living_income_usd_lb is None:
-            f["living_income"].setText("no reference for this origin")
+            f["living_income"].setText("not recorded (species not recorded)"
+                                       if LIVING_INCOME_NO_SPECIES in e.missing
+                                       else "no reference for this origin")
         else:
             ref = fmt_usd_lb(e.living_income_usd_lb)
             vs = (f"; farm gate is {fmt_pct(e.farm_gate_vs_living_income)} of it"
