@@ -47,24 +47,34 @@ def refresh_committed(store: Store, producer_ids: Iterable[int], lots: int,
     worth starting). Returns the lots refreshed. ``processes`` defaults to the cores; ``start``
     forces a multiprocessing start method."""
     from ..store.bulk_metrics import METRICS_IN_PLACE, producer_batches, refresh_producers
-    from .statement_batch import PRELOAD, start_method, workers_start
+    from .statement_batch import PRELOAD
 
     n = processes or os.cpu_count() or 1
-    path = store.path
-    method = start or start_method()
-    if (n < 2 or lots < PARALLEL_FROM or path is None or not _plain(Path(path))
-            or not workers_start(method)):
+    method = workers_possible(store, n, start)
+    if method is None or lots < PARALLEL_FROM:
         return refresh_producers(store, producer_ids)
     batches = producer_batches(store, producer_ids)
     ctx = mp.get_context(method)
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload([*PRELOAD, "roasterdesk.store.bulk_metrics"])
     done = 0
-    with ctx.Pool(min(n, len(batches)), initializer=_init, initargs=(str(path),)) as pool:
+    with ctx.Pool(min(n, len(batches)), initializer=_init, initargs=(str(store.path),)) as pool:
         for rows in pool.imap_unordered(_rows, batches):
             store.db.conn.executemany(METRICS_IN_PLACE, rows)
             done += len(rows)
     return done
+
+
+def workers_possible(store: Store, processes: int, start: str | None = None) -> str | None:
+    """How worker processes would start for this database (None: not at all: one core, an
+    encrypted file, or a standalone build with Qt loaded)."""
+    from .statement_batch import start_method, workers_start
+
+    method = start or start_method()
+    path = store.path
+    if processes < 2 or path is None or not _plain(Path(path)) or not workers_start(method):
+        return None
+    return method
 
 
 def _plain(path: Path) -> bool:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..store.kinds import REFERENCE_TABLES
+from .figures_ahead import FiguresAhead, last_rowids, producers_of_new_rows, touched_producers
 from .hub import (  # noqa: F401 - the sync API callers know
     HUB_SCHEMA_VERSION,
     KEYRING_SERVICE,
@@ -260,39 +261,6 @@ def _note(result: SyncResult, found: tuple[int, bool]) -> None:
 
 
 # -- pull ------------------------------------------------------------------------------------
-_REFERENCE = set(REFERENCE_TABLES)
-
-
-_OWN = {"producers": "id", "lots": "producer_id", "visits": "producer_id",
-        "commitments": "producer_id", "certifications": "producer_id", "projects": "producer_id"}
-_OF_LOT = ("fixations", "cost_legs", "premiums", "lot_plots")
-
-
-def _touched_producers(store: Store, changes: list[Any]) -> set[int] | None:
-    """Producers whose lot figures may change with ``changes`` (None: every producer); one query
-    per table and 500 rows."""
-    by_table: dict[str, set[str]] = {}
-    for c in changes:
-        if c.table in _REFERENCE:
-            return None
-        if c.table in _OWN or c.table in _OF_LOT:
-            by_table.setdefault(c.table, set()).add(c.row_uuid)
-    out: set[int] = set()
-    for table, uuids in by_table.items():
-        if table in _OWN:
-            sql = f"SELECT {_OWN[table]} FROM {table} WHERE uuid IN "
-        else:
-            sql = (f"SELECT l.producer_id FROM {table} x JOIN lots l ON l.id = x.lot_id "
-                   "WHERE x.uuid IN ")
-        want = sorted(uuids)
-        for k in range(0, len(want), 500):
-            chunk = want[k:k + 500]
-            for (pid,) in store.db.execute(sql + f"({','.join('?' * len(chunk))})", chunk):
-                if pid is not None:
-                    out.add(int(pid))
-    return out
-
-
 def _refresh(store: Store, producers: set[int] | None) -> None:
     """Lot figures of the touched producers that are alive (a deleted producer's lots keep
     theirs), many producers at a time, over every core when they are many."""
@@ -326,16 +294,31 @@ def refresh_dirty(store: Store) -> None:
         store.db.execute("DELETE FROM sync_state WHERE key = 'metrics_dirty'")
 
 
+def _finish_pull(store: Store) -> None:
+    """Lot figures still to compute and indexes set aside, by this pull or by one stopped
+    before its end (so before a push too: it counts an op's changes through the change log's
+    op index)."""
+    refresh_dirty(store)  # the lot figures' indexes are built after them
+    _restore_indexes(store)
+
+
 def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None = None) -> None:
-    _restore_field_index(store)  # both left by a pull that was stopped before its end
-    refresh_dirty(store)
+    _finish_pull(store)
     cursor = int(_state(store, "pull_cursor") or 0)
     first = cursor == 0  # a first pull (a join): every producer's lot figures, once at the end
     last = conn.execute("SELECT coalesce(max(seq), 0) FROM roasterdesk.changes").fetchone()[0]
-    with ThreadPoolExecutor(1, thread_name_prefix="pull") as ahead:
-        _pull_pages(store, conn, result, progress, cursor, last, first, ahead)
-    _restore_field_index(store)
-    refresh_dirty(store)
+    # workers for the lot figures, started before the thread reading pages ahead
+    figures = FiguresAhead.start(store, last - cursor) if first else None
+    try:
+        with ThreadPoolExecutor(1, thread_name_prefix="pull") as ahead:
+            _pull_pages(store, conn, result, progress, cursor, last, first, ahead, figures)
+        if figures is not None:  # every page is in: what is left to compute, instead of all
+            with store.transaction():
+                _set_state(store, "metrics_dirty", json.dumps(sorted(figures.rest())))
+    finally:
+        if figures is not None:
+            figures.close()
+    _finish_pull(store)
 
 
 def _page(conn: Any, after: int, device: str, size: int) -> list[Any]:
@@ -351,15 +334,18 @@ def _page(conn: Any, after: int, device: str, size: int) -> list[Any]:
 
 
 def _pull_pages(store: Store, conn: Any, result: SyncResult, progress: Progress | None,
-                cursor: int, last: int, first: bool, ahead: ThreadPoolExecutor) -> None:
+                cursor: int, last: int, first: bool, ahead: ThreadPoolExecutor,
+                figures: FiguresAhead | None) -> None:
     """Apply the hub's pages past ``cursor``, each in one transaction with the cursor's move.
-    While a full page is written here, the next is read from the hub (``ahead``): the hub's
-    query and the network overlap the writing."""
+    While a full page is written here, the next is read from the hub (``ahead``), and the lot
+    figures of producers whose records came in earlier pages are computed (``figures``)."""
     from ..store.changes import Change
 
     device = store.log.device_id
     coming: Future[list[Any]] | None = None
+    page = 0
     while True:
+        page += 1
         rows = coming.result() if coming is not None else _page(conn, cursor, device, PULL_PAGE)
         coming = None
         full = len(rows) == PULL_PAGE
@@ -373,10 +359,11 @@ def _pull_pages(store: Store, conn: Any, result: SyncResult, progress: Progress 
         apply: list[Change] = []
         with store.transaction("Sync"):
             if any(r[6] != "*" for r in rows):
-                _restore_field_index(store)  # a field change compares clocks through it
+                _restore_indexes(store)  # a field change compares clocks through them
             elif first and full:
-                _defer_field_index(store)
+                _defer_indexes(store)
             held = _held_fields(store, rows)
+            before = last_rowids(store) if figures is not None else {}
             for seq, op_id, hlc, dev, table, row, fld, old, text, author, at in rows:
                 if fld == "*":
                     new = text  # the row as JSON text: parsed once, where it is inserted
@@ -396,40 +383,45 @@ def _pull_pages(store: Store, conn: Any, result: SyncResult, progress: Progress 
                 apply.append(Change(seq, op_id, hlc, dev, table, row, fld, old, new, "remote"))
             if apply:
                 apply = _apply(store, apply, result, authors={r[1]: (r[9], r[10]) for r in rows})
-                _mark_dirty(store, None if first else _touched_producers(store, apply))
+                _mark_dirty(store, None if first else touched_producers(store, apply))
+                if figures is not None:
+                    touched = touched_producers(store, [c for c in apply if c.field != "*"] + [
+                        c for c in apply if c.field == "*" and c.table in REFERENCE_TABLES])
+                    figures.touched(page, None if touched is None else
+                                    touched | producers_of_new_rows(store, before))
                 checkpoint("mid_pull")
+            if figures is not None:
+                figures.write()
             cursor = end
             _set_state(store, "pull_cursor", str(cursor))
             result.pulled += len(apply)
         checkpoint("after_pull_page")
+        if figures is not None:
+            figures.committed(page)
         if progress is not None:
             progress("pull", min(cursor, last), last)
         if not full:
             break
 
 
-def _defer_field_index(store: Store) -> None:
-    """A first pull of many new rows (a laptop joining): the change log's index by row and
-    field is dropped, and built once, sorted, when the pull ends (or before a page with a field
-    change, which reads it), instead of entry by entry at random uuids. Its definition is kept
-    in ``sync_state`` in the same transaction, so a pull stopped before its end builds it at
-    the next sync."""
-    if _state(store, "deferred_index") is not None:
-        return
-    got = store.db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND "
-                           "name = 'change_log_field'").fetchone()
-    if got is not None:
-        _set_state(store, "deferred_index", str(got[0]))
-        store.db.execute("DROP INDEX change_log_field")
+def _defer_indexes(store: Store) -> None:
+    """A first pull of many new rows (a laptop joining): indexes keyed across their whole range
+    and the search index's triggers are set aside and built once, sorted, when the pull ends
+    (or before a page with a field change, which reads the change log's field index), instead
+    of entry by entry at random places (:mod:`roasterdesk.store.deferred_schema`; kept in
+    ``sync_state`` in the same transaction, so a pull stopped before its end builds them at
+    the next sync)."""
+    from ..store.deferred_schema import defer
+
+    defer(store.db)
 
 
-def _restore_field_index(store: Store) -> None:
-    sql = _state(store, "deferred_index")
-    if sql is None:
-        return
-    with store.transaction():
-        store.db.execute(sql)
-        store.db.execute("DELETE FROM sync_state WHERE key = 'deferred_index'")
+def _restore_indexes(store: Store) -> None:
+    from ..store.deferred_schema import pending, restore
+
+    if pending(store.db):
+        with store.transaction():
+            restore(store.db)
 
 
 def _apply(store: Store, changes: list[Any], result: SyncResult,
@@ -535,6 +527,7 @@ def sync(store: Store, url: str | None = None, progress: Progress | None = None)
         check_hub(conn)
         conn.commit()
         try:
+            _finish_pull(store)
             push(store, conn, result, progress)
             pull(store, conn, result, progress)
         except psycopg.Error as exc:

@@ -68,6 +68,12 @@ def _dump(path):
     for fts in [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE name LIKE '%_fts' AND type = 'table'")]:
         out[fts] = conn.execute(f"SELECT rowid, * FROM {fts} ORDER BY rowid").fetchall()
+        # the index itself (the rows above are read from the table it indexes): each term's
+        # rows, and SQLite's own check that the index matches its table
+        conn.execute(f"CREATE VIRTUAL TABLE temp.{fts}_terms USING fts5vocab(main, {fts}, row)")
+        out[f"{fts} terms"] = conn.execute(
+            f"SELECT term, doc, cnt FROM temp.{fts}_terms ORDER BY term").fetchall()
+        conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
     conn.close()
     return out
 
@@ -82,11 +88,14 @@ def test_a_join_equals_a_pull_change_by_change(hub_url, tmp_path, monkeypatch, p
     assert a.sync().pushed > 1000
     monkeypatch.setattr(sync, "PULL_PAGE", page)  # pages that cut tables and ops in two too
     deferred = []
-    monkeypatch.setattr(sync, "_defer_field_index", lambda store, f=sync._defer_field_index: (
-        deferred.append(1), f(store)))
+    monkeypatch.setattr(sync, "_defer_indexes", lambda store, f=sync._defer_indexes: (
+        deferred.append(_schema(store.db.conn)), f(store)))
     got = bulk.sync()
-    assert bool(deferred) == (page == 700)  # full pages: the index is built once at the end
-    assert _field_index(bulk.path) == _field_index(a.path) is not None
+    # full pages: indexes and search triggers set aside, built once at the end
+    assert bool(deferred) == (page == 700)
+    assert _schema_of(bulk.path) == _schema_of(a.path)  # as a new database has them
+    if deferred:
+        assert "change_log_field" in deferred[0] and "lots_ai" in deferred[0]
     with monkeypatch.context() as m:
         m.setattr(ChangeSync, "apply_remote", _one_by_one)
         m.setattr(sync, "_refresh", _per_producer)
@@ -101,16 +110,23 @@ def test_a_join_equals_a_pull_change_by_change(hub_url, tmp_path, monkeypatch, p
         assert s.counts() == t.counts()
 
 
-def _field_index(path):
+def _schema(conn):
+    """Every index and trigger of the database, by name."""
+    return dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type IN "
+                             "('index', 'trigger') AND sql IS NOT NULL").fetchall())
+
+
+def _schema_of(path):
     conn = sqlite3.connect(path)
-    got = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'change_log_field'").fetchone()
-    state = conn.execute("SELECT value FROM sync_state WHERE key = 'deferred_index'").fetchone()
+    got = _schema(conn)
+    state = conn.execute("SELECT value FROM sync_state WHERE key = 'deferred_schema'").fetchone()
     conn.close()
-    assert state is None or got is None  # dropped and remembered in one transaction
-    return got and got[0]
+    if state is not None:  # dropped and remembered in one transaction
+        assert not set(json.loads(state[0])) & set(got.values())
+    return got
 
 
-def test_a_join_stopped_before_its_end_builds_the_change_log_index_at_the_next_sync(
+def test_a_join_stopped_before_its_end_builds_the_indexes_at_the_next_sync(
         hub_url, tmp_path, monkeypatch):
     make_hub(hub_url)
     a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
@@ -127,12 +143,19 @@ def test_a_join_stopped_before_its_end_builds_the_change_log_index_at_the_next_s
         m.setattr(sync, "checkpoint", stop)
         with pytest.raises(KeyboardInterrupt):
             b.sync()
-    assert _field_index(b.path) is None  # stopped after its first page
+    stopped = _schema_of(b.path)  # stopped after its first page
+    assert "change_log_field" not in stopped and "lots_ai" not in stopped
+    assert "cost_legs_uuid" in stopped and "lots_producer" in stopped  # what finds a row stays
+    with Store.open(a.path) as s:
+        term = s.db.execute("SELECT name FROM producers ORDER BY id").fetchone()[0].split()[0]
+        found = s.search(term)
     with Store.open(b.path) as s:
-        assert s.db.execute("SELECT value FROM sync_state WHERE key = 'deferred_index'"
-                            ).fetchone()[0].startswith("CREATE INDEX change_log_field")
+        assert s.db.execute("SELECT count(*) FROM producers").fetchone()[0] > 0
+        assert s.search(term) == []  # the search index waits for the end of the join
     b.sync()
-    assert _field_index(b.path) == _field_index(a.path) is not None
+    assert _schema_of(b.path) == _schema_of(a.path)
+    with Store.open(b.path) as s:
+        assert s.search(term) == found != []
     with Store.open(a.path) as s, Store.open(b.path) as t:
         assert s.counts() == t.counts()
 
@@ -162,3 +185,51 @@ def test_a_pulled_new_row_is_cleaned_of_control_characters(tmp_path):
             "SELECT new_value FROM change_log WHERE origin = 'remote' ORDER BY seq")]
         assert logged[0]["name"] == "Finca Nueva" and logged[1]["region"] == "Huila"
         assert logged[2]["notes"] == "línea\ncon tab\t"
+
+
+def test_lot_figures_computed_while_a_join_pulls_equal_those_computed_at_its_end(
+        hub_url, tmp_path, monkeypatch):
+    """Figures asked of the workers once a producer's page is committed; a producer changed
+    again in a later page (a lot's FOB price, at the end of the feed) is asked again."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from roasterdesk.services import figures_ahead
+
+    make_hub(hub_url)
+    a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
+    build_demo(a.path, "small")
+    a.sync()
+    with a.open() as s:
+        lot = s.lots_where("fob_usd_lb IS NOT NULL", [])[0]
+        s.save_lot(replace(lot, fob_usd_lb=lot.fob_usd_lb + Decimal("1.25")))
+        of = s.db.execute("SELECT uuid FROM producers WHERE id = ?", [lot.producer_id]
+                          ).fetchone()[0]
+    assert a.sync().pushed > 0
+    monkeypatch.setattr(sync, "PULL_PAGE", 300)
+    late = Laptop(tmp_path / "late.sqlite", as_role(hub_url, "ben"))
+    started = []
+    monkeypatch.setattr(figures_ahead.FiguresAhead, "start", classmethod(
+        lambda cls, store, n, f=figures_ahead.FiguresAhead.start.__func__: (
+            started.append(f(cls, store, n)), started[-1])[1]))
+    pulled = late.sync().pulled
+    assert started == [None]  # 1,500 changes: figures after the pull
+    monkeypatch.setattr(figures_ahead, "AHEAD_FROM", 0)
+    asked: list[int] = []
+    # each batch computed before the next page is written (workers may be slower than that)
+    monkeypatch.setattr(figures_ahead.FiguresAhead, "_ask", lambda self, batch, f=(
+        figures_ahead.FiguresAhead._ask): (asked.extend(batch), f(self, batch),
+                                           self.jobs[-1].wait()))
+    early = Laptop(tmp_path / "early.sqlite", as_role(hub_url, "ben"))
+    assert early.sync().pulled == pulled
+    assert started[-1] is not None
+    with early.open() as s:
+        producer = s.db.execute("SELECT id FROM producers WHERE uuid = ?", [of]).fetchone()[0]
+        assert s.db.execute("SELECT value FROM sync_state WHERE key = 'metrics_dirty'"
+                            ).fetchone() is None
+        live = s.db.execute("SELECT count(DISTINCT producer_id) FROM lots").fetchone()[0]
+    assert len(set(asked)) > live * 0.8 and producer in asked  # most asked before the end
+    one, other = _dump(early.path), _dump(late.path)
+    assert len(one["lot_metrics"]) == 300
+    assert one["lot_metrics"] == other["lot_metrics"]
+
