@@ -9,6 +9,7 @@ import pytest
 
 from roasterdesk.cli import main
 from roasterdesk.domain.model import Producer, ProducerKind
+from roasterdesk.services import sync
 from roasterdesk.store import Store
 
 from .laptops import as_role, make_hub
@@ -92,13 +93,18 @@ def test_an_encrypted_laptop_joins_the_team_and_keeps_syncing(hub_url, tmp_path,
         assert main(["init", "--db", str(enc)]) == 0
         assert main(["encrypt", "--db", str(enc), "--passphrase"]) == 0
         cipher._KEYS.clear()  # a later command: it asks for the passphrase again
-        assert main(["sync", "--join", as_role(hub_url, "ben"), "--db", str(enc)]) == 0
+        with monkeypatch.context() as m:  # a full first page: indexes set aside, then built
+            m.setattr(sync, "PULL_PAGE", 1)
+            assert main(["sync", "--join", as_role(hub_url, "ben"), "--db", str(enc)]) == 0
         assert "pulled 1" in capsys.readouterr().out
         assert enc.read_bytes()[:16] != b"SQLite format 3\x00"
         assert b"Sidama" not in enc.read_bytes()
         with Store.open(enc) as s:  # the key is known in this process now
             (p,) = s.producers()
             assert (p.name, p.region) == ("Finca Cifrada", "Sidama")
+            assert [h.title for h in s.search("Cifrada")] == ["Finca Cifrada"]
+            assert s.db.execute("SELECT count(*) FROM sqlite_master WHERE name IN "
+                                "('producers_ai', 'change_log_field')").fetchone()[0] == 2
             s.save_producer(replace(p, region="Guji"))
         assert main(["sync", "--db", str(enc)]) == 0
         assert "pushed 1" in capsys.readouterr().out
