@@ -121,7 +121,12 @@ class StatementBase:
     def by_market(self, key: str) -> str:
         """The wording of ``key`` for the lot's market: ``<key>_robusta`` (ICE London) for a
         robusta lot."""
-        return key + "_robusta" if self.robusta else key
+        if self.robusta:
+            return key + "_robusta"
+        # species not recorded and no C of its own: no market is named (never C by default)
+        if self.d.lot.species is None and self.d.analysis.economics.c_usd_lb is None:
+            return key + "_unknown"
+        return key
 
     def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
         return Paragraph(text, style or self.s.body)
