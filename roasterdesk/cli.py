@@ -20,6 +20,7 @@ from .errors import KNOWN_ERRORS, UserError
 from .launch import resolve_db  # the commands import it from here too
 
 EXIT_USER_ERROR = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a command cut short by `| head` returns
 # In the PyInstaller build the command modules sit in an archive that pkgutil may not list;
 # build.spec ships their names in this file beside them.
 FROZEN_COMMANDS = "commands.txt"
@@ -139,6 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             write_seal(resolve_db(args))  # as the app does at a clean close: damage at rest shows
             return status
+    except BrokenPipeError:  # `roasterdesk info | head -3`: the reader has what it wanted
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except EOFError:  # a prompt (a passphrase) met the end of its input
         print("roasterdesk: the input ended before the answer this command asks for "
               "(run it in a terminal)", file=sys.stderr)
@@ -154,6 +158,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("roasterdesk: interrupted", file=sys.stderr)
         return 130
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device: what is still buffered for a closed pipe is dropped
+    when Python exits, not reported as another broken pipe."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (a test's capture)
+        pass
 
 
 def _one_line(exc: BaseException) -> str:

@@ -62,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
     from ..store import Store
 
     def refused(plan) -> UserError:  # type: ignore[no-untyped-def]
-        hint = "" if args.skip_invalid else " (--skip-invalid imports the valid rows)"
+        hint = (" (--skip-invalid imports the valid rows)" if not args.skip_invalid
+                else "" if plan.skippable else " (--skip-invalid rejects rows: a problem of the "
+                "file as a whole, above, must be fixed first)")
         return UserError(f"{plural(plan.error_count, 'error')}: nothing was imported{hint}")
 
     with Store.open(resolve_db(args), create=False) as store:

@@ -7,7 +7,12 @@ an ``error`` range is refused; outside the ``usual`` range it is accepted with a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+
+from .harvest import harvest_name, harvest_start, spans_new_year
+from .money import round_pct, round_per_lb, round_places
+from .units import usd_tonne_to_usd_lb
 
 
 @dataclass(frozen=True)
@@ -53,3 +58,101 @@ def moisture(value: Decimal) -> tuple[str, bool] | None:
     if value == 0:
         return "moisture 0 % read as not recorded", False
     return MOISTURE_PCT.check(value)
+
+
+# -- prices ---------------------------------------------------------------------------------
+# ICE "C" (arabica, New York) is quoted in US cents per lb. It has traded between about 41.5
+# ¢/lb (2001) and about 440 ¢/lb (2025); 30–1,000 leaves room for a new extreme while it
+# still refuses the two slips a sheet makes: a price in USD/lb (2.0015 for 200.15 ¢/lb) and a
+# London robusta price in USD per tonne (4,400 USD/t ≈ 199.6 ¢/lb).
+C_CENTS_LB = Range("C price", "¢/lb", Decimal(30), Decimal(1000))
+# ICE robusta (London) is quoted in USD per tonne; it has traded between about 700 and 5,800.
+LONDON_USD_T = Range("London robusta price", "USD/t", Decimal(500), Decimal(10000))
+
+
+def c_price(value: Decimal) -> tuple[str, bool] | None:
+    """A C price (¢/lb) outside :data:`C_CENTS_LB` is an error naming the unit it looks like."""
+    bad = C_CENTS_LB.check(value)
+    if bad is None:
+        return None
+    v = Decimal(value)
+    if 0 < v < C_CENTS_LB.low and C_CENTS_LB.check(v * 100) is None:
+        return f"{bad[0]}: {v} looks like USD/lb: {_tidy(v * 100)} ¢/lb?", True
+    if v > C_CENTS_LB.high and LONDON_USD_T.check(v) is None:
+        as_cents = round_places(usd_tonne_to_usd_lb(v) * 100, 2)
+        return (f"{bad[0]}: {v} looks like a London robusta price in USD/t ({as_cents} ¢/lb; "
+                "a robusta lot compares with London, not C)", True)
+    return bad
+
+
+PRICE_SLACK_CENTS_LB = Decimal(1)
+"""How far C + differential and the FOB may differ (rounding) before they contradict."""
+
+
+def price_sum(c_cents_lb: Decimal, differential_cents_lb: Decimal, fob_usd_lb: Decimal,
+              fob_said: str = "") -> str | None:
+    """FOB = C + differential (docs/domain.md "Prices and contracts"): when a lot records all
+    three and they differ by more than :data:`PRICE_SLACK_CENTS_LB`, the sentence saying so
+    (a statement would print them side by side). ``fob_said``: the FOB as the buyer wrote it
+    ("7.60 USD/kg"), else it is shown in USD/lb."""
+    total = c_cents_lb + differential_cents_lb
+    fob_cents = fob_usd_lb * 100
+    if abs(total - fob_cents) <= PRICE_SLACK_CENTS_LB:
+        return None
+    return (f"C {_tidy(c_cents_lb)} + differential {_tidy(differential_cents_lb, sign=True)} = "
+            f"{_tidy(total)} ¢/lb but FOB {fob_said or f'{round_per_lb(fob_usd_lb)} USD/lb'} "
+            f"is {round_places(fob_cents, 2)} ¢/lb")
+
+
+def farm_gate_over_fob(farm_gate_usd_lb: Decimal, fob_usd_lb: Decimal) -> str | None:
+    """A farm-gate price (USD/lb green) above the FOB: the share of FOB would pass 100 % and
+    the exporter's remainder go negative; most often a unit, basis, outturn or exchange rate
+    read wrong."""
+    if farm_gate_usd_lb <= fob_usd_lb:
+        return None
+    return (f"farm gate {round_per_lb(farm_gate_usd_lb)} USD/lb green is above the FOB "
+            f"{round_per_lb(fob_usd_lb)} USD/lb ({round_pct(farm_gate_usd_lb / fob_usd_lb)} % "
+            "of FOB): check its unit, basis, outturn and exchange rate")
+
+
+# -- lots -----------------------------------------------------------------------------------
+def bags_without_size(bags: int | None, bag_kg: Decimal | None,
+                      weight_kg: Decimal | None = None) -> str | None:
+    """A number of bags needs the bag size it counts (60, 69, 70 kg differ by origin): the
+    reason when it has none, with what the recorded weight divides into (never stored)."""
+    if bags is None or bag_kg is not None:
+        return None
+    each = (f"; {_tidy(weight_kg)} kg / {bags} bags is "
+            f"{_tidy(round_places(weight_kg / bags, 2))} kg a bag" if weight_kg else "")
+    return f"a number of bags needs its bag size (e.g. 60, 69, 70 kg){each}"
+
+
+CROP_YEARS_BEFORE = 2
+"""A lot contracted more than this many crop years after its harvest ended is worth a look."""
+
+
+def harvest_far_from_contract(harvest: int, contract: date, country: str = "",
+                              months: tuple[int, ...] = ()) -> str | None:
+    """A harvest (its end year) that ended more than :data:`CROP_YEARS_BEFORE` years before the
+    contract date, or that starts after it (by the origin's calendar; without one, a harvest
+    ending two years after the contract year): '08/09 crop' read as 2008/09 for a 2024
+    contract, or a forward contract worth confirming."""
+    name = harvest_name(harvest, country, months)
+    if contract.year - harvest > CROP_YEARS_BEFORE:
+        return (f"harvest {name} ended {contract.year - harvest} years before the contract date "
+                f"{contract.isoformat()}: is it the right harvest?")
+    month = harvest_start(country, months)
+    if month is None:
+        starts = date(harvest - 1, 1, 1)
+    else:
+        starts = date(harvest - 1 if spans_new_year(country, months) else harvest, month, 1)
+    if starts > contract:
+        return (f"harvest {name} starts after the contract date {contract.isoformat()}: a "
+                "forward contract, or is it the right harvest?")
+    return None
+
+
+def _tidy(value: Decimal, sign: bool = False) -> str:
+    """A figure as written, without trailing zeros (200.1500 → 200.15, 250 → +250)."""
+    text = format(value.normalize(), "f")
+    return f"+{text}" if sign and value > 0 else text

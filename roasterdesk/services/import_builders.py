@@ -186,23 +186,56 @@ def _build_producer(plan, ctx, line, values, header_of, seen, cells) -> None:  #
         rec = replace(ctx.store.producer(existing), **fields)
     else:
         rec = None
-    plan.records.append(Planned(line, action, rec))
     if rec is not None:
         ctx.producers.setdefault(key, (existing or 0, rec.uuid))
-    if parent and rec is not None:
-        ctx.pending_parents.append((line, rec.uuid, parent, values["country"]))
+    if parent and rec is not None:  # planned once its cooperative is known (_resolve_parents)
+        ctx.pending_parents.append((Planned(line, action, rec), parent, values["country"],
+                                    header_of.get("parent", "Member of")))
+    else:
+        plan.records.append(Planned(line, action, rec))
 
 
 def _resolve_parents(plan: ImportPlan, ctx: Any) -> None:
-    """After every row is read: a member may come before its cooperative in the file."""
-    for line, uuid, parent, country in ctx.pending_parents:
+    """After every row is read: a member may come before its cooperative in the file. A member
+    of a producer whose row was rejected (``ctx.refused``: key or folded name -> line) is
+    rejected too, and so are its own members: a member is never written without its
+    cooperative."""
+    refused: dict[Any, int] = getattr(ctx, "refused", {})
+    pending = list(ctx.pending_parents)
+    while True:
+        left = []
+        for planned, parent, country, column in pending:
+            key = _pkey(parent, country)
+            line = None if key in ctx.producers else refused.get(key, refused.get(FS.fold(parent)))
+            if line is None:
+                left.append((planned, parent, country, column))
+                continue
+            rec = planned.record
+            problem = Problem(planned.line, column, f"member of {parent!r}: its row (line "
+                              f"{line}) was rejected", value=parent)
+            plan.problems.append(problem)
+            plan.rejected.append((planned.line, [problem]))
+            own = _pkey(rec.name, rec.country)
+            if ctx.producers.get(own, (0, ""))[1] == rec.uuid:
+                del ctx.producers[own]  # its own members are rejected in the next round
+            refused[own] = planned.line
+            if rec.name in plan.kind_not_given:
+                plan.kind_not_given.remove(rec.name)
+        if len(left) == len(pending):
+            break
+        pending = left
+    for planned, parent, country, column in pending:
         target = ctx.producers.get(_pkey(parent, country))
         if target is None:
-            plan.problems.append(Problem(line, "", f"member of {parent!r}: no such producer in "
-                                         f"{country_name(country)} (in the database or this "
-                                         "file)"))
+            problem = Problem(planned.line, column, f"member of {parent!r}: no such producer "
+                              f"in {country_name(country)} (in the database or this file)",
+                              value=parent)
+            plan.problems.append(problem)
+            plan.rejected.append((planned.line, [problem]))
         else:
-            plan.parents[uuid] = target[1]
+            plan.records.append(planned)
+            plan.parents[planned.record.uuid] = target[1]
+    plan.rejected.sort(key=lambda r: r[0])
 
 
 def _known_process(text: str) -> bool:

@@ -58,6 +58,9 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 
 Column = tuple[int, str, str]  # index, field key, header
+# columns whose values have no decimal mark to infer: text, and dates ("Jan 10, 2025" is not
+# a number with a decimal comma)
+_NOT_NUMBERS = (FS.parse_text, P.parse_date)
 
 
 def column_conventions(table: Table, columns: Sequence[Column],
@@ -74,7 +77,7 @@ def column_conventions(table: Table, columns: Sequence[Column],
     for col in columns:
         i, key, _h = col
         parse = specs[key].parse
-        if parse is not FS.parse_text and i not in declared_marks:
+        if parse not in _NOT_NUMBERS and i not in declared_marks:
             number_cols.setdefault(i, set())
         if parse is P.parse_date and i not in declared_dates:
             date_cols.setdefault(i, set())
@@ -93,7 +96,7 @@ def column_conventions(table: Table, columns: Sequence[Column],
     for col in columns:
         i, key, _h = col
         parse = specs[key].parse
-        if parse is not FS.parse_text:
+        if parse not in _NOT_NUMBERS:
             marks[col] = ((declared_marks[i], False) if i in declared_marks
                           else P.marks_shown(number_cols[i]))
         if parse is P.parse_date:
@@ -137,7 +140,7 @@ CHECKS: dict[str, Callable[[Any], tuple[str, bool] | None]] = {
     "moisture_pct": PL.moisture,
     "fob_usd_lb": _positive("a price"),
     "fob_usd_kg": _positive("a price"),
-    "c_cents_lb": _positive("a C price"),
+    "c_cents_lb": PL.c_price,
     "fg_amount": _positive("a farm-gate price"),
     "fg_fx": _positive("an exchange rate"),
     "area_ha": _positive("an area"),

@@ -148,8 +148,8 @@ class ImportPlan:
         found = (f"{CH.plural(errors, 'error')} in {CH.plural(len(self.error_rows), 'row')}, "
                  f"{CH.plural(warnings, 'warning')}" if errors else
                  f"no errors, {CH.plural(warnings, 'warning')}" if warnings else "no problems")
-        lines.append(f"{found}; {CH.plural(max(len(t.rows) - len(self.rejected), 0), 'row')} "
-                     "can be imported")
+        # the rows that pass: not rejected, not skipped as a totals row or an exact repeat
+        lines.append(f"{found}; {CH.plural(sum(self.counts.values()), 'row')} can be imported")
         shown = sorted(self.problems, key=lambda p: (p.line, not p.error))
         shown = shown[:limit] if limit else shown
         for p in shown:

@@ -53,6 +53,7 @@ from .import_builders import (
     kind_note,
 )
 from .import_checks import Problem
+from .import_lot_checks import lot_problems
 from .import_plan import ImportCancelled, ImportPlan, ImportResult, Planned
 from .import_said import lot_not_recorded_notes
 from .tabular import Table, read_table
@@ -206,7 +207,8 @@ class _Context:
             self.producer_uuids[uuid] = id_
         self.by_uuid: dict[str, int] = {}
         self.by_identity: dict[Any, int] = {}
-        self.pending_parents: list[tuple[int, str, str, str]] = []
+        self.pending_parents: list[tuple[Planned, str, str, str]] = []
+        self.refused: dict[Any, int] = {}  # rejected producer rows: key / folded name -> line
         self.folded_codes: dict[str, str] = {}  # lot code in any case -> the stored code
         if kind == "lots":
             for id_, uuid, code in q("SELECT id, uuid, code FROM lots"):
@@ -338,6 +340,7 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
         plan.problems.extend(row_problems)
         if any(p.error for p in row_problems):
             plan.rejected.append((line, [p for p in row_problems if p.error]))
+            _refused(ctx, kind, values, line)
             continue
         before = len(plan.problems)
         try:
@@ -345,7 +348,14 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
                   tuple(cells[i] if i < len(cells) else "" for i in mapped_cols))
         except ValueError as exc:
             plan.problems.append(Problem(line, "", str(exc)))
+        last = plan.records[-1] if len(plan.records) > plan.flushed else None
+        if kind == "lots" and last is not None and last.line == line and last.record:
+            plan.problems.extend(lot_problems(line, last.record, values, raw, header_used))
         errors = [p for p in plan.problems[before:] if p.error]
+        if errors and last is not None and last.line == line:
+            plan.records.pop()  # not written: the row is rejected as a whole
+        if errors:
+            _refused(ctx, kind, values, line)
         if errors:
             plan.rejected.append((line, errors))
     _resolve_parents(plan, ctx)
@@ -355,6 +365,15 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
     _flush(plan, sink)
     if progress is not None:
         progress(total, total)
+
+
+def _refused(ctx: _Context, kind: str, values: dict[str, Any], line: int) -> None:
+    """Remember a rejected producer row, so its members are rejected with it (by name and
+    country, and by name alone when its country is what was wrong)."""
+    if kind == "producers" and values.get("name"):
+        ctx.refused.setdefault(FS.fold(values["name"]), line)
+        if values.get("country"):
+            ctx.refused.setdefault(_pkey(values["name"], values["country"]), line)
 
 
 def _flush(plan: ImportPlan, sink: Callable[[list[Planned]], None] | None) -> None:

@@ -84,6 +84,21 @@ def parse_decimal(text: str, field: str, label: str, *, minimum: Decimal | None 
     return value
 
 
+def parse_plausible(text: str, field: str, label: str,
+                    check: Callable[[Decimal], tuple[str, bool] | None], *,
+                    required: bool = False) -> Decimal | None:
+    """A decimal checked by the domain's rule for it (:mod:`roasterdesk.domain.plausibility`),
+    so the editor refuses what an import refuses, with the same reason."""
+    value = parse_decimal(text, field, label, required=required)
+    bad = check(value) if value is not None else None
+    if bad and bad[1]:
+        reason = bad[0]
+        if reason.lower().startswith(label.lower() + " "):
+            reason = reason[len(label) + 1:]
+        raise FieldError(field, f"{label}: {reason}")
+    return value
+
+
 def parse_int(text: str, field: str, label: str, *, minimum: int | None = None,
               maximum: int | None = None, required: bool = False) -> int | None:
     t = clean_number(text, field, label)

@@ -109,8 +109,9 @@ def test_a_png_renamed_csv_is_named_for_what_it_is(store, tmp_path):
 
 def test_a_row_with_three_problems_reports_all_three_and_plurals(store, tmp_path):
     f = tmp_path / "three.csv"
-    f.write_text("Lot code,Producer,Country,Harvest,Bags,Cup score,Moisture (%)\n"
-                 "A,F,CO,2024,-3,150,11\nB,F,CO,2024,10,85,0\nC,F,Narnia,2024,10,85,11\n")
+    f.write_text("Lot code,Producer,Country,Harvest,Bags,Bag size,Cup score,Moisture (%)\n"
+                 "A,F,CO,2024,-3,60,150,11\nB,F,CO,2024,10,60,85,0\n"
+                 "C,F,Narnia,2024,10,60,85,11\n")
     p = plan(store, f)
     two = sorted((x.column, x.value) for x in p.problems if x.line == 2)
     assert two == [("Bags", "-3"), ("Cup score", "150")]
@@ -139,8 +140,8 @@ def test_a_row_with_three_problems_reports_all_three_and_plurals(store, tmp_path
 
 def test_skip_invalid_writes_rejects_then_reimport_fixed(store, db_path, tmp_path, capsys):
     f = tmp_path / "lots.csv"
-    f.write_text("Lot code,Producer,Country,Harvest,Bags\n"
-                 "A,F,CO,2024,10\nB,F,Narnia,2024,5\nC,F,CO,2024,-1\nD,G,PE,2023,7\n")
+    f.write_text("Lot code,Producer,Country,Harvest,Bags,Bag size\n"
+                 "A,F,CO,2024,10,70\nB,F,Narnia,2024,5,60\nC,F,CO,2024,-1,70\nD,G,PE,2023,7,69\n")
     assert run(db_path, "import", f, "--kind", "lots") == 2
     assert "2 errors: nothing was imported (--skip-invalid" in capsys.readouterr().err
     assert store.counts()["lots"] == 0
@@ -154,10 +155,11 @@ def test_skip_invalid_writes_rejects_then_reimport_fixed(store, db_path, tmp_pat
     assert sorted(lot.code for lot in store.lots_where("1")) == ["A", "D"]
     with open(rejects, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["Lot code", "Producer", "Country", "Harvest", "Bags", "problem"]
+    assert rows[0] == ["Lot code", "Producer", "Country", "Harvest", "Bags", "Bag size",
+                       "problem"]
     assert [r[0] for r in rows[1:]] == ["B", "C"]
-    assert "Country: unknown country 'Narnia'" in rows[1][5]
-    assert "Bags: bags must be more than 0" in rows[2][5]
+    assert "Country: unknown country 'Narnia'" in rows[1][6]
+    assert "Bags: bags must be more than 0" in rows[2][6]
     fixed = rejects.read_text(encoding="utf-8-sig").replace("Narnia", "GT").replace(",-1,", ",1,")
     rejects.write_text(fixed, encoding="utf-8")
     assert run(db_path, "import", rejects, "--kind", "lots") == 0
@@ -177,7 +179,8 @@ def test_generated_lot_codes_when_the_file_has_none(store, tmp_path):
     from dataclasses import replace
 
     f = tmp_path / "nocode.csv"
-    f.write_text("Producer,Country,Harvest,Bags\nF,CO,2024,10\nF,CO,2024,12\nG,PE,2023,5\n")
+    f.write_text("Producer,Country,Harvest,Bags,Bag size\nF,CO,2024,10,70\nF,CO,2024,12,70\n"
+                 "G,PE,2023,5,69\n")
     p = plan(store, f)
     assert p.ok
     assert [r.record.code for r in p.records] == ["CO-24-001", "CO-24-002", "PE-23-001"]

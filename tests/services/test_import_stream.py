@@ -133,7 +133,8 @@ def test_problems_are_counted_exactly_and_the_first_ones_kept(store, tmp_path, s
     monkeypatch.setattr(IP, "PROBLEMS_KEPT", 50)
     path = tmp_path / "nocodes.csv"
     rows = [f"Farm {i % 9};CO;2024;{'x' if i in (700, 850, 990) else 10}" for i in range(1000)]
-    path.write_text("Farm;Country;Harvest;Bags\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    path.write_text("Farm;Country;Harvest;Bags;Bag size\n" + ";60\n".join(rows) + ";60\n",
+                    encoding="utf-8")
     plan = I.plan_import(store, I.read_source(path, "lots"), "lots")
     # every row gets a generated code (a warning); three have an error, found after the 50 kept
     assert (plan.error_count, plan.warning_count, len(plan.error_rows)) == (3, 1000, 3)

@@ -143,7 +143,11 @@ def test_undo_the_last_edit(page, ctx, coop, qtbot):
     ("moisture_pct", "45", "Moisture: 45 % is outside 0–30 %"),
     ("weight_kg", "-5", "Weight must be more than 0 kg"),
     ("contract_date", "2025-02-30", "is not a date"),
-    ("c_cents_lb", "3.80", "C is quoted in US cents per lb"),
+    # the domain's plausibility rules, as an import applies them
+    ("c_cents_lb", "3.80", "C price: 3.80 ¢/lb is outside 30–1000 ¢/lb: 3.80 looks like USD/lb: "
+                           "380 ¢/lb?"),
+    ("bag_kg", "500", "Bag size: bag weight 500 kg is outside 1–100 kg"),
+    ("bag_kg", "", "Bag size: a number of bags needs its bag size (e.g. 60, 69, 70 kg)"),
     ("fob_usd_lb", "950", "FOB is in USD per lb"),
     ("quality_score", "112", "Quality score: 112 points is outside 0–100"),
     ("harvest", "25", "Harvest: 25 is outside"),

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 from roasterdesk.domain import plausibility as PL
@@ -15,3 +16,57 @@ def test_ranges_name_the_value_and_say_error_or_warning():
     assert PL.moisture(Decimal(25))[1] is True
     assert PL.positive("bags", -3) == ("bags must be more than 0 (not -3)", True)
     assert PL.positive("bags", 3) is None
+
+
+def test_a_c_price_outside_its_range_names_the_unit_it_looks_like():
+    assert PL.c_price(Decimal("380.00")) is None
+    assert PL.c_price(Decimal("2.0015")) == (
+        "C price 2.0015 ¢/lb is outside 30–1000 ¢/lb: 2.0015 looks like USD/lb: 200.15 ¢/lb?",
+        True)
+    reason, error = PL.c_price(Decimal(4400))
+    assert error and "4400 looks like a London robusta price in USD/t (199.58 ¢/lb" in reason
+    assert PL.c_price(Decimal("0.1")) == ("C price 0.1 ¢/lb is outside 30–1000 ¢/lb", True)
+    assert PL.c_price(Decimal(50000)) == ("C price 50000 ¢/lb is outside 30–1000 ¢/lb", True)
+
+
+def test_c_plus_differential_against_the_fob():
+    assert PL.price_sum(Decimal(380), Decimal(95), Decimal("4.75")) is None
+    assert PL.price_sum(Decimal(380), Decimal(95), Decimal("4.7599")) is None  # < 1 ¢/lb
+    assert PL.price_sum(Decimal("200.15"), Decimal(250), Decimal("7.60") * Decimal("0.45359237"),
+                        "7.60 USD/kg") == ("C 200.15 + differential +250 = 450.15 ¢/lb but "
+                                           "FOB 7.60 USD/kg is 344.73 ¢/lb")
+    assert PL.price_sum(Decimal(380), Decimal(-10), Decimal("4.75")) == (
+        "C 380 + differential -10 = 370 ¢/lb but FOB 4.7500 USD/lb is 475.00 ¢/lb")
+
+
+def test_a_farm_gate_above_the_fob():
+    assert PL.farm_gate_over_fob(Decimal("3.0901"), Decimal("4.75")) is None
+    assert PL.farm_gate_over_fob(Decimal("4.72857"), Decimal("3.44730")) == (
+        "farm gate 4.7286 USD/lb green is above the FOB 3.4473 USD/lb (137.2 % of FOB): check "
+        "its unit, basis, outturn and exchange rate")
+
+
+def test_bags_need_their_size():
+    assert PL.bags_without_size(None, None) is None
+    assert PL.bags_without_size(20, Decimal(70)) is None
+    assert PL.bags_without_size(20, None) == ("a number of bags needs its bag size "
+                                              "(e.g. 60, 69, 70 kg)")
+    assert PL.bags_without_size(30, None, Decimal(2000)).endswith(
+        "; 2000 kg / 30 bags is 66.67 kg a bag")
+
+
+def test_a_harvest_far_from_its_contract_date():
+    assert PL.harvest_far_from_contract(2009, date(2024, 4, 3), "CI") == (
+        "harvest 2008/09 ended 15 years before the contract date 2024-04-03: is it the right "
+        "harvest?")
+    assert PL.harvest_far_from_contract(2022, date(2024, 4, 3), "CO") is None  # 2 crop years
+    assert PL.harvest_far_from_contract(2024, date(2024, 4, 3), "CO") is None
+    # the origin's calendar: Colombia's 2024/25 starts in October 2024, Brazil's 2024 in May
+    assert "2024/25 starts after the contract date" in PL.harvest_far_from_contract(
+        2025, date(2024, 4, 3), "CO")
+    assert "harvest 2024 starts after" in PL.harvest_far_from_contract(2024, date(2024, 2, 1),
+                                                                       "BR")
+    assert PL.harvest_far_from_contract(2025, date(2025, 1, 10), "CO") is None
+    # no calendar known: only a harvest ending two years after the contract year
+    assert PL.harvest_far_from_contract(2025, date(2024, 2, 1), "TZ") is None
+    assert "starts after" in PL.harvest_far_from_contract(2026, date(2024, 2, 1), "TZ")

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidgetItem, QTableWidget
 
+from ...domain import plausibility as PL
 from ...domain.harvest import harvest_name, parse_harvest
 from ...domain.model import (
     ContractType,
@@ -34,6 +35,7 @@ from ...store.errors import RecordNotFound
 from ..conflict_badge import set_title
 from ..editors import set_data
 from ..widgets import FieldError, mark_invalid, parse_date, parse_decimal, parse_int, text_of
+from ..widgets import parse_plausible as plausible
 from .lot_form import LotForm, fairtrade_text
 
 FUTURES = re.compile(r"KC[HKNUZ]\d{2}")
@@ -231,11 +233,11 @@ class LotEditor(LotForm):
             unit="kg"))
         bags = get("bags", lambda: parse_int(T("bags").text(), "bags", "Bags", minimum=1,
                                                maximum=100_000))
-        bag_kg = get("bag_kg", lambda: parse_decimal(
-            T("bag_kg").text(), "bag_kg", "Bag size", positive=True, maximum=Decimal(1000),
-            unit="kg"))
-        if bags is not None and bag_kg is None and "bag_kg" not in errors:
-            errors["bag_kg"] = "Bag size: needed with a number of bags (e.g. 60, 69, 70 kg)"
+        bag_kg = get("bag_kg", lambda: plausible(T("bag_kg").text(), "bag_kg", "Bag size",
+                                                 PL.BAG_KG.check))
+        no_size = PL.bags_without_size(bags, bag_kg)  # the import's rule too
+        if no_size and "bag_kg" not in errors:
+            errors["bag_kg"] = f"Bag size: {no_size}"
         score = get("quality_score", lambda: parse_decimal(
             T("quality_score").text(), "quality_score", "Quality score", minimum=Decimal(0),
             maximum=Decimal(100), unit="points", hint=" (SCA scale)"))
@@ -255,10 +257,8 @@ class LotEditor(LotForm):
         if fut and not FUTURES.fullmatch(fut):
             errors["futures_month"] = ("Futures month: an ICE code like KCK25 (H Mar, K May, "
                                        "N Jul, U Sep, Z Dec)")
-        c = get("c_cents_lb", lambda: parse_decimal(
-            T("c_cents_lb").text(), "c_cents_lb", "C price", minimum=Decimal(20),
-                maximum=Decimal(2000),
-            unit="¢/lb", hint=" — C is quoted in US cents per lb, e.g. 380.00"))
+        c = get("c_cents_lb", lambda: plausible(
+            T("c_cents_lb").text(), "c_cents_lb", "C price", PL.c_price))
         diff = get("differential_cents_lb", lambda: parse_decimal(
             T("differential_cents_lb").text(), "differential_cents_lb", "Differential",
             minimum=Decimal(-500), maximum=Decimal(5000), unit="¢/lb",
@@ -329,9 +329,7 @@ class LotEditor(LotForm):
             n = f"Fixation {r + 1}"
             on = parse_date(texts[0], "fixations", f"{n} date", required=True,
                             earliest=EARLIEST, latest=_latest())
-            c = parse_decimal(texts[1], "fixations", f"{n} C price", minimum=Decimal(20),
-                          maximum=Decimal(2000), unit="¢/lb", required=True,
-                          hint=" — C is quoted in US cents per lb")
+            c = plausible(texts[1], "fixations", f"{n} C price", PL.c_price, required=True)
             vol = parse_decimal(texts[2], "fixations", f"{n} volume", positive=True, unit="kg")
             out.append(Fixation(on, c, vol))  # type: ignore[arg-type]
         return tuple(out)

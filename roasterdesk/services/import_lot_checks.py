@@ -1,0 +1,76 @@
+"""What one imported lot says as a whole: its figures checked against each other.
+
+A cell can be plausible alone and contradict its row: C + differential that is not the FOB, a
+farm-gate price above the FOB, bags without the size they count, a harvest years before the
+contract. The rules are the domain's (:mod:`roasterdesk.domain.plausibility`, which the lot
+editor applies too); here they become problems with the row's line and columns. An error
+rejects the row (the lot editor would refuse it, or a statement would print a contradiction);
+a warning lets it in, said.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain import plausibility as PL
+from ..domain.model import Lot
+from ..domain.pricing import farm_gate_usd_lb_green, fixed_c_cents, fob_usd_lb
+from . import fields as FS
+from .import_checks import Problem
+
+_PRICES = ("c_cents_lb", "differential_cents_lb", "fob_usd_lb", "fob_usd_kg", "fixations")
+_FARM_GATE = ("fg_amount", "fg_currency", "fg_unit", "fg_unit_kg", "fg_basis",
+              "fg_kg_per_kg_green", "fg_fx")
+
+
+def lot_problems(line: int, lot: Lot, values: dict[str, Any], raw: dict[str, str],
+                 header_of: dict[str, str]) -> list[Problem]:
+    """The problems of a lot built from one row (``values`` and ``raw``: what the row gives;
+    the lot: with what is stored, on an update). Only what the row touches is checked, so an
+    update of another field is not refused for what is stored."""
+    def col(*keys: str) -> str:
+        return ", ".join(dict.fromkeys(
+            header_of.get(k) or FS.spec("lots", k).label for k in keys))
+
+    out: list[Problem] = []
+    given = set(values)
+    if given & {"bags", "bag_kg", "weight_kg"}:
+        bad = PL.bags_without_size(lot.bags, lot.bag_kg, lot.weight_kg)
+        if bad:
+            out.append(Problem(line, col("bags"), f"{lot.bags} bags without a bag size: {bad}; "
+                               "add a 'Bag size' column (or leave the bags out)"))
+    for f in lot.fixations if "fixations" in given else ():
+        bad = PL.c_price(f.c_cents_lb)
+        if bad:
+            out.append(Problem(line, col("fixations"), f"fixation on {f.on.isoformat()}: "
+                               f"{bad[0]}", bad[1]))
+    c, diff, fob = fixed_c_cents(lot), lot.differential_cents_lb, lot.fob_usd_lb
+    if given & set(_PRICES) and c is not None and diff is not None and fob is not None:
+        bad = PL.price_sum(c, diff, fob, _fob_said(raw))
+        if bad:
+            fob_key = "fob_usd_kg" if "fob_usd_kg" in raw and "fob_usd_lb" not in raw \
+                else "fob_usd_lb"
+            c_key = "fixations" if c != lot.c_cents_lb else "c_cents_lb"
+            out.append(Problem(line, col(c_key, "differential_cents_lb", fob_key), bad + (
+                ": one of the three is wrong (a statement would print them side by side); "
+                "correct it, or leave out the one that is not true")))
+    fob_now = fob_usd_lb(lot)
+    if given & {*_PRICES, *_FARM_GATE} and lot.farm_gate is not None and fob_now:
+        bad = PL.farm_gate_over_fob(farm_gate_usd_lb_green(lot.farm_gate), fob_now)
+        if bad:
+            out.append(Problem(line, col("fg_amount"), bad, False))
+    if given & {"harvest", "contract_date"} and lot.contract_date is not None:
+        bad = PL.harvest_far_from_contract(lot.harvest, lot.contract_date,
+                                           values.get("country", ""))
+        if bad:
+            out.append(Problem(line, col("harvest"), bad, False))
+    return out
+
+
+def _fob_said(raw: dict[str, str]) -> str:
+    """The FOB as the row writes it ("7.60 USD/kg"), with its unit when the cell has none."""
+    for key, unit in (("fob_usd_lb", "USD/lb"), ("fob_usd_kg", "USD/kg")):
+        text = raw.get(key, "").strip()
+        if text:
+            return text if any(ch.isalpha() for ch in text) else f"{text} {unit}"
+    return ""
