@@ -189,7 +189,8 @@ class MoneySections(StatementBase):
         t = self.tpl
         pts = tuple(p for p in self.d.history
                     if p.fob_usd_lb is not None or p.farm_gate_usd_lb is not None)
-        out = self.heading("history", t.t("history_intro_robusta") if self.robusta else None)
+        intro = self.by_market("history_intro")  # the template's own intro for C
+        out = self.heading("history", t.t(intro) if intro != "history_intro" else None)
         if not pts:
             return [*out, self.p(self.e(t.t("history_missing")), self.s.body)]
         labels = {"fob": t.t("history_fob"), "farm_gate": t.t("history_farm_gate"),

@@ -334,6 +334,9 @@ DEFAULT_TEXT = {
     "history_intro_robusta": "What we paid this producer in each harvest we bought, against "
                              "the London robusta market price, in US dollars per pound of "
                              "green coffee.",
+    "history_intro_unknown": "What we paid this producer in each harvest we bought, against "
+                             "the coffee market price (ICE C or London), in US dollars per "
+                             "pound of green coffee.",
     "london_method": "For robusta the market price is ICE London robusta futures, quoted in US "
                      "dollars per metric tonne and converted to US dollars per lb "
                      "(1 t = 2,204.62 lb); robusta is never compared with the C price.",

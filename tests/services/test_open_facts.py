@@ -72,6 +72,7 @@ def test_the_statement_prints_no_fact_that_was_not_recorded(store, db_path, tmp_
     # no market taken, and said why; Colombia has a living-income reference, but by species
     assert "Coffee market price (ICE “C” or London) not recorded species not recorded" in text
     assert "Premium over the market price not recorded" in text and "Premium over C" not in text
+    assert "C price" not in text.split("Prices are in US dollars")[0]  # the method explains C
     assert "(farm gate) not recorded species not recorded" in text
     assert "no reference price recorded for this country" not in text
     assert "species and process not recorded: FOB lies between the floors" in text
