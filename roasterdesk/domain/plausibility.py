@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from .harvest import harvest_name, harvest_start, spans_new_year
+from .model import Species
 from .money import round_pct, round_per_lb, round_places
 from .units import usd_tonne_to_usd_lb
 
@@ -83,6 +84,17 @@ def c_price(value: Decimal) -> tuple[str, bool] | None:
         return (f"{bad[0]}: {v} looks like a London robusta price in USD/t ({as_cents} ¢/lb; "
                 "a robusta lot compares with London, not C)", True)
     return bad
+
+
+def c_price_market(species: Species | None) -> str | None:
+    """A C price (or a fixation against C) on a robusta lot: ICE C is the arabica market; a
+    robusta lot compares with London (USD/t), never with C (docs/domain.md "Robusta
+    market"); its market price is London's at the contract date (the reference prices)."""
+    if species is not Species.ROBUSTA:
+        return None
+    return ("a robusta lot is compared with London (USD/t), never with ICE C (arabica): leave "
+            "its C price out (its market price is London's at the contract date, from the "
+            "reference prices), or is the lot arabica?")
 
 
 PRICE_SLACK_CENTS_LB = Decimal(1)

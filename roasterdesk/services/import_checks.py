@@ -155,8 +155,9 @@ PLACEHOLDERS = frozenset({"#n/a", "n/a", "na", "#na", "-", "--", "—", "–", "
                           "??", "n.a.", "n/d", "nd", "s/d", "#value!", "#ref!", "#div/0!",
                           "null", "none", "unknown", "desconocido", "pending"})
 # Values that sheets write for "not measured" in a field where they would read as a fact:
-# 0 % moisture, a cup score of 0 (a 0 score would print as a score).
-ZERO_NOT_RECORDED = {"moisture_pct": "moisture 0 %", "quality_score": "cup score 0"}
+# 0 % moisture, a cup score of 0 (a 0 score would print as a score), a C price of 0.
+ZERO_NOT_RECORDED = {"moisture_pct": "moisture 0 %", "quality_score": "cup score 0",
+                     "c_cents_lb": "C price 0"}
 
 
 def is_placeholder(text: str) -> bool:

@@ -44,6 +44,12 @@ def lot_problems(line: int, lot: Lot, values: dict[str, Any], raw: dict[str, str
         if bad:
             out.append(Problem(line, col("fixations"), f"fixation on {f.on.isoformat()}: "
                                f"{bad[0]}", bad[1]))
+    if given & {"c_cents_lb", "fixations", "species"} and (
+            lot.c_cents_lb is not None or lot.fixations):
+        bad = PL.c_price_market(lot.species)
+        if bad:
+            out.append(Problem(line, col("c_cents_lb" if lot.c_cents_lb is not None
+                                         else "fixations"), bad))
     c, diff, fob = fixed_c_cents(lot), lot.differential_cents_lb, lot.fob_usd_lb
     if given & set(_PRICES) and c is not None and diff is not None and fob is not None:
         bad = PL.price_sum(c, diff, fob, _fob_said(raw))

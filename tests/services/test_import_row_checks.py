@@ -40,6 +40,23 @@ def test_a_c_price_in_usd_lb_or_usd_t_is_an_error_naming_the_likely_unit(store, 
     assert sorted(line for line, _e in p.rejected) == [2, 3, 5]
 
 
+def test_a_c_price_of_0_is_not_recorded_and_a_robusta_lot_has_no_c_price(store, tmp_path):
+    f = tmp_path / "c.tsv"
+    f.write_text("Lot\tProducer\tCountry\tHarvest\tSpecies\tC Price\tFixations\n"
+                 "T1\tF\tET\t2025\tarabica\t0\t\n"
+                 "T2\tK\tTZ\t2024\trobusta\t199.58\t\n"
+                 "T3\tK\tTZ\t2024\trobusta\t\t2024-03-01 199.58\n"
+                 "T4\tK\tTZ\t2024\trobusta\t\t\n")
+    p = plan(store, f)
+    got = found(p)
+    assert got[(2, "C Price", False)] == "C price 0 read as not recorded"
+    assert "a robusta lot is compared with London (USD/t), never with ICE C" in got[
+        (3, "C Price", True)]
+    assert "never with ICE C" in got[(4, "Fixations", True)]
+    assert [(r.record.code, r.record.c_cents_lb) for r in p.records] == [("T1", None),
+                                                                        ("T4", None)]
+
+
 def test_c_plus_differential_that_is_not_the_fob_is_an_error_naming_the_three(store, tmp_path):
     f = tmp_path / "offer.csv"
     f.write_text("Lot;Producer;Country;Harvest;C Price;Differential;FOB\n"

@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import pytest
 from PySide6.QtCore import Qt
 
-from roasterdesk.domain.model import ContractType, Lot, Producer, ProducerKind
+from roasterdesk.domain.model import ContractType, Lot, Producer, ProducerKind, Species
 from roasterdesk.domain.units import Basis
 from roasterdesk.ui.context import AppContext
 from roasterdesk.ui.settings import Settings
@@ -173,6 +173,25 @@ def test_bad_input_shows_a_message_and_saves_nothing(page, ctx, coop, qtbot, key
     assert ctx.store.lot(lot.id) == lot  # nothing written
     assert not ed.fig["fob"].isEnabled()  # the last figures stay, marked not current
     assert "Not current" in ed.missing.text()
+
+
+def test_the_editor_refuses_what_the_import_refuses_c_differential_fob_and_robusta(
+        page, ctx, coop, qtbot):
+    lot = _saved_lot(ctx, coop, species=Species.ARABICA)
+    page.refresh()
+    page.open_record(lot.id)
+    ed = page.editor
+    _type(qtbot, ed, "differential_cents_lb", "+95")  # 380 + 95 = 475: the FOB
+    assert not ed.err["fob_usd_lb"].text() and ed.save_btn.isEnabled()
+    _type(qtbot, ed, "differential_cents_lb", "+250")
+    assert ed.err["fob_usd_lb"].text() == ("FOB price: C 380 + differential +250 = 630 ¢/lb "
+                                           "but FOB 4.7500 USD/lb is 475.00 ¢/lb")
+    assert not ed.save_btn.isEnabled()
+    _type(qtbot, ed, "differential_cents_lb", "+95")
+    _combo(ed, "species", Species.ROBUSTA)
+    assert "a robusta lot is compared with London (USD/t), never with ICE C" in ed.err[
+        "c_cents_lb"].text()
+    assert not page.save() and ctx.store.lot(lot.id) == lot
 
 
 def test_a_new_lot_without_code_or_producer_cannot_be_saved(page, ctx, qtbot):

@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 from roasterdesk.domain import plausibility as PL
+from roasterdesk.domain.model import Species
 
 
 def test_ranges_name_the_value_and_say_error_or_warning():
@@ -70,3 +71,10 @@ def test_a_harvest_far_from_its_contract_date():
     # no calendar known: only a harvest ending two years after the contract year
     assert PL.harvest_far_from_contract(2025, date(2024, 2, 1), "TZ") is None
     assert "starts after" in PL.harvest_far_from_contract(2026, date(2024, 2, 1), "TZ")
+
+
+def test_a_robusta_lot_has_no_c_price():
+    assert PL.c_price_market(Species.ARABICA) is None
+    assert PL.c_price_market(None) is None
+    assert PL.c_price_market(Species.ROBUSTA).startswith(
+        "a robusta lot is compared with London (USD/t), never with ICE C (arabica)")

@@ -266,6 +266,12 @@ class LotEditor(LotForm):
         fob = get("fob_usd_lb", lambda: parse_decimal(
             T("fob_usd_lb").text(), "fob_usd_lb", "FOB price", minimum=Decimal("0.30"),
             maximum=Decimal(500), unit="USD/lb", hint=" — FOB is in USD per lb, e.g. 4.75"))
+        species = self.w["species"].current()  # type: ignore[attr-defined]
+        if c is not None and (bad := PL.c_price_market(species)):
+            errors["c_cents_lb"] = f"C price: {bad}"
+        if c is not None and diff is not None and fob is not None and (
+                bad := PL.price_sum(c, diff, fob)):
+            errors["fob_usd_lb"] = f"FOB price: {bad}"  # the import's rule too
         ctype = self.w["contract_type"].current()  # type: ignore[arg-type]
         fixations = get("fixations", self._fixations)
         self.implied_fixation = None
@@ -289,7 +295,7 @@ class LotEditor(LotForm):
             code=code, producer_id=pid, harvest=harvest, weight_kg=weight, bags=bags,
             bag_kg=bag_kg, name=T("name").text().strip(), variety=T("variety").text().strip(),
             process=self.w["process"].current(),  # type: ignore[arg-type]
-            species=self.w["species"].current(),  # type: ignore[arg-type]
+            species=species,
             status=self.w["status"].current(),  # type: ignore[arg-type]
             quality_score=score, defects_cat1=d1, defects_cat2=d2, moisture_pct=moisture,
             contract_type=ctype, contract_date=contract_date, futures_month=fut,
