@@ -430,7 +430,9 @@ class Lot:
     premiums: tuple[Premium, ...] = ()
     exporter: str = ""
     importer: str = ""
-    organic: bool = False
+    # None: not recorded (an import without it, a new lot in the editor); the default is the
+    # worked example's (conventional), as for process and species above
+    organic: bool | None = False
     certifications_claimed: tuple[Scheme, ...] = ()
     story: str = ""
     id: int | None = None

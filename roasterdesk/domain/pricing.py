@@ -100,17 +100,41 @@ class FairtradeComparison:
     not_recorded: str = ""
 
 
+def _in_words(gone: list[str]) -> str:
+    """["species", "process", "organic status"] → "species, process and organic status not
+    recorded"; "" for none."""
+    if not gone:
+        return ""
+    head = ", ".join(gone[:-1])
+    return (f"{head} and {gone[-1]}" if head else gone[-1]) + " not recorded"
+
+
 def not_recorded_facts(lot: Lot) -> str:
-    """The facts behind a lot's Fairtrade minimum that are not recorded, in words
-    ("species and process not recorded"), or ""."""
-    gone = [name for name, value in (("species", lot.species), ("process", lot.process))
-            if value is None]
-    return " and ".join(gone) + " not recorded" if gone else ""
+    """The facts behind a lot's Fairtrade floor that are not recorded, in words
+    ("species and process not recorded", "organic status not recorded"), or ""."""
+    return _in_words([name for name, value in (("species", lot.species),
+                                               ("process", lot.process),
+                                               ("organic status", lot.organic))
+                      if value is None])
 
 
-LIVING_INCOME_NO_SPECIES = "living-income reference (species not recorded)"
-"""The missing-list entry of a lot whose country has a living-income reference that the lot's
-species would choose (arabica or robusta), when the species is not recorded."""
+LIVING_INCOME_PREFIX = "living-income reference ("
+"""Every missing-list entry of a living-income reference left open by a fact not recorded
+starts so (:func:`living_income_missing`): a lot whose country has a reference that its species
+(arabica or robusta) or its organic status would choose, when that is not recorded."""
+
+
+def living_income_missing(facts: str) -> str:
+    """The missing-list entry of a living-income reference that ``facts`` leave open
+    ("species not recorded", "organic status not recorded")."""
+    return f"{LIVING_INCOME_PREFIX}{facts})"
+
+
+def living_income_open(missing: list[str] | tuple[str, ...]) -> str:
+    """The facts that left the living-income reference open, from an economics' missing list
+    ("species not recorded"), or ""."""
+    return next((m[len(LIVING_INCOME_PREFIX):-1] for m in missing
+                 if m.startswith(LIVING_INCOME_PREFIX)), "")
 
 
 def fairtrade_missing(facts: str) -> str:
@@ -121,20 +145,23 @@ def fairtrade_missing(facts: str) -> str:
 def fairtrade_floor(
     terms: FairtradeTerms, lot: Lot, c_usd_lb: Decimal | None,
     species: Species | None = None, process: Process | None = None,
+    organic: bool | None = None,
 ) -> tuple[Decimal, Decimal]:
     """``max(ft_minimum, c) + ft_premium (+ organic differential)`` → (floor, minimum), for the
-    lot's species and process (or those given, when the lot's are not recorded).
+    lot's species, process and organic status (or those given, when the lot's are not
+    recorded).
 
     Without a C price the floor is the minimum + premium (the safety net alone).
     """
     species = species or lot.species
     process = process or lot.process
-    if species is None or process is None:
-        raise ValueError("a Fairtrade floor needs a species and a process")
+    organic = lot.organic if organic is None else organic
+    if species is None or process is None or organic is None:
+        raise ValueError("a Fairtrade floor needs a species, a process and an organic status")
     minimum = terms.minimum(species, process)
     market = max(minimum, c_usd_lb) if c_usd_lb is not None else minimum
     floor = market + terms.premium_usd_lb
-    if lot.organic:
+    if organic:
         floor += terms.organic_differential_usd_lb
     return floor, minimum
 
@@ -142,19 +169,21 @@ def fairtrade_floor(
 def fairtrade_floors(
     terms: FairtradeTerms, lot: Lot, c_usd_lb: Decimal | None
 ) -> list[tuple[Decimal, Decimal]]:
-    """Every (floor, minimum) the lot could have, lowest first: one when its species and
-    process are recorded, else one per species and/or process (washed or natural) not
-    recorded."""
+    """Every (floor, minimum) the lot could have, lowest first: one when its species, process
+    and organic status are recorded, else one per species, process (washed or natural) and/or
+    organic status (with and without the organic differential) not recorded."""
     species = [lot.species] if lot.species is not None else list(Species)
     processes = [lot.process] if lot.process is not None else [Process.WASHED, Process.NATURAL]
-    return sorted({fairtrade_floor(terms, lot, c_usd_lb, s, p)
-                   for s in species for p in processes})
+    organic = [lot.organic] if lot.organic is not None else [False, True]
+    return sorted({fairtrade_floor(terms, lot, c_usd_lb, s, p, o)
+                   for s in species for p in processes for o in organic})
 
 
 def compare_fairtrade(
     terms: FairtradeTerms, lot: Lot, fob: Decimal, c_usd_lb: Decimal | None
 ) -> FairtradeComparison | None:
-    """FOB against the Fairtrade floor. A lot whose species or process is not recorded is
+    """FOB against the Fairtrade floor. A lot whose species, process or organic status is not
+    recorded is
     compared with every floor it could have: above the highest or below the lowest is true
     whichever it is (said with ``not_recorded``); in between there is no comparison (``None``):
     never a guess."""
@@ -195,14 +224,35 @@ def pick_living_income(
     lot: Lot,
 ) -> LivingIncomeReference | None:
     """The reference for the producer's country, species and organic status: the latest one
-    published no later than the harvest, else the earliest later one."""
+    published no later than the harvest, else the earliest later one.
+
+    A lot whose organic status is not recorded takes a reference only when the organic and the
+    conventional choice give the same figure; where they differ it takes none (never a guess:
+    :func:`economics` says it missing)."""
+    if lot.organic is None:
+        either = [_pick_living_income(refs, country, lot.species, lot.harvest, o)
+                  for o in (False, True)]
+        same = either[0] is not None and either[1] is not None and \
+            _figure(either[0]) == _figure(either[1])
+        return either[0] if same else None
+    return _pick_living_income(refs, country, lot.species, lot.harvest, lot.organic)
+
+
+def _figure(r: LivingIncomeReference) -> tuple[object, ...]:
+    return (r.value, r.currency, r.unit_kg, r.basis)
+
+
+def _pick_living_income(
+    refs: list[LivingIncomeReference] | tuple[LivingIncomeReference, ...],
+    country: str, species: Species | None, harvest: int, organic: bool,
+) -> LivingIncomeReference | None:
     matching = [
         r for r in refs
-        if r.country == country and r.species is lot.species and r.organic == lot.organic
+        if r.country == country and r.species is species and r.organic == organic
     ]
     if not matching:
         return None
-    before = [r for r in matching if r.year <= lot.harvest]
+    before = [r for r in matching if r.year <= harvest]
     if before:
         return max(before, key=lambda r: r.year)
     return min(matching, key=lambda r: r.year)
@@ -353,9 +403,14 @@ def economics(
         missing.append(fairtrade_missing(not_recorded_facts(lot)))
 
     lir = pick_living_income(living_income, country, lot) if country else None
-    if lir is None and lot.species is None and any(
-            r.country == country and r.organic == lot.organic for r in living_income):
-        missing.append(LIVING_INCOME_NO_SPECIES)
+    if lir is None and (lot.species is None or lot.organic is None):
+        # a reference this country has that the facts not recorded would choose
+        open_facts = _in_words([name for name, value in (("species", lot.species),
+                                                         ("organic status", lot.organic))
+                                if value is None])
+        if any(r.country == country and (lot.organic is None or r.organic == lot.organic)
+               and (lot.species is None or r.species is lot.species) for r in living_income):
+            missing.append(living_income_missing(open_facts))
     lir_usd = living_income_usd_lb_green(lir, lot.farm_gate) if lir is not None else None
     vs_lir = fg / lir_usd if fg is not None and lir_usd else None
 

@@ -203,6 +203,7 @@ def statement_json(data: StatementData) -> dict[str, Any]:
             "harvest_name": data.harvest_name,
             "species": _plain(lot.species) if lot.species else NOT_RECORDED,
             "process": _plain(lot.process) if lot.process else NOT_RECORDED,
+            "organic": NOT_RECORDED if lot.organic is None else lot.organic,
             "status": _plain(lot.status) if lot.status else NOT_RECORDED,
             "contract_type": _plain(lot.contract_type) if lot.contract_type else NOT_RECORDED,
             "contract_date": _plain(lot.contract_date), "weight_kg": _plain(lot.weight),

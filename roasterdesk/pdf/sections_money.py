@@ -11,7 +11,7 @@ from reportlab.platypus import (
 )
 
 from ..domain.money import fmt_number, round_per_lb
-from ..domain.pricing import LIVING_INCOME_NO_SPECIES, fairtrade_missing, not_recorded_facts
+from ..domain.pricing import fairtrade_missing, living_income_open, not_recorded_facts
 from . import charts
 from .flow import LeadIn
 
@@ -96,8 +96,8 @@ class MoneySections(StatementBase):
             if e.farm_gate_vs_living_income is not None:
                 note = t.t("living_income_vs", pct=self.pct(e.farm_gate_vs_living_income))
             row(t.t("living_income"), self.usd_lb(e.living_income_usd_lb), note)
-        elif LIVING_INCOME_NO_SPECIES in e.missing:
-            row(t.t("living_income"), self.nr, self.why_not_recorded("species not recorded"))
+        elif open_facts := living_income_open(e.missing):
+            row(t.t("living_income"), self.nr, self.why_not_recorded(open_facts))
         else:
             row(t.t("living_income"), self.nr, t.t("living_income_none"))
         head = [self.p(self.e(t.t("unit_usd_lb")), self.s.label), "", ""]

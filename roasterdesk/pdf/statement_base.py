@@ -114,9 +114,8 @@ class StatementBase:
     def why_not_recorded(self, facts: str) -> str:
         """``species not recorded`` and the like (:func:`~roasterdesk.domain.pricing.
         not_recorded_facts`) in the template's language."""
-        return self.tpl.t({"species not recorded": "why_species",
-                           "process not recorded": "why_process"}.get(facts,
-                                                                     "why_species_process"))
+        words = ("species", "process", "organic")
+        return self.tpl.t("_".join(["why", *(w for w in words if w in facts)]))
 
     def by_market(self, key: str) -> str:
         """The wording of ``key`` for the lot's market: ``<key>_robusta`` (ICE London) for a

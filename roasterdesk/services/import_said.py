@@ -14,18 +14,22 @@ from .import_plan import ImportPlan
 LOT_NOT_GIVEN = {
     "species": "no market price, ICE C or London, until it is; a 'Species' column says which",
     "process": "no Fairtrade floor of its own until it is; a 'Process' column says each one's",
+    "organic": "its Fairtrade floor is compared with and without the organic differential; a "
+               "claimed organic certification does not set it; an 'Organic' column says which",
 }
 """Facts a new lot keeps "not recorded" when the file gives none, and what that leaves out."""
 
+_FACT_NAMES = {"organic": "organic status"}
+
 
 def lot_not_recorded_notes(plan: ImportPlan) -> list[str]:
-    """The notes naming the new lots whose species or process the file does not give (count
-    and first codes): stored "not recorded", and told, never silent."""
+    """The notes naming the new lots whose species, process or organic status the file does
+    not give (count and first codes): stored "not recorded", and told, never silent."""
     out = []
     for key, (n, first) in plan.lot_not_recorded.items():
         shown = ", ".join(first) + (f" and {n - len(first):,} more" if n > len(first) else "")
-        out.append(f"{n:,} new lot{'s' if n != 1 else ''} with {key} not recorded "
-                   f"({LOT_NOT_GIVEN[key]}): {shown}")
+        out.append(f"{n:,} new lot{'s' if n != 1 else ''} with {_FACT_NAMES.get(key, key)} "
+                   f"not recorded ({LOT_NOT_GIVEN[key]}): {shown}")
     return out
 
 

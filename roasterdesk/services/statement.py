@@ -503,6 +503,10 @@ def preflight_data(data: StatementData) -> list[str]:
     facts = (("species", data.lot.species, "its market (ICE C or London), Fairtrade minimum "
               "and living-income reference depend on it"),
              ("process", data.lot.process, "the Fairtrade minimum depends on it"),
+             ("organic status", data.lot.organic, "the Fairtrade floor adds the organic "
+              "differential and the living-income reference may differ"
+              + ("; a claimed organic certification does not set it"
+                 if any(s.is_organic for s in data.lot.certifications_claimed) else "")),
              ("producer kind", data.analysis.producer.kind, "the statement says \"producer\" "
               "instead of farm, estate, cooperative or washing station"))
     items += [f"{name}: {NOT_RECORDED} ({why})" for name, value, why in facts if value is None]

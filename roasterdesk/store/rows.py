@@ -257,7 +257,8 @@ def lot_to_row(lot: Lot) -> Row:
         "fg_fx_local_per_usd": d2s(fg.fx_local_per_usd) if fg else None,
         "fg_fx_date": date2s(fg.fx_date) if fg else None,
         "fg_fx_source": fg.fx_source if fg else None,
-        "exporter": lot.exporter, "importer": lot.importer, "organic": int(lot.organic),
+        "exporter": lot.exporter, "importer": lot.importer,
+        "organic": None if lot.organic is None else int(lot.organic),
         "certifications_claimed": j([s.value for s in lot.certifications_claimed]),
         "story": lot.story,
     }
@@ -314,7 +315,8 @@ def row_to_lot(
             )
             for p in premiums
         ),
-        exporter=r["exporter"], importer=r["importer"], organic=bool(r["organic"]),
+        exporter=r["exporter"], importer=r["importer"],
+        organic=None if r["organic"] is None else bool(r["organic"]),
         certifications_claimed=tuple(Scheme(s) for s in unj(r["certifications_claimed"], [])),
         story=r["story"],
     )

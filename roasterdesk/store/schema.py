@@ -21,6 +21,7 @@ from .migrations.m006_eudr_dds import m006_eudr_dds
 from .migrations.m007_import_facts import m007_import_facts
 from .migrations.m008_sync_hub_state import m008_sync_hub_state
 from .migrations.m010_open_facts import m010_open_facts
+from .migrations.m011_open_organic import m011_open_organic
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -79,6 +80,7 @@ STEPS: tuple[Callable[..., Any], ...] = (
     m007_import_facts,
     m005_statement_facts,
     m010_open_facts,
+    m011_open_organic,
 )
 """Every schema step, in the order it runs (the order released databases recorded them)."""
 

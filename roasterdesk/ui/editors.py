@@ -72,6 +72,25 @@ class EnumCombo(QComboBox):
         self.setCurrentIndex(max(0, self.findData("" if member is None else member.value)))
 
 
+class YesNoCombo(QComboBox):
+    """A yes/no fact that may be not recorded: "Not recorded" first (``None``), then the two
+    answers in the caller's words ("Organic" / "Conventional"). (Qt item data holds text, not
+    ``None`` or a bool.)"""
+
+    def __init__(self, yes: str, no: str) -> None:
+        super().__init__()
+        self.addItem(NOT_RECORDED[:1].upper() + NOT_RECORDED[1:], "")
+        self.addItem(yes, "yes")
+        self.addItem(no, "no")
+
+    def current(self) -> bool | None:
+        data = self.currentData()
+        return None if not data else data == "yes"
+
+    def set_current(self, value: bool | None) -> None:
+        self.setCurrentIndex({None: 0, True: 1, False: 2}[value])
+
+
 def enum_combo(enum: type, current: Any = None) -> EnumCombo:
     return EnumCombo(enum, current)
 

@@ -18,8 +18,9 @@ from roasterdesk.services.statement import load_statement, preflight
 from roasterdesk.store import Store
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "schemas"
-BARE = ("Lot code,Producer,Country,Harvest,Weight (kg),FOB USD/lb,Contract date\n"
-        "NR-1,Finca Ana Ruiz,CO,2024,600,1.97,2024-03-05\n")
+# organic is given (conventional): its "not recorded" is tests/services/test_open_organic.py
+BARE = ("Lot code,Producer,Country,Harvest,Weight (kg),FOB USD/lb,Contract date,Organic\n"
+        "NR-1,Finca Ana Ruiz,CO,2024,600,1.97,2024-03-05,no\n")
 
 
 def _import(db_path, tmp_path, text, kind="lots"):
@@ -99,7 +100,8 @@ def test_a_producer_shown_by_region_is_a_producer_not_a_farm(store, db_path, tmp
 
 def test_a_fairtrade_comparison_true_whichever_process(store, db_path, tmp_path):
     _import(db_path, tmp_path, "Lot code,Producer,Country,Harvest,Weight (kg),FOB USD/lb,"
-            "Species,Producer type\nFT-1,Coop Sur,CO,2024,600,2.10,arabica,cooperative\n")
+            "Species,Producer type,Organic\nFT-1,Coop Sur,CO,2024,600,2.10,arabica,cooperative,"
+            "no\n")
     e = load_statement(store, "FT-1").analysis.economics
     assert e.fairtrade is not None and e.fairtrade.meets
     assert e.fairtrade.not_recorded == "process not recorded"

@@ -193,3 +193,40 @@ def test_not_recorded_process_and_species_round_trip_through_the_editor(ctx, coo
     editor.new_lot(coop.id)
     assert editor.w["process"].currentText() == "Not recorded"
     assert editor.w["species"].currentText() == "Not recorded"
+
+
+def test_organic_not_recorded_round_trips_through_the_editor(ctx, coop, editor, qtbot):
+    """Organic is a choice of three: Not recorded (first), Organic, Conventional; a lot whose
+    organic status is not recorded is compared with both Fairtrade floors, and a new lot
+    starts there."""
+    from dataclasses import replace
+
+    lot = ctx.store.save_lot(Lot("CO-25-012", coop.id, 2025, bags=20, bag_kg=D(70),
+                                 organic=None, fob_usd_lb=D("2.10")))
+    editor.load(lot)
+    combo = editor.w["organic"]
+    assert [combo.itemText(i) for i in range(combo.count())] == \
+        ["Not recorded", "Organic", "Conventional"]
+    assert combo.currentText() == "Not recorded"
+    built, errors = editor.build()
+    assert not errors and built.organic is None
+    assert editor.save()
+    assert ctx.store.lot(lot.id).organic is None
+    # washed arabica without C: 2.10 lies between 2.00 (conventional) and 2.40 (organic)
+    assert "Fairtrade comparison (organic status not recorded)" in editor.missing.text()
+    assert editor.fig["fairtrade"].text() == "not recorded (organic status not recorded)"
+    assert editor.fig["living_income"].text() == "not recorded (organic status not recorded)"
+    combo.setCurrentIndex(combo.findText("Conventional"))
+    assert editor.save()
+    assert ctx.store.lot(lot.id).organic is False
+    assert "FOB is 0.1000 USD/lb above" in editor.fig["fairtrade"].text()
+    combo.setCurrentIndex(combo.findText("Organic"))
+    assert editor.save()
+    assert ctx.store.lot(lot.id).organic is True
+    editor.load(replace(ctx.store.lot(lot.id), organic=False))
+    assert combo.currentText() == "Conventional"
+    combo.setCurrentIndex(0)
+    assert editor.save()
+    assert ctx.store.lot(lot.id).organic is None
+    editor.new_lot(coop.id)
+    assert editor.w["organic"].currentText() == "Not recorded"

@@ -92,6 +92,10 @@ def test_worked_example_figures_appear_live_and_the_lot_is_saved(page, ctx, coop
     assert ed.fig["premium_value"].text() == "USD 2,932.15"
     assert ed.fig["farm_gate_value"].text() == "USD 9,537.56"
     assert ed.fig["between_value"].text() == "USD 5,123.18"
+    # a new lot's organic status is not recorded: the highest floor it could have (organic)
+    assert ed.fig["fairtrade"].text().startswith("4.4000 USD/lb; FOB is 0.3500 USD/lb above")
+    organic = ed.w["organic"]
+    organic.setCurrentIndex(organic.findText("Conventional"))  # the worked example's
     assert ed.fig["fairtrade"].text() == "4.0000 USD/lb; FOB is 0.7500 USD/lb above"
     assert ed.errors == {} and ed.save_btn.isEnabled()
     qtbot.mouseClick(ed.save_btn, Qt.MouseButton.LeftButton)

@@ -102,7 +102,7 @@ def test_a_market_above_every_minimum_makes_the_comparison_exact():
 
 
 def test_a_floor_needs_a_species_and_a_process():
-    with pytest.raises(ValueError, match="species and a process"):
+    with pytest.raises(ValueError, match="species, a process and an organic status"):
         fairtrade_floor(FAIRTRADE_2023, _lot(process=None), NO_C)
     assert fairtrade_floor(FAIRTRADE_2023, _lot(process=None), NO_C,
                            process=Process.NATURAL) == (D("1.95"), D("1.75"))

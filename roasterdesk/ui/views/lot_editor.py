@@ -27,7 +27,7 @@ from ...domain.model import (
     PremiumBasis,
 )
 from ...domain.money import fmt_number, fmt_pct, fmt_usd, fmt_usd_lb
-from ...domain.pricing import LIVING_INCOME_NO_SPECIES, LotEconomics
+from ...domain.pricing import LotEconomics, living_income_open
 from ...domain.units import DEFAULT_KG_PER_KG_GREEN, Basis, factor_from_ico, factor_from_rendimiento
 from ...domain.words import plural
 from ...services.analysis import economics_of
@@ -89,9 +89,10 @@ class LotEditor(LotForm):
             self.dds.load(lot.id if lot is not None else None)
             set_title(self.title, self.ctx, "New lot" if lot is None else f"Lot {lot.code}",
                       "lots", lot.uuid if lot else None)
-            # a new lot's process and species start "not recorded": the buyer chooses them
+            # a new lot's process, species and organic status start "not recorded": the buyer
+            # chooses them
             x = lot or Lot(code="-", producer_id=producer_id or 0, harvest=date.today().year,
-                           process=None, species=None)
+                           process=None, species=None, organic=None)
             for key in ("name", "variety", "futures_month", "exporter", "importer"):
                 self._line(key).setText(getattr(x, key))
             self._line("code").setText(lot.code if lot else "")
@@ -104,7 +105,7 @@ class LotEditor(LotForm):
             self._line("contract_date").setText(text_of(x.contract_date))
             for key in ("process", "species", "status", "contract_type"):
                 self.w[key].set_current(getattr(x, key))  # type: ignore[arg-type]
-            self.w["organic"].setChecked(x.organic)  # type: ignore[attr-defined]
+            self.w["organic"].set_current(x.organic)  # type: ignore[attr-defined]
             self.w["c_estimated"].setChecked(x.c_estimated)  # type: ignore[attr-defined]
             self.w["story"].setPlainText(x.story)  # type: ignore[attr-defined]
             for i in range(self.certs.count()):
@@ -304,7 +305,7 @@ class LotEditor(LotForm):
             differential_cents_lb=diff, fob_usd_lb=fob, farm_gate=farm_gate,
             costs=costs or (), premiums=premiums or (),
             exporter=T("exporter").text().strip(), importer=T("importer").text().strip(),
-            organic=self.w["organic"].isChecked(),  # type: ignore[attr-defined]
+            organic=self.w["organic"].current(),  # type: ignore[attr-defined]
             certifications_claimed=tuple(
                 self.certs.item(i).data(Qt.ItemDataRole.UserRole)
                 for i in range(self.certs.count())
@@ -552,8 +553,8 @@ class LotEditor(LotForm):
         f["between"].setText(fmt_usd_lb(e.intermediaries_usd_lb, "—"))
         f["fairtrade"].setText(fairtrade_text(e, self.lot_shown))
         if e.living_income is None or e.living_income_usd_lb is None:
-            f["living_income"].setText("not recorded (species not recorded)"
-                                       if LIVING_INCOME_NO_SPECIES in e.missing
+            open_facts = living_income_open(e.missing)
+            f["living_income"].setText(f"not recorded ({open_facts})" if open_facts
                                        else "no reference for this origin")
         else:
             ref = fmt_usd_lb(e.living_income_usd_lb)

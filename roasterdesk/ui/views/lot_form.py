@@ -46,7 +46,7 @@ from ...domain.model import (
 from ...domain.money import fmt_usd_lb
 from ...domain.pricing import LotEconomics, not_recorded_facts
 from ...domain.units import LOCAL_UNITS, Basis
-from ..editors import EnumCombo, data_combo
+from ..editors import EnumCombo, YesNoCombo, data_combo
 from ..widgets import heading, muted, text_of
 from .producer_picker import ProducerPicker
 from .record_page import RecordEditor
@@ -238,7 +238,7 @@ class LotForm(RecordEditor):
         self._field(f, "process", "Process", EnumCombo(Process, not_recorded=True))
         self._field(f, "species", "Species", EnumCombo(Species, not_recorded=True))
         self._field(f, "status", "Status", EnumCombo(LotStatus, not_recorded=True))
-        self._field(f, "organic", "", QCheckBox("Organic"))
+        self._field(f, "organic", "Organic", YesNoCombo("Organic", "Conventional"))
         self.certs = QListWidget()
         self.certs.setMaximumHeight(82)
         for s in Scheme:
