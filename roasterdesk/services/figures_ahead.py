@@ -75,8 +75,9 @@ def producers_of_new_rows(store: Store, before: dict[str, int]) -> set[int]:
         if t in OWN:
             sql = f"SELECT DISTINCT {OWN[t]} FROM {t} WHERE rowid > ?"
         else:
-            sql = (f"SELECT DISTINCT l.producer_id FROM {t} x JOIN lots l ON l.id = x.lot_id "
-                   "WHERE x.rowid > ?")
+            # CROSS JOIN: the new rows first, then their lots (not every lot, then its rows)
+            sql = (f"SELECT DISTINCT l.producer_id FROM {t} x CROSS JOIN lots l "
+                   "ON l.id = x.lot_id WHERE x.rowid > ?")
         out.update(int(p) for (p,) in store.db.execute(sql, [after]) if p is not None)
     return out
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .change_writer import LOG_INSERT, Change, ChangeWriter, Row, clean_row
+from .change_writer import _MAX_VARIABLES, LOG_INSERT, Change, ChangeWriter, Row, clean_row
 from .codec import now
 from .errors import RecordNotFound
-from .kinds import spec
+from .kinds import referrers, spec
 
 _CONSTANT = re.compile(r"'(?:[^']|'')*'|-?[0-9]+(?:\.[0-9]+)?")
 _NOT_CONSTANT = object()
@@ -84,20 +84,19 @@ class ChangeSync(ChangeWriter):
     def _apply_inserts(self, table: str, changes: list[Change]) -> list[Change]:
         """Insert the new rows of ``changes`` (all of ``table``, in order) with multi-row
         statements, and their change-log entries under each change's own op id, clock and
-        device. Rows this database already has are skipped. A row that refers to a row of the
+        device. Rows this database already has are skipped (the insert does nothing for a
+        uuid it finds: no look-up of every new row beforehand). A row that refers to a row of the
         same table earlier in ``changes`` (a member farm and its cooperative) starts a new
         statement after that one. A row referring to one this database lacks raises
         :class:`RecordNotFound` (the caller then applies change by change)."""
         fresh: dict[str, Change] = {}
         for ch in changes:
             fresh.setdefault(ch.row_uuid, ch)
-        have = self._id_map(table, list(fresh))
-        todo = [ch for u, ch in fresh.items() if u not in have]
         self_refs = [c for c, to in spec(table).refs.items() if to == table]
         done: list[Change] = []
         part: list[tuple[Change, Row, str]] = []
         waiting: set[str] = set()
-        for ch in todo:
+        for ch in fresh.values():
             raw = json.loads(ch.new)
             if "\\" not in ch.new and ch.new.isprintable():
                 v, text = raw, ch.new  # no escaped or raw control character in any text
@@ -106,22 +105,21 @@ class ChangeSync(ChangeWriter):
                 text = (ch.new if v == raw
                         else json.dumps(v, ensure_ascii=False, separators=(",", ":")))
             if any(v.get(c) in waiting for c in self_refs):
-                self._insert_remote(table, part)
-                done += [c for c, _, _ in part]
+                done += self._insert_remote(table, part)
                 part, waiting = [], set()
             part.append((ch, v, text))
             waiting.add(ch.row_uuid)
-        self._insert_remote(table, part)
-        done += [c for c, _, _ in part]
+        done += self._insert_remote(table, part)
         if done:
             self.clock.observe(max(ch.hlc for ch in done))
         return done
 
-    def _insert_remote(self, table: str, part: list[tuple[Change, Row, str]]) -> None:
-        """Insert the rows of ``part`` ((change, cleaned values, logged JSON text)) and log
-        them; their references are uuids, turned into this database's ids here."""
+    def _insert_remote(self, table: str, part: list[tuple[Change, Row, str]]) -> list[Change]:
+        """Insert the rows of ``part`` ((change, cleaned values, logged JSON text)) that this
+        database does not have, and log them; their references are uuids, turned into this
+        database's ids here. Returns the changes of the rows inserted."""
         if not part:
-            return
+            return []
         t = spec(table)
         ids: dict[str, dict[str, int]] = {}
         for col, to in t.refs.items():
@@ -151,14 +149,21 @@ class ChangeSync(ChangeWriter):
                                   for c in shape))
         fill = self._defaults(table)
         if any(fill.get(c) is _NOT_CONSTANT for c in cols):
+            new: dict[str, int] = {}
             for r in rows:
-                self._insert_values(table, list(r), [list(r.values())])
+                new.update(self._insert_new(table, list(r), [list(r.values())]))
         else:
             full = tuple(cols)
-            self._insert_values(table, cols, [
+            new = self._insert_new(table, cols, [
                 list(r.values()) if tuple(r) == full
                 else [r[c] if c in r else fill.get(c) for c in cols] for r in rows])
         self._hook(table)
+        if len(new) < len(part):  # rows this database has already
+            part = [p for p in part if p[0].row_uuid in new]
+            if not part:
+                return []
+        if referrers(table):  # rows of the next pages refer to these
+            self._ids.update({(table, u): i for u, i in new.items()})
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO change_ops (op_id, label, device_id, hlc, origin) "
             "VALUES (?, '', ?, ?, 'remote')",
@@ -166,6 +171,22 @@ class ChangeSync(ChangeWriter):
         self.db.conn.executemany(LOG_INSERT, [
             (ch.op_id, ch.hlc, ch.device_id, table, ch.row_uuid, "*", None, text, "remote", stamp)
             for ch, _, text in part])
+        return [ch for ch, _, _ in part]
+
+    def _insert_new(self, table: str, cols: list[str], values: Sequence[Sequence[Any]]
+                    ) -> dict[str, int]:
+        """INSERT rows (value lists in ``cols`` order) many per statement, but none whose uuid
+        is here already; returns uuid → id of the rows inserted."""
+        per = max(1, min(500, _MAX_VARIABLES // len(cols)))
+        one = f"({', '.join('?' * len(cols))})"
+        head = f"INSERT INTO {table} ({', '.join(cols)}) VALUES "
+        tail = " ON CONFLICT (uuid) DO NOTHING RETURNING uuid, rowid"
+        out: dict[str, int] = {}
+        for i in range(0, len(values), per):
+            chunk = values[i:i + per]
+            out.update(self.db.execute(head + ", ".join([one] * len(chunk)) + tail,
+                                       [v for row in chunk for v in row]).fetchall())
+        return out
 
     def _defaults(self, table: str) -> dict[str, Any]:
         """Each column's default (a constant's value, else :data:`_NOT_CONSTANT`)."""

@@ -233,3 +233,33 @@ def test_lot_figures_computed_while_a_join_pulls_equal_those_computed_at_its_end
     assert len(one["lot_metrics"]) == 300
     assert one["lot_metrics"] == other["lot_metrics"]
 
+
+
+def test_pulled_rows_this_database_has_are_skipped_and_new_ones_found_by_later_rows(tmp_path):
+    """New rows go in with one statement that does nothing for a uuid already here: those rows
+    are not applied again nor logged twice; the ids of the rows inserted serve the rows that
+    refer to them (a lot of a producer of the same page)."""
+    from roasterdesk.store.changes import Change
+
+    def producer(i):
+        return Change(i, f"op-{i}", f"{9999999999999 + i:015d}-000000-zz", "zz", "producers",
+                      f"p-{i}", "*", None, json.dumps({"name": f"Finca {i}", "kind": "farm",
+                                                       "country": "CO",
+                                                       "created_at": "2025-01-01"}))
+
+    with Store.open(tmp_path / "x.sqlite") as s:
+        with s.transaction():
+            assert len(s.log.apply_remote([producer(1), producer(2)])) == 2
+        lot = Change(9, "op-9", f"{9999999999999 + 9:015d}-000000-zz", "zz", "lots", "l-9", "*",
+                     None, json.dumps({"code": "CO-9", "producer_id": "p-3", "harvest": 2024,
+                                       "created_at": "2025-01-01"}))
+        with s.transaction():
+            got = s.log.apply_remote([producer(1), producer(3), producer(2), producer(4), lot])
+        assert [c.row_uuid for c in got] == ["p-3", "p-4", "l-9"]
+        assert s.db.execute("SELECT uuid FROM producers ORDER BY id").fetchall() == [
+            ("p-1",), ("p-2",), ("p-3",), ("p-4",)]
+        assert s.db.execute("SELECT row_uuid FROM change_log WHERE origin = 'remote' "
+                            "ORDER BY seq").fetchall() == [
+            ("p-1",), ("p-2",), ("p-3",), ("p-4",), ("l-9",)]
+        assert s.db.execute("SELECT p.uuid FROM lots l JOIN producers p ON p.id = l.producer_id"
+                            ).fetchall() == [("p-3",)]
