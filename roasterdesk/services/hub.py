@@ -160,3 +160,13 @@ def remember_hub(store: Store, url: str) -> str:
     with store.db.atomic():
         _set_state(store, "hub_url", bare)
     return bare
+
+
+def hub_value(conn: Any, table: str, row: str, field_: str) -> Any:
+    """The hub's value of a field: its ``fields`` row, else the row's snapshot (schema 2)."""
+    got = conn.execute("SELECT value FROM roasterdesk.fields WHERE table_name = %s AND "
+                       "row_uuid = %s AND field = %s", [table, row, field_]).fetchone()
+    if got is None and (hub_version(conn) or 0) >= 2:
+        got = conn.execute("SELECT snapshot -> %s FROM roasterdesk.rows WHERE table_name = %s "
+                           "AND row_uuid = %s", [field_, table, row]).fetchone()
+    return None if got is None else got[0]

@@ -169,3 +169,14 @@ def _resend(store: Store, c: Conflict) -> None:
 
 def _sqlite(v: Any) -> Any:
     return v if v is None or isinstance(v, (str, int, float)) else json.dumps(v)
+
+
+def why_refused(exc: Exception) -> str:
+    """A refusal in words ("another lot here has this code", not SQLite's text)."""
+    from ..store.kinds import record_name
+
+    text = str(exc)
+    if "UNIQUE constraint failed:" in text:
+        table, _, col = text.split(":", 1)[1].strip().split(",")[0].partition(".")
+        return f"another {record_name(table)} here already has this {col.replace('_', ' ')}"
+    return text

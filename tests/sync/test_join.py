@@ -14,7 +14,7 @@ from roasterdesk.services.demo import build_demo
 from roasterdesk.store import Store
 from roasterdesk.store.change_sync import ChangeSync
 
-from .laptops import Laptop, as_role, make_hub
+from .laptops import Laptop, as_role, hub_count, make_hub
 
 ARRIVAL = {"updated_at", "pushed_at"}  # stamped when a row arrives on this laptop
 
@@ -78,8 +78,9 @@ def _dump(path):
     return out
 
 
-@pytest.mark.parametrize("page", [sync.PULL_PAGE, 700])
-def test_a_join_equals_a_pull_change_by_change(hub_url, tmp_path, monkeypatch, page):
+@pytest.mark.parametrize(("page", "commit"), [(sync.PULL_PAGE, sync.PULL_COMMIT), (700, 700),
+                                              (700, 2000)])
+def test_a_join_equals_a_pull_change_by_change(hub_url, tmp_path, monkeypatch, page, commit):
     make_hub(hub_url)
     a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
     bulk = Laptop(tmp_path / "bulk.sqlite", as_role(hub_url, "ben"))
@@ -87,6 +88,7 @@ def test_a_join_equals_a_pull_change_by_change(hub_url, tmp_path, monkeypatch, p
     build_demo(a.path, "small")
     assert a.sync().pushed > 1000
     monkeypatch.setattr(sync, "PULL_PAGE", page)  # pages that cut tables and ops in two too
+    monkeypatch.setattr(sync, "PULL_COMMIT", commit)  # (700, 2000): three pages a commit
     deferred = []
     monkeypatch.setattr(sync, "_defer_indexes", lambda store, f=sync._defer_indexes: (
         deferred.append(_schema(store.db.conn)), f(store)))
@@ -134,6 +136,7 @@ def test_a_join_stopped_before_its_end_builds_the_indexes_at_the_next_sync(
     build_demo(a.path, "small")
     a.sync()
     monkeypatch.setattr(sync, "PULL_PAGE", 500)
+    monkeypatch.setattr(sync, "PULL_COMMIT", 500)
 
     def stop(point):
         if point == "after_pull_page":
@@ -158,6 +161,62 @@ def test_a_join_stopped_before_its_end_builds_the_indexes_at_the_next_sync(
         assert s.search(term) == found != []
     with Store.open(a.path) as s, Store.open(b.path) as t:
         assert s.counts() == t.counts()
+
+
+def test_a_pull_stopped_inside_a_transaction_of_several_pages_keeps_none_of_them(
+        hub_url, tmp_path, monkeypatch):
+    """Pages of 500 changes, two a transaction: stopped while writing the second page, nothing
+    is kept and the cursor has not moved; stopped in the third, the first two are kept with the
+    cursor past them. The next sync ends with the same records as the other laptop."""
+    make_hub(hub_url)
+    a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
+    b = Laptop(tmp_path / "b.sqlite", as_role(hub_url, "ben"))
+    build_demo(a.path, "small")
+    a.sync()
+    monkeypatch.setattr(sync, "PULL_PAGE", 500)
+    monkeypatch.setattr(sync, "PULL_COMMIT", 1000)
+    for nth, kept in ((2, 0), (3, 1000)):
+        seen = []
+
+        def stop(point, nth=nth, seen=seen):
+            if point == "mid_pull":
+                seen.append(point)
+                if len(seen) == nth:
+                    raise KeyboardInterrupt
+
+        with monkeypatch.context() as m:
+            m.setattr(sync, "checkpoint", stop)
+            with pytest.raises(KeyboardInterrupt):
+                b.sync()
+        conn = sqlite3.connect(b.path)
+        logged = conn.execute("SELECT count(*), max(seq) FROM change_log WHERE origin = 'remote'"
+                              ).fetchone()
+        cursor = conn.execute("SELECT value FROM sync_state WHERE key = 'pull_cursor'"
+                              ).fetchone()
+        conn.close()
+        assert logged[0] == kept
+        if kept:  # the hub's seq of the 1,000th change
+            assert int(cursor[0]) == hub_count(
+                hub_url, "SELECT seq FROM roasterdesk.changes ORDER BY seq OFFSET 999 LIMIT 1")
+        else:
+            assert cursor is None
+    assert b.sync().pulled > 0
+    with Store.open(a.path) as s, Store.open(b.path) as t:
+        assert s.counts() == t.counts()
+    # a later pull (someone may be editing on this laptop): a commit after each page
+    from dataclasses import replace
+
+    with a.open() as s:
+        for lot in s.lots_where("1", [])[:120]:
+            s.save_lot(replace(lot, name=lot.name + " (checked)"))
+    a.sync()
+    monkeypatch.setattr(sync, "PULL_PAGE", 50)
+    commits = []
+    with monkeypatch.context() as m:
+        m.setattr(sync, "checkpoint", lambda point: commits.append(point)
+                  if point == "after_pull_page" else None)
+        assert b.sync().pulled == 120
+    assert len(commits) == 3
 
 
 def test_a_pulled_new_row_is_cleaned_of_control_characters(tmp_path):
@@ -207,6 +266,7 @@ def test_lot_figures_computed_while_a_join_pulls_equal_those_computed_at_its_end
                           ).fetchone()[0]
     assert a.sync().pushed > 0
     monkeypatch.setattr(sync, "PULL_PAGE", 300)
+    monkeypatch.setattr(sync, "PULL_COMMIT", 300)  # asked after each page's commit
     late = Laptop(tmp_path / "late.sqlite", as_role(hub_url, "ben"))
     started = []
     monkeypatch.setattr(figures_ahead.FiguresAhead, "start", classmethod(
