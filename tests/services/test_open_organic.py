@@ -21,10 +21,10 @@ from roasterdesk.services.statement import load_statement, preflight
 from roasterdesk.store import Store
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "schemas"
-# washed arabica, no C recorded and no contract date (no reference C taken): Fairtrade floor
-# 1.80 + 0.20 = 2.00 conventional, 2.40 organic
-HEAD = "Lot code,Producer,Country,Harvest,Weight (kg),Species,Process,FOB USD/lb"
-BETWEEN = f"{HEAD}\nOR-1,Finca Ana Ruiz,CO,2024,600,arabica,washed,2.10\n"
+# washed arabica at a recorded C of 150 c/lb, below every minimum (without a C price the floor
+# is known only from below): Fairtrade floor 1.80 + 0.20 = 2.00 conventional, 2.40 organic
+HEAD = "Lot code,Producer,Country,Harvest,Weight (kg),Species,Process,C price,FOB USD/lb"
+BETWEEN = f"{HEAD}\nOR-1,Finca Ana Ruiz,CO,2024,600,arabica,washed,150,2.10\n"
 
 
 def _import(db_path, tmp_path, text, kind="lots"):
@@ -69,9 +69,9 @@ def test_a_lot_list_without_organic_stores_not_recorded(store, db_path, tmp_path
 def test_the_import_says_which_lots_and_an_organic_certificate_does_not_set_it(store, tmp_path):
     f = tmp_path / "lots.csv"
     f.write_text(f"{HEAD},Organic,Certifications\n"
-                 "A,F,CO,2024,600,arabica,washed,2.10,,Organic (EU)\n"
-                 "B,F,CO,2024,600,arabica,washed,2.10,yes,\n"
-                 "C,F,CO,2024,600,arabica,washed,2.10,no,\n")
+                 "A,F,CO,2024,600,arabica,washed,150,2.10,,Organic (EU)\n"
+                 "B,F,CO,2024,600,arabica,washed,150,2.10,yes,\n"
+                 "C,F,CO,2024,600,arabica,washed,150,2.10,no,\n")
     p = I.plan_import(store, I.read_source(f, "lots"), "lots")
     got = {r.record.code: r.record for r in p.records}
     assert (got["A"].organic, got["B"].organic, got["C"].organic) == (None, True, False)
@@ -154,9 +154,9 @@ def test_m011_keeps_every_stored_value_and_allows_not_recorded(tmp_path, fixture
 
 
 def test_export_then_import_keeps_organic_not_recorded(store, db_path, tmp_path):
-    _import(db_path, tmp_path, f"{HEAD},Organic\nOR-1,F,CO,2024,600,arabica,washed,2.10,\n"
-                               "OR-2,F,CO,2024,600,arabica,washed,2.10,yes\n"
-                               "OR-3,F,CO,2024,600,arabica,washed,2.10,no\n")
+    _import(db_path, tmp_path, f"{HEAD},Organic\nOR-1,F,CO,2024,600,arabica,washed,150,2.10,\n"
+                               "OR-2,F,CO,2024,600,arabica,washed,150,2.10,yes\n"
+                               "OR-3,F,CO,2024,600,arabica,washed,150,2.10,no\n")
     for kind in ("producers", "lots"):
         assert main(["--db", str(db_path), "export", "--kind", kind,
                      "--out", str(tmp_path / f"out-{kind}.csv")]) == 0

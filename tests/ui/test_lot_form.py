@@ -202,7 +202,7 @@ def test_organic_not_recorded_round_trips_through_the_editor(ctx, coop, editor, 
     from dataclasses import replace
 
     lot = ctx.store.save_lot(Lot("CO-25-012", coop.id, 2025, bags=20, bag_kg=D(70),
-                                 organic=None, fob_usd_lb=D("2.10")))
+                                 organic=None, c_cents_lb=D(150), fob_usd_lb=D("2.10")))
     editor.load(lot)
     combo = editor.w["organic"]
     assert [combo.itemText(i) for i in range(combo.count())] == \
@@ -212,7 +212,7 @@ def test_organic_not_recorded_round_trips_through_the_editor(ctx, coop, editor, 
     assert not errors and built.organic is None
     assert editor.save()
     assert ctx.store.lot(lot.id).organic is None
-    # washed arabica without C: 2.10 lies between 2.00 (conventional) and 2.40 (organic)
+    # washed arabica at C 1.50: 2.10 lies between 2.00 (conventional) and 2.40 (organic)
     assert "Fairtrade comparison (organic status not recorded)" in editor.missing.text()
     assert editor.fig["fairtrade"].text() == "not recorded (organic status not recorded)"
     assert editor.fig["living_income"].text() == "not recorded (organic status not recorded)"

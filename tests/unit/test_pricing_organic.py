@@ -34,12 +34,14 @@ from roasterdesk.domain.reference import (
 )
 from roasterdesk.domain.units import Basis
 
-NO_C = None  # washed arabica without C: conventional 1.80 + 0.20 = 2.00, organic 2.40
+# C recorded below every minimum (without a C price the floor is known only from below):
+# washed arabica, conventional max(1.80, 1.50) + 0.20 = 2.00, organic 2.40
+C = D("1.50")
 
 
 def _lot(**kw) -> Lot:
     args = dict(code="O-1", producer_id=1, harvest=2025, weight_kg=D(1000),
-                contract_type=ContractType.FIXED, fob_usd_lb=D("2.10"),
+                contract_type=ContractType.FIXED, fob_usd_lb=D("2.10"), c_cents_lb=C * 100,
                 process=Process.WASHED, species=Species.ARABICA, organic=None)
     args.update(kw)
     return Lot(**args)
@@ -54,20 +56,20 @@ def test_organic_not_recorded_in_words():
 
 
 def test_organic_not_recorded_has_both_floors():
-    assert fairtrade_floors(FAIRTRADE_2023, _lot(), NO_C) == [(D("2.00"), D("1.80")),
+    assert fairtrade_floors(FAIRTRADE_2023, _lot(), C) == [(D("2.00"), D("1.80")),
                                                               (D("2.40"), D("1.80"))]
-    assert fairtrade_floors(FAIRTRADE_2023, _lot(organic=True), NO_C) == [(D("2.40"), D("1.80"))]
-    assert fairtrade_floors(FAIRTRADE_2023, _lot(organic=False), NO_C) == [(D("2.00"), D("1.80"))]
+    assert fairtrade_floors(FAIRTRADE_2023, _lot(organic=True), C) == [(D("2.40"), D("1.80"))]
+    assert fairtrade_floors(FAIRTRADE_2023, _lot(organic=False), C) == [(D("2.00"), D("1.80"))]
     with pytest.raises(ValueError, match="organic status"):
-        fairtrade_floor(FAIRTRADE_2023, _lot(), NO_C)
-    assert fairtrade_floor(FAIRTRADE_2023, _lot(), NO_C, organic=True) == (D("2.40"), D("1.80"))
+        fairtrade_floor(FAIRTRADE_2023, _lot(), C)
+    assert fairtrade_floor(FAIRTRADE_2023, _lot(), C, organic=True) == (D("2.40"), D("1.80"))
     # a recorded organic status wins over none given
-    assert fairtrade_floor(FAIRTRADE_2023, _lot(organic=True), NO_C)[0] == D("2.40")
+    assert fairtrade_floor(FAIRTRADE_2023, _lot(organic=True), C)[0] == D("2.40")
 
 
 def test_fob_between_the_conventional_and_organic_floors_is_no_comparison():
     lot = _lot(fob_usd_lb=D("2.10"))
-    assert compare_fairtrade(FAIRTRADE_2023, lot, D("2.10"), NO_C) is None
+    assert compare_fairtrade(FAIRTRADE_2023, lot, D("2.10"), C) is None
     e = economics(lot, fairtrade=FAIRTRADE_2023)
     assert e.fairtrade is None
     assert fairtrade_missing("organic status not recorded") in e.missing
@@ -79,7 +81,7 @@ def test_fob_between_the_conventional_and_organic_floors_is_no_comparison():
 
 
 def test_fob_above_the_organic_floor_is_true_whichever():
-    ft = compare_fairtrade(FAIRTRADE_2023, _lot(), D("2.50"), NO_C)
+    ft = compare_fairtrade(FAIRTRADE_2023, _lot(), D("2.50"), C)
     assert ft is not None and ft.meets
     assert (ft.floor_usd_lb, ft.difference_usd_lb) == (D("2.40"), D("0.10"))
     assert ft.not_recorded == "organic status not recorded"
@@ -91,7 +93,7 @@ def test_fob_above_the_organic_floor_is_true_whichever():
 
 
 def test_fob_below_the_conventional_floor_is_true_whichever():
-    ft = compare_fairtrade(FAIRTRADE_2023, _lot(), D("1.90"), NO_C)
+    ft = compare_fairtrade(FAIRTRADE_2023, _lot(), D("1.90"), C)
     assert ft is not None and not ft.meets
     assert (ft.floor_usd_lb, ft.difference_usd_lb) == (D("2.00"), D("-0.10"))
     assert ft.not_recorded == "organic status not recorded"
