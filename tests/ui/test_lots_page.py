@@ -198,6 +198,19 @@ def test_the_editor_refuses_what_the_import_refuses_c_differential_fob_and_robus
     assert not page.save() and ctx.store.lot(lot.id) == lot
 
 
+def test_a_stored_lot_the_editor_refuses_still_shows_its_figures_greyed(page, ctx, coop):
+    """A lot stored before the bag rule (bags, no bag size): its price figures are the stored
+    lot's, greyed, naming the field to correct; never a blank panel."""
+    lot = _saved_lot(ctx, coop, bag_kg=None, weight_kg=D(1400))
+    page.refresh()
+    page.open_record(lot.id)
+    ed = page.editor
+    assert ed.err["bag_kg"].text().startswith("Bag size: a number of bags needs its bag size")
+    assert ed.fig["fob"].text() == "4.7500 USD/lb" and not ed.fig["fob"].isEnabled()
+    assert ed.fig["premium"].text() == "0.9500 USD/lb"
+    assert ed.missing.text() == "Not current: correct “Bag size” to update these figures."
+
+
 def test_a_new_lot_without_code_or_producer_cannot_be_saved(page, ctx, qtbot):
     page.new_record()
     assert not page.editor.err["code"].text() and not page.editor.error.isVisible()  # untouched

@@ -83,7 +83,7 @@ class LotEditor(LotForm):
 
     def load(self, lot: Lot | None, producer_id: int | None = None) -> None:
         self._loading = True
-        self._shown_once = False
+        self._shown_once, self.lot_shown = False, lot  # figures shown: of the stored lot first
         try:
             self.lot = lot
             self.dds.load(lot.id if lot is not None else None)
@@ -506,6 +506,9 @@ class LotEditor(LotForm):
             self.error.clear_error()
             self.save_btn.setEnabled(self.dirty)
         if lot is None:
+            if not self._shown_once and self.lot is not None:  # the stored lot's, greyed below
+                self._show(economics_of(self.ctx.store, self.lot,
+                                        self._producer_country(self.lot.producer_id)))
             self.economics = None
             self._show(None)
         else:
