@@ -36,7 +36,7 @@ from ..conflict_badge import set_title
 from ..editors import set_data
 from ..widgets import FieldError, mark_invalid, parse_date, parse_decimal, parse_int, text_of
 from ..widgets import parse_plausible as plausible
-from .lot_form import LotForm, fairtrade_text
+from .lot_form import LotForm, fairtrade_text, farm_gate_how
 
 FUTURES = re.compile(r"KC[HKNUZ]\d{2}")
 EARLIEST = date(1990, 1, 1)
@@ -50,21 +50,6 @@ def _harvest_year(text: str, field: str, label: str, **kw: Any) -> int | None:
         except ValueError as exc:
             raise FieldError(field, f"{label}: {exc}") from None
     return parse_int(text, field, label, **kw)
-
-
-def _farm_gate_how(lot: Lot | None) -> str:
-    """The conversion behind the farm-gate figure: unit, outturn factor and exchange rate."""
-    fg = lot.farm_gate if lot is not None else None
-    if fg is None:
-        return ""
-    k = fg.kg_per_kg_green
-    default = k is None
-    k = DEFAULT_KG_PER_KG_GREEN[fg.basis] if k is None else k
-    return (f"{fmt_number(fg.amount, 2)} {fg.currency} per {fg.unit_name} "
-            f"({fg.unit_kg.normalize():f} kg {fg.basis.label}); outturn "
-            f"{fmt_number(k, 4)} kg {fg.basis.label} per kg green"
-            + (" (default)" if default else "")
-            + f"; {fmt_number(fg.fx_local_per_usd, 2)} {fg.currency}/USD; 1 lb = 0.45359237 kg")
 
 
 def _latest() -> date:
@@ -551,7 +536,7 @@ class LotEditor(LotForm):
         f["premium"].setText(fmt_usd_lb(e.premium_over_c_usd_lb, "needs FOB and C"))
         f["premium_pct"].setText(fmt_pct(e.premium_over_c_pct, "needs FOB and C"))
         f["farm_gate"].setText(fmt_usd_lb(e.farm_gate_usd_lb, nr))
-        f["farm_gate_how"].setText(_farm_gate_how(self.lot_shown))
+        f["farm_gate_how"].setText(farm_gate_how(self.lot_shown))
         f["share"].setText(fmt_pct(e.farm_gate_share, "needs farm gate and FOB"))
         f["between"].setText(fmt_usd_lb(e.intermediaries_usd_lb, "—"))
         f["fairtrade"].setText(fairtrade_text(e, self.lot_shown))

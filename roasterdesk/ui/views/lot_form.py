@@ -43,9 +43,9 @@ from ...domain.model import (
     Scheme,
     Species,
 )
-from ...domain.money import fmt_usd_lb
+from ...domain.money import fmt_number, fmt_usd_lb
 from ...domain.pricing import LotEconomics, not_recorded_facts
-from ...domain.units import LOCAL_UNITS, Basis
+from ...domain.units import DEFAULT_KG_PER_KG_GREEN, LOCAL_UNITS, Basis
 from ..editors import EnumCombo, YesNoCombo, data_combo
 from ..widgets import heading, muted, text_of
 from .producer_picker import ProducerPicker
@@ -74,6 +74,21 @@ def _statement_available() -> bool:
     except (ImportError, ValueError):
         return False
 
+
+
+def farm_gate_how(lot: Lot | None) -> str:
+    """The conversion behind the farm-gate figure: unit, outturn factor and exchange rate."""
+    fg = lot.farm_gate if lot is not None else None
+    if fg is None:
+        return ""
+    k = fg.kg_per_kg_green
+    default = k is None
+    k = DEFAULT_KG_PER_KG_GREEN[fg.basis] if k is None else k
+    return (f"{fmt_number(fg.amount, 2)} {fg.currency} per {fg.unit_name} "
+            f"({fg.unit_kg.normalize():f} kg {fg.basis.label}); outturn "
+            f"{fmt_number(k, 4)} kg {fg.basis.label} per kg green"
+            + (" (default)" if default else "")
+            + f"; {fmt_number(fg.fx_local_per_usd, 2)} {fg.currency}/USD; 1 lb = 0.45359237 kg")
 
 
 def fairtrade_text(e: LotEconomics, lot: Lot | None) -> str:
