@@ -98,6 +98,10 @@ class FairtradeComparison:
     # what was not recorded ("process not recorded"): then the FOB is above every floor the lot
     # could have (floor = the highest) or below every one (floor = the lowest); "" when exact
     not_recorded: str = ""
+    at_least: bool = False
+    """The floor is at least ``floor_usd_lb``: the C price at fixation is not recorded, so only
+    the lower bound of ``max(minimum, C) + premium`` is known (the minimum + premium), and a FOB
+    below it is below the floor whatever C was. (Above it there is no comparison.)"""
 
 
 def _in_words(gone: list[str]) -> str:
@@ -186,10 +190,15 @@ def compare_fairtrade(
     recorded is
     compared with every floor it could have: above the highest or below the lowest is true
     whichever it is (said with ``not_recorded``); in between there is no comparison (``None``):
-    never a guess."""
+    never a guess. Without the C price at fixation only a FOB below the lowest minimum +
+    premium is compared (``at_least``)."""
     floors = fairtrade_floors(terms, lot, c_usd_lb)
     (low, low_min), (high, high_min) = floors[0], floors[-1]
     unknown = not_recorded_facts(lot) if low != high else ""
+    if c_usd_lb is None:  # the floor is at least the minimum + premium, its top unknown
+        if fob >= low:
+            return None  # never the minimum alone taken for the floor, as if C were below it
+        return FairtradeComparison(low, low_min, False, fob - low, unknown, at_least=True)
     if fob >= high:
         floor, minimum = high, high_min
     elif fob < low:
@@ -400,7 +409,11 @@ def economics(
     in_fob, on_top = premium_value_usd(lot, fob)
     ft = compare_fairtrade(fairtrade, lot, fob, c) if fairtrade and fob is not None else None
     if fairtrade and fob is not None and ft is None:
-        missing.append(fairtrade_missing(not_recorded_facts(lot)))
+        gaps = [f for f in (not_recorded_facts(lot),
+                            "" if c is not None else "C price at fixation not recorded"
+                            if lot.species is Species.ARABICA
+                            else "market price at fixation not recorded") if f]
+        missing.append(fairtrade_missing("; ".join(gaps)))
 
     lir = pick_living_income(living_income, country, lot) if country else None
     if lir is None and (lot.species is None or lot.organic is None):

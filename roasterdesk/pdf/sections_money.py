@@ -10,8 +10,10 @@ from reportlab.platypus import (
     Spacer,
 )
 
+from ..domain.model import ContractType
 from ..domain.money import fmt_number, round_per_lb
 from ..domain.pricing import fairtrade_missing, living_income_open, not_recorded_facts
+from ..domain.units import DEFAULT_KG_PER_KG_GREEN
 from . import charts
 from .flow import LeadIn
 
@@ -39,9 +41,15 @@ class MoneySections(StatementBase):
                 c_note.append(f"{self.plain(f.c_cents_lb)} US¢/lb, "
                               + t.t("c_fixed_on", date=f.on.isoformat()))
         elif lot.c_cents_lb is not None and not e.c_estimated:
-            c_note.append(f"{self.plain(lot.c_cents_lb)} US¢/lb"
-                          + (", " + t.t("c_fixed_on", date=lot.contract_date.isoformat())
-                             if lot.contract_date else ""))
+            # "fixed on" only when a fixed-price contract fixed it on its date: a price to be
+            # fixed has no fixation yet, and an unknown contract type is not said to have one
+            when = ""
+            if lot.contract_type is ContractType.PTBF:
+                when = t.t("c_not_fixed")
+            elif lot.contract_date is not None:
+                key = "c_fixed_on" if lot.contract_type is ContractType.FIXED else "c_recorded"
+                when = t.t(key, date=lot.contract_date.isoformat())
+            c_note.append(f"{self.plain(lot.c_cents_lb)} US¢/lb" + (", " + when if when else ""))
         if e.c_estimated and e.london_usd_t is not None:
             c_note.append(t.t("c_estimated_robusta", usd_t=self.whole(e.london_usd_t)))
         elif e.c_estimated:
@@ -74,6 +82,9 @@ class MoneySections(StatementBase):
             if fg.kg_per_kg_green is not None:
                 fg_note += "; " + t.t("outturn", factor=self.plain(fg.kg_per_kg_green, 3),
                                       basis=basis)
+            else:  # the conversion to green used the usual factor: said, never hidden
+                fg_note += "; " + t.t("outturn_usual", basis=basis, factor=self.plain(
+                    DEFAULT_KG_PER_KG_GREEN[fg.basis], 3))
         row(t.t("farm_gate"), self.usd_lb(e.farm_gate_usd_lb), fg_note)
         row(t.t("farm_gate_share_row"), self.pct(e.farm_gate_share))
         if any(p.reaches_producer for p in self.d.payments):
@@ -83,11 +94,15 @@ class MoneySections(StatementBase):
         if e.fairtrade is not None:
             ft = e.fairtrade
             key = "fairtrade_meets" if ft.meets else "fairtrade_below"
-            if ft.not_recorded:  # above the highest floor it could have, or below the lowest
+            floor = self.usd_lb(ft.floor_usd_lb)
+            if ft.at_least:  # no C price: only a lower bound of the floor is known
+                key, floor = "fairtrade_below_at_least", t.t("fairtrade_at_least", floor=floor)
+            elif ft.not_recorded:  # above the highest floor it could have, or below the lowest
                 key += "_any"
-            row(t.t("fairtrade"), self.usd_lb(ft.floor_usd_lb),
-                t.t(key, diff=self.usd_lb(abs(ft.difference_usd_lb)),
-                    why=self.why_not_recorded(ft.not_recorded)))
+            row(t.t("fairtrade"), floor, t.t(key, diff=self.usd_lb(abs(ft.difference_usd_lb)),
+                                             why=self.why_not_recorded(ft.not_recorded)))
+        elif e.fob_usd_lb is not None and e.c_usd_lb is None:
+            row(t.t("fairtrade"), self.nr, t.t(self.by_market("fairtrade_needs_c")))
         elif unknown and fairtrade_missing(unknown) in e.missing:
             row(t.t("fairtrade"), self.nr,
                 t.t("fairtrade_unknown", why=self.why_not_recorded(unknown)))
@@ -159,8 +174,12 @@ class MoneySections(StatementBase):
             label = t.t(f"chain_{key}") if ":" not in step.key else \
                 t.term(step.label, step.label).capitalize()
             value = self.usd_lb(step.usd_lb)
-            if step.usd_lb is not None and not step.subtotal:
-                value = "+ " + value
+            if step.usd_lb is not None and not step.subtotal:  # a step: its sign, once
+                value = ("− " + self.usd_lb(-step.usd_lb) if step.usd_lb < 0
+                         else "+ " + value)
+            if key == "exporter_margin" and not any(s.key.startswith("exporter:")
+                                                    for s in self.d.chain):
+                label = t.t("chain_between_unsplit")  # no leg recorded: not all margin
             pairs.append((label, self.e(value)))
         out: list[Flowable] = [Spacer(1, 4), self.p(self.e(t.t("chain_title")), self.s.label),
                                self.kv(pairs, label_share=0.5)]

@@ -276,6 +276,8 @@ DEFAULT_TEXT = {
     # price
     "c_price": "Coffee market price (ICE “C”)",
     "c_fixed_on": "fixed on {date}",
+    "c_not_fixed": "not fixed yet: price to be fixed",
+    "c_recorded": "as recorded with the contract of {date} (no fixation recorded)",
     "c_estimated": "estimated from the monthly C series at the contract date",
     "c_price_robusta": "Robusta market price (ICE London)",
     "c_price_unknown": "Coffee market price (ICE “C” or London)",
@@ -289,6 +291,7 @@ DEFAULT_TEXT = {
     "farm_gate_local": "{amount} {currency} per {unit} of {basis}",
     "exchange_rate": "at {fx} {currency}/USD",
     "outturn": "{factor} kg {basis} per kg green",
+    "outturn_usual": "outturn not recorded: the usual {factor} kg {basis} per kg green",
     "farm_gate_share_row": "Farm gate as a share of FOB",
     "between": "Between farm gate and FOB",
     "between_note": "collection, milling, export, certification and margins",
@@ -307,6 +310,13 @@ DEFAULT_TEXT = {
     "why_species_organic": "species and organic status not recorded",
     "why_process_organic": "process and organic status not recorded",
     "why_species_process_organic": "species, process and organic status not recorded",
+    "fairtrade_needs_c": "depends on the C price at fixation, not recorded",
+    "fairtrade_needs_c_robusta": "depends on the London price at fixation, not recorded",
+    "fairtrade_needs_c_unknown": (
+        "depends on the market price at fixation, not recorded (species not recorded)"),
+    "fairtrade_below_at_least": (
+        "FOB is at least {diff} below it (the C price at fixation is not recorded)"),
+    "fairtrade_at_least": "at least {floor}",
     "living_income": "Living-income reference price (farm gate)",
     "living_income_vs": "the farm-gate price is {pct} of it",
     "living_income_none": "no reference price recorded for this country",
@@ -330,6 +340,13 @@ DEFAULT_TEXT = {
     "money_missing": "Not recorded: without the farm-gate price we cannot show how the FOB "
                      "price was shared.",
     "importer_missing": "Importer and shipping costs not recorded.",
+    "chain_title": "From farm gate to landed, USD per lb of green coffee (only what was "
+                   "recorded)",
+    "chain_farm_gate": "Farm gate",
+    "chain_exporter_margin": "Remainder (margin and costs not recorded)",
+    "chain_between_unsplit": "Between farm gate and FOB (not broken down)",
+    "chain_fob": "FOB",
+    "chain_landed": "Landed",
     # history
     "history_fob": "We paid (FOB)",
     "history_c": "C price",

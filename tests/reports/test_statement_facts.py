@@ -264,8 +264,13 @@ def test_a_robusta_lot_is_never_compared_with_arabica_c(example):
     e = robusta.analysis.economics
     assert e.c_usd_lb is None and e.premium_over_c_usd_lb is None
     assert "market price at fixation (robusta)" in e.missing
-    assert e.fairtrade is not None and e.fairtrade.minimum_usd_lb == Decimal("1.20")
+    # no market price: the floor max(1.20, London) + 0.20 is unknown above 1.40 (FOB 2.40)
+    assert e.fairtrade is None
     assert statement_json(robusta)["economics"]["c_usd_lb"] is None
+    store.save_lot(replace(store.lot_by_code("CO-25-R01"), fob_usd_lb=Decimal("1.30")))
+    e = load_statement(store, "CO-25-R01", on=ON, photos=False).analysis.economics
+    assert e.fairtrade is not None and e.fairtrade.minimum_usd_lb == Decimal("1.20")
+    assert e.fairtrade.at_least and e.fairtrade.difference_usd_lb == Decimal("-0.10")
 
 
 def test_a_robusta_lot_is_compared_with_the_london_series(example):

@@ -55,12 +55,14 @@ def test_a_lot_list_without_them_stores_not_recorded(store, db_path, tmp_path, c
     # 2.00) and no market is taken without a species (the reference C series is not used)
     assert e["fairtrade"] is None and e["c_usd_lb"] is None
     assert "market price at fixation (species not recorded)" in e["missing"]
-    assert "Fairtrade comparison (species and process not recorded)" in e["missing"]
+    assert ("Fairtrade comparison (species and process not recorded; market price at fixation "
+            "not recorded)") in e["missing"]
     missing = preflight(store, "NR-1")
     for fact in ("species", "process", "producer kind"):
         assert any(m.startswith(f"{fact}: not recorded") for m in missing), fact
     assert "market price at fixation: not recorded (species not recorded)" in missing
-    assert "Fairtrade comparison: not recorded (species and process not recorded)" in missing
+    assert ("Fairtrade comparison: not recorded (species and process not recorded; market "
+            "price at fixation not recorded)") in missing
     assert "FOB price: not recorded" not in missing and "farm-gate price: not recorded" in missing
 
 
@@ -76,14 +78,17 @@ def test_the_statement_prints_no_fact_that_was_not_recorded(store, db_path, tmp_
     assert "C price" not in text.split("Prices are in US dollars")[0]  # the method explains C
     assert "(farm gate) not recorded species not recorded" in text
     assert "no reference price recorded for this country" not in text
-    assert "species and process not recorded: FOB lies between the floors" in text
+    # no market price: the floor max(minimum, market) + premium is not known above 1.40
+    assert ("Fairtrade floor for this coffee (comparison) not recorded depends on the market "
+            "price at fixation, not recorded (species not recorded)") in text
     # the buyer records the facts: the statement names them
     lot = store.lot_by_code("NR-1")
     store.save_lot(replace(lot, process=Process.WASHED, species=Species.ARABICA))
     store.save_producer(replace(store.producer(lot.producer_id), kind=ProducerKind.FARM))
     text = _pdf_text(db_path, tmp_path, "NR-1")
     assert "Process washed" in text and "(farm)" in text
-    assert "FOB is 0.0300 USD/lb below it" in text  # washed arabica: 1.80 + 0.20
+    # washed arabica, no C price: the floor is at least 1.80 + 0.20
+    assert "at least 2.0000 USD/lb FOB is at least 0.0300 USD/lb below it" in text
 
 
 def test_a_producer_shown_by_region_is_a_producer_not_a_farm(store, db_path, tmp_path):
@@ -99,9 +104,10 @@ def test_a_producer_shown_by_region_is_a_producer_not_a_farm(store, db_path, tmp
 
 
 def test_a_fairtrade_comparison_true_whichever_process(store, db_path, tmp_path):
+    # C at fixation 1.50 USD/lb, below every minimum: the floors are minimum + premium
     _import(db_path, tmp_path, "Lot code,Producer,Country,Harvest,Weight (kg),FOB USD/lb,"
-            "Species,Producer type,Organic\nFT-1,Coop Sur,CO,2024,600,2.10,arabica,cooperative,"
-            "no\n")
+            "C price,Species,Producer type,Organic\n"
+            "FT-1,Coop Sur,CO,2024,600,2.10,150,arabica,cooperative,no\n")
     e = load_statement(store, "FT-1").analysis.economics
     assert e.fairtrade is not None and e.fairtrade.meets
     assert e.fairtrade.not_recorded == "process not recorded"

@@ -181,8 +181,10 @@ def test_not_recorded_process_and_species_round_trip_through_the_editor(ctx, coo
     assert (again.process, again.species) == (None, None)
     # the figures panel says what is not there and why, never an arabica market or a floor
     assert "market price at fixation (species not recorded)" in editor.missing.text()
-    assert "Fairtrade comparison (species and process not recorded)" in editor.missing.text()
-    assert "not recorded" in editor.fig["fairtrade"].text()
+    assert ("Fairtrade comparison (species and process not recorded; market price at fixation "
+            "not recorded)") in editor.missing.text()
+    assert editor.fig["fairtrade"].text() == ("depends on the market price at fixation (not "
+                                              "recorded)")
     # Colombia has a living-income reference; which one depends on the species
     assert editor.fig["living_income"].text() == "not recorded (species not recorded)"
     editor.load(replace(again, process=Process.NATURAL, species=Species.ROBUSTA))

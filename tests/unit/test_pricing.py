@@ -257,8 +257,10 @@ def test_fairtrade_organic_differential_is_added(make_lot):
     assert low.floor_usd_lb == D("2.40")  # 1.80 + 0.20 + 0.40
 
 
-def test_fairtrade_without_c_is_the_safety_net_alone(lot):
-    assert compare_fairtrade(FAIRTRADE_2023, lot, D(2), None).floor_usd_lb == D("2.00")
+def test_fairtrade_without_c_is_at_least_the_safety_net(lot):
+    below = compare_fairtrade(FAIRTRADE_2023, lot, D("1.99"), None)
+    assert below.floor_usd_lb == D("2.00") and below.at_least and not below.meets
+    assert compare_fairtrade(FAIRTRADE_2023, lot, D(2), None) is None  # C may be above 1.80
 
 
 @pytest.mark.parametrize("species, process, minimum", [
@@ -482,3 +484,23 @@ def test_numbers_are_rounded_half_up_for_display_only():
     assert round_places(Decimal("2.5"), 0) == Decimal("3")  # not to the even 2
     assert fmt_number(Decimal("12500.125"), 2) == "12,500.13"
     assert fmt_number(Decimal("-0.05"), 1) == "-0.1"
+
+
+def test_fairtrade_without_a_c_price_is_never_the_minimum_taken_for_the_floor(make_lot):
+    """The floor is max(minimum, C) + premium: with no C price at fixation (none recorded, no
+    series) it is only known to be at least minimum + premium (1.80 + 0.20 for washed
+    arabica). A FOB under that is below the floor whatever C was ("at least"); a FOB over it
+    has no comparison: C may have been far above the minimum (2.50 in 2024)."""
+    unpriced = make_lot(c_cents_lb=None, fixations=(), contract_date=None)
+    below = economics(replace(unpriced, fob_usd_lb=D("1.90")), fairtrade=FAIRTRADE_2023)
+    assert below.c_usd_lb is None and below.fairtrade is not None
+    assert (below.fairtrade.at_least, below.fairtrade.meets) == (True, False)
+    assert below.fairtrade.floor_usd_lb == D("2.00")
+    assert below.fairtrade.difference_usd_lb == D("-0.10")
+    above = economics(replace(unpriced, fob_usd_lb=D("2.10")), fairtrade=FAIRTRADE_2023)
+    assert above.fob_usd_lb == D("2.10") and above.fairtrade is None  # was "0.10 above it"
+    assert "C price at fixation" in above.missing
+    priced = economics(replace(unpriced, fob_usd_lb=D("2.10"), c_cents_lb=D("250")),
+                       fairtrade=FAIRTRADE_2023)
+    assert priced.fairtrade is not None and not priced.fairtrade.at_least
+    assert priced.fairtrade.floor_usd_lb == D("2.70") and not priced.fairtrade.meets

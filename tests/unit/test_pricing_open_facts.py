@@ -32,12 +32,13 @@ from roasterdesk.domain.reference import (
 )
 from roasterdesk.domain.units import Basis
 
-NO_C = None  # without a C price each floor is the minimum + premium
+LOW_C = D("1.00")  # a C price below every minimum: each floor is the minimum + premium
+# (without a C price the floor is only known from below: tests/unit/test_pricing.py)
 
 
 def _lot(**kw) -> Lot:
     args = dict(code="X-1", producer_id=1, harvest=2025, weight_kg=D(1000),
-                contract_type=ContractType.FIXED, fob_usd_lb=D("2.10"))
+                contract_type=ContractType.FIXED, fob_usd_lb=D("2.10"), c_cents_lb=D(100))
     args.update(kw)
     return Lot(**args)
 
@@ -52,16 +53,16 @@ def test_what_is_not_recorded_in_words():
 
 def test_process_not_recorded_above_every_floor_is_true_whichever_it_is():
     lot = _lot(process=None)  # arabica: washed 1.80 + 0.20 = 2.00, natural 1.75 + 0.20 = 1.95
-    assert fairtrade_floors(FAIRTRADE_2023, lot, NO_C) == [(D("1.95"), D("1.75")),
+    assert fairtrade_floors(FAIRTRADE_2023, lot, LOW_C) == [(D("1.95"), D("1.75")),
                                                            (D("2.00"), D("1.80"))]
-    ft = compare_fairtrade(FAIRTRADE_2023, lot, D("2.10"), NO_C)
+    ft = compare_fairtrade(FAIRTRADE_2023, lot, D("2.10"), LOW_C)
     assert ft is not None and ft.meets
     assert ft.floor_usd_lb == D("2.00") and ft.difference_usd_lb == D("0.10")  # the highest
     assert ft.not_recorded == "process not recorded"
 
 
 def test_process_not_recorded_below_every_floor_is_true_whichever_it_is():
-    ft = compare_fairtrade(FAIRTRADE_2023, _lot(process=None), D("1.90"), NO_C)
+    ft = compare_fairtrade(FAIRTRADE_2023, _lot(process=None), D("1.90"), LOW_C)
     assert ft is not None and not ft.meets
     assert ft.floor_usd_lb == D("1.95") and ft.difference_usd_lb == D("-0.05")  # the lowest
     assert ft.not_recorded == "process not recorded"
@@ -69,7 +70,7 @@ def test_process_not_recorded_below_every_floor_is_true_whichever_it_is():
 
 def test_process_not_recorded_between_the_floors_is_no_comparison():
     lot = _lot(process=None, fob_usd_lb=D("1.97"))
-    assert compare_fairtrade(FAIRTRADE_2023, lot, D("1.97"), NO_C) is None
+    assert compare_fairtrade(FAIRTRADE_2023, lot, D("1.97"), LOW_C) is None
     e = economics(lot, fairtrade=FAIRTRADE_2023)
     assert e.fairtrade is None
     assert fairtrade_missing("process not recorded") in e.missing
@@ -83,13 +84,13 @@ def test_process_not_recorded_between_the_floors_is_no_comparison():
 
 def test_species_not_recorded_spans_arabica_and_robusta_floors():
     lot = _lot(species=None, process=Process.WASHED)  # robusta 1.45 … arabica 2.00
-    assert [f for f, _ in fairtrade_floors(FAIRTRADE_2023, lot, NO_C)] == [D("1.45"), D("2.00")]
-    assert compare_fairtrade(FAIRTRADE_2023, lot, D("1.80"), NO_C) is None
-    low = compare_fairtrade(FAIRTRADE_2023, lot, D("1.40"), NO_C)
+    assert [f for f, _ in fairtrade_floors(FAIRTRADE_2023, lot, LOW_C)] == [D("1.45"), D("2.00")]
+    assert compare_fairtrade(FAIRTRADE_2023, lot, D("1.80"), LOW_C) is None
+    low = compare_fairtrade(FAIRTRADE_2023, lot, D("1.40"), LOW_C)
     assert low is not None and not low.meets and low.floor_usd_lb == D("1.45")
     both = _lot(species=None, process=None)  # four floors: 1.40, 1.45, 1.95, 2.00
-    assert len(fairtrade_floors(FAIRTRADE_2023, both, NO_C)) == 4
-    ft = compare_fairtrade(FAIRTRADE_2023, both, D("2.00"), NO_C)
+    assert len(fairtrade_floors(FAIRTRADE_2023, both, LOW_C)) == 4
+    ft = compare_fairtrade(FAIRTRADE_2023, both, D("2.00"), LOW_C)
     assert ft is not None and ft.meets and ft.difference_usd_lb == 0
     assert ft.not_recorded == "species and process not recorded"
 
@@ -103,15 +104,15 @@ def test_a_market_above_every_minimum_makes_the_comparison_exact():
 
 def test_a_floor_needs_a_species_and_a_process():
     with pytest.raises(ValueError, match="species, a process and an organic status"):
-        fairtrade_floor(FAIRTRADE_2023, _lot(process=None), NO_C)
-    assert fairtrade_floor(FAIRTRADE_2023, _lot(process=None), NO_C,
+        fairtrade_floor(FAIRTRADE_2023, _lot(process=None), LOW_C)
+    assert fairtrade_floor(FAIRTRADE_2023, _lot(process=None), LOW_C,
                            process=Process.NATURAL) == (D("1.95"), D("1.75"))
 
 
 def test_species_not_recorded_takes_no_market_series():
     c = CSeries({(2025, 3): D(380)})
     london = LondonSeries({(2025, 3): D(4400)})
-    lot = _lot(species=None, contract_date=date(2025, 3, 10))
+    lot = _lot(species=None, contract_date=date(2025, 3, 10), c_cents_lb=None)
     e = economics(lot, c_series=c, london_series=london)
     assert e.c_usd_lb is None and e.london_usd_t is None and not e.c_estimated
     assert e.premium_over_c_usd_lb is None

@@ -96,9 +96,18 @@ def fairtrade_text(e: LotEconomics, lot: Lot | None) -> str:
     the species or process not recorded, the bound it clears and why, or "not recorded"."""
     ft = e.fairtrade
     if ft is None:
+        if e.fob_usd_lb is None:
+            return "needs FOB"
+        if e.c_usd_lb is None:  # the floor is max(minimum, C) + premium
+            species = lot.species if lot is not None else None
+            market = {Species.ARABICA: "C", Species.ROBUSTA: "London"}.get(species, "market")
+            return f"depends on the {market} price at fixation (not recorded)"
         facts = not_recorded_facts(lot) if lot is not None else ""
-        return f"not recorded ({facts})" if facts and e.fob_usd_lb is not None else "needs FOB"
+        return f"not recorded ({facts})" if facts else "needs FOB"
     diff = fmt_usd_lb(abs(ft.difference_usd_lb))
+    if ft.at_least:  # no C price: only a lower bound of the floor is known
+        return (f"at least {fmt_usd_lb(ft.floor_usd_lb)}; FOB is at least {diff} below "
+                "(C price not recorded)")
     text = f"{fmt_usd_lb(ft.floor_usd_lb)}; FOB is {diff} {'above' if ft.meets else 'below'}"
     if ft.not_recorded:
         which = "highest" if ft.meets else "lowest"
