@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         finally:
             store.close()
         print(f"wrote {done.path} ({done.pages} pages)")
+        _warn(template.problems())
         return 0
     if args.out_dir is None:
         raise UserError("--harvest needs --out-dir DIR")
@@ -75,4 +76,14 @@ def run(args: argparse.Namespace) -> int:
     pages = sum(d.pages for d in done)
     print(f"wrote {len(done)} statements ({pages} pages) to {args.out_dir} "
           f"in {time.perf_counter() - started:.1f} s")
+    from ..pdf import load_template
+
+    _warn(load_template(args.template).problems())
     return 0
+
+
+def _warn(problems: list[str]) -> None:
+    """The template's problems (the shipped example roaster name or link, a missing logo) on
+    stderr: a statement for customers is never written with them in silence."""
+    for p in problems:
+        print(f"warning: {p}", file=sys.stderr)

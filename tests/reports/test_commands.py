@@ -114,3 +114,24 @@ def test_batch_of_an_encrypted_database_in_spawned_workers(tmp_path):
     assert sorted(d.code for d in done) == ["CO-24-007", "CO-25-001"]
     text = PdfReader(io.BytesIO(done[0].path.read_bytes())).pages[0].extract_text()
     assert f"Lot {done[0].code}" in text and "Caficultores de Nariño" in text
+
+
+def test_export_pdf_warns_when_the_template_is_still_the_shipped_example(store, db_path, tmp_path,
+                                                                       capsys):
+    """The shipped templates name "Your Roastery" and link to example.com: a statement for a
+    customer is not written with them in silence; a roaster's own template is not warned."""
+    _, lot = build_example(store)
+    assert main(["export-pdf", "--db", str(db_path), "--lot", lot.code, "--out",
+                 str(tmp_path / "a.pdf")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: template Default (English): still the shipped example roaster" in err
+    own = tmp_path / "mine.toml"
+    own.write_text('name = "Mine"\n[roaster]\nname = "Tostadores del Sur"\n'
+                   'link = "https://tostadoresdelsur.example.org/c/{lot_code}"\n',
+                   encoding="utf-8")
+    assert main(["export-pdf", "--db", str(db_path), "--lot", lot.code, "--out",
+                 str(tmp_path / "b.pdf"), "--template", str(own)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert main(["export-pdf", "--db", str(db_path), "--harvest", "2025", "--out-dir",
+                 str(tmp_path / "all"), "--processes", "1"]) == 0
+    assert "still the shipped example roaster" in capsys.readouterr().err
