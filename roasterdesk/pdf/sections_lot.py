@@ -215,9 +215,12 @@ class LotSections(StatementBase):
         pairs = [
             (t.t("since"), self.e(since)),
             (t.t("harvests_bought"), self.e(bought)),
-            (t.t("visits_in_person"), str(r.in_person_visits)),
+            # a count of 0 is what the records hold, not a fact about the relationship
+            (t.t("visits_in_person"),
+             self.e(str(r.in_person_visits) if r.in_person_visits else t.t("in_person_none"))),
             (t.t("last_visit"), self.e(self.day(r.last_in_person_visit))),
-            (t.t("remote_contacts"), str(r.remote_contacts)),
+            (t.t("remote_contacts"),
+             self.e(str(r.remote_contacts) if r.remote_contacts else t.t("contacts_none"))),
             (t.t("commitments"), self.e(com)),
         ]
         out: list[Flowable] = [*self.heading("relationship"), self.kv(pairs)]

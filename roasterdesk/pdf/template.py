@@ -265,6 +265,8 @@ DEFAULT_TEXT = {
     "commitments": "Multi-year commitments",
     "commitments_kept": "{kept} of {closed} finished commitments kept",
     "commitments_none": "none recorded",
+    "in_person_none": "none recorded",
+    "contacts_none": "none recorded",
     "commitment_open": "{n} in progress",
     "people": "People",
     "people_not_named": "Not named here: we name people only with their recorded consent.",

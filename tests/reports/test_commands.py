@@ -135,3 +135,22 @@ def test_export_pdf_warns_when_the_template_is_still_the_shipped_example(store, 
     assert main(["export-pdf", "--db", str(db_path), "--harvest", "2025", "--out-dir",
                  str(tmp_path / "all"), "--processes", "1"]) == 0
     assert "still the shipped example roaster" in capsys.readouterr().err
+
+
+def test_no_visit_or_contact_recorded_reads_none_recorded_not_zero(store, db_path, tmp_path):
+    """"Visits in person 0" reads as a fact about the relationship; the records only hold none."""
+    from roasterdesk.pdf import render_statement
+    from roasterdesk.services.statement import load_statement
+
+    _, lot = build_example(store)
+    data = load_statement(store, lot.code, photos=False)
+    rel = data.analysis.relationship
+    assert rel.in_person_visits >= 1 and rel.remote_contacts == 0  # the example's records
+    for template, none in (("default-en", "none recorded"), ("default-es", "ninguno registrado")):
+        text = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
+            render_statement(data, template))).pages).split())
+        assert f"{rel.in_person_visits} " in text
+        assert none in text
+    assert "Calls and messages none recorded" in " ".join("\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(render_statement(
+            data, "default-en"))).pages).split())
