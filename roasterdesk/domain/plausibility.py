@@ -130,13 +130,13 @@ def farm_gate_over_fob(farm_gate_usd_lb: Decimal, fob_usd_lb: Decimal) -> str | 
 # -- lots -----------------------------------------------------------------------------------
 def bags_without_size(bags: int | None, bag_kg: Decimal | None,
                       weight_kg: Decimal | None = None) -> str | None:
-    """A number of bags needs the bag size it counts (60, 69, 70 kg differ by origin): the
-    reason when it has none, with what the recorded weight divides into (never stored)."""
-    if bags is None or bag_kg is not None:
+    """A number of bags needs the bag size it counts (60, 69, 70 kg differ by origin) when it
+    is what gives the lot's weight: the reason when it has none. With the weight recorded the
+    bags are a count beside it (the weight gives every figure), never a bag size worked out
+    from them."""
+    if bags is None or bag_kg is not None or weight_kg is not None:
         return None
-    each = (f"; {_tidy(weight_kg)} kg / {bags} bags is "
-            f"{_tidy(round_places(weight_kg / bags, 2))} kg a bag" if weight_kg else "")
-    return f"a number of bags needs its bag size (e.g. 60, 69, 70 kg){each}"
+    return "a number of bags needs its bag size (e.g. 60, 69, 70 kg) or the lot's weight"
 
 
 CROP_YEARS_BEFORE = 2

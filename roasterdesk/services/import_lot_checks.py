@@ -38,7 +38,7 @@ def lot_problems(line: int, lot: Lot, values: dict[str, Any], raw: dict[str, str
         bad = PL.bags_without_size(lot.bags, lot.bag_kg, lot.weight_kg)
         if bad:
             out.append(Problem(line, col("bags"), f"{lot.bags} bags without a bag size: {bad}; "
-                               "add a 'Bag size' column (or leave the bags out)"))
+                               "add a 'Bag size' or a 'Weight' column (or leave the bags out)"))
     for f in lot.fixations if "fixations" in given else ():
         bad = PL.c_price(f.c_cents_lb)
         if bad:

@@ -89,21 +89,28 @@ def test_a_farm_gate_above_the_fob_is_a_warning_with_its_column(store, tmp_path)
 def test_bags_without_a_bag_size_are_refused_as_the_lot_editor_refuses_them(store, tmp_path):
     f = tmp_path / "bags.csv"
     f.write_text("Lot;Producer;Country;Harvest;Net Weight (kg);Bags;Bag size\n"
-                 "A;F;CO;2025;1400;20;\n"
+                 "A;F;CO;2025;;20;\n"
                  "B;F;CO;2025;1400;20;70\n"
-                 "C;F;CO;2025;1400;;\n")
+                 "C;F;CO;2025;1400;;\n"
+                 "E;F;CO;2025;1400;20;\n")
     p = plan(store, f)
     got = found(p)
     assert got[(2, "Bags", True)] == (
-        "20 bags without a bag size: a number of bags needs its bag size (e.g. 60, 69, 70 kg); "
-        "1400 kg / 20 bags is 70 kg a bag; add a 'Bag size' column (or leave the bags out)")
-    assert [r.record.code for r in p.records] == ["B", "C"]
-    # an update that gives bags to a stored lot without a bag size is refused too
+        "20 bags without a bag size: a number of bags needs its bag size (e.g. 60, 69, 70 kg) "
+        "or the lot's weight; add a 'Bag size' or a 'Weight' column (or leave the bags out)")
+    # with the weight recorded, the bags are a count beside it (the weight gives the figures)
+    assert [r.record.code for r in p.records] == ["B", "C", "E"]
+    e = next(r.record for r in p.records if r.record.code == "E")
+    assert (e.bags, e.bag_kg, e.weight) == (20, None, Decimal(1400))
+    # an update that gives bags to a stored lot with neither bag size nor weight is refused
+    # too; a stored weight makes them a count beside it
     pid = store.save_producer(Producer("F", ProducerKind.FARM, "CO")).id
-    store.save_lot(Lot("D", pid, 2025, weight_kg=Decimal(600)))
-    f.write_text("Lot;Producer;Country;Harvest;Bags\nD;F;CO;2025;10\n")
+    store.save_lot(Lot("D", pid, 2025))
+    store.save_lot(Lot("W", pid, 2025, weight_kg=Decimal(600)))
+    f.write_text("Lot;Producer;Country;Harvest;Bags\nD;F;CO;2025;10\nW;F;CO;2025;10\n")
     p = I.plan_import(store, I.read_source(f, "lots"), "lots", on_duplicate="update")
     assert "10 bags without a bag size" in found(p)[(2, "Bags", True)]
+    assert (3, "Bags", True) not in found(p) and [r.record.code for r in p.records] == ["W"]
 
 
 def test_a_harvest_far_from_the_contract_date_is_a_warning(store, tmp_path):

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cli_steps import import_text, pdf_text
 
 from roasterdesk.cli import main
 from roasterdesk.domain.model import Person, Process, ProducerKind, Species
@@ -23,22 +24,8 @@ BARE = ("Lot code,Producer,Country,Harvest,Weight (kg),FOB USD/lb,Contract date,
         "NR-1,Finca Ana Ruiz,CO,2024,600,1.97,2024-03-05,no\n")
 
 
-def _import(db_path, tmp_path, text, kind="lots"):
-    f = tmp_path / f"{kind}.csv"
-    f.write_text(text)
-    assert main(["--db", str(db_path), "import", str(f), "--kind", kind]) == 0
-
-
-def _pdf_text(db_path, tmp_path, code) -> str:
-    from pypdf import PdfReader
-
-    out = tmp_path / f"{code}-{len(list(tmp_path.glob('*.pdf')))}.pdf"
-    assert main(["export-pdf", "--db", str(db_path), "--lot", code, "--out", str(out)]) == 0
-    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
-
-
 def test_a_lot_list_without_them_stores_not_recorded(store, db_path, tmp_path, capsys):
-    _import(db_path, tmp_path, BARE)
+    import_text(db_path, tmp_path, BARE)
     lot = store.lot_by_code("NR-1")
     producer = store.producer(lot.producer_id)
     assert (lot.process, lot.species, producer.kind) == (None, None, None)
@@ -67,8 +54,8 @@ def test_a_lot_list_without_them_stores_not_recorded(store, db_path, tmp_path, c
 
 
 def test_the_statement_prints_no_fact_that_was_not_recorded(store, db_path, tmp_path):
-    _import(db_path, tmp_path, BARE)
-    text = _pdf_text(db_path, tmp_path, "NR-1")
+    import_text(db_path, tmp_path, BARE)
+    text = pdf_text(db_path, tmp_path, "NR-1")
     for invented in ("washed", "Washed", "arabica", "Arabica", "(farm)", "a farm"):
         assert invented not in text, invented
     assert "Process not recorded" in text
@@ -85,33 +72,33 @@ def test_the_statement_prints_no_fact_that_was_not_recorded(store, db_path, tmp_
     lot = store.lot_by_code("NR-1")
     store.save_lot(replace(lot, process=Process.WASHED, species=Species.ARABICA))
     store.save_producer(replace(store.producer(lot.producer_id), kind=ProducerKind.FARM))
-    text = _pdf_text(db_path, tmp_path, "NR-1")
+    text = pdf_text(db_path, tmp_path, "NR-1")
     assert "Process washed" in text and "(farm)" in text
     # washed arabica, no C price: the floor is at least 1.80 + 0.20
     assert "at least 2.0000 USD/lb FOB is at least 0.0300 USD/lb below it" in text
 
 
 def test_a_producer_shown_by_region_is_a_producer_not_a_farm(store, db_path, tmp_path):
-    _import(db_path, tmp_path, BARE)
+    import_text(db_path, tmp_path, BARE)
     lot = store.lot_by_code("NR-1")
     store.save_person(Person(lot.producer_id, "Ana Ruiz"))  # no consent to be named
     store.save_lot(replace(lot, story="Finca Ana Ruiz dries on raised beds."))
     data = load_statement(store, "NR-1")
     assert data.producer_label == "a producer in Colombia"
-    text = _pdf_text(db_path, tmp_path, "NR-1")
+    text = pdf_text(db_path, tmp_path, "NR-1")
     assert "a producer in Colombia" in text and "The producer dries on raised beds" in text
     assert "a farm" not in text and "the farm " not in text.lower()
 
 
 def test_a_fairtrade_comparison_true_whichever_process(store, db_path, tmp_path):
     # C at fixation 1.50 USD/lb, below every minimum: the floors are minimum + premium
-    _import(db_path, tmp_path, "Lot code,Producer,Country,Harvest,Weight (kg),FOB USD/lb,"
+    import_text(db_path, tmp_path, "Lot code,Producer,Country,Harvest,Weight (kg),FOB USD/lb,"
             "C price,Species,Producer type,Organic\n"
             "FT-1,Coop Sur,CO,2024,600,2.10,150,arabica,cooperative,no\n")
     e = load_statement(store, "FT-1").analysis.economics
     assert e.fairtrade is not None and e.fairtrade.meets
     assert e.fairtrade.not_recorded == "process not recorded"
-    text = _pdf_text(db_path, tmp_path, "FT-1")
+    text = pdf_text(db_path, tmp_path, "FT-1")
     assert ("the highest floor this coffee could have (process not recorded); FOB is 0.1000 "
             "USD/lb above it") in text
     assert "(cooperative)" in text
@@ -157,7 +144,7 @@ def test_m010_relaxes_the_three_columns_and_keeps_every_value(tmp_path):
 def test_export_then_import_keeps_not_recorded_and_lists_filter_it(store, db_path, tmp_path):
     from roasterdesk.ui.models.lots import lot_filter
 
-    _import(db_path, tmp_path, BARE)
+    import_text(db_path, tmp_path, BARE)
     for kind in ("producers", "lots"):
         out = tmp_path / f"out-{kind}.csv"
         assert main(["--db", str(db_path), "export", "--kind", kind, "--out", str(out)]) == 0

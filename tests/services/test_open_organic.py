@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cli_steps import import_text, pdf_text
 
 from roasterdesk.cli import main
 from roasterdesk.domain.model import Scheme
@@ -27,22 +28,8 @@ HEAD = "Lot code,Producer,Country,Harvest,Weight (kg),Species,Process,C price,FO
 BETWEEN = f"{HEAD}\nOR-1,Finca Ana Ruiz,CO,2024,600,arabica,washed,150,2.10\n"
 
 
-def _import(db_path, tmp_path, text, kind="lots"):
-    f = tmp_path / f"{kind}-{len(list(tmp_path.glob('*.csv')))}.csv"
-    f.write_text(text)
-    assert main(["--db", str(db_path), "import", str(f), "--kind", kind]) == 0
-
-
-def _pdf_text(db_path, tmp_path, code) -> str:
-    from pypdf import PdfReader
-
-    out = tmp_path / f"{code}-{len(list(tmp_path.glob('*.pdf')))}.pdf"
-    assert main(["export-pdf", "--db", str(db_path), "--lot", code, "--out", str(out)]) == 0
-    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
-
-
 def test_a_lot_list_without_organic_stores_not_recorded(store, db_path, tmp_path, capsys):
-    _import(db_path, tmp_path, BETWEEN)
+    import_text(db_path, tmp_path, BETWEEN)
     lot = store.lot_by_code("OR-1")
     assert lot.organic is None
     assert store.db.execute("SELECT organic FROM lots WHERE code = 'OR-1'").fetchone()[0] is None
@@ -87,8 +74,8 @@ def test_the_import_says_which_lots_and_an_organic_certificate_does_not_set_it(s
 
 
 def test_the_statement_says_the_organic_status_is_not_recorded(store, db_path, tmp_path):
-    _import(db_path, tmp_path, BETWEEN)
-    text = _pdf_text(db_path, tmp_path, "OR-1")
+    import_text(db_path, tmp_path, BETWEEN)
+    text = pdf_text(db_path, tmp_path, "OR-1")
     assert "organic status not recorded: FOB lies between the floors this coffee could have" \
         in text
     # Colombia has a conventional (2.75) and an organic (3.06) reference: none is taken
@@ -96,7 +83,7 @@ def test_the_statement_says_the_organic_status_is_not_recorded(store, db_path, t
     # above both floors: true whichever it is
     lot = store.lot_by_code("OR-1")
     store.save_lot(replace(lot, fob_usd_lb=lot.fob_usd_lb + 1))
-    text = _pdf_text(db_path, tmp_path, "OR-1")
+    text = pdf_text(db_path, tmp_path, "OR-1")
     assert ("the highest floor this coffee could have (organic status not recorded); FOB is "
             "0.7000 USD/lb above it") in text
     # recorded organic: its own floor, exact
@@ -104,13 +91,13 @@ def test_the_statement_says_the_organic_status_is_not_recorded(store, db_path, t
     e = load_statement(store, "OR-1").analysis.economics
     assert e.fairtrade is not None and e.fairtrade.floor_usd_lb == Decimal("2.40")
     assert e.fairtrade.not_recorded == ""
-    assert "FOB is 0.3000 USD/lb below it" in _pdf_text(db_path, tmp_path, "OR-1")
+    assert "FOB is 0.3000 USD/lb below it" in pdf_text(db_path, tmp_path, "OR-1")
 
 
 def test_the_spanish_statement_says_it_too(store, db_path, tmp_path):
     from pypdf import PdfReader
 
-    _import(db_path, tmp_path, BETWEEN)
+    import_text(db_path, tmp_path, BETWEEN)
     out = tmp_path / "es.pdf"
     es = Path(__file__).parents[2] / "reports" / "default-es.toml"
     assert main(["export-pdf", "--db", str(db_path), "--lot", "OR-1", "--out", str(out),
@@ -154,7 +141,7 @@ def test_m011_keeps_every_stored_value_and_allows_not_recorded(tmp_path, fixture
 
 
 def test_export_then_import_keeps_organic_not_recorded(store, db_path, tmp_path):
-    _import(db_path, tmp_path, f"{HEAD},Organic\nOR-1,F,CO,2024,600,arabica,washed,150,2.10,\n"
+    import_text(db_path, tmp_path, f"{HEAD},Organic\nOR-1,F,CO,2024,600,arabica,washed,150,2.10,\n"
                                "OR-2,F,CO,2024,600,arabica,washed,150,2.10,yes\n"
                                "OR-3,F,CO,2024,600,arabica,washed,150,2.10,no\n")
     for kind in ("producers", "lots"):

@@ -201,7 +201,7 @@ def test_the_editor_refuses_what_the_import_refuses_c_differential_fob_and_robus
 def test_a_stored_lot_the_editor_refuses_still_shows_its_figures_greyed(page, ctx, coop):
     """A lot stored before the bag rule (bags, no bag size): its price figures are the stored
     lot's, greyed, naming the field to correct; never a blank panel."""
-    lot = _saved_lot(ctx, coop, bag_kg=None, weight_kg=D(1400))
+    lot = _saved_lot(ctx, coop, bag_kg=None)  # 20 bags, no bag size, no weight
     page.refresh()
     page.open_record(lot.id)
     ed = page.editor

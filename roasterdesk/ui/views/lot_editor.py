@@ -221,7 +221,7 @@ class LotEditor(LotForm):
                                                maximum=100_000))
         bag_kg = get("bag_kg", lambda: plausible(T("bag_kg").text(), "bag_kg", "Bag size",
                                                  PL.BAG_KG.check))
-        no_size = PL.bags_without_size(bags, bag_kg)  # the import's rule too
+        no_size = PL.bags_without_size(bags, bag_kg, weight)  # the import's rule too
         if no_size and "bag_kg" not in errors:
             errors["bag_kg"] = f"Bag size: {no_size}"
         score = get("quality_score", lambda: parse_decimal(
