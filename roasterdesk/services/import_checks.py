@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -235,26 +236,29 @@ def read_row(line: int, cells: list[str], columns: Sequence[Column],
                 problems.append(Problem(line, src[ukey][2], str(exc), value=cells[src[ukey][0]]))
                 continue
             units.update(dict.fromkeys(targets, unit))
+    inline_size = _bags_of(raw, src, specs)
     values: dict[str, Any] = {}
     # the country first: a harvest given as a month or season is read by its calendar
     for key in sorted(raw, key=lambda k: k != "country"):
         text, col = raw[key], src[key]
-        unit = units.get(key)
+        cell_unit = units.get(key)
         origin = values.get("country", "")
         memo = cells_read.get(col, _NOT_READ) if cells_read is not None else None
         if memo is _NOT_READ:
             memo = cells_read[col] = _Memo()  # type: ignore[index]
-        read = memo.get((text, unit, origin)) if memo is not None else None
+        read = memo.get((text, cell_unit, origin)) if memo is not None else None
         if read is None:
-            read = _read_cell(key, col, text, unit, origin, specs[key], values_map.get(key),
+            read = _read_cell(key, col, text, cell_unit, origin, specs[key], values_map.get(key),
                               marks, orders)
-            if memo is not None and not memo.keep((text, unit, origin), read):
+            if memo is not None and not memo.keep((text, cell_unit, origin), read):
                 cells_read[col] = None  # type: ignore[index]
         value, said = read
         for reason, error in said:
             problems.append(Problem(line, col[2], reason, error, value=text))
         if value is not _NOT_READ:
             values[key] = value
+    if inline_size is not None and "bag_kg" in values:
+        _same_bag_size(line, src, specs, inline_size, values["bag_kg"], problems)
     if "country" in values and "(" in raw["country"]:  # "United States (Hawaii)"
         region = vocab.country(raw["country"])[1]
         target = next((k for k in ("producer_region", "region") if k in specs), None)
@@ -308,6 +312,43 @@ def _read_cell(key: str, col: Column, text: str, unit: str | None, origin: str,
     if bad:
         said.append(bad)
     return value, tuple(said)
+
+
+BAGS_OF = re.compile(r"(\d[\d.,]*)\s*(?:bags?|sacks?|sacos?|sacas?)?\s*[x×*]\s*"
+                     r"(\d+(?:[.,]\d+)?)\s*([a-z]*)\.?", re.IGNORECASE)
+"""A bags cell that gives the bag size too, as offer lists write it: "275 x 69 kg", "20 × 70"."""
+
+
+def _bags_of(raw: dict[str, str], src: dict[str, Column],
+             specs: dict[str, FS.FieldSpec]) -> str | None:
+    """Split a "275 x 69 kg" bags cell into its bags and its bag size (kg when it names no
+    unit): the size fills the bag size when no column gives it (read as a cell of its own, the
+    Bags column named in its problems). Returns the size text when the cell gave one."""
+    text = raw.get("bags")
+    m = BAGS_OF.fullmatch(text.strip()) if text and "bag_kg" in specs else None
+    if m is None:
+        return None
+    size = f"{m[2]} {m[3] or 'kg'}"
+    raw["bags"] = m[1]
+    if "bag_kg" not in raw:
+        col = src["bags"]
+        raw["bag_kg"], src["bag_kg"] = size, (col[0], "bag_kg", col[2])
+    return size
+
+
+def _same_bag_size(line: int, src: dict[str, Column], specs: dict[str, FS.FieldSpec],
+                   size: str, bag_kg: Any, problems: list[Problem]) -> None:
+    """A bag size written in the bags cell and in a bag size column must agree."""
+    if src["bag_kg"][0] == src["bags"][0]:
+        return  # the size came from the bags cell itself
+    try:
+        inline = specs["bag_kg"].parse(size)
+    except (ValueError, ArithmeticError):
+        inline = None
+    if inline != bag_kg:
+        problems.append(Problem(line, src["bags"][2], f"the bags cell says bags of {size} but "
+                                f"{src['bag_kg'][2]!r} says {bag_kg} kg: which is it?",
+                                value=size))
 
 
 def read_faults(table: Table, line: int) -> list[Problem]:
