@@ -80,3 +80,24 @@ def test_the_gap_without_recorded_legs_is_not_called_a_margin_and_a_negative_ste
     text = _text(store, lot.code)
     assert "Remainder (margin and costs not recorded) − 0.3401 USD/lb" in text
     assert "+ -" not in text and "+ −" not in text
+
+
+def test_the_preflight_names_stored_figures_the_rules_refuse(example):
+    """A lot stored before the import and the editor checked its figures: the preflight names
+    a C price in the wrong unit, C + differential that is not the FOB, a farm gate above FOB."""
+    from roasterdesk.services.statement import preflight
+
+    store, lot = example
+    assert not [m for m in preflight(store, lot.code, on=ON) if m.startswith("check:")]
+    store.save_lot(replace(store.lot(lot.id), fixations=(), c_cents_lb=Decimal("2.0015"),
+                           differential_cents_lb=Decimal(250), fob_usd_lb=Decimal("3.4473")))
+    checks = [m for m in preflight(store, lot.code, on=ON) if m.startswith("check:")]
+    assert checks[0].startswith("check: C price 2.0015 ¢/lb is outside 30–1000 ¢/lb: 2.0015 "
+                                "looks like USD/lb")
+    assert "C 2.0015 + differential +250 = 252.0015 ¢/lb but FOB 3.4473 USD/lb" in checks[1]
+    fg = store.lot(lot.id).farm_gate
+    store.save_lot(replace(store.lot(lot.id), c_cents_lb=Decimal("200.15"),
+                           differential_cents_lb=Decimal("144.58"),
+                           farm_gate=replace(fg, amount=fg.amount * 2)))
+    (over,) = [m for m in preflight(store, lot.code, on=ON) if m.startswith("check:")]
+    assert over.startswith("check: farm gate ") and "is above the FOB 3.4473 USD/lb" in over
