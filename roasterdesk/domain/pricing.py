@@ -187,10 +187,9 @@ def compare_fairtrade(
     terms: FairtradeTerms, lot: Lot, fob: Decimal, c_usd_lb: Decimal | None
 ) -> FairtradeComparison | None:
     """FOB against the Fairtrade floor. A lot whose species, process or organic status is not
-    recorded is
-    compared with every floor it could have: above the highest or below the lowest is true
-    whichever it is (said with ``not_recorded``); in between there is no comparison (``None``):
-    never a guess. Without the C price at fixation only a FOB below the lowest minimum +
+    recorded is compared with every floor it could have: above the highest or below the lowest
+    is true whichever it is (said with ``not_recorded``); in between there is no comparison
+    (``None``): never a guess. Without the C price at fixation only a FOB below the lowest minimum +
     premium is compared (``at_least``)."""
     floors = fairtrade_floors(terms, lot, c_usd_lb)
     (low, low_min), (high, high_min) = floors[0], floors[-1]
@@ -409,11 +408,11 @@ def economics(
     in_fob, on_top = premium_value_usd(lot, fob)
     ft = compare_fairtrade(fairtrade, lot, fob, c) if fairtrade and fob is not None else None
     if fairtrade and fob is not None and ft is None:
-        gaps = [f for f in (not_recorded_facts(lot),
-                            "" if c is not None else "C price at fixation not recorded"
-                            if lot.species is Species.ARABICA
-                            else "market price at fixation not recorded") if f]
-        missing.append(fairtrade_missing("; ".join(gaps)))
+        gaps = [not_recorded_facts(lot)]
+        if c is None:
+            market = "C" if lot.species is Species.ARABICA else "market"
+            gaps.append(f"{market} price at fixation not recorded")
+        missing.append(fairtrade_missing("; ".join(g for g in gaps if g)))
 
     lir = pick_living_income(living_income, country, lot) if country else None
     if lir is None and (lot.species is None or lot.organic is None):

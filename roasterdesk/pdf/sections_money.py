@@ -96,7 +96,8 @@ class MoneySections(StatementBase):
             key = "fairtrade_meets" if ft.meets else "fairtrade_below"
             floor = self.usd_lb(ft.floor_usd_lb)
             if ft.at_least:  # no C price: only a lower bound of the floor is known
-                key, floor = "fairtrade_below_at_least", t.t("fairtrade_at_least", floor=floor)
+                key = self.by_market("fairtrade_below_at_least")
+                floor = t.t("fairtrade_at_least", floor=floor)
             elif ft.not_recorded:  # above the highest floor it could have, or below the lowest
                 key += "_any"
             row(t.t("fairtrade"), floor, t.t(key, diff=self.usd_lb(abs(ft.difference_usd_lb)),

@@ -318,6 +318,10 @@ DEFAULT_TEXT = {
         "depends on the market price at fixation, not recorded (species not recorded)"),
     "fairtrade_below_at_least": (
         "FOB is at least {diff} below it (the C price at fixation is not recorded)"),
+    "fairtrade_below_at_least_robusta": (
+        "FOB is at least {diff} below it (the London price at fixation is not recorded)"),
+    "fairtrade_below_at_least_unknown": (
+        "FOB is at least {diff} below it (the market price at fixation is not recorded)"),
     "fairtrade_at_least": "at least {floor}",
     "living_income": "Living-income reference price (farm gate)",
     "living_income_vs": "the farm-gate price is {pct} of it",

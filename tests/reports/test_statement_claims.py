@@ -101,3 +101,18 @@ def test_the_preflight_names_stored_figures_the_rules_refuse(example):
                            farm_gate=replace(fg, amount=fg.amount * 2)))
     (over,) = [m for m in preflight(store, lot.code, on=ON) if m.startswith("check:")]
     assert over.startswith("check: farm gate ") and "is above the FOB 3.4473 USD/lb" in over
+
+
+def test_at_least_below_the_floor_names_the_lot_own_market(example):
+    """A FOB below every floor with no market price recorded: the statement says which price is
+    missing, the lot's own market (London for robusta, "market" when the species is open)."""
+    from roasterdesk.domain.model import Process, Species
+
+    store, lot = example
+    for species, said in ((Species.ROBUSTA, "the London price at fixation is not recorded"),
+                          (None, "the market price at fixation is not recorded"),
+                          (Species.ARABICA, "the C price at fixation is not recorded")):
+        _unpriced(store, lot, fob_usd_lb=Decimal("1.00"), contract_type=ContractType.FIXED,
+                  species=species, process=Process.NATURAL, organic=False)
+        text = _text(store, lot.code)
+        assert "FOB is at least" in text and said in text, species

@@ -1,8 +1,22 @@
-"""What a buyer does on the command line, for tests that import a file and read the PDF."""
+"""What a buyer does, for the import tests: plan a file, import it on the command line, read
+the statement's PDF."""
 
 from __future__ import annotations
 
+import json
+
 from roasterdesk.cli import main
+from roasterdesk.services import importing as I
+
+
+def plan(store, path, kind="lots", mapping=None):
+    """The dry-run plan of the file at ``path`` (``mapping``: a saved mapping's dict)."""
+    table = I.read_source(path, kind)
+    if mapping is not None:
+        m = path.with_suffix(".json")
+        m.write_text(json.dumps(mapping))
+        mapping = I.load_mapping(m, kind, table.headers)
+    return I.plan_import(store, table, kind, mapping)
 
 
 def import_text(db_path, tmp_path, text, kind="lots"):

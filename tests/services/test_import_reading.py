@@ -4,6 +4,7 @@ than the header, formulas with no saved value, and the wording of its messages."
 from __future__ import annotations
 
 import pytest
+from cli_steps import plan
 
 from roasterdesk.cli import main
 from roasterdesk.errors import UserError
@@ -13,10 +14,6 @@ from roasterdesk.services import parsing as P
 from roasterdesk.services import vocab
 
 HEAD = "Lot code;Producer;Country;Harvest;Weight (kg);Cup score\n"
-
-
-def plan(store, path, kind="lots"):
-    return I.plan_import(store, I.read_source(path, kind), kind, None)
 
 
 def test_a_harvest_month_or_season_is_read_by_the_origins_calendar_or_refused(store, tmp_path):

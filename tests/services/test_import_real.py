@@ -4,25 +4,16 @@ every row, the good rows usable (--skip-invalid), generated codes, first-non-emp
 from __future__ import annotations
 
 import csv
-import json
 from decimal import Decimal
 
 import pytest
+from cli_steps import plan
 
 from roasterdesk.cli import main
 from roasterdesk.errors import UserError
 from roasterdesk.services import importing as I
 
 HEAD = "Lot code;Producer;Country;Harvest;Weight (kg);Cup score\n"
-
-
-def plan(store, path, kind="lots", mapping=None):
-    table = I.read_source(path, kind)
-    if mapping is not None:
-        m = path.with_suffix(".json")
-        m.write_text(json.dumps(mapping))
-        mapping = I.load_mapping(m, kind, table.headers)
-    return I.plan_import(store, table, kind, mapping)
 
 
 def run(db_path, *argv):

@@ -10,13 +10,11 @@ import sys
 from datetime import date
 from decimal import Decimal
 
+from cli_steps import plan
+
 from roasterdesk.cli import main
 from roasterdesk.domain.model import Lot, Producer, ProducerKind
 from roasterdesk.services import importing as I
-
-
-def plan(store, path, kind="lots"):
-    return I.plan_import(store, I.read_source(path, kind), kind)
 
 
 def found(p):

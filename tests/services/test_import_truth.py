@@ -4,25 +4,16 @@ placeholders and a 0 score read as not recorded with a warning, units in headers
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import pycountry
 import pytest
+from cli_steps import plan
 
 from roasterdesk.domain.model import ContractType, Process, ProducerKind
 from roasterdesk.services import fields as FS
 from roasterdesk.services import importing as I
 from roasterdesk.services import vocab
-
-
-def plan(store, path, kind="lots", mapping=None):
-    table = I.read_source(path, kind)
-    if mapping is not None:
-        m = path.with_suffix(".json")
-        m.write_text(json.dumps(mapping))
-        mapping = I.load_mapping(m, kind, table.headers)
-    return I.plan_import(store, table, kind, mapping)
 
 
 def test_no_generic_internal_header_reaches_a_customer_facing_field(store, tmp_path):

@@ -95,19 +95,20 @@ def fairtrade_text(e: LotEconomics, lot: Lot | None) -> str:
     """The Fairtrade row of the figures panel: the floor and how FOB stands against it; with
     the species or process not recorded, the bound it clears and why, or "not recorded"."""
     ft = e.fairtrade
+    species = lot.species if lot is not None else None
+    market = ("C" if species is Species.ARABICA else "London" if species is Species.ROBUSTA
+              else "market")
     if ft is None:
         if e.fob_usd_lb is None:
             return "needs FOB"
         if e.c_usd_lb is None:  # the floor is max(minimum, C) + premium
-            species = lot.species if lot is not None else None
-            market = {Species.ARABICA: "C", Species.ROBUSTA: "London"}.get(species, "market")
             return f"depends on the {market} price at fixation (not recorded)"
         facts = not_recorded_facts(lot) if lot is not None else ""
-        return f"not recorded ({facts})" if facts else "needs FOB"
+        return f"not recorded ({facts})" if facts else "not recorded"
     diff = fmt_usd_lb(abs(ft.difference_usd_lb))
-    if ft.at_least:  # no C price: only a lower bound of the floor is known
+    if ft.at_least:  # no market price: only a lower bound of the floor is known
         return (f"at least {fmt_usd_lb(ft.floor_usd_lb)}; FOB is at least {diff} below "
-                "(C price not recorded)")
+                f"({market} price not recorded)")
     text = f"{fmt_usd_lb(ft.floor_usd_lb)}; FOB is {diff} {'above' if ft.meets else 'below'}"
     if ft.not_recorded:
         which = "highest" if ft.meets else "lowest"
