@@ -74,21 +74,24 @@ def column_conventions(table: Table, columns: Sequence[Column],
     marks: dict[Column, tuple[str, bool]] = {}
     orders: dict[Column, tuple[str, bool]] = {}
     number_cols: dict[int, set[str]] = {}
+    whole: dict[int, bool] = {}  # every field read from the column takes whole numbers
     date_cols: dict[int, set[str]] = {}
     for col in columns:
         i, key, _h = col
         parse = specs[key].parse
         if parse not in _NOT_NUMBERS and i not in declared_marks:
             number_cols.setdefault(i, set())
+            whole[i] = whole.get(i, True) and parse in P.WHOLE_NUMBERS
         if parse is P.parse_date and i not in declared_dates:
             date_cols.setdefault(i, set())
     if number_cols or date_cols:
-        numbers, dates = list(number_cols.items()), list(date_cols.items())
+        numbers = [(i, seen, whole[i]) for i, seen in number_cols.items()]
+        dates = list(date_cols.items())
         for _line, cells in table.rows:
             width = len(cells)
-            for i, seen in numbers:
+            for i, seen, whole_i in numbers:
                 if i < width and len(seen) < 2:
-                    P.mark_forms(cells[i], seen)
+                    P.mark_forms(cells[i], seen, whole_i)
             for i, seen in dates:
                 if i < width and len(seen) < 2:
                     order = P.date_form(cells[i])

@@ -7,7 +7,9 @@ reason shown to the user ("'12 kg' is not a percentage"). Choices:
   mark ("1.234,5" and "1,234.5" are both 1234.5). A lone ``,`` is a decimal comma ("84,5"),
   unless it is followed by exactly three digits ("1,750"), which reads as a thousands separator.
   A lone ``.`` is a decimal point, except in whole-number fields (altitude, bags), where "1.750"
-  is 1750.
+  is 1750. In an import a whole-number value both readings leave whole ("1.000": 1 or 1,000
+  bags) is asked, unless the column shows its mark (a "1.750" there says "." groups
+  thousands).
 - Percentages: "12 %", "12" and "0.12" (a spreadsheet cell formatted as percent) all mean 12 %.
 - Altitude: metres above sea level; feet are converted (1 ft = 0.3048 m exactly), rounded.
 """
@@ -121,10 +123,15 @@ def column_mark(texts: Iterable[str]) -> tuple[str, bool]:
     return marks_shown(seen)
 
 
-def mark_forms(text: str, seen: set[str]) -> None:
-    """Add to ``seen`` the decimal marks ("." / ",") the numbers of ``text`` show."""
+def mark_forms(text: str, seen: set[str], whole: bool = False) -> None:
+    """Add to ``seen`` the decimal marks ("." / ",") the numbers of ``text`` show. In a
+    whole-number field (``whole``) a separator followed by three digits that are not all zeros
+    ("1.750" bags) groups thousands, the field refusing the fraction: the other mark shows."""
     for token in _NUM_TOKEN.findall(_SPACES.sub("", text)):
-        form = number_form(token.rstrip(".,"))
+        raw = token.rstrip(".,")
+        form = number_form(raw)
+        if form == "ambiguous" and whole and not raw.endswith("000"):
+            form = "," if "." in raw else "."
         if form in (".", ","):
             seen.add(form)
 
@@ -162,8 +169,8 @@ def parse_number(text: str, *, whole: bool = False) -> Decimal:
         if form == "ambiguous":
             if mark in (".", ","):
                 form = mark
-            elif whole:
-                form = "," if "." in raw else "."
+            elif whole and not raw.endswith("000"):
+                form = "," if "." in raw else "."  # the decimal reading is no whole number
             else:
                 alt_a = raw.replace(",", ".")
                 alt_b = raw.replace(",", "").replace(".", "")
@@ -548,3 +555,7 @@ def parse_month_key(text: str) -> tuple[int, int]:
     if not 1 <= mo <= 12:
         raise ValueError(f"{raw!r}: month {mo} is not 1–12")
     return y, mo
+
+
+WHOLE_NUMBERS = (parse_int, parse_altitude)
+"""The parsers of whole-number fields (bags, altitude): a fraction is no reading of theirs."""

@@ -79,12 +79,16 @@ class ProducerRecords(StoreBase):
                 f"SELECT id, name FROM producers WHERE id IN ({marks})", chunk))
         return out
 
-    def groups(self, limit: int = 2000) -> list[tuple[int, str]]:
-        """(id, name) of the cooperatives and washing stations, which farms can be members of."""
+    def groups(self, limit: int = 2000, keep: int | None = None) -> list[tuple[int, str]]:
+        """(id, name) of the producers farms can be members of: cooperatives, washing stations,
+        producers whose kind is not recorded that have members already (an import named them
+        as a member's group), and ``keep`` whatever it is (a member's own group, so that an
+        edit of the member never drops it)."""
         return [(int(i), str(n)) for i, n in self.db.execute(
-            "SELECT id, name FROM producers WHERE kind IN ('cooperative', 'washing_station')"
-            " AND deleted_at IS NULL "
-            "ORDER BY name LIMIT ?", [limit])]
+            "SELECT id, name FROM producers WHERE id = ? OR deleted_at IS NULL AND ("
+            "kind IN ('cooperative', 'washing_station') OR kind IS NULL AND id IN ("
+            "SELECT parent_id FROM producers WHERE parent_id IS NOT NULL AND deleted_at IS NULL))"
+            " ORDER BY name LIMIT ?", [keep, limit])]
 
     def countries(self) -> list[str]:
         """The countries producers are in, sorted."""

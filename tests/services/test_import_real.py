@@ -47,6 +47,35 @@ def test_european_numbers_ambiguous_column_is_an_error_asking_not_a_guess(store,
     assert p.ok and p.records[0].record.weight_kg == Decimal("19.2")
 
 
+def test_a_whole_number_both_readings_leave_whole_is_asked_unless_the_column_shows(store,
+                                                                                 tmp_path):
+    f = tmp_path / "bags.csv"
+    bags = "Lot code;Producer;Country;Harvest;Bags;Bag size (kg)\n"
+    f.write_text(bags + "A;F;CO;2024;1.000;69\nB;F;CO;2024;275;69\n")
+    p = plan(store, f)  # 1 bag or 1,000 bags: both whole, nothing in the column says which
+    assert [(x.line, x.column, x.reason[:27]) for x in p.errors] == [
+        (2, "Bags", "'1.000' reads as 1 or 1000:")]
+    p = plan(store, f, mapping={"_decimal": {"Bags": "comma"}})
+    assert p.ok and p.records[0].record.bags == 1000
+    p = plan(store, f, mapping={"_decimal": {"Bags": "point"}})
+    assert p.ok and p.records[0].record.bags == 1
+    # a '1.750' in the column groups thousands (1.75 bags is no reading): '1.000' follows it
+    f.write_text(bags + "A;F;CO;2024;1.000;69\nB;F;CO;2024;1.750;69\n")
+    p = plan(store, f)
+    assert p.ok, p.report()
+    assert [r.record.bags for r in p.records] == [1000, 1750]
+    assert "column 'Bags': decimal comma" in p.report()
+    # altitudes alike: '1,450' says the comma groups thousands, so '2,000' is 2,000 m
+    f.write_text("Producer;Country;Altitude\nA;CO;2,000\nB;CO;1,450\n")
+    p = plan(store, f, "producers")
+    assert p.ok, p.report()
+    assert sorted((r.record.name, r.record.altitude_min_m) for r in p.records) == [
+        ("A", 2000), ("B", 1450)]
+    f.write_text("Producer;Country;Altitude\nA;CO;2,000\nB;CO;1800\n")
+    assert [(x.line, x.reason[:27]) for x in plan(store, f, "producers").errors] == [
+        (2, "'2,000' reads as 2 or 2000:")]
+
+
 def test_a_value_against_its_columns_convention_is_an_error(store, tmp_path):
     f = tmp_path / "mix.csv"
     f.write_text(HEAD + "A;F;CO;2024;1.250,5;84\nB;F;CO;2024;19.5;85\nC;F;CO;2024;2.500;85\n")

@@ -393,7 +393,16 @@ def test_lookups_for_pickers_and_lists(store, farm):
     assert store.producer_names([coop.id, twin.id, 10_000]) == {
         coop.id: "Cooperativa Los Andes", twin.id: "finca andina"}
     assert store.groups() == [(coop.id, "Cooperativa Los Andes")]
-    assert store.countries() == ["BO", "CO", "PE"] and store.producer_count() == 4
+    # a group whose kind is not recorded (an import named it as a member's): offered, as is
+    # a member's own group whatever its kind, so an edit of the member never drops it
+    open_kind = store.save_producer(Producer("Asociación sin tipo", None, "PE"))
+    assert store.groups() == [(coop.id, "Cooperativa Los Andes")]
+    store.save_producer(replace(twin, parent_id=open_kind.id))
+    assert store.groups() == [(open_kind.id, "Asociación sin tipo"),
+                              (coop.id, "Cooperativa Los Andes")]
+    assert store.groups(keep=farm.id)[-1] == (farm.id, farm.name)
+    store.save_producer(replace(twin, parent_id=None))
+    assert store.countries() == ["BO", "CO", "PE"] and store.producer_count() == 5
     # a lot of the co-op may come from its plots, its members' and ones already chosen:
     # its own first, then by owner name
     assert [r[0] for r in store.plots_near(coop.id, [far.id])] == [own.id, theirs.id, far.id]

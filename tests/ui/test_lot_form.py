@@ -232,3 +232,20 @@ def test_organic_not_recorded_round_trips_through_the_editor(ctx, coop, editor, 
     assert ctx.store.lot(lot.id).organic is None
     editor.new_lot(coop.id)
     assert editor.w["organic"].currentText() == "Not recorded"
+
+
+def test_a_members_group_of_any_kind_stays_when_the_member_is_edited(ctx, qtbot):
+    """A member imported under a group whose kind is not recorded: the 'Member of' choice
+    shows that group, and saving another edit keeps the membership (it was dropped to '—')."""
+    from roasterdesk.domain.model import Producer
+    from roasterdesk.ui.views.producer_detail import ProducerDetail
+
+    group = ctx.store.save_producer(Producer("Asociación sin tipo", None, "PE"))
+    farm = ctx.store.save_producer(Producer("Finca del socio", None, "PE", parent_id=group.id))
+    d = ProducerDetail(ctx)
+    qtbot.addWidget(d)
+    d.show_producer(farm.id)
+    assert d.profile.parent_box.currentText() == "Asociación sin tipo"
+    qtbot.keyClicks(d.profile.region, "Cajamarca")
+    assert d.profile.save()
+    assert ctx.store.producer(farm.id).parent_id == group.id

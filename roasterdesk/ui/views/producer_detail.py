@@ -249,7 +249,7 @@ class ProfileForm(QWidget):
     def _fill_parents(self, current: int | None, own: int | None) -> None:
         self.parent_box.clear()
         self.parent_box.addItem("—", None)
-        for pid, name in self.ctx.store.groups():
+        for pid, name in self.ctx.store.groups(keep=current):
             if pid != own:
                 self.parent_box.addItem(name, pid)
         self.parent_box.setCurrentIndex(max(0, self.parent_box.findData(current)))
