@@ -161,6 +161,9 @@ def test_not_recorded_is_an_explicit_choice_for_status_and_contract(ctx, coop, e
     assert editor.w["contract_type"].currentText() == "Fixed price"
     editor.w["contract_type"].set_current(None)
     assert editor.build()[0].contract_type is None
+    editor.load(None)  # a new lot: nothing chosen for the buyer
+    assert editor.w["status"].currentText() == "Not recorded"
+    assert editor.w["contract_type"].currentText() == "Not recorded"
 
 
 def test_not_recorded_process_and_species_round_trip_through_the_editor(ctx, coop, editor):
@@ -249,3 +252,16 @@ def test_a_members_group_of_any_kind_stays_when_the_member_is_edited(ctx, qtbot)
     qtbot.keyClicks(d.profile.region, "Cajamarca")
     assert d.profile.save()
     assert ctx.store.producer(farm.id).parent_id == group.id
+
+
+def test_the_lot_list_says_not_recorded_in_full(ctx, qtbot):
+    from roasterdesk.domain.words import NOT_RECORDED
+    from roasterdesk.ui.models.lots import LOT_COLUMNS
+    from roasterdesk.ui.views.lots import LotsPage
+
+    page = LotsPage(ctx)
+    qtbot.addWidget(page)
+    need = page.table.fontMetrics().horizontalAdvance(NOT_RECORDED)
+    said = [c for c, col in enumerate(LOT_COLUMNS) if col.show(None) == NOT_RECORDED]
+    assert {LOT_COLUMNS[c].header for c in said} >= {"Score", "Weight kg", "Process"}
+    assert all(page.table.columnWidth(c) > need for c in said)

@@ -74,10 +74,12 @@ class LotEditor(LotForm):
             self.dds.load(lot.id if lot is not None else None)
             set_title(self.title, self.ctx, "New lot" if lot is None else f"Lot {lot.code}",
                       "lots", lot.uuid if lot else None)
-            # a new lot's process, species and organic status start "not recorded": the buyer
-            # chooses them
+            # a new lot's process, species, organic status, lot status and contract type start
+            # "not recorded": the buyer chooses them (a contract never saved as "fixed price"
+            # because no one changed the first choice)
             x = lot or Lot(code="-", producer_id=producer_id or 0, harvest=date.today().year,
-                           process=None, species=None, organic=None)
+                           process=None, species=None, organic=None, status=None,
+                           contract_type=None)
             for key in ("name", "variety", "futures_month", "exporter", "importer"):
                 self._line(key).setText(getattr(x, key))
             self._line("code").setText(lot.code if lot else "")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QVBoxLayout, QW
 from ...domain.model import LotStatus, Process
 from ...domain.words import NOT_RECORDED, plural
 from ..editors import data_combo, set_data
-from ..models.lots import DEFAULT_SORT, LotListModel, lot_filter
+from ..models.lots import DEFAULT_SORT, LOT_COLUMNS, LotListModel, lot_filter
 from ..widgets import empty_state, muted
 from .lot_editor import LotEditor
 from .record_page import RecordPage
@@ -44,6 +44,11 @@ class LotsPage(RecordPage):
 
         self._make_table(LotListModel(ctx, self), DEFAULT_SORT,
                          (100, 170, 40, 60, 70, 76, 70, 50, 80, 100, 80, 100, 90))
+        # a figure the lot does not give reads "not recorded" in full, never "not recor…"
+        said = self.table.fontMetrics().horizontalAdvance(NOT_RECORDED) + 16
+        for c, col in enumerate(LOT_COLUMNS):
+            if col.show(None) == NOT_RECORDED and self.table.columnWidth(c) < said:
+                self.table.setColumnWidth(c, said)
         self.editor = LotEditor(ctx)
         self.empty = empty_state(self.table, lambda: (
             "No lot matches. Clear the search or the filters."
