@@ -366,3 +366,16 @@ def test_producer_values_on_lot_rows_that_differ_are_reported_not_dropped(store,
     I.commit_import(store, p)
     kept = store.producer(old.id)
     assert (kept.region, kept.altitude_min_m, kept.altitude_max_m) == ("Huila", 1600, 1800)
+
+
+def test_spanish_headers_of_an_offer_list_map_to_their_fields(store, tmp_path):
+    """A hand-written Spanish offer list: 'Lote', 'Peso saco (kg)' and 'Peso neto' were left
+    unmapped (the lot code generated, the bags refused for want of a bag size)."""
+    f = tmp_path / "sacos.csv"
+    f.write_text("Lote;Finca;País;Cosecha;Sacos;Peso saco (kg);Peso neto\n"
+                 "HU-01;El Roble;Honduras;2024;275;69;18975\n", encoding="utf-8")
+    p = plan(store, f)
+    assert p.ok, p.report()
+    lot = p.records[0].record
+    assert (lot.code, lot.bags, lot.bag_kg, lot.weight_kg) == ("HU-01", 275, Decimal(69),
+                                                               Decimal(18975))
