@@ -41,6 +41,14 @@ def _per_producer(store, producers):
             store.refresh_metrics(pid)
 
 
+def _demo_pushed(hub_url, tmp_path):
+    """A new hub, and laptop "ana" that made the small demo and pushed it (with the count)."""
+    make_hub(hub_url)
+    a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
+    build_demo(a.path, "small")
+    return a, a.sync().pushed
+
+
 def _dump(path):
     """Every table (user rows, change log, lot figures, search index) as sorted tuples, without
     the columns stamped on arrival."""
@@ -81,12 +89,10 @@ def _dump(path):
 @pytest.mark.parametrize(("page", "commit"), [(sync.PULL_PAGE, sync.PULL_COMMIT), (700, 700),
                                               (700, 2000)])
 def test_a_join_equals_a_pull_change_by_change(hub_url, tmp_path, monkeypatch, page, commit):
-    make_hub(hub_url)
-    a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
+    a, pushed = _demo_pushed(hub_url, tmp_path)
+    assert pushed > 1000
     bulk = Laptop(tmp_path / "bulk.sqlite", as_role(hub_url, "ben"))
     slow = Laptop(tmp_path / "slow.sqlite", as_role(hub_url, "ben"))
-    build_demo(a.path, "small")
-    assert a.sync().pushed > 1000
     monkeypatch.setattr(sync, "PULL_PAGE", page)  # pages that cut tables and ops in two too
     monkeypatch.setattr(sync, "PULL_COMMIT", commit)  # (700, 2000): three pages a commit
     deferred = []
@@ -130,11 +136,8 @@ def _schema_of(path):
 
 def test_a_join_stopped_before_its_end_builds_the_indexes_at_the_next_sync(
         hub_url, tmp_path, monkeypatch):
-    make_hub(hub_url)
-    a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
+    a, _ = _demo_pushed(hub_url, tmp_path)
     b = Laptop(tmp_path / "b.sqlite", as_role(hub_url, "ben"))
-    build_demo(a.path, "small")
-    a.sync()
     monkeypatch.setattr(sync, "PULL_PAGE", 500)
     monkeypatch.setattr(sync, "PULL_COMMIT", 500)
 
@@ -168,11 +171,8 @@ def test_a_pull_stopped_inside_a_transaction_of_several_pages_keeps_none_of_them
     """Pages of 500 changes, two a transaction: stopped while writing the second page, nothing
     is kept and the cursor has not moved; stopped in the third, the first two are kept with the
     cursor past them. The next sync ends with the same records as the other laptop."""
-    make_hub(hub_url)
-    a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
+    a, _ = _demo_pushed(hub_url, tmp_path)
     b = Laptop(tmp_path / "b.sqlite", as_role(hub_url, "ben"))
-    build_demo(a.path, "small")
-    a.sync()
     monkeypatch.setattr(sync, "PULL_PAGE", 500)
     monkeypatch.setattr(sync, "PULL_COMMIT", 1000)
     for nth, kept in ((2, 0), (3, 1000)):
@@ -255,10 +255,7 @@ def test_lot_figures_computed_while_a_join_pulls_equal_those_computed_at_its_end
 
     from roasterdesk.services import figures_ahead
 
-    make_hub(hub_url)
-    a = Laptop(tmp_path / "a.sqlite", as_role(hub_url, "ana"))
-    build_demo(a.path, "small")
-    a.sync()
+    a, _ = _demo_pushed(hub_url, tmp_path)
     with a.open() as s:
         lot = s.lots_where("fob_usd_lb IS NOT NULL", [])[0]
         s.save_lot(replace(lot, fob_usd_lb=lot.fob_usd_lb + Decimal("1.25")))
