@@ -76,10 +76,12 @@ def reset_reading(tokens: tuple[Token[str | None], ...]) -> None:
 _NUM_TOKEN = re.compile(r"\d[\d.,]*")
 
 
-def number_form(raw: str) -> str | None:
+def number_form(raw: str, whole: bool = False) -> str | None:
     """What a number's text shows: "." or "," (its decimal mark), "ambiguous" ("19.200",
     "1,750": a decimal or a thousands separator), "bad" (marks no number has: "85.5.0",
-    "1,2.5"), or None (no separator)."""
+    "1,2.5"), or None (no separator). In a whole-number field (``whole``) a separator followed
+    by three digits that are not all zeros ("1.750" bags) groups thousands, the field refusing
+    the fraction; "1.000" (1 or 1,000, both whole) stays ambiguous."""
     has_c, has_d = "," in raw, "." in raw
     if has_c and has_d:
         mark = "," if raw.rfind(",") > raw.rfind(".") else "."
@@ -94,7 +96,7 @@ def number_form(raw: str) -> str | None:
         return other if _plain(raw, other) is not None else "bad"
     head, tail = parts
     if len(tail) == 3 and head.isdigit() and 1 <= len(head) <= 3 and head != "0":
-        return "ambiguous"
+        return other if whole and tail != "000" else "ambiguous"
     return sep
 
 
@@ -124,14 +126,10 @@ def column_mark(texts: Iterable[str]) -> tuple[str, bool]:
 
 
 def mark_forms(text: str, seen: set[str], whole: bool = False) -> None:
-    """Add to ``seen`` the decimal marks ("." / ",") the numbers of ``text`` show. In a
-    whole-number field (``whole``) a separator followed by three digits that are not all zeros
-    ("1.750" bags) groups thousands, the field refusing the fraction: the other mark shows."""
+    """Add to ``seen`` the decimal marks ("." / ",") the numbers of ``text`` show (``whole``:
+    a whole-number field, :func:`number_form`)."""
     for token in _NUM_TOKEN.findall(_SPACES.sub("", text)):
-        raw = token.rstrip(".,")
-        form = number_form(raw)
-        if form == "ambiguous" and whole and not raw.endswith("000"):
-            form = "," if "." in raw else "."
+        form = number_form(token.rstrip(".,"), whole)
         if form in (".", ","):
             seen.add(form)
 
@@ -163,14 +161,12 @@ def parse_number(text: str, *, whole: bool = False) -> Decimal:
     mark = _MARK.get()
     form: str | None = None
     if mark is not None and re.fullmatch(r"-?[\d.,]+", raw):
-        form = number_form(raw)
+        form = number_form(raw, whole)
         if form == "bad":
             raise ValueError(f"{text.strip()!r} is not a number")
         if form == "ambiguous":
             if mark in (".", ","):
                 form = mark
-            elif whole and not raw.endswith("000"):
-                form = "," if "." in raw else "."  # the decimal reading is no whole number
             else:
                 alt_a = raw.replace(",", ".")
                 alt_b = raw.replace(",", "").replace(".", "")

@@ -102,3 +102,12 @@ def test_neutralise_round_trip(text):
 
 def test_plain_negative_numbers_stay_numbers():
     assert neutralise("-12.5") == "-12.5" and unneutralise("'plain") == "'plain"
+
+
+@pytest.mark.parametrize(("raw", "whole", "form"), [
+    ("19.200", False, "ambiguous"), ("1.750", True, ","), ("1,450", True, "."),
+    ("1.000", True, "ambiguous"), ("2,000", True, "ambiguous"), ("84,5", True, ","),
+])
+def test_a_whole_number_field_settles_a_separator_only_when_the_fraction_is_not_whole(
+        raw, whole, form):
+    assert P.number_form(raw, whole) == form
