@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from .model import (
     ENVIRONMENT_TOPICS,
+    LABOUR_TOPICS,
     Certification,
     Commitment,
     Evidence,
@@ -99,9 +100,10 @@ RULES: dict[str, str] = {
     "environment": "answered when shade, water use and composting were each observed or "
                    "reported on a visit",
     "commitment": "answered when a commitment covers this harvest and at least one more",
-    "labour": "answered by labour seen in person with no issue within 24 months of the lot's "
-              "date, or a labour-auditing certificate valid on that date; never when a labour "
-              "issue was found in that time",
+    "labour": "answered when workers' housing, pay relative to the local minimum, child labour "
+              "and safety equipment have each been seen in person with no issue within 24 "
+              "months of the lot's date (on one visit or several), or by a labour-auditing "
+              "certificate valid on that date; never when a labour issue was found in that time",
     "visit": "answered by an in-person visit within 24 months of the lot's date",
     "premium_use": "answered by a project of the producer in the harvest year ±1",
     "certifications": "answered when every certification the lot claims is valid on the lot's "
@@ -135,11 +137,15 @@ def reference_date(lot: Lot) -> date:
 @dataclass(frozen=True)
 class VisitEvidence:
     """What a producer's visits show whatever the lot: the topics observed or reported on any
-    visit, and each in-person visit's date with whether it found a labour issue and whether it
-    saw labour with no issue. Bulk work (every lot of a producer) computes it once."""
+    visit, and each in-person visit's date with whether it found a labour issue and the labour
+    topics it saw with no issue. Bulk work (every lot of a producer) computes it once."""
 
     seen: frozenset[Topic]
-    in_person: tuple[tuple[date, bool, bool], ...]
+    in_person: tuple[tuple[date, bool, frozenset[Topic]], ...]
+
+
+LABOUR_IN_ORDER = tuple(t for t in Topic if t in LABOUR_TOPICS)
+"""The labour topics a visit observes, in the order the checklist names them."""
 
 
 def visit_evidence(visits: list[Visit]) -> VisitEvidence:
@@ -149,10 +155,29 @@ def visit_evidence(visits: list[Visit]) -> VisitEvidence:
     for v in visits:
         if v.mode.remote:
             continue
-        labour = [o.outcome for o in v.observations
+        labour = [o for o in v.observations
                   if o.topic.is_labour and o.evidence is Evidence.OBSERVED]
-        in_person.append((v.date, Outcome.ISSUE in labour, Outcome.NO_ISSUE in labour))
+        in_person.append((v.date, any(o.outcome is Outcome.ISSUE for o in labour),
+                          frozenset(o.topic for o in labour if o.outcome is Outcome.NO_ISSUE)))
     return VisitEvidence(seen, tuple(in_person))
+
+
+def labour_missing(issue: bool, clear: frozenset[Topic]) -> str:
+    """What the labour item still needs, in words: the labour topics not yet seen in person with
+    no issue (all four are needed: one topic seen is not "labour conditions verified")."""
+    if issue:
+        return "a labour issue found on an in-person visit within 24 months"
+    unseen = [t.label.lower() for t in LABOUR_IN_ORDER if t not in clear]
+    seen = [t.label.lower() for t in LABOUR_IN_ORDER if t in clear]
+    if not seen or not unseen:  # (none left to see: the item is answered, this is not shown)
+        return "labour seen in person with no issue within 24 months, or a current certification"
+    return (f"{_and(unseen)} seen in person with no issue within 24 months ({_and(seen)} "
+            f"{'was' if len(seen) == 1 else 'were'}), or a current certification")
+
+
+def _and(words: list[str]) -> str:
+    """["a", "b", "c"] → "a, b and c"."""
+    return f"{', '.join(words[:-1])} and {words[-1]}" if len(words) > 1 else words[0]
 
 
 def checklist(
@@ -172,9 +197,11 @@ def checklist(
     - visits count when within 24 months either side of the lot's :func:`reference_date`;
     - environment is answered when shade, water use and composting have each been *observed* or
       *reported* in some visit of the producer;
-    - labour is verified by an in-person visit in the window that observed (not just heard about)
-      a labour topic with no issue seen, or by a labour-auditing certification valid on the
-      reference date; a labour issue found in the window is never ticked over (docs/domain.md:
+    - labour is verified when in-person visits in the window observed (not just heard about)
+      every labour topic (workers' housing, pay relative to the local minimum, child labour,
+      safety equipment) with no issue seen, on one visit or several, or by a labour-auditing
+      certification valid on the reference date (one topic seen is not "labour conditions
+      verified"); a labour issue found in the window is never ticked over (docs/domain.md:
       an issue found is stated, not hidden; an outcome not recorded supports nothing);
     - the premium's use is documented by a project of the producer in the harvest year ±1;
     - certifications are *not applicable* when the lot claims none.
@@ -207,13 +234,11 @@ def checklist(
     )
     put("commitment", multi, "a commitment covering this harvest and at least one more")
     labour_issue = any(issue for _, issue, _ in in_window)
-    labour_seen = any(no_issue for _, _, no_issue in in_window)
+    clear = frozenset().union(*(topics for _, _, topics in in_window))
+    labour_seen = clear >= LABOUR_TOPICS
     labour_cert = any(c.scheme.covers_labour and c.valid_on(ref) for c in certifications)
-    put(
-        "labour", not labour_issue and (labour_seen or labour_cert),
-        "a labour issue found on an in-person visit within 24 months" if labour_issue else
-        "labour seen in person with no issue within 24 months, or a current certification",
-    )
+    put("labour", not labour_issue and (labour_seen or labour_cert),
+        labour_missing(labour_issue, clear))
     put("visit", bool(in_window), "an in-person visit within 24 months of the contract")
     funded = any(abs(p.year - lot.harvest) <= 1 for p in projects)
     put("premium_use", funded, "a project funded around this harvest")

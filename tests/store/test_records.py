@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from roasterdesk.domain.model import (
+    LABOUR_TOPICS,
     Certification,
     Commitment,
     Consent,
@@ -326,8 +327,9 @@ def test_lot_metrics_are_refreshed_after_a_save(store, farm):
 
     # a visit of the producer refreshes its lots too
     before = metrics(store, lot.id)["answered"]
-    store.save_visit(Visit(farm.id, date(2024, 8, 20), observations=(
-        Observation(Topic.WORKER_HOUSING, Evidence.OBSERVED, outcome=Outcome.NO_ISSUE),)))
+    store.save_visit(Visit(farm.id, date(2024, 8, 20), observations=tuple(
+        Observation(t, Evidence.OBSERVED, outcome=Outcome.NO_ISSUE) for t in sorted(
+            LABOUR_TOPICS))))
     assert metrics(store, lot.id)["answered"] == before + 2  # labour and visit
 
     # new reference figures refresh every lot
