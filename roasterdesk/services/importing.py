@@ -567,17 +567,19 @@ def rejects_path(source: Path | str) -> Path:
 
 
 def write_rejects(plan: ImportPlan, path: Path | str) -> int:
-    """The rejected rows as in the file (read again), with a ``problem`` column, ready to fix
-    and re-import. Rows written."""
+    """The rejected rows as in the file (read again), with a ``problem`` column naming the
+    row's line in the file and every problem of the row, ready to fix and re-import; a CSV
+    keeps the file's own separator (a semicolon file with decimal commas stays one). Rows
+    written."""
     from .tabular import write_table
 
     headers = [*plan.table.headers, "problem"]
     width = len(plan.table.headers)
     problems = {line: errors for line, errors in plan.rejected}
-    rows = ([*(cells + [""] * width)[:width], "; ".join(
+    rows = ([*(cells + [""] * width)[:width], f"line {line}: " + "; ".join(
         (f"{p.column}: " if p.column else "") + p.reason for p in problems[line])]
         for line, cells in plan.table.rows if line in problems)
-    return write_table(Path(path), headers, rows)
+    return write_table(Path(path), headers, rows, delimiter=plan.table.delimiter)
 
 
 def import_file(store: Any, path: Path | str, kind: str, *, mapping_file: Path | None = None,

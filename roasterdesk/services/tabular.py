@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -40,6 +41,7 @@ class Table:
     # problems of single rows found while reading (line → (column index or -1, reason, value)):
     # more cells than the header, a formula with no saved value
     faults: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
+    delimiter: str = ""  # a CSV file's (",", ";", tab, "|"); "" for a workbook
 
 
 def _cell_text(value: object) -> str:
@@ -463,7 +465,9 @@ def read_table(path: Path, score: Callable[[list[str]], int], sheet: str | None 
         raise UserError(f"{path} does not exist")
     if _is_csv(path):
         codec, _encoding, delim, notes = _csv_format(path)
-        return _streamed_table(path, score, lambda: _records(path, codec, delim), notes)
+        table = _streamed_table(path, score, lambda: _records(path, codec, delim), notes)
+        table.delimiter = delim
+        return table
     notes = _xlsx_notes(path, sheet)
     faults: dict[int, list[tuple[int, str, str]]] = {}
     return _streamed_table(path, score, lambda: _xlsx_records(path, sheet), notes,
@@ -488,23 +492,29 @@ def neutralise(value: str) -> str:
 
 
 def unneutralise(value: str) -> str:
-    """Undo :func:`neutralise` on import: "'=1+2" reads back as "=1+2"."""
-    if value.startswith("'") and value[1:2] and value[1:].startswith(DANGEROUS_PREFIXES):
+    """Undo :func:`neutralise` on import: "'=1+2" reads back as "=1+2". An apostrophe before a
+    plain number ("'4,00": a neutralised "-4,00" whose sign was corrected by hand, or a number a
+    spreadsheet was told to keep as text) is dropped too."""
+    if value.startswith("'") and value[1:2] and (value[1:].startswith(DANGEROUS_PREFIXES)
+                                                 or _is_plain_number(value[1:])):
         return value[1:]
     return value
 
 
+_PLAIN_NUMBER = re.compile(r"-?\d(?:[\d.,' \u00a0\u202f]*\d)?")
+"""A number in either convention, with its separators ("-12.5", "-4,00", "-1.234,5"): no
+formula, whatever a spreadsheet makes of it."""
+
+
 def _is_plain_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except ArithmeticError:
-        return False
-    return text.strip() == text and "e" not in text.lower() and "n" not in text.lower()
+    return _PLAIN_NUMBER.fullmatch(text) is not None
 
 
 def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[str]],
-                sheet_title: str = "Export") -> int:
-    """Write text cells to CSV (UTF-8 with BOM, so Excel reads accents) or XLSX; rows written."""
+                sheet_title: str = "Export", delimiter: str = "") -> int:
+    """Write text cells to CSV (UTF-8 with BOM, so Excel reads accents) or XLSX; rows written.
+    A CSV is comma-separated (tab-separated for ``.tsv``) unless ``delimiter`` says otherwise
+    (e.g. the semicolons of the file whose rows these are)."""
     path = Path(path)
     suffix = path.suffix.lower()
     n = 0
@@ -533,7 +543,7 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[str]
     if suffix not in (".csv", ".txt", ".tsv"):
         raise UserError(f"{path.name}: export to .csv or .xlsx")
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh, delimiter="\t" if suffix == ".tsv" else ",")
+        w = csv.writer(fh, delimiter=delimiter or ("\t" if suffix == ".tsv" else ","))
         w.writerow(list(headers))
         for row in rows:
             w.writerow([neutralise(v) for v in row])

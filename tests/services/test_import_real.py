@@ -186,6 +186,35 @@ def test_skip_invalid_writes_rejects_then_reimport_fixed(store, db_path, tmp_pat
     assert sorted(lot.code for lot in store.lots_where("1")) == ["A", "B", "C", "D"]
 
 
+def test_rejects_of_a_semicolon_file_keep_its_separator_and_name_each_line(
+        store, db_path, tmp_path, capsys):
+    """A European sheet (semicolons, decimal commas) gives back a rejects file of the same
+    shape, so the spreadsheet that made it opens it in columns; each problem names the row's
+    line in the original file. Fixed, it imports with its decimal commas read as such."""
+    f = tmp_path / "oferta.csv"
+    f.write_text("Lote;Productor;País;Cosecha;Peso (kg);FOB (USD/lb)\n"
+                 "A;F;CO;2024;1.380,5;3,45\n"
+                 "B;F;Narnia;2024;690;3,10\n"
+                 "C;F;CO;2024;-5;4,20\n", encoding="utf-8")
+    assert run(db_path, "import", f, "--kind", "lots", "--skip-invalid") == 0
+    capsys.readouterr()
+    rejects = I.rejects_path(f)
+    text = rejects.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(text.splitlines(), delimiter=";"))
+    assert rows[0] == ["Lote", "Productor", "País", "Cosecha", "Peso (kg)", "FOB (USD/lb)",
+                       "problem"]
+    assert [r[:6] for r in rows[1:]] == [["B", "F", "Narnia", "2024", "690", "3,10"],
+                                         ["C", "F", "CO", "2024", "-5", "4,20"]]
+    assert rows[1][6].startswith("line 3: ") and "Narnia" in rows[1][6]
+    assert rows[2][6].startswith("line 4: ")
+    rejects.write_text(text.replace("Narnia", "PE").replace(";-5;", ";1.035,5;"),
+                       encoding="utf-8")
+    assert run(db_path, "import", rejects, "--kind", "lots") == 0
+    got = {lot.code: lot for lot in store.lots_where("1")}
+    assert got["A"].weight_kg == Decimal("1380.5") and got["C"].weight_kg == Decimal("1035.5")
+    assert got["B"].fob_usd_lb == Decimal("3.10")
+
+
 def test_a_file_wide_problem_is_not_skipped(store, tmp_path):
     f = tmp_path / "nocountry.csv"
     f.write_text("Lot code,Producer,Harvest\nA,F,2024\n")
@@ -379,3 +408,52 @@ def test_spanish_headers_of_an_offer_list_map_to_their_fields(store, tmp_path):
     lot = p.records[0].record
     assert (lot.code, lot.bags, lot.bag_kg, lot.weight_kg) == ("HU-01", 275, Decimal(69),
                                                                Decimal(18975))
+
+
+def test_spanish_and_portuguese_sheets_map_every_column_a_buyer_would_head_so(store, tmp_path):
+    """A Colombian exporter's list and a Brazilian one, headed in their own language: every
+    column lands in its field (before, 'Productor' and 'Produtor' were not the producer, so
+    the file was refused for want of a producer column)."""
+    es = tmp_path / "oferta.csv"
+    es.write_text("Código de Lote;Productor;País de Origen;Año de Cosecha;Número de Sacos;"
+                  "Peso por Saco;Variedad;Tipo de Proceso;Especie;Puntaje de Taza;Humedad;"
+                  "Precio FOB;Diferencial;Exportadora;Certificaciones;Orgánico\n"
+                  "CO-01;Finca La Esperanza;Colombia;2024;10;70 kg;Castillo;Lavado;Arábica;"
+                  "86,25;11,2 %;3,45;+45;Expocafé;Fairtrade;no\n", encoding="utf-8")
+    p = plan(store, es)
+    assert p.ok, p.report()
+    lot = p.records[0].record
+    assert (lot.code, lot.harvest, lot.bags, lot.bag_kg, lot.variety) == (
+        "CO-01", 2024, 10, Decimal(70), "Castillo")
+    assert (lot.process.value, lot.species.value, lot.quality_score, lot.moisture_pct) == (
+        "washed", "arabica", Decimal("86.25"), Decimal("11.2"))
+    assert (lot.fob_usd_lb, lot.differential_cents_lb, lot.exporter, lot.organic) == (
+        Decimal("3.45"), Decimal(45), "Expocafé", False)
+    assert [s.value for s in lot.certifications_claimed] == ["Fairtrade"]
+    pt = tmp_path / "lotes.csv"
+    pt.write_text("Número do Lote;Produtor;País de Origem;Safra;Quantidade de Sacas;Peso Saca;"
+                  "Processo;Pontuação SCA;Umidade;Preço FOB\n"
+                  "BR-7;Fazenda Boa Vista;Brasil;2024;20;60;Natural;84,5;11 %;2,95\n",
+                  encoding="utf-8")
+    p = plan(store, pt)
+    assert p.ok, p.report()
+    lot = p.records[0].record
+    assert (lot.code, lot.bags, lot.bag_kg, lot.process.value, lot.quality_score,
+            lot.fob_usd_lb) == ("BR-7", 20, Decimal(60), "natural", Decimal("84.5"),
+                                Decimal("2.95"))
+    assert p.new_producers and [x.name for x in p.new_producers.values()] == ["Fazenda Boa Vista"]
+
+
+def test_no_header_routes_to_two_fields_of_one_kind():
+    """Each header (as folded) names one field of a kind: a synonym given to two fields would
+    send the column to whichever comes first, silently."""
+    from collections import defaultdict
+
+    from roasterdesk.services import fields as FS
+
+    for kind, specs in FS.KINDS.items():
+        owners: dict[str, set[str]] = defaultdict(set)
+        for spec in specs:
+            for name in FS._names(spec):
+                owners[name].add(spec.key)
+        assert {n: k for n, k in owners.items() if len(k) > 1} == {}, kind

@@ -102,6 +102,12 @@ def test_neutralise_round_trip(text):
 
 def test_plain_negative_numbers_stay_numbers():
     assert neutralise("-12.5") == "-12.5" and unneutralise("'plain") == "'plain"
+    # in either convention: a rejected "-4,00" goes back to the buyer as written
+    assert [neutralise(x) for x in ("-4,00", "-1.234,5", "-1 234,5")] == [
+        "-4,00", "-1.234,5", "-1 234,5"]
+    assert neutralise("-4,00 USD") == "'-4,00 USD" and neutralise("-1,2e3") == "'-1,2e3"
+    # its sign corrected by hand but the apostrophe left: the number, not a refusal
+    assert unneutralise("'4,00") == "4,00" and unneutralise("'-4,00") == "-4,00"
 
 
 @pytest.mark.parametrize(("raw", "whole", "form"), [
