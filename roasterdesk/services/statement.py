@@ -319,14 +319,28 @@ _BASIS = {PremiumBasis.PER_KG: "per kg", PremiumBasis.PCT_OF_PRICE: "% of FOB",
           PremiumBasis.PER_LOT: "lump sum", PremiumBasis.PER_FARMER: "per farmer"}
 
 
+TO_PRODUCER = frozenset({
+    "producer", "the producer", "farmer", "the farmer", "farm", "the farm", "grower",
+    "productor", "el productor", "la productora", "productora", "produtor", "o produtor",
+    "caficultor", "cafeicultor"})
+"""A premium's recipient written as the producer in words (not its name)."""
+TO_MEMBERS = frozenset({
+    "members", "the members", "member farmers", "the member farmers", "member producers",
+    "members of the cooperative", "cooperative members", "socios", "los socios", "asociados",
+    "membros", "os membros", "cooperados"})
+"""A premium's recipient written as the producer's members in words."""
+
+
 def _payments(analysis: LotAnalysis, producer_name: str,
               clean: Callable[[str], str]) -> tuple[PaymentView, ...]:
     """The lot's premiums and second payments by basis and recipient.
 
-    Recipient rule (from the records, never guessed): a per-farmer payment went to the
-    producer's **members** (with how many); a payment recorded as paid to the producer's own
-    name went to the **producer**; one with no recipient recorded is "not recorded"; any other
-    recipient (a community project, an intermediary) is **other**, shown by its recorded words.
+    Recipient rule (from the records, never guessed): a per-farmer payment, or one recorded as
+    paid to the members (:data:`TO_MEMBERS`), went to the producer's **members** (with how
+    many); a payment recorded as paid to the producer's own name, or to the producer in words
+    (:data:`TO_PRODUCER`: "to producer", the form the import documents), went to the
+    **producer**; one with no recipient recorded is "not recorded"; any other recipient (a
+    community project, an intermediary) is **other**, shown by its recorded words.
     Payments on top of FOB to the producer or its members are added to what reached the
     producer; payments included in FOB are already in the FOB price and are not added again.
     """
@@ -337,11 +351,12 @@ def _payments(analysis: LotAnalysis, producer_name: str,
         if p.voided:
             continue
         to = p.paid_to.strip()
-        if p.basis is PremiumBasis.PER_FARMER:
+        said = " ".join(to.casefold().split())
+        if p.basis is PremiumBasis.PER_FARMER or said in TO_MEMBERS:
             recipient = "members"
         elif not to:
             recipient = "not recorded"
-        elif to.casefold() == producer_name.strip().casefold():
+        elif said == " ".join(producer_name.casefold().split()) or said in TO_PRODUCER:
             recipient = "producer"
         else:
             recipient = "other"

@@ -113,6 +113,25 @@ def test_a_second_payment_to_the_producer_raises_the_share_by_its_percentage(exa
     assert by["producer"].reaches_producer
 
 
+def test_a_premium_written_to_producer_in_words_reaches_the_producer(example):
+    """'to producer' (the import's documented form) and 'to members' name the producer and
+    its members as its own name does: the payment is counted in what reached the producer
+    (before, it was printed as "Other recipient (producer)" and left out)."""
+    from roasterdesk.services.list_cells import parse_premiums
+
+    store, lot = example
+    premiums = parse_premiums("quality: 0.22 USD/kg, on top, to producer; social: 1500 USD per "
+                              "lot, on top, to community project; second payment: 300 USD per "
+                              "lot, on top, to the members")
+    store.save_lot(replace(store.lot(lot.id), premiums=premiums))
+    data = load_statement(store, lot.code, on=ON, photos=False)
+    got = [(p.recipient, p.reaches_producer) for p in data.payments]
+    assert got == [("producer", True), ("other", False), ("members", True)]
+    assert data.reached_producer_usd is not None
+    w = store.lot(lot.id).weight
+    assert data.payments[0].value_usd == Decimal("0.22") * w
+
+
 def test_a_certificate_is_judged_on_the_lots_date_not_the_statement_date(example):
     store, lot = example
     store.save_certification(Certification(lot.producer_id, Scheme.ORGANIC_EU, "EU-2026",
