@@ -71,26 +71,42 @@ PHOTO_MAX_PX = 1400
 
 
 # -- privacy ---------------------------------------------------------------------------------
-def _name_patterns(person: Person) -> list[str]:
-    """The full name and the surname (last word of four letters or more) of a person."""
+HONORIFIC = (r"(?:(?:don|doña|dona|dom|seu|señor|señora|senhor|senhora|sr|sra|mr|mrs|ms|"
+             r"mama|mamá|papa|papá)\.?\s+)?")
+"""A title a story puts before a name ("Don Julio", "Doña María", "Seu João"): redacted with
+the name, never left before the role ("Don the owner")."""
+
+
+def _name_patterns(person: Person, first_name: bool = True) -> list[str]:
+    """Patterns of the full name, the surname (last word of four letters or more) and, with
+    ``first_name``, the first name (three letters or more) of a person, each with a title."""
     words = person.name.split()
-    pats = [person.name.strip()]
+    names = [person.name.strip()]
     if len(words) > 1 and len(words[-1]) >= 4:
-        pats.append(words[-1])
-    return pats
+        names.append(words[-1])
+    if first_name and len(words) > 1 and len(words[0]) >= 3:
+        names.append(words[0])
+    return [rf"\b{HONORIFIC}{re.escape(n)}\b" for n in names]
 
 
-def redact(text: str, hidden: list[Person],
-           stand_in: Callable[[str], str] | None = None) -> str:
-    """Replace the names of people who may not appear with their role, e.g. "(the owner)".
+def redact(text: str, hidden: list[Person], stand_in: Callable[[str], str] | None = None,
+           keep: str = "", first_names: bool = True) -> str:
+    """Replace the names of people who may not appear with their role, e.g. "(the owner)": the
+    full name, the surname and the first name ("Don Julio y su familia"), with a title before
+    them.
 
     ``stand_in`` turns a role into those words (a template's, see
-    :meth:`Template.redacted_person`); English "the <role>" without it."""
+    :meth:`Template.redacted_person`); English "the <role>" without it. ``keep``: a name that
+    stays whole wherever it is written (the producer's, when it may be named: "Fazenda Santa
+    Maria" is not a hidden Maria)."""
+    if keep.strip():
+        parts = re.split(f"({re.escape(keep.strip())})", text, flags=re.IGNORECASE)
+        return "".join(part if n % 2 else redact(part, hidden, stand_in, "", first_names)
+                       for n, part in enumerate(parts))
     for person in hidden:
         role = stand_in(person.role.value) if stand_in else f"the {person.role.value}"
-        for pat in sorted(_name_patterns(person), key=len, reverse=True):
-            text = re.sub(rf"\b{re.escape(pat)}\b",
-                          lambda m, r=role: _capitalised(r, m.string[:m.start()]),
+        for pat in _name_patterns(person, first_names):
+            text = re.sub(pat, lambda m, r=role: _capitalised(r, m.string[:m.start()]),
                           text, flags=re.IGNORECASE)
     return text
 
@@ -102,7 +118,9 @@ def _capitalised(word: str, before: str) -> str:
 
 
 def _mentions(text: str, hidden: list[Person]) -> bool:
-    return redact(text, hidden) != text
+    """Whether ``text`` (a producer's name) holds the full name or surname of someone hidden
+    (a first name alone does not unname "Fazenda Santa Maria")."""
+    return redact(text, hidden, first_names=False) != text
 
 
 def _region_label(analysis: LotAnalysis) -> str:
@@ -259,7 +277,8 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
             text = re.sub(re.escape(producer.name),
                           lambda m: _capitalised(producer_word, m.string[:m.start()]),
                           text, flags=re.IGNORECASE)
-        return redact(text, everyone_hidden, person_word)
+        return redact(text, everyone_hidden, person_word,
+                      keep=producer.name if producer_named else "")
 
     named = [
         NamedPerson(p.name, p.role.value,

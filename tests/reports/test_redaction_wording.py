@@ -84,3 +84,23 @@ def test_export_pdf_with_the_spanish_template_uses_the_spanish_stand_ins(store, 
     text = text_of(out.read_bytes())
     assert "La finca sits above the river. La persona propietaria picks" in text
     assert "the owner" not in text.lower() and "the farm" not in text.lower()
+
+
+def test_a_first_name_with_or_without_a_title_is_redacted_and_a_farm_named_like_it_is_not(
+        example):
+    """"Don Julio y su familia" named a person without consent by first name (only the full
+    name and surname were replaced). A first name with its title becomes the role; the
+    producer's own name, when it may be printed, stays whole even if it holds that first name;
+    a first name alone does not unname the producer."""
+    store, lot = example
+    prod = store.producer(lot.producer_id)
+    store.save_producer(replace(prod, name="Finca Santa Julia", kind=ProducerKind.FARM))
+    store.save_person(Person(prod.id, "Julio Pérez Ramírez", Role.OWNER))
+    store.save_person(Person(prod.id, "Julia Mendoza", Role.MANAGER))
+    store.save_lot(replace(store.lot(lot.id), story=(
+        "Don Julio y su familia cultivan Castillo en Finca Santa Julia. Julio picks; Doña "
+        "Julia sorts. Mr. Ramírez and Julia dry it.")))
+    data = load_statement(store, lot.code, on=ON, template=load_template("default-en"))
+    assert data.producer_label == "Finca Santa Julia"
+    assert data.story == ("The owner y su familia cultivan Castillo en Finca Santa Julia. The "
+                          "owner picks; the manager sorts. The owner and the manager dry it.")
