@@ -86,6 +86,24 @@ def c_price(value: Decimal) -> tuple[str, bool] | None:
     return bad
 
 
+FOB_USUAL_HIGH_USD_LB = Decimal(100)
+"""Above this an FOB is worth a look: auction lots sell for more, but a price in US cents per
+lb read as dollars (410 for 4.10 USD/lb) lands here."""
+
+
+def fob_price(usd_lb: Decimal) -> tuple[str, bool] | None:
+    """An FOB (USD/lb) must be more than 0; above :data:`FOB_USUAL_HIGH_USD_LB` it is a warning
+    asking whether it is in cents."""
+    v = Decimal(usd_lb)
+    bad = positive("a price", v)
+    if bad is not None:
+        return bad
+    if v > FOB_USUAL_HIGH_USD_LB:
+        return (f"FOB {round_places(v, 2)} USD/lb is unusual (an auction lot's, or a price in US "
+                f"cents per lb: {round_places(v / 100, 4)} USD/lb?)", False)
+    return None
+
+
 def c_price_market(species: Species | None) -> str | None:
     """A C price (or a fixation against C) on a robusta lot: ICE C is the arabica market; a
     robusta lot compares with London (USD/t), never with C (docs/domain.md "Robusta
@@ -137,6 +155,18 @@ def bags_without_size(bags: int | None, bag_kg: Decimal | None,
     if bags is None or bag_kg is not None or weight_kg is not None:
         return None
     return "a number of bags needs its bag size (e.g. 60, 69, 70 kg) or the lot's weight"
+
+
+def weight_beside_bags(weight_kg: Decimal | None, bags: int | None,
+                       bag_kg: Decimal | None) -> str | None:
+    """A weight and a bag count with its size that do not agree (19,200 kg beside 274 bags of
+    70 kg = 19,180 kg): a statement prints both, so the difference is worth a look (a net
+    weight after sampling may be why). The weight gives every figure."""
+    if weight_kg is None or bags is None or bag_kg is None or weight_kg == bags * bag_kg:
+        return None
+    return (f"weight {_tidy(weight_kg)} kg is not {bags} bags × {_tidy(bag_kg)} kg = "
+            f"{_tidy(bags * bag_kg)} kg (a statement prints both; the weight gives every "
+            "figure): correct the one that is wrong")
 
 
 CROP_YEARS_BEFORE = 2

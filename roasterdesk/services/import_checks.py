@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..domain import plausibility as PL
+from ..domain.units import LB_KG
 from . import fields as FS
 from . import parsing as P
 from . import vocab
@@ -114,6 +115,12 @@ def header_unit(key: str, header: str) -> str | None:
     """The unit a header names in brackets for a field that takes one ("Weight (lb)" → lb,
     "Altitude [ft]" → ft): the column's unit where a cell and a unit column name none, so a
     pound is never read as a kilogram."""
+    if key in PRICE_FIELDS:
+        for inner in FS.BRACKETED.findall(header):
+            said = _price_unit(inner)
+            if said:
+                return said
+        return None
     for ukey, targets in UNIT_FIELDS.items():
         if key in targets:
             table = _ALT_UNITS if ukey == "altitude_unit" else _MASS_UNITS
@@ -121,6 +128,23 @@ def header_unit(key: str, header: str) -> str | None:
                 word = FS.fold(inner)
                 if word in table:
                     return table[word]
+    return None
+
+
+PRICE_FIELDS = frozenset({"fob_usd_lb", "fob_usd_kg", "c_cents_lb", "differential_cents_lb"})
+"""Prices whose header may name their unit ("FOB (US¢/lb)", "C price (USD/lb)")."""
+
+
+def _price_unit(text: str) -> str | None:
+    """The price unit a header's bracket names, as a cell would write it: "¢/lb", "USD/lb",
+    "USD/kg"; None when it names none."""
+    t = " ".join(text.lower().split())
+    per = "kg" if re.search(r"(?:/|per)\s*kg", t) else "lb" if re.search(r"(?:/|per)\s*lb", t) \
+        else ""
+    if re.search(r"¢|\bcents?\b|\bcts\b|\busc\b|\bc\s*/", t):
+        return "¢/lb" if per != "kg" else None  # cents per kg: no such quote
+    if re.search(r"usd|us\$|\$", t):
+        return f"USD/{per or 'lb'}"
     return None
 
 
@@ -142,8 +166,8 @@ CHECKS: dict[str, Callable[[Any], tuple[str, bool] | None]] = {
     "bag_kg": PL.BAG_KG.check,
     "quality_score": PL.CUP_SCORE.check,
     "moisture_pct": PL.moisture,
-    "fob_usd_lb": _positive("a price"),
-    "fob_usd_kg": _positive("a price"),
+    "fob_usd_lb": PL.fob_price,
+    "fob_usd_kg": lambda v: PL.fob_price(Decimal(v) * LB_KG),
     "c_cents_lb": PL.c_price,
     "fg_amount": _positive("a farm-gate price"),
     "fg_fx": _positive("an exchange rate"),

@@ -16,7 +16,7 @@ from ..domain import plausibility as PL
 from ..domain.model import Lot
 from ..domain.pricing import farm_gate_usd_lb_green, fixed_c_cents, fob_usd_lb
 from . import fields as FS
-from .import_checks import Problem
+from .import_checks import Problem, header_unit
 
 _PRICES = ("c_cents_lb", "differential_cents_lb", "fob_usd_lb", "fob_usd_kg", "fixations")
 _FARM_GATE = ("fg_amount", "fg_currency", "fg_unit", "fg_unit_kg", "fg_basis",
@@ -39,6 +39,9 @@ def lot_problems(line: int, lot: Lot, values: dict[str, Any], raw: dict[str, str
         if bad:
             out.append(Problem(line, col("bags"), f"{lot.bags} bags without a bag size: {bad}; "
                                "add a 'Bag size' or a 'Weight' column (or leave the bags out)"))
+        bad = PL.weight_beside_bags(lot.weight_kg, lot.bags, lot.bag_kg)
+        if bad:
+            out.append(Problem(line, col("weight_kg", "bags", "bag_kg"), bad, False))
     for f in lot.fixations if "fixations" in given else ():
         bad = PL.c_price(f.c_cents_lb)
         if bad:
@@ -52,7 +55,7 @@ def lot_problems(line: int, lot: Lot, values: dict[str, Any], raw: dict[str, str
                                          else "fixations"), bad))
     c, diff, fob = fixed_c_cents(lot), lot.differential_cents_lb, lot.fob_usd_lb
     if given & set(_PRICES) and c is not None and diff is not None and fob is not None:
-        bad = PL.price_sum(c, diff, fob, _fob_said(raw))
+        bad = PL.price_sum(c, diff, fob, _fob_said(raw, header_of))
         if bad:
             fob_key = "fob_usd_kg" if "fob_usd_kg" in raw and "fob_usd_lb" not in raw \
                 else "fob_usd_lb"
@@ -73,10 +76,12 @@ def lot_problems(line: int, lot: Lot, values: dict[str, Any], raw: dict[str, str
     return out
 
 
-def _fob_said(raw: dict[str, str]) -> str:
-    """The FOB as the row writes it ("7.60 USD/kg"), with its unit when the cell has none."""
+def _fob_said(raw: dict[str, str], header_of: dict[str, str]) -> str:
+    """The FOB as the row writes it ("7.60 USD/kg"), with its unit when the cell has none (its
+    header's, else the field's)."""
     for key, unit in (("fob_usd_lb", "USD/lb"), ("fob_usd_kg", "USD/kg")):
         text = raw.get(key, "").strip()
         if text:
-            return text if any(ch.isalpha() for ch in text) else f"{text} {unit}"
+            unit = header_unit(key, header_of.get(key, "")) or unit
+            return text if any(ch.isalpha() or ch == "¢" for ch in text) else f"{text} {unit}"
     return ""

@@ -304,11 +304,23 @@ def parse_percent(text: str) -> Decimal:
     return tidy(value) if scaled else value  # as written, unless read as a fraction
 
 
+_CENTS_LB = re.compile(rf"^\s*({_NUM})\s*(?:us\s*)?(?:¢|c|cts|cents?|usc)\s*(?:/|per)\s*lbs?\s*$",
+                       re.IGNORECASE)
+"""A price in US cents per lb with its unit ("410 ¢/lb", "410 US¢/lb", "95 cents/lb")."""
+_USD = re.compile(rf"^\s*(?:usd|us\$|\$)?\s*({_NUM})\s*(?:usd|us\$|\$)?\s*"
+                  r"(?:/|per)?\s*(lb|lbs|kg)?\s*$", re.IGNORECASE)
+
+
 def parse_price(text: str, *, per: str = "lb") -> Decimal:
-    """ "4.75", "USD 4.75/lb", "$10.47 / kg", "4,75" → USD per ``per`` (lb or kg)."""
+    """ "4.75", "USD 4.75/lb", "$10.47 / kg", "4,75", "475 ¢/lb" → USD per ``per`` (lb or
+    kg): a price the cell (or its column's header) gives in cents per lb is read as such,
+    never as dollars."""
     raw = text.strip()
-    m = re.match(rf"^\s*(?:usd|us\$|\$)?\s*({_NUM})\s*(?:usd|us\$|\$)?\s*"
-                 r"(?:/|per)?\s*(lb|lbs|kg)?\s*$", raw, re.IGNORECASE)
+    cents = _CENTS_LB.match(raw)
+    if cents:
+        value = parse_number(cents.group(1)) / 100
+        return value if per == "lb" else value / LB_KG
+    m = _USD.match(raw)
     if not m:
         raise ValueError(f"{raw!r} is not a price (e.g. 4.75 or 4.75 USD/lb)")
     value = parse_number(m.group(1))
@@ -319,8 +331,16 @@ def parse_price(text: str, *, per: str = "lb") -> Decimal:
 
 
 def parse_cents(text: str) -> Decimal:
-    """US cents per lb: "380", "380.00 c/lb", "+95", "-12,5"."""
-    raw = re.sub(r"\s*(¢|c|cts|cents)?\s*(/\s*lb)?\s*$", "", text.strip(), flags=re.IGNORECASE)
+    """US cents per lb: "380", "380.00 c/lb", "+95", "-12,5"; a cell (or header) that gives
+    the price in dollars ("3.80 USD/lb", "$8.38/kg") is converted, never read as cents."""
+    raw = text.strip()
+    if re.search(r"usd|us\$|\$", raw, re.IGNORECASE):
+        m = _USD.match(raw)
+        if not m:
+            raise ValueError(f"{raw!r} is not a price (e.g. 380 ¢/lb or 3.80 USD/lb)")
+        return parse_price(raw, per="lb") * 100
+    raw = re.sub(r"\s*(?:us\s*)?(¢|c|cts|cents?|usc)?\s*((?:/|per)\s*lbs?)?\s*$", "", raw,
+                 flags=re.IGNORECASE)
     return parse_number(raw)
 
 

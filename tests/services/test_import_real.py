@@ -457,3 +457,43 @@ def test_no_header_routes_to_two_fields_of_one_kind():
             for name in FS._names(spec):
                 owners[name].add(spec.key)
         assert {n: k for n, k in owners.items() if len(k) > 1} == {}, kind
+
+
+def test_a_weight_that_bags_times_their_size_do_not_make_is_a_warning_on_its_line(
+        store, tmp_path):
+    """19,200 kg beside 274 bags of 70 kg (19,180 kg): the statement would print both."""
+    f = tmp_path / "pesos.csv"
+    f.write_text("Lot;Producer;Country;Harvest;Weight (kg);Bags;Bag size\n"
+                 "A;F;CO;2024;19200;274;70\nB;F;CO;2024;1380;20;69\n", encoding="utf-8")
+    p = plan(store, f)
+    assert p.ok, p.report()
+    [w] = [x for x in p.problems if "bags ×" in x.reason]
+    assert (w.line, w.error, w.column) == (2, False, "Weight (kg), Bags, Bag size")
+    assert "weight 19200 kg is not 274 bags × 70 kg = 19180 kg" in w.reason
+
+
+def test_a_price_header_that_names_cents_or_dollars_is_read_in_that_unit(store, tmp_path):
+    """'Preço FOB (US¢/lb)' holding 410,00 is 4.10 USD/lb (it was stored as 410 USD/lb and a
+    statement printed a 10,549 % premium); a C price column headed in USD/lb is read as
+    dollars, and a differential written '+0.95 USD/lb' as 95 ¢/lb. An FOB above 100 USD/lb
+    with no unit is a warning asking whether it is in cents."""
+    f = tmp_path / "ofertas.csv"
+    f.write_text("Lote;Produtor;País;Safra;Preço FOB (US¢/lb);C price (USD/lb);Diferencial\n"
+                 "BR-1;Sítio Boa Vista;Brasil;2024;410,00;3,85;+25\n"
+                 "BR-2;Sítio Boa Vista;Brasil;2024;475,00;3,80;+0,95 USD/lb\n"
+                 "BR-3;Sítio Boa Vista;Brasil;2024;395,50;3,80;+0,95 USD/lb\n",
+                 encoding="utf-8")
+    p = plan(store, f)
+    got = {r.record.code: r.record for r in p.records}
+    assert got["BR-1"].fob_usd_lb == Decimal("4.10") and got["BR-1"].c_cents_lb == Decimal(385)
+    assert got["BR-2"].fob_usd_lb == Decimal("4.75")
+    assert got["BR-2"].differential_cents_lb == Decimal(95)
+    [e] = [x for x in p.problems if x.error]  # the sum is checked in the header's unit
+    assert e.line == 4 and "FOB 395,50 ¢/lb is 395.50 ¢/lb" in e.reason
+    g = tmp_path / "sin_unidad.csv"
+    g.write_text("Lot;Producer;Country;Harvest;FOB\nX-1;F;CO;2024;410\n", encoding="utf-8")
+    p = plan(store, g)
+    [w] = [x for x in p.problems if "FOB" in x.reason]
+    assert not w.error and w.line == 2
+    assert w.reason == ("FOB 410.00 USD/lb is unusual (an auction lot's, or a price in US cents "
+                        "per lb: 4.1000 USD/lb?)")

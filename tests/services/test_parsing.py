@@ -117,3 +117,30 @@ def test_plain_negative_numbers_stay_numbers():
 def test_a_whole_number_field_settles_a_separator_only_when_the_fraction_is_not_whole(
         raw, whole, form):
     assert P.number_form(raw, whole) == form
+
+
+@pytest.mark.parametrize(("text", "per", "usd"), [
+    ("410 ¢/lb", "lb", "4.10"), ("410 US¢/lb", "lb", "4.10"), ("95 cents/lb", "lb", "0.95"),
+    ("410,5 c/lb", "lb", "4.105"), ("4.75 USD/lb", "lb", "4.75"), ("4.75", "lb", "4.75"),
+])
+def test_a_price_in_cents_is_read_as_cents_whatever_the_field(text, per, usd):
+    from roasterdesk.services.parsing import parse_price
+
+    assert parse_price(text, per=per) == Decimal(usd)
+
+
+@pytest.mark.parametrize(("text", "cents"), [
+    ("380", "380"), ("380.00 c/lb", "380"), ("+95", "95"), ("3.80 USD/lb", "380"),
+    ("+0.95 USD/lb", "95"), ("$3.80", "380"), ("380 US¢/lb", "380"), ("-12,5", "-12.5"),
+])
+def test_a_cents_field_given_dollars_converts_them(text, cents):
+    from roasterdesk.services.parsing import parse_cents
+
+    assert parse_cents(text) == Decimal(cents)
+
+
+def test_a_cents_field_refuses_dollars_it_cannot_read():
+    from roasterdesk.services.parsing import parse_cents
+
+    with pytest.raises(ValueError, match="not a price"):
+        parse_cents("USD 3.80 a pound")

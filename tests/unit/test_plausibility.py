@@ -55,6 +55,15 @@ def test_bags_need_their_size():
     assert PL.bags_without_size(30, None, Decimal(2000)) is None  # the weight gives the figures
 
 
+def test_a_weight_beside_bags_that_do_not_make_it_is_named():
+    assert PL.weight_beside_bags(Decimal("19200"), 274, Decimal(70)) == (
+        "weight 19200 kg is not 274 bags × 70 kg = 19180 kg (a statement prints both; the "
+        "weight gives every figure): correct the one that is wrong")
+    assert PL.weight_beside_bags(Decimal("19180.0"), 274, Decimal(70)) is None
+    assert PL.weight_beside_bags(Decimal("19200"), 274, None) is None
+    assert PL.weight_beside_bags(None, 274, Decimal(70)) is None
+
+
 def test_a_harvest_far_from_its_contract_date():
     assert PL.harvest_far_from_contract(2009, date(2024, 4, 3), "CI") == (
         "harvest 2008/09 ended 15 years before the contract date 2024-04-03: is it the right "
@@ -77,3 +86,11 @@ def test_a_robusta_lot_has_no_c_price():
     assert PL.c_price_market(None) is None
     assert PL.c_price_market(Species.ROBUSTA).startswith(
         "a robusta lot is compared with London (USD/t), never with ICE C (arabica)")
+
+
+def test_an_fob_in_cents_read_as_dollars_is_asked_about():
+    assert PL.fob_price(Decimal("4.10")) is None
+    assert PL.fob_price(Decimal(0)) == ("a price must be more than 0 (not 0)", True)
+    assert PL.fob_price(Decimal("410")) == (
+        "FOB 410.00 USD/lb is unusual (an auction lot's, or a price in US cents per lb: "
+        "4.1000 USD/lb?)", False)
