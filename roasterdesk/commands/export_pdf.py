@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--lot", metavar="CODE", help="the lot's code, e.g. CO-25-001")
     which.add_argument("--harvest", type=int, metavar="YEAR",
-                       help="every lot (not cancelled) of this harvest")
+                       help="every lot of this harvest (not an offer, not cancelled)")
     parser.add_argument("--out", type=Path, metavar="FILE", help="PDF file to write (--lot)")
     parser.add_argument("--out-dir", type=Path, metavar="DIR",
                         help="folder for the PDFs, one per lot, named by code (--harvest)")
@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if args.lot is not None:
         if args.out is None:
             raise UserError("--lot needs --out FILE")
+        from ..domain.model import NOT_BOUGHT
         from ..pdf import load_template
         from ..services.statement import find_lot
         from ..services.statement_batch import export_one
@@ -46,6 +47,13 @@ def run(args: argparse.Namespace) -> int:
         try:
             lot = find_lot(store, args.lot)
             assert lot.id is not None
+            if lot.status in NOT_BOUGHT:
+                raise UserError(f"{lot.code} is recorded as {lot.status.value}, not bought: a "
+                                "statement says what was paid (set its status once it is "
+                                "contracted)")
+            if lot.status is None:
+                print(f"roasterdesk: {lot.code}: status not recorded (is the lot bought? the "
+                      "statement shows its prices as paid)", file=sys.stderr)
             done = export_one(store, lot.id, template, args.out)
         finally:
             store.close()
@@ -54,13 +62,12 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.out_dir is None:
         raise UserError("--harvest needs --out-dir DIR")
-    from ..domain.model import LotStatus
     from ..services.statement_batch import export_batch
+    from ..store.sql import BOUGHT_SQL
 
     store = open_read_only(path)
     try:
-        lots = store.lots_where("harvest = ? AND status IS NOT ?",
-                               [args.harvest, LotStatus.CANCELLED.value])
+        lots = store.lots_where(f"harvest = ? AND {BOUGHT_SQL}", [args.harvest])
     finally:
         store.close()
     if not lots:

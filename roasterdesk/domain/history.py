@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .model import Lot, LotStatus
+from .model import NOT_BOUGHT, Lot
 from .pricing import LotEconomics
 
 
@@ -34,10 +34,11 @@ def _weighted(pairs: list[tuple[Decimal, Decimal]]) -> Decimal | None:
 
 
 def harvest_history(items: Iterable[tuple[Lot, LotEconomics]]) -> list[HarvestPoint]:
-    """One point per harvest with at least one (not cancelled) lot, oldest first."""
+    """One point per harvest with at least one lot bought (not an offer, not cancelled),
+    oldest first."""
     by_harvest: dict[int, list[tuple[Lot, LotEconomics]]] = {}
     for lot, eco in items:
-        if lot.status is not LotStatus.CANCELLED:
+        if lot.status not in NOT_BOUGHT:
             by_harvest.setdefault(lot.harvest, []).append((lot, eco))
     points = []
     for harvest in sorted(by_harvest):

@@ -34,10 +34,10 @@ from .visits import (
 __all__ = [  # the visit records live in domain.visits; their names are the model's too
     "Certification", "Commitment", "Consent", "ConsentScope", "ContractType", "CostLeg",
     "ENVIRONMENT_TOPICS", "EXPORTER_LEGS", "Evidence", "FarmGatePrice", "Fixation", "FollowUp",
-    "IMPORTER_LEGS", "LABOUR_TOPICS", "Lot", "LotStatus", "Observation", "Outcome", "Party",
-    "Person", "Photo", "Plot", "Premium", "PremiumBasis", "PremiumType", "Process", "Producer",
-    "ProducerKind", "Project", "ProjectCategory", "Purpose", "Role", "Scheme", "Species",
-    "TOPIC_LABELS", "Topic", "Visit", "VisitMode", "new_uuid",
+    "IMPORTER_LEGS", "LABOUR_TOPICS", "Lot", "LotStatus", "NOT_BOUGHT", "Observation", "Outcome",
+    "Party", "Person", "Photo", "Plot", "Premium", "PremiumBasis", "PremiumType", "Process",
+    "Producer", "ProducerKind", "Project", "ProjectCategory", "Purpose", "Role", "Scheme",
+    "Species", "TOPIC_LABELS", "Topic", "Visit", "VisitMode", "new_uuid",
 ]
 
 
@@ -282,6 +282,12 @@ class LotStatus(StrEnum):
     SHIPPED = "shipped"
     ARRIVED = "arrived"
     CANCELLED = "cancelled"  # lots are never deleted; a cancelled lot stays on record
+
+
+NOT_BOUGHT = frozenset({LotStatus.OFFER, LotStatus.CANCELLED})
+"""Lots on record that were not bought (an offer, a cancelled contract): never counted in what
+was bought (the relationship, the history by harvest, the volume a commitment delivered, the
+Transparency Pledge's lots) and given no statement, which says what was paid."""
 
 
 class ContractType(StrEnum):

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from .model import Commitment, Lot, LotStatus, Visit
+from .model import NOT_BOUGHT, Commitment, Lot, Visit
 from .pricing import fob_usd_lb
 
 
@@ -45,14 +45,14 @@ def evaluate_commitment(c: Commitment, lots: list[Lot], current_harvest: int) ->
     Choices: the volume is per harvest, so the total owed is volume × harvests covered; the price
     test uses the volume-weighted average FOB of the covered lots (every lot with a FOB and a
     weight); a commitment whose last harvest is not yet over (≥ ``current_harvest``) and is not yet
-    met is *in progress*, not broken. Cancelled lots do not count. A price floor that no covered
-    lot with a FOB can test is not shown as kept, even when the volume is met.
+    met is *in progress*, not broken. Offers and cancelled lots do not count. A price floor
+    that no covered lot with a FOB can test is not shown as kept, even when the volume is met.
     """
     covered = [
         lot for lot in lots
         if lot.producer_id == c.producer_id
         and lot.harvest in c.harvests
-        and lot.status is not LotStatus.CANCELLED
+        and lot.status not in NOT_BOUGHT
     ]
     delivered = sum((lot.weight or Decimal(0) for lot in covered), Decimal(0))
     committed = c.volume_kg * len(c.harvests) if c.volume_kg is not None else None
@@ -117,7 +117,7 @@ def relationship(
     Choice: the *current run* is the run of consecutive harvests that ends at ``current_harvest``
     or the harvest before it (the current harvest may not be bought yet); otherwise 0.
     """
-    years = sorted({lot.harvest for lot in lots if lot.status is not LotStatus.CANCELLED})
+    years = sorted({lot.harvest for lot in lots if lot.status not in NOT_BOUGHT})
     runs = _runs(years)
     longest = max((b - a + 1 for a, b in runs), default=0)
     current = 0

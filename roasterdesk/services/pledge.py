@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..domain.model import LotStatus
 from ..domain.money import fmt_pct, round_per_lb
 from ..domain.pledge import PledgeRow, PledgeSummary, pledge_row, public_producer_name, summarise
 from ..domain.pricing import fob_usd_lb
@@ -21,6 +20,7 @@ from ..domain.relationship import relationship
 from ..domain.transparency import checklist, reference_date
 from ..errors import UserError
 from ..store import current_harvest
+from ..store.sql import BOUGHT_SQL
 from .tabular import neutralise
 
 HEADERS = ("Lot", "Harvest", "Producer or organisation", "Country", "FOB price paid (USD/lb)",
@@ -32,8 +32,8 @@ def pledge_rows(store: Any, start: date, end: date) -> list[PledgeRow]:
     if end < start:
         raise UserError("the period ends before it starts")
     # a lot's reference date lies within its harvest year ± 1, so harvests bound the query
-    lots = store.lots_where("harvest BETWEEN ? AND ? AND status IS NOT ?",
-                            [start.year - 1, end.year + 1, LotStatus.CANCELLED.value])
+    lots = store.lots_where(f"harvest BETWEEN ? AND ? AND {BOUGHT_SQL}",
+                            [start.year - 1, end.year + 1])
     chosen = [lot for lot in lots if start <= reference_date(lot) <= end]
     rows: list[PledgeRow] = []
     by_producer: dict[int, list[Any]] = {}

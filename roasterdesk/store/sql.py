@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from ..domain.analysis import LotAnalysis
 
 
+BOUGHT_SQL = "(status IS NULL OR status NOT IN ('offer', 'cancelled'))"
+"""A lot that may have been bought (:data:`roasterdesk.domain.model.NOT_BOUGHT` is not): the
+lots a statement, a harvest's statements and the Transparency Pledge's list take."""
+
 METRICS_UPSERT = (
     "INSERT OR REPLACE INTO lot_metrics (lot_id, fob_usd_lb, c_usd_lb, premium_usd_lb, "
     "premium_pct, farm_gate_usd_lb, farm_gate_share, answered, applicable, missing, "

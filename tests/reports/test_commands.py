@@ -30,6 +30,30 @@ def test_export_pdf_one_lot_and_preflight(store, db_path, tmp_path, capsys):
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_an_offer_gets_no_statement_and_a_lot_without_a_status_is_said(store, db_path, tmp_path,
+                                                                       capsys):
+    """A statement says what was paid: an offer or a cancelled lot is refused (it printed
+    "Price paid (FOB)" for an offer); a lot whose status is not recorded is exported with a
+    line on stderr. A harvest's statements leave offers out."""
+    from dataclasses import replace
+
+    from roasterdesk.domain.model import LotStatus
+
+    _, lot = build_example(store)
+    out = tmp_path / "offer.pdf"
+    store.save_lot(replace(store.lot(lot.id), status=LotStatus.OFFER))
+    assert main(["export-pdf", "--db", str(db_path), "--lot", lot.code, "--out", str(out)]) == 2
+    assert "is recorded as offer, not bought" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["export-pdf", "--db", str(db_path), "--harvest", "2025", "--out-dir",
+                 str(tmp_path / "h")]) == 2  # its only lot is an offer
+    assert "no lots of harvest 2025" in capsys.readouterr().err
+    store.save_lot(replace(store.lot(lot.id), status=None))
+    assert main(["export-pdf", "--db", str(db_path), "--lot", lot.code, "--out", str(out)]) == 0
+    assert "status not recorded (is the lot bought?" in capsys.readouterr().err
+    assert out.exists()
+
+
 def test_export_pdf_a_whole_harvest_in_two_processes(store, db_path, tmp_path, capsys):
     build_example(store)
     out_dir = tmp_path / "out"

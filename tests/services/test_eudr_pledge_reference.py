@@ -17,6 +17,7 @@ from roasterdesk.domain.model import (
     Consent,
     ConsentScope,
     Lot,
+    LotStatus,
     Person,
     Photo,
     Plot,
@@ -214,6 +215,8 @@ def _pledge_fixture(store):
                        fob_usd_lb=Decimal("4.00"), contract_date=date(2024, 7, 1)))  # no weight
     store.save_lot(Lot("CO-22-9", farm.id, 2022, weight_kg=Decimal(900),
                        contract_date=date(2022, 5, 1)))  # outside the period
+    store.save_lot(Lot("CO-24-9", farm.id, 2024, weight_kg=Decimal(5000), fob_usd_lb=Decimal(5),
+                       contract_date=date(2024, 9, 1), status=LotStatus.OFFER))  # not bought
 
 
 def test_pledge_export_data_points_consent_and_share(store, tmp_path):

@@ -70,14 +70,14 @@ def test_the_good_rows_imported_the_rest_given_back_with_their_problems(qtbot, c
     assert dlg.rejects == out
     assert "2 rows refused" in dlg.summary.text() and str(out) in dlg.summary.text()
     with open(out, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
+        rows = list(csv.reader(fh, delimiter=";"))  # the source's separator, kept
     got = {r[0]: r[-1] for r in rows[1:]}
     assert rows[0][-1] == "problem" and set(got) == {"ZZ-2", "ZZ-3"}
     assert "Bags" in got["ZZ-2"] and "-3" in got["ZZ-2"] and "150" in got["ZZ-2"]
     assert "unknown process 'Washd'" in got["ZZ-3"]
     # fixed there, the refused rows import like any file
-    out.write_text(out.read_text(encoding="utf-8-sig").replace(",-3,", ",3,")
-                   .replace(",150,", ",85,").replace("Washd", "Washed"), encoding="utf-8")
+    out.write_text(out.read_text(encoding="utf-8-sig").replace(";-3;", ";3;")
+                   .replace(";150", ";85").replace("Washd", "Washed"), encoding="utf-8")
     dlg2 = opened(qtbot, ctx, out)
     assert dlg2.plan.ok, dlg2.plan.report()
     press_import(qtbot, dlg2)

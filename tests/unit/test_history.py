@@ -17,6 +17,8 @@ def test_history_weights_prices_and_quality_by_green_weight():
         lot("C", 2023, "500", "3.00", "200"),
         lot("D", 2024, None, "9.00", "300", "90"),  # no weight: counted as a lot only
         lot("E", 2024, "9000", "1.00", status=LotStatus.CANCELLED),
+        lot("F", 2024, "9000", "1.00", status=LotStatus.OFFER),  # offered, not bought
+        lot("G", 2025, "2000", "6.00", status=LotStatus.OFFER),  # no harvest of its own
     ]
     points = harvest_history((x, economics(x)) for x in lots)
     assert [p.harvest for p in points] == [2023, 2024]

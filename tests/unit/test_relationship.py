@@ -32,6 +32,7 @@ def test_runs_of_consecutive_harvests():
     lots = [lot(y) for y in (2016, 2017, 2018, 2020, 2021, 2023, 2024, 2025)]
     lots.append(lot(2025, kg=700))  # two lots in one harvest count once
     lots.append(lot(2019, status=LotStatus.CANCELLED))  # a cancelled lot bridges nothing
+    lots.append(lot(2022, status=LotStatus.OFFER))  # nor does an offer: it was not bought
     r = relationship(lots, [], [], current_harvest=2025)
     assert (r.first_harvest, r.last_harvest) == (2016, 2025)
     assert r.harvests_bought == 8
@@ -80,7 +81,8 @@ def test_commitment_kept_by_volume():
 
 def test_commitment_not_kept_by_volume_once_over():
     c = Commitment(1, 2023, 2024, volume_kg=D(1000))
-    lots = [lot(2023, 1000), lot(2024, 500), lot(2024, 800, status=LotStatus.CANCELLED)]
+    lots = [lot(2023, 1000), lot(2024, 500), lot(2024, 800, status=LotStatus.CANCELLED),
+            lot(2024, 900, status=LotStatus.OFFER)]
     res = evaluate_commitment(c, lots, current_harvest=2025)
     assert res.delivered_kg == 1500
     assert res.volume_met is False

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.model import LotStatus
+from ...domain.model import NOT_BOUGHT
 from ...pdf.template import available_templates
 from ...services.statement_batch import safe_file_name
 
@@ -290,11 +290,12 @@ class BatchExportDialog(QDialog):
 
     def chosen_lots(self) -> list[tuple[int, str]]:
         store = self.ctx.store
-        if self.by_selection.isChecked():
-            lots = [store.lot(i) for i in self.lot_ids]
+        if self.by_selection.isChecked():  # offers and cancelled lots get no statement
+            lots = [x for x in (store.lot(i) for i in self.lot_ids) if x.status not in NOT_BOUGHT]
         else:
-            lots = store.lots_where("harvest = ? AND status IS NOT ?",
-                                    [self.harvest.currentData(), LotStatus.CANCELLED.value])
+            from ...store.sql import BOUGHT_SQL
+
+            lots = store.lots_where(f"harvest = ? AND {BOUGHT_SQL}", [self.harvest.currentData()])
         return [(x.id, x.code) for x in lots if x.id is not None]
 
     def start(self) -> None:
@@ -302,7 +303,8 @@ class BatchExportDialog(QDialog):
 
         lots = self.chosen_lots()
         if not lots:
-            self.status.setText("No lots to export.")
+            self.status.setText("No lots to export (offers and cancelled lots get no "
+                                "statement: it says what was paid).")
             return
         folder = Path(self.folder.text().strip()).expanduser()
         db, template = self.ctx.db_path, self.template.currentText()
