@@ -21,8 +21,10 @@ grows with what is kept per row (a lot code for the duplicate check, ~60-120 byt
 the file's cells or records.
 
 The CSV looks like a buyer's sheet (decimal commas, units in cells, "2023/24" harvests); the
-database starts empty, so the commit also creates the producers and refreshes the lot metrics of
-every one of them, all in one transaction.
+database starts empty, so the commit also creates the producers and computes the lot figures of
+every one of them: the rows in one transaction, then (100,000 lots) the figures over every core
+in a second one (``services.parallel_figures``; a kill in between leaves them pending for the
+next start), all inside the timed commit.
 """
 
 from __future__ import annotations

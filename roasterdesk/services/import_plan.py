@@ -58,6 +58,7 @@ class ImportPlan:
     errors_tallied: int = 0
     warnings_tallied: int = 0
     error_lines: set[int] = field(default_factory=set)
+    figures_pending: bool = False  # the lot figures come after the commit (many lots)
 
     def tally(self) -> None:
         """Count the problems found since the last tally, then let go of those past the first

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -416,6 +417,7 @@ def commit_import(
             raise UserError(f"{plan.table.source} or the database changed since the file was "
                             "checked: check it again (nothing was imported)")
         _finish(store, again, writer, progress, cancelled)
+    _pending_figures(store, again)
     return _result(plan)
 
 
@@ -460,6 +462,7 @@ def import_rows(
                 before_commit(plan)
     except _Refused:
         return plan, None
+    _pending_figures(store, plan)
     return plan, _result(plan)
 
 
@@ -501,9 +504,38 @@ def _finish(store: Any, plan: ImportPlan, writer: _Writer, progress: Progress | 
             (all_ids[child], {"parent_id": all_ids[parent], "updated_at": writer.stamp})
             for child, parent in plan.parents.items()])
     total = len(plan.table.rows)
-    refresh_producers(store, writer.touched | plan.moved_from,
-                      lambda _n, _t: _step(progress, cancelled, total, total + 1))
+    touched = writer.touched | plan.moved_from
+    if _figures_after_commit(store, touched):
+        from .parallel_figures import mark_pending
+
+        mark_pending(store, touched)  # computed over every core once the rows are committed
+        plan.figures_pending = True
+    else:
+        refresh_producers(store, touched,
+                          lambda _n, _t: _step(progress, cancelled, total, total + 1))
     _step(progress, cancelled, total + 1, total + 1)
+
+
+def _figures_after_commit(store: Any, producers: set[int]) -> bool:
+    """Whether the figures of these producers' lots are worth computing in worker processes
+    after the commit (:mod:`.parallel_figures`: many lots, a plain file, more than one core)
+    rather than in this transaction."""
+    from .parallel_figures import PARALLEL_FROM, workers_possible
+
+    if not producers or workers_possible(store, os.cpu_count() or 1) is None:
+        return False
+    counts = dict(store.db.execute(
+        "SELECT producer_id, count(*) FROM lots GROUP BY producer_id").fetchall())
+    return sum(counts.get(p, 0) for p in producers) >= PARALLEL_FROM
+
+
+def _pending_figures(store: Any, plan: ImportPlan) -> None:
+    """The figures an import committed without (:func:`_finish`), in a transaction of their
+    own; a kill before leaves them marked for the next start."""
+    if plan.figures_pending:
+        from .parallel_figures import refresh_pending
+
+        refresh_pending(store)
 
 
 def _result(plan: ImportPlan) -> ImportResult:

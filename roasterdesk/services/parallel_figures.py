@@ -5,12 +5,19 @@ analysis); the calling process writes them inside its own transaction.
 
 Used where a write has committed many producers' records and their figures come after: a
 laptop joining a team pulls every record page by page, then computes 200,000 lots' figures,
-the longest part of a join. Small refreshes, and an encrypted database (whose key would have
-to be handed to every worker), stay in the calling process.
+the longest part of a join; an import of many lots commits its rows, then their figures. Small
+refreshes, and an encrypted database (whose key would have to be handed to every worker), stay
+in the calling process.
+
+Figures left to compute are **pending**: the write that commits the records marks their
+producers (``sync_state`` key ``metrics_dirty``) in the same transaction, and the mark goes in
+the transaction that writes the figures. A process killed in between leaves the mark; the next
+start (:func:`roasterdesk.services.recovery.recover_at_start`) or sync computes them.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import os
 from collections.abc import Iterable
@@ -84,3 +91,40 @@ def _plain(path: Path) -> bool:
             return fh.read(16) == b"SQLite format 3\x00"
     except OSError:
         return False
+
+
+# -- figures pending -------------------------------------------------------------------------
+PENDING = "metrics_dirty"
+
+
+def mark_pending(store: Store, producer_ids: Iterable[int] | None) -> None:
+    """Remember, inside the caller's transaction, whose lot figures are to compute once it has
+    committed (``None``: every producer's)."""
+    from .hub import _set_state, _state
+
+    had = _state(store, PENDING)
+    if had == "all" or producer_ids is None:
+        _set_state(store, PENDING, "all")
+        return
+    ids = set(json.loads(had)) if had else set()
+    _set_state(store, PENDING, json.dumps(sorted(ids | {int(p) for p in producer_ids if p})))
+
+
+def refresh_pending(store: Store) -> int:
+    """Compute the pending lot figures (those of live producers: a deleted producer's lots keep
+    theirs), over every core when they are many, and clear the mark, in one transaction.
+    Returns the lots refreshed."""
+    from .hub import _state
+
+    had = _state(store, PENDING)
+    if had is None:
+        return 0
+    producers = None if had == "all" else set(json.loads(had))
+    sql = ("SELECT l.producer_id, count(*) FROM lots l JOIN producers p ON p.id = l.producer_id "
+           "WHERE p.deleted_at IS NULL GROUP BY l.producer_id")
+    with store.transaction():
+        want = [(pid, n) for pid, n in store.db.execute(sql).fetchall()
+                if producers is None or pid in producers]
+        done = refresh_committed(store, [pid for pid, _ in want], sum(n for _, n in want))
+        store.db.execute("DELETE FROM sync_state WHERE key = ?", [PENDING])
+    return done

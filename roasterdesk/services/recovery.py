@@ -11,7 +11,9 @@ one.
   renames);
 - stale temporary files and folders (``.verify-<pid>-*``, ``.backup-<pid>-*``,
   ``.verified-<pid>-*.sqlite``) of processes that are gone, or older than a day whatever their
-  owner; those of a living process (another backup running) are left alone.
+  owner; those of a living process (another backup running) are left alone;
+- lot figures an import or a sync committed its records without and was stopped before
+  computing (:mod:`roasterdesk.services.parallel_figures`, "pending"): computed now.
 """
 
 from __future__ import annotations
@@ -64,6 +66,46 @@ def recover_at_start(db_path: Path | str, *, locked: bool = False) -> list[str]:
     if removed:
         messages.append(f"removed {len(removed)} temporary file(s) left by an interrupted "
                         "backup, verification or restore.")
+    if _figures_pending(path):
+        note = _compute_pending_figures(path)
+        if note:
+            messages.append(note)
     for message in messages:
         log.warning("start-up recovery of %s: %s", path, message)
     return messages
+
+
+def _figures_pending(path: Path) -> bool:
+    """A pending mark in a plain file, read without opening a store (the module that computes
+    the figures loads only when there is one); an encrypted file's next sync computes them."""
+    import sqlite3
+
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return False
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT 1 FROM sync_state WHERE key = 'metrics_dirty'").fetchone()
+        finally:
+            con.close()
+    except (OSError, sqlite3.Error):  # no file, or no sync_state yet: nothing pending
+        return False
+    return row is not None
+
+
+def _compute_pending_figures(path: Path) -> str:
+    import sqlite3
+
+    from ..store import Store
+    from ..store.errors import StoreError
+    from .parallel_figures import refresh_pending
+
+    try:
+        with Store.open(path, create=False) as store:
+            done = refresh_pending(store)
+    except (StoreError, OSError, sqlite3.Error) as exc:  # the next start or sync tries again
+        log.warning("pending lot figures of %s not computed: %s", path, exc)
+        return ""
+    return (f"computed the figures of {done:,} lots that an interrupted import or sync had "
+            "committed without them.")

@@ -257,37 +257,18 @@ def _note(result: SyncResult, found: tuple[int, bool]) -> None:
 
 
 # -- pull ------------------------------------------------------------------------------------
-def _refresh(store: Store, producers: set[int] | None) -> None:
-    """Lot figures of the touched producers that are alive (a deleted producer's lots keep
-    theirs), many producers at a time, over every core when they are many."""
-    from .parallel_figures import refresh_committed
-
-    sql = ("SELECT l.producer_id, count(*) FROM lots l JOIN producers p ON p.id = l.producer_id "
-           "WHERE p.deleted_at IS NULL GROUP BY l.producer_id")
-    want = [(pid, n) for pid, n in store.db.execute(sql).fetchall()
-            if producers is None or pid in producers]
-    # the pull's pages are committed: workers may read them (a join: 200,000 lots)
-    refresh_committed(store, [pid for pid, _ in want], sum(n for _, n in want))
-
-
 def _mark_dirty(store: Store, producers: set[int] | None) -> None:
     """Remember (in the pull's transaction) whose lot figures need recomputing: done once at the
-    end of the pull, and by the next sync if this one is killed before."""
-    had = _state(store, "metrics_dirty")
-    if had == "all" or producers is None:
-        _set_state(store, "metrics_dirty", "all")
-        return
-    ids = set(json.loads(had)) if had else set()
-    _set_state(store, "metrics_dirty", json.dumps(sorted(ids | producers)))
+    end of the pull, and by the next sync (or start) if this one is killed before."""
+    from .parallel_figures import mark_pending
+
+    mark_pending(store, producers)
 
 
 def refresh_dirty(store: Store) -> None:
-    had = _state(store, "metrics_dirty")
-    if had is None:
-        return
-    with store.transaction():
-        _refresh(store, None if had == "all" else set(json.loads(had)))
-        store.db.execute("DELETE FROM sync_state WHERE key = 'metrics_dirty'")
+    from .parallel_figures import refresh_pending
+
+    refresh_pending(store)
 
 
 def _finish_pull(store: Store) -> None:

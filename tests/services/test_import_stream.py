@@ -147,3 +147,79 @@ def test_problems_are_counted_exactly_and_the_first_ones_kept(store, tmp_path, s
                                  before_commit=lambda p: I.write_rejects(p, out))
     assert result is not None and result.created == 997
     assert out.read_text(encoding="utf-8-sig").count("is not a number") == 3
+
+
+@pytest.fixture
+def figures_after(monkeypatch):
+    """Imports of more than a few lots take the many-lots path: their figures are computed in
+    worker processes once the rows are committed (as a 100,000-row import does)."""
+    from roasterdesk.services import parallel_figures as PF
+
+    monkeypatch.setattr(PF, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(I.os, "cpu_count", lambda: 2)
+
+
+def _figures(path):
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute("SELECT l.code, m.fob_usd_lb, m.answered FROM lots l "
+                           "JOIN lot_metrics m ON m.lot_id = l.id ORDER BY l.code").fetchall()
+        pending = con.execute("SELECT value FROM sync_state WHERE key = 'metrics_dirty'"
+                              ).fetchone()
+    finally:
+        con.close()
+    return rows, pending
+
+
+def test_many_lots_get_their_figures_after_the_commit_the_same_as_in_it(
+        store, db_path, tmp_path, figures_after):
+    """The figures written by the workers after the commit are those the transaction itself
+    computes for a small import; nothing is left pending."""
+    from roasterdesk.store import Store
+
+    path = lots_csv(tmp_path / "lots.csv", 60, producers=6)
+    plan, result = I.import_rows(store, I.read_source(path, "lots"), "lots")
+    assert result is not None and result.created == 60 and plan.figures_pending
+    many, pending = _figures(db_path)
+    assert len(many) == 60 and pending is None
+    assert all(fob is not None for _c, fob, _a in many)
+    import roasterdesk.services.parallel_figures as PF
+
+    PF.PARALLEL_FROM = 10**9  # (the fixture's monkeypatch restores it)
+    inline = tmp_path / "inline.sqlite"
+    with Store.open(inline) as s:
+        plan, _ = I.import_rows(s, I.read_source(path, "lots"), "lots")
+        assert not plan.figures_pending
+    assert _figures(inline)[0] == many
+
+
+def test_an_import_stopped_before_its_figures_keeps_its_rows_and_the_next_start_computes_them(
+        db_path, tmp_path, figures_after, monkeypatch):
+    """Killed between the rows' commit and the figures: the rows are there with a pending mark
+    (never half-written figures); the next start computes them and clears the mark."""
+    from roasterdesk.services import parallel_figures as PF
+    from roasterdesk.services.recovery import recover_at_start
+    from roasterdesk.store import Store
+
+    path = lots_csv(tmp_path / "lots.csv", 40, producers=4)
+
+    def killed(_store):
+        raise KeyboardInterrupt
+
+    with Store.open(db_path) as s, monkeypatch.context() as m:
+        m.setattr(PF, "refresh_pending", killed)
+        with pytest.raises(KeyboardInterrupt):
+            I.import_rows(s, I.read_source(path, "lots"), "lots")
+        assert s.counts()["lots"] == 40
+    rows, pending = _figures(db_path)  # each lot's row as inserted: no figure computed yet
+    assert {(fob, answered) for _c, fob, answered in rows} <= {(None, 0)}
+    assert pending is not None
+    notes = recover_at_start(db_path)
+    assert notes == ["computed the figures of 40 lots that an interrupted import or sync had "
+                     "committed without them."]
+    rows, pending = _figures(db_path)
+    assert len(rows) == 40 and pending is None
+    assert all(fob is not None and answered > 0 for _c, fob, answered in rows)
+    assert recover_at_start(db_path) == []  # once

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from roasterdesk.services import sync
+from roasterdesk.services import parallel_figures, sync
 from roasterdesk.services.demo import build_demo
 from roasterdesk.store import Store
 from roasterdesk.store.change_sync import ChangeSync
@@ -33,12 +33,12 @@ def _one_by_one(self, changes):
     return applied
 
 
-def _per_producer(store, producers):
-    sql = ("SELECT DISTINCT l.producer_id FROM lots l JOIN producers p ON p.id = l.producer_id "
-           "WHERE p.deleted_at IS NULL")
-    for (pid,) in store.db.execute(sql).fetchall():
-        if producers is None or pid in producers:
-            store.refresh_metrics(pid)
+def _per_producer(store, producer_ids, lots, *_args, **_kw):
+    """The figures one producer at a time (Store.refresh_metrics), for the pending refresh's
+    bulk computation (parallel_figures.refresh_committed)."""
+    for pid in producer_ids:
+        store.refresh_metrics(pid)
+    return lots
 
 
 def _demo_pushed(hub_url, tmp_path):
@@ -106,7 +106,7 @@ def test_a_join_equals_a_pull_change_by_change(hub_url, tmp_path, monkeypatch, p
         assert "change_log_field" in deferred[0] and "lots_ai" in deferred[0]
     with monkeypatch.context() as m:
         m.setattr(ChangeSync, "apply_remote", _one_by_one)
-        m.setattr(sync, "_refresh", _per_producer)
+        m.setattr(parallel_figures, "refresh_committed", _per_producer)
         assert slow.sync().pulled == got.pulled
     one, other = _dump(bulk.path), _dump(slow.path)
     assert one.keys() == other.keys()
