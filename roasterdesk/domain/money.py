@@ -54,3 +54,10 @@ def fmt_pct(fraction: Decimal | None, missing: str = "not recorded") -> str:
     if fraction is None:
         return missing
     return f"{round_pct(fraction):,.1f} %"
+
+
+def fmt_kg(value: Decimal) -> str:
+    """A weight in kg as recorded, to at most 2 decimals, without trailing zeros:
+    ``1400`` → ``'1,400'``, ``1399.50`` → ``'1,399.5'``, ``299.3709642`` → ``'299.37'``."""
+    text = f"{round_places(value, 2):,.2f}"
+    return text.rstrip("0").rstrip(".")

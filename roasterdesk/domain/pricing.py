@@ -19,6 +19,7 @@ from .model import (
     Process,
     Species,
 )
+from .money import fmt_kg
 from .reference import CSeries, FairtradeTerms, LivingIncomeReference, LondonSeries
 from .units import (
     DEFAULT_KG_PER_KG_GREEN,
@@ -43,14 +44,32 @@ def usd_kg_to_usd_lb(usd_kg: Decimal) -> Decimal:
     return usd_kg * LB_KG
 
 
-def fixed_c_cents(lot: Lot) -> Decimal | None:
-    """C at fixation (cents/lb): volume-weighted over partial fixations for PTBF contracts.
+def recorded_c_cents(lot: Lot) -> Decimal | None:
+    """The C price the records give (cents/lb), whether or not it is the lot's C at fixation:
+    on a PTBF lot with fixations their volume-weighted C (of what is fixed, see
+    :func:`fixed_c_cents`), else the C recorded on the lot. For checking the figures as they
+    are written (C + differential against a recorded FOB), never for pricing the lot.
 
     Choice: a fixation without a volume counts for the unfixed rest of the lot (nothing when the
     recorded volumes already cover the lot); when every fixation has a volume, those volumes are
     the weights; fixations without volumes on a lot without a weight count equally.
     """
     if lot.contract_type is ContractType.PTBF and lot.fixations:
+        return _weighted(lot, [f.c_cents_lb for f in lot.fixations])
+    return lot.c_cents_lb
+
+
+def fixed_c_cents(lot: Lot) -> Decimal | None:
+    """The lot's C at fixation (cents/lb): volume-weighted over the fixations of a PTBF
+    contract (weights as :func:`recorded_c_cents`), the recorded C of any other contract.
+
+    A PTBF lot has no C at fixation until its whole weight is fixed: none without a fixation
+    (a C recorded on it is not fixed: :func:`not_fixed`), none while its fixations' volumes
+    cover only part of it (the rest is fixed later, at a C not known yet).
+    """
+    if lot.contract_type is ContractType.PTBF:
+        if not lot.fixations or _unfixed_kg(lot):
+            return None
         return _weighted(lot, [f.c_cents_lb for f in lot.fixations])
     return lot.c_cents_lb
 
@@ -68,9 +87,76 @@ def _weighted(lot: Lot, values: list[Decimal]) -> Decimal:
     return weighted / sum(weights, Decimal(0))
 
 
+def _unfixed_kg(lot: Lot) -> Decimal:
+    """The kg of a PTBF lot whose price is not fixed yet by its fixations: its weight less
+    their volumes when every fixation has one, else 0 (a fixation without a volume stands for
+    the rest; see :func:`not_fixed` for a lot without a weight or fixed beyond it)."""
+    weight = lot.weight
+    volumes = [f.volume_kg for f in lot.fixations]
+    known = [v for v in volumes if v is not None]
+    if weight is None or not volumes or len(known) < len(volumes):
+        return Decimal(0)
+    return max(weight - sum(known, Decimal(0)), Decimal(0))
+
+
+@dataclass(frozen=True)
+class NotFixed:
+    """What of a PTBF lot's price is not fixed yet: until it is, the lot has no C at fixation,
+    and with part of it unfixed no FOB either (:func:`not_fixed`)."""
+
+    fixed_kg: Decimal  # 0: no fixation recorded
+    unfixed_kg: Decimal | None  # None: no fixation and the lot's weight not recorded
+    fixed_c_cents_lb: Decimal | None  # the fixed volumes' C, volume-weighted; None: none fixed
+    fixed_fob_usd_lb: Decimal | None  # their price, C + differential; None without both
+    why: str  # "C not fixed yet", "price of 1,400 kg not fixed yet"
+
+
+def not_fixed(lot: Lot) -> NotFixed | None:
+    """What of a PTBF lot's price is not fixed yet, or ``None`` when nothing is left to fix
+    (or the contract is not PTBF).
+
+    - No fixation: the lot has no C at fixation (a C recorded on it is not one), said as
+      "C not fixed yet" ("London price" for robusta, "market price" when the species is not
+      recorded).
+    - Fixations whose volumes cover less than the lot's weight (none without a volume for
+      "the rest"): neither C nor FOB of the lot is known, said as "price of 1,400 kg not fixed
+      yet"; the fixed part's C and price are kept here, to be shown as such.
+
+    Choice: a lot without a recorded weight counts as fixed by its fixations (nothing says a
+    part is left; its lot values are not recorded anyway); volumes fixed beyond the lot's
+    weight count as the whole lot fixed, its price weighted by those volumes, as before (every
+    kg has a price; the import refuses such a row).
+    """
+    if lot.contract_type is not ContractType.PTBF:
+        return None
+    if not lot.fixations:
+        market = ("C" if lot.species is Species.ARABICA else "London price"
+                  if lot.species is Species.ROBUSTA else "market price")
+        return NotFixed(Decimal(0), lot.weight, None, None, f"{market} not fixed yet")
+    rest = _unfixed_kg(lot)
+    if not rest:
+        return None
+    fixed = sum((f.volume_kg for f in lot.fixations if f.volume_kg is not None), Decimal(0))
+    c = _weighted(lot, [f.c_cents_lb for f in lot.fixations])
+    diff = lot.differential_cents_lb
+    fob = cents_lb_to_usd_lb(c + diff) if diff is not None else None
+    return NotFixed(fixed, rest, c, fob, f"price of {fmt_kg(rest)} kg not fixed yet")
+
+
 def fob_usd_lb(lot: Lot) -> Decimal | None:
-    """FOB in USD/lb. PTBF: volume-weighted (C at each fixation + differential) / 100."""
+    """FOB in USD/lb. PTBF: volume-weighted (C at each fixation + differential) / 100.
+
+    A PTBF lot whose fixations cover only part of its weight has no FOB (the rest's price is
+    not known: :func:`not_fixed`), whatever FOB is recorded on it.
+
+    Choice: a FOB recorded on a PTBF lot without fixations (or without a differential to price
+    them) is what the records say was paid or agreed: it stays the lot's FOB, but never meets
+    a C that is not fixed (:func:`fixed_c_cents` gives none, so no premium over C is computed
+    from it).
+    """
     if lot.contract_type is ContractType.PTBF:
+        if lot.fixations and _unfixed_kg(lot):
+            return None
         if not lot.fixations or lot.differential_cents_lb is None:
             return lot.fob_usd_lb
         diff = lot.differential_cents_lb
@@ -338,6 +424,7 @@ class LotEconomics:
     living_income_usd_lb: Decimal | None
     farm_gate_vs_living_income: Decimal | None  # farm_gate / lirp
     split: MoneySplit | None
+    not_fixed: NotFixed | None  # a PTBF lot's price not (wholly) fixed yet: what and why
     missing: tuple[str, ...]
 
 
@@ -355,6 +442,12 @@ def economics(
     A fixed-price lot without a recorded C takes the reference series at its contract date and is
     marked *estimated* (docs/domain.md). Its market is ICE "C" for arabica and ICE London for
     robusta (USD/t, converted to USD/lb); one never stands in for the other.
+
+    A PTBF lot's C is the one at fixation, never the series' at its contract date: without a
+    fixation it has none, and with part of its weight not fixed neither C nor FOB (nor what
+    derives from them: premium over C, farm-gate share, Fairtrade comparison, lot values); the
+    missing list says why ("FOB price (price of 1,400 kg not fixed yet)", "C price at fixation
+    (C not fixed yet)"), and ``not_fixed`` holds what is fixed (:func:`not_fixed`).
     """
     missing: list[str] = []
     w = lot.weight
@@ -362,14 +455,17 @@ def economics(
     if w is None:
         missing.append("lot weight")
 
+    unfixed = not_fixed(lot)
     c_cents = fixed_c_cents(lot)
-    estimated = lot.c_estimated
+    estimated = lot.c_estimated and unfixed is None
     # The C series is ICE arabica (KC); a robusta lot's market is ICE London (USD/t). A lot
     # takes the series of its own market at its contract date, never the other one; a lot whose
-    # species is not recorded has no market to take (never assumed arabica).
+    # species is not recorded has no market to take (never assumed arabica). A PTBF lot takes
+    # none: its C is the one at fixation, which no series knows.
     species = lot.species
     london_usd_t = None
-    if c_cents is None and lot.contract_date is not None:
+    if c_cents is None and lot.contract_date is not None \
+            and lot.contract_type is not ContractType.PTBF:
         if species is Species.ARABICA and c_series is not None:
             c_cents = c_series.at(lot.contract_date)
             estimated = c_cents is not None
@@ -379,14 +475,17 @@ def economics(
     c = cents_lb_to_usd_lb(c_cents) if c_cents is not None else None
     if london_usd_t is not None:
         c = usd_tonne_to_usd_lb(london_usd_t)
-    if c is None:
+    if c is None and unfixed is not None:
+        missing.append(("C price" if species is Species.ARABICA else "market price")
+                       + f" at fixation ({unfixed.why})")
+    elif c is None:
         missing.append("C price at fixation" if species is Species.ARABICA
                        else "market price at fixation (robusta)" if species is Species.ROBUSTA
                        else "market price at fixation (species not recorded)")
 
     fob = fob_usd_lb(lot)
     if fob is None:
-        missing.append("FOB price")
+        missing.append(f"FOB price ({unfixed.why})" if unfixed is not None else "FOB price")
 
     prem = prem_pct = None
     if fob is not None and c is not None:
@@ -409,7 +508,9 @@ def economics(
     ft = compare_fairtrade(fairtrade, lot, fob, c) if fairtrade and fob is not None else None
     if fairtrade and fob is not None and ft is None:
         gaps = [not_recorded_facts(lot)]
-        if c is None:
+        if c is None and unfixed is not None:
+            gaps.append(unfixed.why)
+        elif c is None:
             market = "C" if lot.species is Species.ARABICA else "market"
             gaps.append(f"{market} price at fixation not recorded")
         missing.append(fairtrade_missing("; ".join(g for g in gaps if g)))
@@ -457,6 +558,7 @@ def economics(
         living_income_usd_lb=lir_usd,
         farm_gate_vs_living_income=vs_lir,
         split=split,
+        not_fixed=unfixed,
         missing=tuple(missing),
     )
 

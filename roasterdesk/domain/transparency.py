@@ -25,7 +25,7 @@ from .model import (
     Topic,
     Visit,
 )
-from .pricing import fob_usd_lb
+from .pricing import fob_usd_lb, not_fixed
 
 WINDOW = timedelta(days=730)
 """24 months, the window for "a direct visit" and "labour verified in person"."""
@@ -217,7 +217,9 @@ def checklist(
         results[key] = (Answer.ANSWERED, "") if ok else (Answer.NOT_ANSWERED, missing)
 
     put("producer", bool(producer.name.strip()), "producer name")
-    put("fob", fob_usd_lb(lot) is not None, "FOB price")
+    unfixed = not_fixed(lot)  # a PTBF lot partly fixed has no FOB yet: said why
+    put("fob", fob_usd_lb(lot) is not None,
+        f"FOB price ({unfixed.why})" if unfixed is not None else "FOB price")
     put("quality", lot.quality_score is not None, "cup score")
     put("lot_size", lot.weight is not None, "lot weight or bags × bag size")
     since = first_harvest if first_harvest is not None else lot.harvest

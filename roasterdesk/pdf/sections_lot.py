@@ -74,11 +74,18 @@ class LotSections(StatementBase):
         prem = self.usd_lb2(e.premium_over_c_usd_lb)
         if e.premium_over_c_usd_lb is not None and e.premium_over_c_usd_lb > 0:
             prem = "+" + prem
+        nf = e.not_fixed  # a PTBF lot's price not (wholly) fixed yet: said on the tiles
+        fob_sub = t.t("per_lb_green")
+        if nf is not None and e.fob_usd_lb is None and nf.fixed_kg and e.weight_kg is not None:
+            fob_sub = t.t("part_fixed", fixed=self.mass(nf.fixed_kg),
+                          weight=self.mass(e.weight_kg))
+        elif nf is not None and e.fob_usd_lb is None:
+            fob_sub = self.not_fixed_why()
         tiles = [
-            (t.t("fob_paid"), self.usd_lb2(e.fob_usd_lb), t.t("per_lb_green")),
+            (t.t("fob_paid"), self.usd_lb2(e.fob_usd_lb), fob_sub),
             (t.t(self.by_market("premium_over_c")), prem,
              f"{self.pct(e.premium_over_c_pct)} · {self.market()} {self.usd_lb2(e.c_usd_lb)}"
-             if e.c_usd_lb is not None else self.nr),
+             if e.c_usd_lb is not None else self.not_fixed_why() or self.nr),
             self.share_tile(),
             (t.t("transparency"),
              self.num(f"{ck.answered}/{ck.applicable}"),

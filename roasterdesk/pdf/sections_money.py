@@ -36,27 +36,38 @@ class MoneySections(StatementBase):
                          self.p(self.e(note), muted)])
 
         c_note = []
+        nf = e.not_fixed  # a PTBF lot's price not (wholly) fixed yet
+        part = nf is not None and bool(nf.fixed_kg) and nf.unfixed_kg is not None
         if lot.fixations:
             for f in lot.fixations:
-                c_note.append(f"{self.plain(f.c_cents_lb)} US¢/lb, "
-                              + t.t("c_fixed_on", date=f.on.isoformat()))
+                note = f"{self.plain(f.c_cents_lb)} US¢/lb, " + t.t("c_fixed_on",
+                                                                    date=f.on.isoformat())
+                if part and f.volume_kg is not None:  # what each fixation fixed, and the rest
+                    note += " " + t.t("c_fixed_for", kg=self.mass(f.volume_kg))
+                c_note.append(note)
+            if nf is not None and part and nf.unfixed_kg is not None:
+                c_note.append(t.t("part_unfixed", kg=self.mass(nf.unfixed_kg)))
+        elif lot.contract_type is ContractType.PTBF and lot.c_cents_lb is not None:
+            # a price to be fixed has no fixation yet: the C recorded on it is not the C at
+            # fixation (nothing is computed from it), said with it
+            c_note.append(t.t("c_unfixed_recorded", cents=self.plain(lot.c_cents_lb)))
         elif lot.c_cents_lb is not None and not e.c_estimated:
-            # "fixed on" only when a fixed-price contract fixed it on its date: a price to be
-            # fixed has no fixation yet, and an unknown contract type is not said to have one
+            # "fixed on" only when a fixed-price contract fixed it on its date; an unknown
+            # contract type is not said to have one
             when = ""
-            if lot.contract_type is ContractType.PTBF:
-                when = t.t("c_not_fixed")
-            elif lot.contract_date is not None:
+            if lot.contract_date is not None:
                 key = "c_fixed_on" if lot.contract_type is ContractType.FIXED else "c_recorded"
                 when = t.t(key, date=lot.contract_date.isoformat())
             c_note.append(f"{self.plain(lot.c_cents_lb)} US¢/lb" + (", " + when if when else ""))
+        elif nf is not None:
+            c_note.append(t.t("c_not_fixed"))
         if e.c_estimated and e.london_usd_t is not None:
             c_note.append(t.t("c_estimated_robusta", usd_t=self.whole(e.london_usd_t)))
         elif e.c_estimated:
             c_note.append(t.t("c_estimated"))
         if lot.futures_month:
             c_note.append(t.t("futures_month", month=lot.futures_month))
-        if e.c_usd_lb is None and lot.species is None:  # no market to take: never assumed C
+        if e.c_usd_lb is None and lot.species is None and nf is None:  # never assumed C
             c_note.append(self.why_not_recorded("species not recorded"))
         row(t.t(self.by_market("c_price")), self.usd_lb(e.c_usd_lb), "; ".join(c_note))
         # an unknown contract type prints nothing here: never "fixed price" by default
@@ -66,9 +77,19 @@ class MoneySections(StatementBase):
             notes.append(t.t("differential",
                              cents=sign + self.plain(abs(lot.differential_cents_lb))))
         fob_note = ", ".join(notes)
+        why = self.not_fixed_why()
+        if nf is not None and part and nf.unfixed_kg is not None and e.weight_kg is not None:
+            # no FOB: what is fixed, at what price, and what is not
+            kw = dict(fixed=self.mass(nf.fixed_kg), weight=self.mass(e.weight_kg))
+            done = t.t("part_fixed_at", fob=self.usd_lb2(nf.fixed_fob_usd_lb), **kw) \
+                if nf.fixed_fob_usd_lb is not None else t.t("part_fixed", **kw)
+            fob_note = "; ".join(x for x in (
+                fob_note, done, t.t("part_unfixed", kg=self.mass(nf.unfixed_kg))) if x)
+        elif nf is not None and e.fob_usd_lb is not None:  # the FOB the records give
+            fob_note = "; ".join(x for x in (fob_note, t.t("fob_as_recorded")) if x)
         row(t.t("fob"), self.usd_lb(e.fob_usd_lb), fob_note)
         row(t.t(self.by_market("premium")), self.usd_lb(e.premium_over_c_usd_lb),
-            self.pct(e.premium_over_c_pct) if e.premium_over_c_pct is not None else "")
+            self.pct(e.premium_over_c_pct) if e.premium_over_c_pct is not None else why)
         fg = lot.farm_gate
         fg_note = ""
         if fg is not None:
@@ -86,7 +107,9 @@ class MoneySections(StatementBase):
                 fg_note += "; " + t.t("outturn_usual", basis=basis, factor=self.plain(
                     DEFAULT_KG_PER_KG_GREEN[fg.basis], 3))
         row(t.t("farm_gate"), self.usd_lb(e.farm_gate_usd_lb), fg_note)
-        row(t.t("farm_gate_share_row"), self.pct(e.farm_gate_share))
+        row(t.t("farm_gate_share_row"), self.pct(e.farm_gate_share),
+            why if e.farm_gate_share is None and e.farm_gate_usd_lb is not None
+            and e.fob_usd_lb is None else "")
         if any(p.reaches_producer for p in self.d.payments):
             row(t.t("reached_share"), self.pct(self.d.reached_producer_share),
                 t.t("reached_note", usd=self.usd(self.d.reached_producer_usd)))
@@ -95,13 +118,18 @@ class MoneySections(StatementBase):
             ft = e.fairtrade
             key = "fairtrade_meets" if ft.meets else "fairtrade_below"
             floor = self.usd_lb(ft.floor_usd_lb)
+            reason = self.why_not_recorded(ft.not_recorded)
             if ft.at_least:  # no C price: only a lower bound of the floor is known
                 key = self.by_market("fairtrade_below_at_least")
+                if why:  # the C is not fixed yet, rather than not recorded
+                    key, reason = "fairtrade_below_at_least_not_fixed", why
                 floor = t.t("fairtrade_at_least", floor=floor)
             elif ft.not_recorded:  # above the highest floor it could have, or below the lowest
                 key += "_any"
             row(t.t("fairtrade"), floor, t.t(key, diff=self.usd_lb(abs(ft.difference_usd_lb)),
-                                             why=self.why_not_recorded(ft.not_recorded)))
+                                             why=reason))
+        elif why:  # no FOB, or no C, until the price is fixed
+            row(t.t("fairtrade"), self.nr, why)
         elif e.fob_usd_lb is not None and e.c_usd_lb is None:
             row(t.t("fairtrade"), self.nr, t.t(self.by_market("fairtrade_needs_c")))
         elif unknown and fairtrade_missing(unknown) in e.missing:
@@ -192,7 +220,11 @@ class MoneySections(StatementBase):
         e, t = self.eco, self.tpl
         out = self.heading("money")
         if e.split is None or e.fob_usd_lb is None:
-            return [*out, self.p(self.e(t.t("money_missing")), self.s.body), *self.chain()]
+            nf, why = e.not_fixed, t.t("money_missing")
+            if nf is not None and e.fob_usd_lb is None:  # the price is not fixed yet
+                why = t.t("money_not_fixed", kg=self.mass(nf.unfixed_kg)) \
+                    if nf.fixed_kg and nf.unfixed_kg else t.t("money_no_fixation")
+            return [*out, self.p(self.e(why), self.s.body), *self.chain()]
         labels = {"producer": t.t("seg_producer"), "exporter": t.t("seg_exporter"),
                   "importer": t.t("seg_importer"), "premium": t.t("seg_premium")}
         drawing = charts.money_split_drawing(

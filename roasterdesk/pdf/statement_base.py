@@ -117,6 +117,17 @@ class StatementBase:
         words = ("species", "process", "organic")
         return self.tpl.t("_".join(["why", *(w for w in words if w in facts)]))
 
+    def not_fixed_why(self) -> str:
+        """Why a PTBF lot's C (and what derives from it) is not recorded, in the template's
+        language: "price of 1,400 kg not fixed yet", "C not fixed yet"; "" when its price is
+        fixed (:func:`~roasterdesk.domain.pricing.not_fixed`)."""
+        nf = self.eco.not_fixed
+        if nf is None:
+            return ""
+        if nf.fixed_kg and nf.unfixed_kg:
+            return self.tpl.t("price_unfixed", kg=self.mass(nf.unfixed_kg))
+        return self.tpl.t(self.by_market("not_fixed_c"))
+
     def by_market(self, key: str) -> str:
         """The wording of ``key`` for the lot's market: ``<key>_robusta`` (ICE London) for a
         robusta lot."""

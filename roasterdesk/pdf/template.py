@@ -280,6 +280,20 @@ DEFAULT_TEXT = {
     "c_fixed_on": "fixed on {date}",
     "c_not_fixed": "not fixed yet: price to be fixed",
     "c_recorded": "as recorded with the contract of {date} (no fixation recorded)",
+    "c_unfixed_recorded": "not fixed yet: price to be fixed ({cents} US¢/lb recorded, no fixation)",
+    "c_fixed_for": "for {kg} kg",
+    "not_fixed_c": "C not fixed yet",
+    "not_fixed_c_robusta": "London price not fixed yet",
+    "not_fixed_c_unknown": "market price not fixed yet",
+    "price_unfixed": "price of {kg} kg not fixed yet",
+    "part_fixed": "{fixed} of {weight} kg fixed",
+    "part_fixed_at": "{fixed} of {weight} kg fixed (at {fob})",
+    "part_unfixed": "{kg} kg not fixed yet",
+    "fob_as_recorded": "as recorded, without a fixation",
+    "money_not_fixed": "Not recorded: the price of {kg} kg is not fixed yet, so the FOB price "
+                       "is not known.",
+    "money_no_fixation": "Not recorded: the price is not fixed yet (price to be fixed), so the "
+                         "FOB price is not known.",
     "c_estimated": "estimated from the monthly C series at the contract date",
     "c_price_robusta": "Robusta market price (ICE London)",
     "c_price_unknown": "Coffee market price (ICE “C” or London)",
@@ -322,6 +336,7 @@ DEFAULT_TEXT = {
         "FOB is at least {diff} below it (the London price at fixation is not recorded)"),
     "fairtrade_below_at_least_unknown": (
         "FOB is at least {diff} below it (the market price at fixation is not recorded)"),
+    "fairtrade_below_at_least_not_fixed": "FOB is at least {diff} below it ({why})",
     "fairtrade_at_least": "at least {floor}",
     "living_income": "Living-income reference price (farm gate)",
     "living_income_vs": "the farm-gate price is {pct} of it",

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain import plausibility as PL
-from ..domain.model import Lot
-from ..domain.pricing import farm_gate_usd_lb_green, fixed_c_cents, fob_usd_lb
+from ..domain.model import ContractType, Lot
+from ..domain.pricing import farm_gate_usd_lb_green, fob_usd_lb, recorded_c_cents
 from . import fields as FS
 from .import_checks import Problem, header_unit
 
@@ -53,7 +53,16 @@ def lot_problems(line: int, lot: Lot, values: dict[str, Any], raw: dict[str, str
         if bad:
             out.append(Problem(line, col("c_cents_lb" if lot.c_cents_lb is not None
                                          else "fixations"), bad))
-    c, diff, fob = fixed_c_cents(lot), lot.differential_cents_lb, lot.fob_usd_lb
+    if given & {"c_cents_lb", "fixations", "contract_type"} and \
+            lot.contract_type is ContractType.PTBF and lot.c_cents_lb is not None \
+            and not lot.fixations:
+        out.append(Problem(line, col("c_cents_lb"), (
+            "a PTBF (price to be fixed) lot has a C price but no fixation: its C is not fixed, "
+            "so no premium over C is computed from it; record the fixation with its date "
+            f"(column '{col('fixations')}': date C kg), or make the contract fixed-price"),
+            False))
+    # the C the row gives, fixed or not: C + differential against the FOB as written
+    c, diff, fob = recorded_c_cents(lot), lot.differential_cents_lb, lot.fob_usd_lb
     if given & set(_PRICES) and c is not None and diff is not None and fob is not None:
         bad = PL.price_sum(c, diff, fob, _fob_said(raw, header_of))
         if bad:

@@ -497,11 +497,13 @@ _SAME_AS_ECONOMICS = {"lot_size": "lot weight", "fob": "FOB price", "farm_gate":
 def preflight_data(data: StatementData) -> list[str]:
     """What the statement will have to call "not recorded" or leave out, in plain words."""
     a = data.analysis
-    # "market price at fixation (species not recorded)" reads "…: not recorded (species …)"
-    items = [re.sub(r"^(.*?)(?: \((.* not recorded)\))?$",
+    # "market price at fixation (species not recorded)" reads "…: not recorded (species …)",
+    # "FOB price (price of 1,400 kg not fixed yet)" "FOB price: not recorded (price of …)"
+    items = [re.sub(r"^(.*?)(?: \((.* not (?:recorded|fixed yet))\))?$",
                     lambda x: f"{x[1]}: {NOT_RECORDED}" + (f" ({x[2]})" if x[2] else ""), m)
              for m in a.economics.missing]
-    said = {key for key, m in _SAME_AS_ECONOMICS.items() if m in a.economics.missing}
+    said = {key for key, m in _SAME_AS_ECONOMICS.items()
+            if any(x == m or x.startswith(m + " (") for x in a.economics.missing)}
     for item in a.checklist.items:
         if item.answer is Answer.NOT_ANSWERED and item.key not in said:
             items.append(f"{item.question} (checklist {item.number}): missing "
@@ -560,11 +562,12 @@ def figures_to_check(lot: Lot, farm_gate_usd_lb: Decimal | None,
     unit, C + differential that is not the FOB, a farm gate above the FOB. The statement would
     print them side by side."""
     from ..domain import plausibility as PL
-    from ..domain.pricing import fixed_c_cents
+    from ..domain.pricing import recorded_c_cents
 
     out = [f"check: {bad[0]}" for c in (lot.c_cents_lb, *(f.c_cents_lb for f in lot.fixations))
            if c is not None and (bad := PL.c_price(c))]
-    c, diff = fixed_c_cents(lot), lot.differential_cents_lb
+    # the C the records give (a PTBF lot's unfixed C too): the three are printed side by side
+    c, diff = recorded_c_cents(lot), lot.differential_cents_lb
     if c is not None and diff is not None and lot.fob_usd_lb is not None:
         if bad_sum := PL.price_sum(c, diff, lot.fob_usd_lb):
             out.append(f"check: {bad_sum}: one of the three is wrong")

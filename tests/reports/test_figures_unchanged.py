@@ -21,7 +21,7 @@ from roasterdesk.services.demo import build_demo
 MADE_ON = date(2026, 12, 5)
 """The day the demo is made on (its dates follow it; each day gave another digest)."""
 LOTS = ("BR-17-0001", "CO-18-0001", "CR-19-0002", "GT-20-0002", "KE-24-0002", "UG-17-0003")
-DIGEST = "9a46b97e0c8538b10d3dd81d4384ca09bae3a94c1bc1f270b07052e0928b0171"
+DIGEST = "275ee6d153f85c4d077c4dfbdcc446778f1bbf06bef0bab5de78a5d23685768d"
 # was 89f4dfde…1cd9 until economics gained "london_usd_t" (null for these six lots: none is a
 # robusta lot with a London series); with those six lines left out the text hashes to it still.
 # Then ed7f34b3…910f until observations gained outcomes: each visit lists "outcomes", the labour
@@ -42,6 +42,12 @@ DIGEST = "9a46b97e0c8538b10d3dd81d4384ca09bae3a94c1bc1f270b07052e0928b0171"
 # Then aea46cfc…2d31 until an offer stopped counting as bought: UG-17-0003's producer history
 # of harvest 2026 had 3 lots, one of them an offer; it now has the 2 bought (7,539.6 kg, was
 # 9,333.6, and their quality). No price of the lot itself changed.
+# Then 9a46b97e…0171 until a PTBF lot without a fixation had no C at fixation (it took the C
+# series at its contract date, marked estimated) and economics gained "not_fixed" (null for
+# these six lots, each priced by its contract or fixations): the producers of BR-17-0001 and
+# UG-17-0003 have only unfixed PTBF offers and contracts in 2026, whose chart point's "c_usd_lb"
+# is null now (was the series' 3.461). With the six "not_fixed" lines left out and those two
+# values put back the text hashes to it still. No lot's own price, share or payment changed.
 
 
 def test_the_demo_statements_are_those_recorded_before_the_refactor(

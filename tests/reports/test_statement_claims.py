@@ -49,7 +49,9 @@ def test_fixed_on_only_for_a_fixation_or_a_fixed_price_contract(example):
     store, lot = example
     base = dict(fixations=(), c_cents_lb=Decimal("380"))
     for contract, said in ((ContractType.FIXED, "380.00 US¢/lb, fixed on 2025-03-14"),
-                           (ContractType.PTBF, "380.00 US¢/lb, not fixed yet: price to be fixed"),
+                           # a PTBF lot's C without a fixation is not its C at fixation
+                           (ContractType.PTBF, "not fixed yet: price to be fixed (380.00 US¢/lb "
+                                               "recorded, no fixation)"),
                            (None, "380.00 US¢/lb, as recorded with the contract of 2025-03-14 "
                                   "(no fixation recorded)")):
         store.save_lot(replace(store.lot(lot.id), contract_type=contract, **base))

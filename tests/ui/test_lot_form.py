@@ -9,7 +9,14 @@ from decimal import Decimal as D
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from roasterdesk.domain.model import ContractType, FarmGatePrice, Lot, Producer, ProducerKind
+from roasterdesk.domain.model import (
+    ContractType,
+    FarmGatePrice,
+    Fixation,
+    Lot,
+    Producer,
+    ProducerKind,
+)
 from roasterdesk.domain.units import Basis
 from roasterdesk.ui.context import AppContext
 from roasterdesk.ui.settings import Settings
@@ -265,3 +272,43 @@ def test_the_lot_list_says_not_recorded_in_full(ctx, qtbot):
     said = [c for c, col in enumerate(LOT_COLUMNS) if col.show(None) == NOT_RECORDED]
     assert {LOT_COLUMNS[c].header for c in said} >= {"Score", "Weight kg", "Process"}
     assert all(page.table.columnWidth(c) > need for c in said)
+
+
+def test_a_ptbf_lot_fixed_in_part_shows_no_fob_and_says_what_is_fixed(ctx, coop, editor):
+    """700 of 2,100 kg fixed: the panel printed FOB 4.8000 USD/lb and a FOB value of
+    USD 22,222.60 for the whole lot, 1,400 kg of which had no price yet."""
+    lot = ctx.store.save_lot(Lot(
+        "CO-25-020", coop.id, 2025, weight_kg=D(2100), contract_type=ContractType.PTBF,
+        differential_cents_lb=D(80), fixations=(Fixation(date(2025, 5, 2), D("400.00"), D(700)),)))
+    editor.load(lot)
+    assert editor.fig["fob"].text() == ("not recorded — 700 of 2,100 kg fixed (at 4.80 USD/lb); "
+                                        "1,400 kg not fixed yet")
+    why = "not recorded (price of 1,400 kg not fixed yet)"
+    for key in ("c", "premium", "premium_pct", "fairtrade"):
+        assert editor.fig[key].text() == why, key
+    assert editor.fig["fob_value"].text() == "—"
+    assert "FOB price (price of 1,400 kg not fixed yet)" in editor.missing.text()
+    # the rest fixed (a fixation without a volume): priced as before
+    editor.add_fixation("2025-06-02", "300")
+    assert editor.fig["fob"].text() == "4.1333 USD/lb"  # (400 × 700 + 300 × 1,400) / 2,100 + 80
+
+
+def test_an_imported_ptbf_c_without_a_fixation_is_not_fixed_by_opening_the_lot(ctx, coop, editor):
+    """An import's PTBF row with C 380.00, +95 and FOB 4.75 but no fixation: the panel keeps the
+    FOB as recorded, computes nothing from the unfixed C, and saving does not fix it."""
+    lot = ctx.store.save_lot(Lot(
+        "CO-25-021", coop.id, 2025, weight_kg=D(1400), contract_type=ContractType.PTBF,
+        contract_date=date(2025, 3, 14), c_cents_lb=D("380.00"), differential_cents_lb=D(95),
+        fob_usd_lb=D("4.75")))
+    editor.load(lot)
+    assert editor.fig["c"].text() == "not recorded (C not fixed yet)"
+    assert editor.fig["fob"].text() == "4.7500 USD/lb (as recorded; C not fixed yet)"
+    assert editor.fig["premium_pct"].text() == "not recorded (C not fixed yet)"  # was 25.0 %
+    assert editor.fig["fairtrade"].text() == "not recorded (C not fixed yet)"
+    assert "380.00 ¢/lb is recorded without a fixation" in editor.missing.text()
+    assert editor.build()[0].fixations == ()
+    # a C typed anew on the PTBF contract is one fixation of the whole lot, said so
+    editor.w["fob_usd_lb"].setText("")
+    editor.w["c_cents_lb"].setText("385")
+    assert [f.c_cents_lb for f in editor.build()[0].fixations] == [D(385)]
+    assert "one fixation of the whole lot on 2025-03-14" in editor.missing.text()

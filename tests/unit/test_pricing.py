@@ -38,8 +38,10 @@ from roasterdesk.domain.pricing import (
     fixed_c_cents,
     fob_usd_lb,
     living_income_usd_lb_green,
+    not_fixed,
     pick_living_income,
     premium_value_usd,
+    recorded_c_cents,
     usd_kg_to_usd_lb,
     usd_lb_to_usd_kg,
     weight_lb,
@@ -183,7 +185,7 @@ def test_ptbf_not_yet_fixed_has_no_fob(make_lot):
     assert e.fob_usd_lb is None and e.c_usd_lb is None
     assert e.premium_over_c_usd_lb is None and e.farm_gate_share is None
     assert e.split is None and e.fairtrade is None
-    assert "FOB price" in e.missing and "C price at fixation" in e.missing
+    assert e.missing == ("C price at fixation (C not fixed yet)", "FOB price (C not fixed yet)")
 
 
 def test_ptbf_without_differential_falls_back_to_the_recorded_fob(make_lot):
@@ -420,10 +422,18 @@ kgs = st.one_of(st.none(), st.decimals(min_value=D(1), max_value=D(50000), place
 def test_weighted_c_and_fob_stay_within_the_fixations(make_lot, parts, weight, diff):
     fixations = tuple(Fixation(date(2025, 1, 1 + i), c, v) for i, (c, v) in enumerate(parts))
     lot = make_lot(bags=None, weight_kg=weight, fixations=fixations, differential_cents_lb=diff)
-    c = fixed_c_cents(lot)
+    c = recorded_c_cents(lot)
     low, high = min(p[0] for p in parts), max(p[0] for p in parts)
     assert low - D("1e-20") <= c <= high + D("1e-20")
-    assert abs(fob_usd_lb(lot) - (c + diff) / 100) < D("1e-20")
+    volumes = [v for _, v in parts]
+    part = weight is not None and None not in volumes and sum(volumes) < weight
+    if part:  # the rest of the lot is not fixed yet: no C at fixation, no FOB
+        assert fixed_c_cents(lot) is None and fob_usd_lb(lot) is None
+        assert not_fixed(lot).fixed_c_cents_lb == c
+        assert abs(not_fixed(lot).fixed_fob_usd_lb - (c + diff) / 100) < D("1e-20")
+    else:
+        assert fixed_c_cents(lot) == c and not_fixed(lot) is None
+        assert abs(fob_usd_lb(lot) - (c + diff) / 100) < D("1e-20")
 
 
 @given(st.decimals(min_value=D("0.5"), max_value=D(12), places=2),
@@ -491,7 +501,8 @@ def test_fairtrade_without_a_c_price_is_never_the_minimum_taken_for_the_floor(ma
     series) it is only known to be at least minimum + premium (1.80 + 0.20 for washed
     arabica). A FOB under that is below the floor whatever C was ("at least"); a FOB over it
     has no comparison: C may have been far above the minimum (2.50 in 2024)."""
-    unpriced = make_lot(c_cents_lb=None, fixations=(), contract_date=None)
+    unpriced = make_lot(contract_type=ContractType.FIXED, c_cents_lb=None, fixations=(),
+                        differential_cents_lb=None, contract_date=None)
     below = economics(replace(unpriced, fob_usd_lb=D("1.90")), fairtrade=FAIRTRADE_2023)
     assert below.c_usd_lb is None and below.fairtrade is not None
     assert (below.fairtrade.at_least, below.fairtrade.meets) == (True, False)

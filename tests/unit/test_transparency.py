@@ -70,7 +70,7 @@ def test_nothing_recorded_says_what_is_missing(make_lot, producer):
     na = Answer.NOT_ANSWERED
     assert answers == {
         "producer": (Answer.ANSWERED, ""),
-        "fob": (na, "FOB price"),
+        "fob": (na, "FOB price (C not fixed yet)"),  # a PTBF lot without a fixation
         "quality": (na, "cup score"),
         "lot_size": (na, "lot weight or bags × bag size"),
         "relationship": (Answer.ANSWERED, ""),

@@ -36,7 +36,7 @@ from ..conflict_badge import set_title
 from ..editors import set_data
 from ..widgets import FieldError, mark_invalid, parse_date, parse_decimal, parse_int, text_of
 from ..widgets import parse_plausible as plausible
-from .lot_form import LotForm, fairtrade_text, farm_gate_how
+from .lot_form import LotForm, fairtrade_text, farm_gate_how, price_texts, stored_unfixed_c
 
 FUTURES = re.compile(r"KC[HKNUZ]\d{2}")
 EARLIEST = date(1990, 1, 1)
@@ -263,8 +263,9 @@ class LotEditor(LotForm):
         ctype = self.w["contract_type"].current()  # type: ignore[arg-type]
         fixations = get("fixations", self._fixations)
         self.implied_fixation = None
+        self.unfixed_c = stored_unfixed_c(self.lot, ctype, fixations, c)
         if ctype is ContractType.PTBF and not fixations and "fixations" not in errors \
-                and c is not None and diff is not None:
+                and c is not None and diff is not None and self.unfixed_c is None:
             # as buyers write it: C and the differential are one fixation of the whole lot,
             # on the contract date (or today when none is recorded; the panel says so)
             self.implied_fixation = Fixation(contract_date or date.today(), c, None)
@@ -532,14 +533,10 @@ class LotEditor(LotForm):
         for lab in f.values():
             lab.setEnabled(True)
         nr = "not recorded"
-        c = fmt_usd_lb(e.c_usd_lb, nr)
-        f["c"].setText(c + (" (estimated)" if e.c_estimated and e.c_usd_lb is not None else ""))
-        f["fob"].setText(fmt_usd_lb(e.fob_usd_lb, nr))
-        f["premium"].setText(fmt_usd_lb(e.premium_over_c_usd_lb, "needs FOB and C"))
-        f["premium_pct"].setText(fmt_pct(e.premium_over_c_pct, "needs FOB and C"))
+        for key, text in price_texts(e).items():  # C, FOB, premium and share
+            f[key].setText(text)
         f["farm_gate"].setText(fmt_usd_lb(e.farm_gate_usd_lb, nr))
         f["farm_gate_how"].setText(farm_gate_how(self.lot_shown))
-        f["share"].setText(fmt_pct(e.farm_gate_share, "needs farm gate and FOB"))
         f["between"].setText(fmt_usd_lb(e.intermediaries_usd_lb, "—"))
         f["fairtrade"].setText(fairtrade_text(e, self.lot_shown))
         if e.living_income is None or e.living_income_usd_lb is None:
@@ -562,6 +559,9 @@ class LotEditor(LotForm):
         text = ("Missing: " + ", ".join(e.missing) if e.missing
                 else "Every price figure is recorded.")
         fx = getattr(self, "implied_fixation", None)
+        if (unfixed := getattr(self, "unfixed_c", None)) is not None:
+            text += (f"\nPTBF: C {fmt_number(unfixed, 2)} ¢/lb is recorded without a fixation, "
+                     "so nothing is computed from it: add the fixation (its date and C)")
         if fx is not None:
             text += (f"\nPTBF: C {fmt_number(fx.c_cents_lb, 2)} ¢/lb counted as one fixation of "
                      f"the whole lot on {fx.on}" + ("" if self._line("contract_date").text()

@@ -4,6 +4,7 @@ filled by :class:`roasterdesk.ui.views.lot_editor.LotEditor`)."""
 from __future__ import annotations
 
 import importlib.util
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -33,6 +34,7 @@ from ...domain.model import (
     EXPORTER_LEGS,
     IMPORTER_LEGS,
     ContractType,
+    Fixation,
     Lot,
     LotStatus,
     Party,
@@ -43,7 +45,7 @@ from ...domain.model import (
     Scheme,
     Species,
 )
-from ...domain.money import fmt_number, fmt_usd_lb
+from ...domain.money import fmt_kg, fmt_number, fmt_pct, fmt_usd_lb
 from ...domain.pricing import LotEconomics, not_recorded_facts
 from ...domain.units import DEFAULT_KG_PER_KG_GREEN, LOCAL_UNITS, Basis
 from ..editors import EnumCombo, YesNoCombo, data_combo
@@ -91,6 +93,53 @@ def farm_gate_how(lot: Lot | None) -> str:
             + f"; {fmt_number(fg.fx_local_per_usd, 2)} {fg.currency}/USD; 1 lb = 0.45359237 kg")
 
 
+def fob_text(e: LotEconomics) -> str:
+    """The FOB row of the figures panel. A PTBF lot partly fixed has none: what is fixed, at
+    what price, and what is not ("not recorded — 700 of 2,100 kg fixed (at 4.80 USD/lb);
+    1,400 kg not fixed yet"); a FOB recorded on a PTBF lot without a fixation is said to be
+    as recorded."""
+    nf = e.not_fixed
+    if e.fob_usd_lb is not None:
+        fob = fmt_usd_lb(e.fob_usd_lb)
+        return fob + (f" (as recorded; {nf.why})" if nf is not None else "")
+    if nf is None:
+        return "not recorded"
+    if not nf.fixed_kg or nf.unfixed_kg is None or e.weight_kg is None:
+        return f"not recorded ({nf.why})"
+    at = (f" (at {fmt_number(nf.fixed_fob_usd_lb, 2)} USD/lb)"
+          if nf.fixed_fob_usd_lb is not None else "")
+    return (f"not recorded — {fmt_kg(nf.fixed_kg)} of {fmt_kg(e.weight_kg)} kg fixed{at}; "
+            f"{fmt_kg(nf.unfixed_kg)} kg not fixed yet")
+
+
+def price_texts(e: LotEconomics) -> dict[str, str]:
+    """The C, FOB, premium and share rows of the figures panel; a PTBF lot's price not
+    (wholly) fixed yet says why in each figure it keeps open."""
+    why = f"not recorded ({e.not_fixed.why})" if e.not_fixed is not None else ""
+    c = fmt_usd_lb(e.c_usd_lb, why or "not recorded")
+    share_why = why if why and e.fob_usd_lb is None and e.farm_gate_usd_lb is not None else ""
+    return {
+        "c": c + (" (estimated)" if e.c_estimated and e.c_usd_lb is not None else ""),
+        "fob": fob_text(e),
+        "premium": fmt_usd_lb(e.premium_over_c_usd_lb, why or "needs FOB and C"),
+        "premium_pct": fmt_pct(e.premium_over_c_pct, why or "needs FOB and C"),
+        "share": fmt_pct(e.farm_gate_share, share_why or "needs farm gate and FOB"),
+    }
+
+
+def stored_unfixed_c(stored: Lot | None, contract: ContractType | None,
+                     fixations: tuple[Fixation, ...] | None, c: Decimal | None
+                     ) -> Decimal | None:
+    """The C of a stored PTBF lot that holds it without a fixation (an import), when the form
+    still says so: it stays unfixed (opening the lot never fixes it on a guessed date), else
+    ``None`` (a C typed on a PTBF contract is one fixation of the whole lot)."""
+    if contract is not ContractType.PTBF or fixations or stored is None or c is None:
+        return None
+    same = stored.contract_type is ContractType.PTBF and not stored.fixations \
+        and stored.c_cents_lb == c
+    return c if same else None
+
+
 def fairtrade_text(e: LotEconomics, lot: Lot | None) -> str:
     """The Fairtrade row of the figures panel: the floor and how FOB stands against it; with
     the species or process not recorded, the bound it clears and why, or "not recorded"."""
@@ -98,6 +147,9 @@ def fairtrade_text(e: LotEconomics, lot: Lot | None) -> str:
     species = lot.species if lot is not None else None
     market = ("C" if species is Species.ARABICA else "London" if species is Species.ROBUSTA
               else "market")
+    nf = e.not_fixed
+    if ft is None and nf is not None:  # no FOB or no C until the price is fixed
+        return f"not recorded ({nf.why})"
     if ft is None:
         if e.fob_usd_lb is None:
             return "needs FOB"
@@ -107,8 +159,8 @@ def fairtrade_text(e: LotEconomics, lot: Lot | None) -> str:
         return f"not recorded ({facts})" if facts else "not recorded"
     diff = fmt_usd_lb(abs(ft.difference_usd_lb))
     if ft.at_least:  # no market price: only a lower bound of the floor is known
-        return (f"at least {fmt_usd_lb(ft.floor_usd_lb)}; FOB is at least {diff} below "
-                f"({market} price not recorded)")
+        why = nf.why if nf is not None else f"{market} price not recorded"
+        return f"at least {fmt_usd_lb(ft.floor_usd_lb)}; FOB is at least {diff} below ({why})"
     text = f"{fmt_usd_lb(ft.floor_usd_lb)}; FOB is {diff} {'above' if ft.meets else 'below'}"
     if ft.not_recorded:
         which = "highest" if ft.meets else "lowest"
