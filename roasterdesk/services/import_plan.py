@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..domain.model import Producer
@@ -174,3 +175,24 @@ class ImportResult:
         return (f"imported {self.kind}: {self.created:,} created, {self.updated:,} updated, "
                 f"{self.skipped:,} skipped{extra}")
 
+
+def rejects_path(source: Path | str) -> Path:
+    """Where the rejected rows of ``source`` go: beside it, ``<name>.rejected.csv``."""
+    source = Path(source)
+    return source.with_name(f"{source.stem}.rejected.csv")
+
+
+def write_rejects(plan: ImportPlan, path: Path | str) -> int:
+    """The rejected rows as in the file (read again), with a ``problem`` column naming the
+    row's line in the file and every problem of the row, ready to fix and re-import; a CSV
+    keeps the file's own separator (a semicolon file with decimal commas stays one). Rows
+    written."""
+    from .tabular import write_table
+
+    headers = [*plan.table.headers, "problem"]
+    width = len(plan.table.headers)
+    problems = {line: errors for line, errors in plan.rejected}
+    rows = ([*(cells + [""] * width)[:width], f"line {line}: " + "; ".join(
+        (f"{p.column}: " if p.column else "") + p.reason for p in problems[line])]
+        for line, cells in plan.table.rows if line in problems)
+    return write_table(Path(path), headers, rows, delimiter=plan.table.delimiter)

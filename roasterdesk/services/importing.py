@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -55,7 +54,14 @@ from .import_builders import (
 )
 from .import_checks import Problem
 from .import_lot_checks import lot_problems
-from .import_plan import ImportCancelled, ImportPlan, ImportResult, Planned
+from .import_plan import (  # noqa: F401 - rejects_path, write_rejects: the import API
+    ImportCancelled,
+    ImportPlan,
+    ImportResult,
+    Planned,
+    rejects_path,
+    write_rejects,
+)
 from .import_said import lot_not_recorded_notes
 from .tabular import Table, read_table
 
@@ -505,28 +511,15 @@ def _finish(store: Any, plan: ImportPlan, writer: _Writer, progress: Progress | 
             for child, parent in plan.parents.items()])
     total = len(plan.table.rows)
     touched = writer.touched | plan.moved_from
-    if _figures_after_commit(store, touched):
-        from .parallel_figures import mark_pending
+    from .parallel_figures import after_commit, mark_pending
 
+    if after_commit(store, touched):
         mark_pending(store, touched)  # computed over every core once the rows are committed
         plan.figures_pending = True
     else:
         refresh_producers(store, touched,
                           lambda _n, _t: _step(progress, cancelled, total, total + 1))
     _step(progress, cancelled, total + 1, total + 1)
-
-
-def _figures_after_commit(store: Any, producers: set[int]) -> bool:
-    """Whether the figures of these producers' lots are worth computing in worker processes
-    after the commit (:mod:`.parallel_figures`: many lots, a plain file, more than one core)
-    rather than in this transaction."""
-    from .parallel_figures import PARALLEL_FROM, workers_possible
-
-    if not producers or workers_possible(store, os.cpu_count() or 1) is None:
-        return False
-    counts = dict(store.db.execute(
-        "SELECT producer_id, count(*) FROM lots GROUP BY producer_id").fetchall())
-    return sum(counts.get(p, 0) for p in producers) >= PARALLEL_FROM
 
 
 def _pending_figures(store: Any, plan: ImportPlan) -> None:
@@ -590,28 +583,6 @@ class _Writer:
             store.update_records(changes, stamp)
             import_dds.write(store, [r for r in todo if r.dds])  # once the lots are written
         self.written += len(todo)
-
-
-def rejects_path(source: Path | str) -> Path:
-    """Where the rejected rows of ``source`` go: beside it, ``<name>.rejected.csv``."""
-    source = Path(source)
-    return source.with_name(f"{source.stem}.rejected.csv")
-
-
-def write_rejects(plan: ImportPlan, path: Path | str) -> int:
-    """The rejected rows as in the file (read again), with a ``problem`` column naming the
-    row's line in the file and every problem of the row, ready to fix and re-import; a CSV
-    keeps the file's own separator (a semicolon file with decimal commas stays one). Rows
-    written."""
-    from .tabular import write_table
-
-    headers = [*plan.table.headers, "problem"]
-    width = len(plan.table.headers)
-    problems = {line: errors for line, errors in plan.rejected}
-    rows = ([*(cells + [""] * width)[:width], f"line {line}: " + "; ".join(
-        (f"{p.column}: " if p.column else "") + p.reason for p in problems[line])]
-        for line, cells in plan.table.rows if line in problems)
-    return write_table(Path(path), headers, rows, delimiter=plan.table.delimiter)
 
 
 def import_file(store: Any, path: Path | str, kind: str, *, mapping_file: Path | None = None,

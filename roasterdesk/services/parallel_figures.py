@@ -110,6 +110,17 @@ def mark_pending(store: Store, producer_ids: Iterable[int] | None) -> None:
     _set_state(store, PENDING, json.dumps(sorted(ids | {int(p) for p in producer_ids if p})))
 
 
+def after_commit(store: Store, producer_ids: set[int]) -> bool:
+    """Whether the figures of these producers' lots (an import's) are worth computing in worker
+    processes once their records are committed (many lots, a plain file, more than one core)
+    rather than in the writing transaction."""
+    if not producer_ids or workers_possible(store, os.cpu_count() or 1) is None:
+        return False
+    counts = dict(store.db.execute(
+        "SELECT producer_id, count(*) FROM lots GROUP BY producer_id").fetchall())
+    return sum(counts.get(p, 0) for p in producer_ids) >= PARALLEL_FROM
+
+
 def refresh_pending(store: Store) -> int:
     """Compute the pending lot figures (those of live producers: a deleted producer's lots keep
     theirs), over every core when they are many, and clear the mark, in one transaction.

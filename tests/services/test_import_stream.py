@@ -156,7 +156,7 @@ def figures_after(monkeypatch):
     from roasterdesk.services import parallel_figures as PF
 
     monkeypatch.setattr(PF, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(I.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(PF.os, "cpu_count", lambda: 2)
 
 
 def _figures(path):
