@@ -139,7 +139,7 @@ class Role(StrEnum):
 class Person:
     producer_id: int
     name: str
-    role: Role = Role.OWNER
+    role: Role | None = None  # not recorded: never "owner" by default
     phone: str = ""
     email: str = ""
     consent: Consent | None = None

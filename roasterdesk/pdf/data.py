@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class NamedPerson:
     name: str
-    role: str
+    role: str  # "" when not recorded
     quote: str  # "" unless consent covers quotes
 
 

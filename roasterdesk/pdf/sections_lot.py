@@ -232,9 +232,9 @@ class LotSections(StatementBase):
         ]
         out: list[Flowable] = [*self.heading("relationship"), self.kv(pairs)]
         if d.people:
-            names = ", ".join(f"{self.e(p.name)} "
-                              f'<font color="{t.colours["muted"]}">'
-                              f"({self.e(t.term(p.role))})</font>" for p in d.people)
+            names = ", ".join(f"{self.e(p.name)}" + (  # a role not recorded: the name alone
+                f' <font color="{t.colours["muted"]}">({self.e(t.term(p.role))})</font>'
+                if p.role else "") for p in d.people)
             out += [Spacer(1, 6), self.p(f"<b>{self.e(t.t('people'))}:</b> {names}")]
             for person in d.people:
                 if person.quote.strip():

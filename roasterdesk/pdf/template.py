@@ -81,7 +81,10 @@ class Template:
     def redacted_person(self, role: str) -> str:
         """What stands in free text for a person who may not be named: ``[text]
         redacted_<role>`` (e.g. ``redacted_co_op_president``), else ``redacted_person`` with
-        the role's term ("the owner")."""
+        the role's term ("the owner"); ``redacted_role_not_recorded`` ("the person") for a role
+        not recorded (``""``)."""
+        if not role:
+            return self.t("redacted_role_not_recorded")
         own = self.text.get("redacted_" + re.sub(r"[^a-z0-9]+", "_", role.lower()))
         return own if own is not None else self.t("redacted_person", role=self.term(role))
 
@@ -273,6 +276,7 @@ DEFAULT_TEXT = {
     "producer_anonymous": "a {kind} in {region}",
     "redacted_producer": "the {kind}",
     "redacted_person": "the {role}",
+    "redacted_role_not_recorded": "the person",
     "producer_not_named": "The producer is not named here: we name people only with their "
                           "recorded consent.",
     # price

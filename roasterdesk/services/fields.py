@@ -485,8 +485,10 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
         *_PRODUCER_REF,
         F("date", "Date", ("Visit Date", "Date of Visit", "Fecha", "When", "Fecha de Visita",
                            "Data da Visita"), P.parse_date, True),
+        # required: in person or remote decides the checklist's visit and labour items, so it
+        # is never assumed (a column, or a value set for every row in the import dialog)
         F("mode", "Mode", ("Visit Type", "Type", "Contact Type", "How", "Tipo de Visita",
-                           "Modo"), parse_mode),
+                           "Modo"), parse_mode, True),
         F("participants", "Participants", ("Who", "Attendees", "People", "Present",
                                            "Participantes"), P.parse_list),
         F("purposes", "Purposes", ("Purpose", "Reason", "Objective", "Propósito", "Objetivo",

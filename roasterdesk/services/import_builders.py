@@ -548,7 +548,7 @@ def _plot_ids(plan: ImportPlan, ctx: Any, line: int, pid: int,
 
 def _build_visit(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
     pid, pkey = _resolve_producer(plan, ctx, values, line, header_of)
-    mode = values.get("mode", FS.VisitMode.IN_PERSON)
+    mode = values["mode"]  # a required field: never assumed in person
     ident = (pid or pkey, values["date"].isoformat(), mode.value)
     found = _duplicate(plan, ctx, line, ident, values.get("uuid"), seen, cells, "this visit")
     if found is None:

@@ -104,7 +104,9 @@ def redact(text: str, hidden: list[Person], stand_in: Callable[[str], str] | Non
         return "".join(part if n % 2 else redact(part, hidden, stand_in, "", first_names)
                        for n, part in enumerate(parts))
     for person in hidden:
-        role = stand_in(person.role.value) if stand_in else f"the {person.role.value}"
+        # a role not recorded is "the person", never a role guessed
+        role_value = person.role.value if person.role else ""
+        role = stand_in(role_value) if stand_in else f"the {role_value or 'person'}"
         for pat in _name_patterns(person, first_names):
             text = re.sub(pat, lambda m, r=role: _capitalised(r, m.string[:m.start()]),
                           text, flags=re.IGNORECASE)
@@ -281,7 +283,7 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
                       keep=producer.name if producer_named else "")
 
     named = [
-        NamedPerson(p.name, p.role.value,
+        NamedPerson(p.name, p.role.value if p.role else "",
                     clean(p.quote) if p.may_appear(ConsentScope.QUOTE, on) else "")
         for p in people if p.may_appear(ConsentScope.NAME, on)
     ]
@@ -453,7 +455,8 @@ def _consent(named: bool, label: str, people: list[Person], on: date,
     for p in people:
         ok = p.may_appear(ConsentScope.NAME, on)
         out.append(ConsentDecision(
-            f"person ({p.role.value})" + (f": {p.name}" if ok else ""), ok,
+            f"person ({p.role.value if p.role else 'role not recorded'})"
+            + (f": {p.name}" if ok else ""), ok,
             f"consent to be named on {on.isoformat()}" if ok
             else f"no consent to be named on {on.isoformat()}; withheld"))
         if ok and p.quote.strip():

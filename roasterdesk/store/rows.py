@@ -76,7 +76,7 @@ def person_to_row(p: Person) -> Row:
     c = p.consent
     return {
         "uuid": p.uuid, "producer_id": p.producer_id, "name": p.name.strip(),
-        "role": p.role.value, "phone": p.phone, "email": p.email,
+        "role": p.role.value if p.role else None, "phone": p.phone, "email": p.email,
         "consent_given_on": date2s(c.given_on) if c else None,
         "consent_scope": j(sorted(s.value for s in c.scope)) if c else "[]",
         "consent_withdrawn_on": date2s(c.withdrawn_on) if c else None,
@@ -96,7 +96,8 @@ def row_to_person(r: Row) -> Person:
         )
     return Person(
         id=r["id"], uuid=r["uuid"], producer_id=r["producer_id"], name=r["name"],
-        role=Role(r["role"]), phone=r["phone"], email=r["email"], consent=consent,
+        role=Role(r["role"]) if r["role"] else None, phone=r["phone"], email=r["email"],
+        consent=consent,
         quote=r["quote"], pseudonymised=bool(r["pseudonymised"]),
     )
 

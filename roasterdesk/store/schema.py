@@ -22,6 +22,7 @@ from .migrations.m007_import_facts import m007_import_facts
 from .migrations.m008_sync_hub_state import m008_sync_hub_state
 from .migrations.m010_open_facts import m010_open_facts
 from .migrations.m011_open_organic import m011_open_organic
+from .migrations.m012_open_role import m012_open_role
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -81,6 +82,7 @@ STEPS: tuple[Callable[..., Any], ...] = (
     m005_statement_facts,
     m010_open_facts,
     m011_open_organic,
+    m012_open_role,
 )
 """Every schema step, in the order it runs (the order released databases recorded them)."""
 

@@ -53,11 +53,14 @@ class EnumCombo(QComboBox):
     item data is the member's value and :meth:`current` turns it back.)"""
 
     def __init__(self, enum: type, current: Any = None,
-                 labels: dict[Any, str] | None = None, not_recorded: bool = False) -> None:
+                 labels: dict[Any, str] | None = None, not_recorded: bool = False,
+                 choose: bool = False) -> None:
         super().__init__()
         self.enum = enum
         if not_recorded:  # an explicit choice, first: the fact is not known (current() is None)
             self.addItem(NOT_RECORDED[:1].upper() + NOT_RECORDED[1:], "")
+        elif choose:  # a fact the record needs, never filled in for the user: "Choose…" first
+            self.addItem(CHOOSE, "")
         for member in enum:  # type: ignore[attr-defined]
             text = (labels or {}).get(member) or str(getattr(member, "label", member.value))
             self.addItem(text[:1].upper() + text[1:], member.value)
@@ -91,8 +94,25 @@ class YesNoCombo(QComboBox):
         self.setCurrentIndex({None: 0, True: 1, False: 2}[value])
 
 
+CHOOSE = "Choose…"
+
+
 def enum_combo(enum: type, current: Any = None) -> EnumCombo:
     return EnumCombo(enum, current)
+
+
+def choice_combo(enum: type) -> EnumCombo:
+    """A required choice that starts on "Choose…": the dialog never picks a role, a scheme or a
+    category the user did not (:func:`chosen` refuses to save without one)."""
+    return EnumCombo(enum, choose=True)
+
+
+def chosen(combo: EnumCombo, field: str, label: str) -> Any:
+    """The member chosen in a :func:`choice_combo`, or a :class:`FieldError` saying to choose."""
+    member = combo.current()
+    if member is None:
+        raise FieldError(field, f"{label}: choose one")
+    return member
 
 
 def data_combo(items: list[tuple[str, Any]]) -> QComboBox:
@@ -151,7 +171,7 @@ class PersonDialog(_ProducerRecordDialog):
     def build(self, form: QFormLayout) -> None:
         self.producer_field(form)
         self.name = self.add("name", "Name", QLineEdit())
-        self.role = self.add("role", "Role", enum_combo(Role, Role.OWNER))
+        self.role = self.add("role", "Role", EnumCombo(Role, not_recorded=True))
         self.phone = self.add("phone", "Phone", QLineEdit())
         self.email = self.add("email", "Email", QLineEdit())
         self.consent = self.add("consent", "Consent", QCheckBox(
@@ -390,7 +410,7 @@ class CertificationDialog(_ProducerRecordDialog):
 
     def build(self, form: QFormLayout) -> None:
         self.producer_field(form)
-        self.scheme = self.add("scheme", "Scheme", enum_combo(Scheme, Scheme.FAIRTRADE))
+        self.scheme = self.add("scheme", "Scheme", choice_combo(Scheme))
         self.number = self.add("number", "Certificate number", QLineEdit())
         self.holder = self.add("holder", "Holder", QLineEdit())
         self.valid_from = self.add("valid_from", "Valid from", DateEdit())
@@ -408,8 +428,9 @@ class CertificationDialog(_ProducerRecordDialog):
         end = parse_date(self.valid_to.text(), "valid_to", "Valid to", required=True)
         if start and end and end < start:
             raise FieldError("valid_to", "Valid to: a certificate cannot expire before it starts")
-        base = self.record or Certification(self.producer_id(), self.scheme.current())
-        return replace(base, scheme=self.scheme.current(),
+        scheme = chosen(self.scheme, "scheme", "Scheme")
+        base = self.record or Certification(self.producer_id(), scheme)
+        return replace(base, scheme=scheme,
                        number=self.number.text().strip(), holder=self.holder.text().strip(),
                        valid_from=start, valid_to=end)
 
@@ -476,7 +497,7 @@ class ProjectDialog(_ProducerRecordDialog):
     def build(self, form: QFormLayout) -> None:
         self.producer_field(form)
         self.year = self.add("year", "Year", QLineEdit())
-        self.category = self.add("category", "Category", enum_combo(ProjectCategory))
+        self.category = self.add("category", "Category", choice_combo(ProjectCategory))
         amount_row = QWidget()
         row = QHBoxLayout(amount_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -506,10 +527,10 @@ class ProjectDialog(_ProducerRecordDialog):
         currency = self.currency.text().strip().upper()
         if len(currency) != 3 or not currency.isalpha():
             raise FieldError("currency", f"Currency: “{currency}” is not a code like USD")
+        category = chosen(self.category, "category", "Category")
         base = self.record
         desc = self.description.toPlainText().strip()
         if base is None:
-            return Project(self.producer_id(), year, self.category.current(), amount,
-                           currency, desc)
-        return replace(base, year=year, category=self.category.current(), amount=amount,
+            return Project(self.producer_id(), year, category, amount, currency, desc)
+        return replace(base, year=year, category=category, amount=amount,
                        currency=currency, description=desc)

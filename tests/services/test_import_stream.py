@@ -83,11 +83,19 @@ def _peak(fn):
         tracemalloc.stop()
 
 
-def test_memory_grows_with_the_batch_not_the_file(store, tmp_path, small_batches):
+@pytest.mark.parametrize("after_commit", [False, True])
+def test_memory_grows_with_the_batch_not_the_file(store, tmp_path, small_batches, monkeypatch,
+                                                  after_commit):
     """Peak memory (Python's allocations, counted exactly: not timed) of a dry run, of a
     commit of its plan and of a one-reading import (check and write), for 1,000 and 4,000
     rows: the 3,000 more rows may cost what each row's identity costs (its lot code, for
-    duplicates), not its cells or its record (~3 KB a row)."""
+    duplicates), not its cells or its record (~3 KB a row). Each import takes one way to its
+    lot figures: in its transaction, or (``after_commit``, as from 5,000 lots) in worker
+    processes once committed, the pool started by the warm-up too."""
+    from roasterdesk.services import parallel_figures as PF
+
+    monkeypatch.setattr(PF, "PARALLEL_FROM", 0 if after_commit else 10**9)
+    monkeypatch.setattr(PF.os, "cpu_count", lambda: 2)
     warm = lots_csv(tmp_path / "warm.csv", 150, start=900_000)  # caches and lazy imports
     I.commit_import(store, I.plan_import(store, I.read_source(warm, "lots"), "lots"))
     peaks = {}

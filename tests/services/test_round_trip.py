@@ -283,8 +283,8 @@ def test_follow_up_cells_read_back_quoted_text_and_are_named_when_bad(store, tmp
         replace(tricky, uuid=""), FollowUp("Call the mill", uuid="")]
     path = tmp_path / "visits.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([["Producer", "Country", "Date", "Follow-ups"],
-                                  ["Finca", "CO", "2025-01-02", "Call [soon]"]])
+        csv.writer(fh).writerows([["Producer", "Country", "Date", "Mode", "Follow-ups"],
+                                  ["Finca", "CO", "2025-01-02", "call", "Call [soon]"]])
     p = I.plan_import(store, I.read_source(path, "visits"), "visits")
     assert [(x.line, x.column) for x in p.errors] == [(2, "Follow-ups")]
     assert "'soon' is not part of a follow-up" in p.errors[0].reason

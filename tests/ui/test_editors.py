@@ -30,7 +30,9 @@ def press_save(qtbot, dlg):
 def type_into(qtbot, dlg, values):
     for key, text in values.items():
         w = dlg.fields[key]
-        if hasattr(w, "setPlainText"):
+        if hasattr(w, "findText"):  # a choice: the item with that text
+            w.setCurrentIndex(w.findText(text))
+        elif hasattr(w, "setPlainText"):
             w.setPlainText(text)
         else:
             w.clear()
@@ -51,22 +53,28 @@ CASES = [
     (PlotDialog, "plots", {"name": "Alto"}, {"shade": "140"}, "140 is outside 0–100", "shade"),
     (PlotDialog, "plots", {"name": "Alto"},
      {"coords": "0, 0\n1, 1\n0, 1\n1, 0"}, "cross", "coords"),
-    (CertificationDialog, "certifications", {"valid_to": "2027-01-31"},
+    (CertificationDialog, "certifications", {"scheme": "Fairtrade", "valid_to": "2027-01-31"},
      {"valid_to": "31/01/2027"}, "YYYY-MM-DD", "valid_to"),
-    (CertificationDialog, "certifications", {"valid_to": "2027-01-31"},
+    (CertificationDialog, "certifications", {"scheme": "Fairtrade", "valid_to": "2027-01-31"},
      {"valid_from": "2027-06-01"}, "expire before it starts", "valid_to"),
+    # a scheme or a category is chosen by the user, never by the dialog
+    (CertificationDialog, "certifications", {"scheme": "Fairtrade", "valid_to": "2027-01-31"},
+     {"scheme": "Choose…"}, "Scheme: choose one", "scheme"),
+    (ProjectDialog, "projects", {"category": "Training", "year": "2025", "amount": "1200"},
+     {"category": "Choose…"}, "Category: choose one", "category"),
     (CommitmentDialog, "commitments", {"first": "2025", "last": "2026/27", "volume": "3000"},
      {"last": "2024"}, "before the first harvest", "last"),
     (CommitmentDialog, "commitments", {"first": "2025", "last": "2026/27", "volume": "3000"},
      {"volume": "", "floor": ""}, "volume, a price floor, or both", "volume"),
     (CommitmentDialog, "commitments", {"first": "2025", "last": "2026/27", "volume": "3000"},
      {"floor": "-1"}, "more than 0", "floor"),
-    (ProjectDialog, "projects", {"year": "2025", "amount": "1200"}, {"amount": "lots"},
-     "is not a number", "amount"),
-    (ProjectDialog, "projects", {"year": "2025", "amount": "12,500.50"}, {"amount": "12,5"},
-     "use a point for decimals", "amount"),
-    (ProjectDialog, "projects", {"year": "2025", "amount": "1200"}, {"currency": "Pesos"},
-     "not a code like USD", "currency"),
+    (ProjectDialog, "projects", {"category": "Training", "year": "2025", "amount": "1200"},
+     {"amount": "lots"}, "is not a number", "amount"),
+    (ProjectDialog, "projects", {"category": "Training", "year": "2025",
+                                 "amount": "12,500.50"},
+     {"amount": "12,5"}, "use a point for decimals", "amount"),
+    (ProjectDialog, "projects", {"category": "Training", "year": "2025", "amount": "1200"},
+     {"currency": "Pesos"}, "not a code like USD", "currency"),
 ]
 
 
@@ -133,3 +141,19 @@ def test_coordinates_are_typed_latitude_first_and_stored_longitude_first():
     assert ring[0] == ring[-1] == [-76.05, 1.85]
     with pytest.raises(FieldError, match="at least 3 corners"):
         parse_coordinates("1.85, -76.05\n1.86, -76.04")
+
+
+def test_a_new_record_starts_on_no_choice_the_user_did_not_make(qtbot, ctx, sample):
+    """A person's role starts "not recorded" (a statement printed "(owner)" for a role never
+    chosen); a certification's scheme and a project's category start on "Choose…"."""
+    person = PersonDialog(ctx, None, producer_id=sample.farm.id)
+    cert = CertificationDialog(ctx, None, producer_id=sample.farm.id)
+    project = ProjectDialog(ctx, None, producer_id=sample.farm.id)
+    for dlg in (person, cert, project):
+        qtbot.addWidget(dlg)
+    assert person.role.current() is None and person.role.currentText() == "Not recorded"
+    assert cert.scheme.current() is None and cert.scheme.currentText() == "Choose…"
+    assert project.category.current() is None
+    type_into(qtbot, person, {"name": "Rosa"})
+    press_save(qtbot, person)
+    assert person.saved is not None and person.saved.role is None

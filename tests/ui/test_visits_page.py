@@ -161,6 +161,9 @@ def test_undo_and_redo_the_last_edit(page, ctx, farm, qtbot):
     # undoing a new visit removes it
     page.new_record(farm.id)
     page.editor.notes.setPlainText("a call")
+    assert not page.save()  # a new visit's mode is chosen, never "in person" by default
+    assert "Mode: choose" in page.editor.error.text()
+    page.editor.mode.setCurrentIndex(page.editor.mode.findData(VisitMode.CALL))
     assert page.save()
     assert len(ctx.store.visits(farm.id)) == 2
     ctx.undo_stack.undo()
@@ -179,6 +182,7 @@ def test_bad_input_shows_a_message_and_saves_nothing(page, ctx, farm, qtbot, fie
     page.new_record()
     assert not ed.error.isVisible() and not ed.save_btn.isEnabled()  # untouched: no message
     page.editor.producer.set_producer(farm.id)
+    ed.mode.setCurrentIndex(ed.mode.findData(VisitMode.IN_PERSON))
     ed.notes.setPlainText("notes")
     if field == "date":
         ed.date.setText(text)

@@ -165,7 +165,7 @@ class PeopleTab(RecordTab):
     noun = "person"
     columns = (
         Column("Name", lambda p: p.name),
-        Column("Role", lambda p: p.role.value),
+        Column("Role", lambda p: p.role.value if p.role else NOT_RECORDED),
         Column("Consent to appear", consent_text),
         Column("Phone", lambda p: p.phone),
         Column("Email", lambda p: p.email),

@@ -46,6 +46,7 @@ from ...domain.model import (
     VisitMode,
 )
 from ..conflict_badge import set_title
+from ..editors import CHOOSE
 from ..widgets import (
     DateEdit,
     FieldError,
@@ -159,7 +160,8 @@ class VisitEditor(RecordEditor):
         self.title = heading("New visit", 2)
         self.producer = ProducerPicker(ctx)
         self.date = DateEdit()
-        self.mode = QComboBox()
+        self.mode = QComboBox()  # a new visit starts on "Choose…": never "in person" unasked
+        self.mode.addItem(CHOOSE, None)
         for m in VisitMode:
             self.mode.addItem(m.label, m)
         self.participants = QLineEdit()
@@ -294,7 +296,7 @@ class VisitEditor(RecordEditor):
                       "visits", v.uuid if v else None)
             self.producer.set_producer(v.producer_id if v else producer_id)
             self.date.setText((v.date if v else date.today()).isoformat())
-            self.mode.setCurrentIndex(self.mode.findData(v.mode if v else VisitMode.IN_PERSON))
+            self.mode.setCurrentIndex(max(0, self.mode.findData(v.mode)) if v else 0)
             self.participants.setText(", ".join(v.participants) if v else "")
             self.participants.setCursorPosition(0)
             for p, cb in self.purposes.items():
@@ -453,6 +455,9 @@ class VisitEditor(RecordEditor):
                              "happened; plan it as a follow-up)")
         if day < EARLIEST:
             raise FieldError("date", f"Date: {day} is before {EARLIEST.year}")
+        if self.mode.currentData() is None:  # an in-person visit counts on the checklist
+            raise FieldError("mode", "Mode: choose how the visit was made (in person, call, "
+                             "video or message)")
         base = self.visit
         recorded = [o.topic for o in base.observations] if base is not None else []
         observations = []
@@ -475,7 +480,7 @@ class VisitEditor(RecordEditor):
             raise FieldError("", str(exc)) from exc
 
     def validate(self) -> bool:
-        for w in (self.producer, self.date, self.follow_ups):
+        for w in (self.producer, self.date, self.mode, self.follow_ups):
             mark_invalid(w, False)
         try:
             self.build()
@@ -484,7 +489,7 @@ class VisitEditor(RecordEditor):
             if not self.dirty:  # an untouched new visit: no scolding before any typing
                 self.error.clear_error()
                 return False
-            widget = {"producer": self.producer, "date": self.date,
+            widget = {"producer": self.producer, "date": self.date, "mode": self.mode,
                       "follow_ups": self.follow_ups}.get(exc.field)
             mark_invalid(widget, True)
             self.error.show_error(str(exc))
