@@ -166,7 +166,9 @@ def labour_missing(issue: bool, clear: frozenset[Topic]) -> str:
     """What the labour item still needs, in words: the labour topics not yet seen in person with
     no issue (all four are needed: one topic seen is not "labour conditions verified")."""
     if issue:
-        return "a labour issue found on an in-person visit within 24 months"
+        # what is missing is labour without an issue, not the issue (said as a "missing" item)
+        return ("labour with no issue found (an issue was found on an in-person visit within 24 "
+                "months)")
     unseen = [t.label.lower() for t in LABOUR_IN_ORDER if t not in clear]
     seen = [t.label.lower() for t in LABOUR_IN_ORDER if t in clear]
     if not seen or not unseen:  # (none left to see: the item is answered, this is not shown)

@@ -152,6 +152,12 @@ class StatementData:
         return self.analysis.lot
 
     @property
+    def plots_of_lot(self) -> bool:
+        """Whether :attr:`plots` are the lot's own (it names them) or, when it names none, the
+        producer's (said so: never passed off as where this coffee grew)."""
+        return bool(self.lot.plot_ids)
+
+    @property
     def harvest_name(self) -> str:
         """The lot's harvest as named everywhere else: "2025/26" or "2026" by the producer's
         harvest months, else its country (`domain.harvest.harvest_name`)."""
@@ -229,6 +235,7 @@ def statement_json(data: StatementData) -> dict[str, Any]:
         "relationship": _plain(a.relationship),
         "people": _plain(data.people),
         "plots": _plain(data.plots),
+        "plots_of_lot": data.plots_of_lot,
         "visits": _plain(data.visits),
         "certifications": _plain(data.certifications),
         "projects": _plain(data.projects),

@@ -196,11 +196,14 @@ class LotSections(StatementBase):
                 rows.append([self.p(self.e(pl.name), self.s.value),
                              self.p(self.e(" · ".join(bits)), self.s.body),
                              self.p(self.e(self.num(loc)), self.s.body)])
-            head = [self.p(self.e(t.t("plots")), self.s.label), "",
+            # the lot names no plots: the producer's, said so (never passed off as the lot's)
+            head = [self.p(self.e(t.t("plots" if d.plots_of_lot else "plots_of_producer")),
+                           self.s.label), "",
                     self.p(self.e(t.t("location")), self.s.label)]
-            out += [Spacer(1, 6), self.rule_table([head, *rows],
-                                                  [self.width * 0.3, self.width * 0.42,
-                                                   self.width * 0.28], header=True)]
+            table = self.rule_table([head, *rows], [self.width * 0.3, self.width * 0.42,
+                                                    self.width * 0.28], header=True)
+            table.setStyle(TableStyle([("SPAN", (0, 0), (1, 0))]))  # the label on one line
+            out += [Spacer(1, 6), table]
         if d.story.strip():
             out += [Spacer(1, 8), self.p(self.e(d.story.strip()), self.s.body)]
         return out
@@ -208,7 +211,7 @@ class LotSections(StatementBase):
     def relationship(self) -> list[Flowable]:
         d, t = self.d, self.tpl
         r = d.analysis.relationship
-        since = str(r.first_harvest) if r.first_harvest is not None else self.nr
+        since = d.name_of_harvest(r.first_harvest) if r.first_harvest is not None else self.nr
         bought = str(r.harvests_bought)
         if r.current_run > 1:
             bought += f" · {t.t('in_a_row', n=r.current_run)}"

@@ -253,6 +253,7 @@ DEFAULT_TEXT = {
     "quality": "Quality",
     "sca_points": "{score} points (SCA)",
     "plots": "Plots",
+    "plots_of_producer": "The producer's plots (this lot's not recorded)",
     "location": "Location (rounded, ≈ 1 km)",
     "bags_of": "{bags} bags of {bag_kg} kg",
     "kg_green": "{kg} kg green",

@@ -440,3 +440,26 @@ def test_what_a_visit_checked_in_person_showed_is_printed(example):
                         .split())
         for w in words:
             assert w in text, (name, w)
+
+
+def test_a_lot_that_names_no_plot_shows_its_producers_plots_as_theirs(example):
+    """The statement listed every plot of the farm under the lot's coffee when the lot named
+    none: they are the producer's, said so (in the JSON and over the table)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from roasterdesk.domain.model import Plot
+    from roasterdesk.pdf import load_template
+    from roasterdesk.pdf.render import render
+
+    store, lot = example
+    store.save_plot(Plot(lot.producer_id, "Lote Alto", area_ha=Decimal("2.5"), altitude_m=1800))
+    store.save_lot(replace(store.lot(lot.id), plot_ids=()))
+    data = load_statement(store, lot.code, on=ON, photos=False)
+    assert not data.plots_of_lot and "Lote Alto" in [p.name for p in data.plots]
+    assert statement_json(data)["plots_of_lot"] is False
+    pdf = render(data, load_template("default-en"))
+    text = " ".join(" ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(pdf)).pages)
+                    .split())
+    assert "The producer's plots (this lot's not recorded)" in text
