@@ -159,10 +159,16 @@ def bags_without_size(bags: int | None, bag_kg: Decimal | None,
 
 def weight_beside_bags(weight_kg: Decimal | None, bags: int | None,
                        bag_kg: Decimal | None) -> str | None:
-    """A weight and a bag count with its size that do not agree (19,200 kg beside 274 bags of
-    70 kg = 19,180 kg): a statement prints both, so the difference is worth a look (a net
-    weight after sampling may be why). The weight gives every figure."""
-    if weight_kg is None or bags is None or bag_kg is None or weight_kg == bags * bag_kg:
+    """A weight and a bag count with its size that do not agree: a statement prints both, so
+    the difference is worth a look. The weight gives every figure.
+
+    Choice: net weights differ from bags × nominal size (tare, moisture, samples drawn), so
+    only a difference beyond the larger of half a bag and 2 % is named (19,200 kg beside 274
+    bags of 70 kg, 19,180 kg, is not; 1,380 kg beside 20 bags of 69 kg, 1,380 kg, neither)."""
+    if weight_kg is None or not bags or bag_kg is None:
+        return None
+    nominal = bags * bag_kg
+    if abs(weight_kg - nominal) <= max(bag_kg / 2, nominal / 50):
         return None
     return (f"weight {_tidy(weight_kg)} kg is not {bags} bags × {_tidy(bag_kg)} kg = "
             f"{_tidy(bags * bag_kg)} kg (a statement prints both; the weight gives every "

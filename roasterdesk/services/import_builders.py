@@ -458,14 +458,6 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
             plan.moved_from.add(old.producer_id)
     if not _fixations_fit(plan, line, header_of, rec):
         return
-    w, bags, bag_kg = rec.weight_kg, rec.bags, rec.bag_kg
-    # choice: net weights differ from bags × nominal size (tare, moisture); flag beyond the
-    # larger of half a bag and 2 %
-    if w is not None and bags and bag_kg and abs(w - bags * bag_kg) > max(
-            bag_kg / 2, bags * bag_kg / 50):
-        plan.problems.append(Problem(line, header_of.get("weight_kg", ""),
-                                     f"weight {w} kg differs from {bags} bags × {bag_kg} kg",
-                                     False))
     plan.records.append(Planned(line, action, rec, pkey, dds or None))
 
 

@@ -56,10 +56,14 @@ def test_bags_need_their_size():
 
 
 def test_a_weight_beside_bags_that_do_not_make_it_is_named():
-    assert PL.weight_beside_bags(Decimal("19200"), 274, Decimal(70)) == (
-        "weight 19200 kg is not 274 bags × 70 kg = 19180 kg (a statement prints both; the "
+    assert PL.weight_beside_bags(Decimal("19600"), 274, Decimal(70)) == (
+        "weight 19600 kg is not 274 bags × 70 kg = 19180 kg (a statement prints both; the "
         "weight gives every figure): correct the one that is wrong")
     assert PL.weight_beside_bags(Decimal("19180.0"), 274, Decimal(70)) is None
+    # a net weight within 2 % (or half a bag) of the nominal one is not named
+    assert PL.weight_beside_bags(Decimal("19200"), 274, Decimal(70)) is None
+    assert PL.weight_beside_bags(Decimal("1400"), 20, Decimal(69)) is None  # 20 kg: < half a bag
+    assert PL.weight_beside_bags(Decimal("1416"), 20, Decimal(69)) is not None
     assert PL.weight_beside_bags(Decimal("19200"), 274, None) is None
     assert PL.weight_beside_bags(None, 274, Decimal(70)) is None
 
