@@ -175,6 +175,14 @@ def weight_beside_bags(weight_kg: Decimal | None, bags: int | None,
             "figure): correct the one that is wrong")
 
 
+def fixations_over_weight(fixed_kg: Decimal, weight_kg: Decimal | None) -> str | None:
+    """Fixations that fix more kg than the lot weighs: an error (which is wrong, the volumes or
+    the weight, is the buyer's to say; the price of the kg beyond would be invented)."""
+    if weight_kg is None or fixed_kg <= weight_kg:
+        return None
+    return f"fixations total {_tidy(fixed_kg)} kg, more than the lot's {_tidy(weight_kg)} kg"
+
+
 CROP_YEARS_BEFORE = 2
 """A lot contracted more than this many crop years after its harvest ended is worth a look."""
 

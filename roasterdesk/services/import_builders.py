@@ -8,6 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from ..domain import plausibility as PL
 from ..domain.countries import country_name, location_check
 from ..domain.geo import GeometryError, centroid
 from ..domain.model import (
@@ -25,7 +26,6 @@ from ..domain.model import (
 from ..domain.units import LB_KG, LOCAL_UNITS
 from . import fields as FS
 from . import import_dds, vocab
-from . import parsing as P
 from .import_checks import Problem
 from .import_plan import ImportPlan, Planned
 from .import_said import LOT_NOT_GIVEN, VISIT_KEPT, blank_kept, code_said, lot_kept
@@ -475,11 +475,9 @@ def _fixations_fit(plan: ImportPlan, line: int, header_of: dict[str, str], lot: 
             "given): is the contract PTBF (price to be fixed), or are the fixations another "
             "lot's?"))
     fixed = sum((f.volume_kg for f in lot.fixations if f.volume_kg is not None), Decimal(0))
-    weight = lot.weight
-    if weight is not None and fixed > weight:
-        plan.problems.append(Problem(
-            line, col, f"fixations total {P.tidy(fixed)} kg, more than the lot's "
-            f"{P.tidy(weight)} kg"))
+    bad = PL.fixations_over_weight(fixed, lot.weight)
+    if bad:
+        plan.problems.append(Problem(line, col, bad))
     return len(plan.problems) == before
 
 

@@ -117,7 +117,7 @@ def test_the_farm_gate_shows_its_outturn_and_conversion(ctx, coop, editor):
     editor.load(lot)
     how = editor.fig["farm_gate_how"].text()
     assert "outturn 1.3429 kg" in how and "per kg green" in how
-    assert "4,100.00 COP/USD" in how and "125 kg" in how
+    assert "4,100 COP/USD" in how and "125 kg" in how
     assert isinstance(editor.fig["farm_gate_how"], QWidget)
 
 
@@ -312,3 +312,53 @@ def test_an_imported_ptbf_c_without_a_fixation_is_not_fixed_by_opening_the_lot(c
     editor.w["c_cents_lb"].setText("385")
     assert [f.c_cents_lb for f in editor.build()[0].fixations] == [D(385)]
     assert "one fixation of the whole lot on 2025-03-14" in editor.missing.text()
+
+
+def _new(editor, coop, **texts):
+    editor.new_lot(coop.id)
+    for key, text in {"code": "CO-26-009", "harvest": "2026", **texts}.items():
+        editor.w[key].setText(text)
+
+
+def test_an_fob_the_import_would_question_is_shown_and_asked_about_before_saving(
+        ctx, coop, editor, monkeypatch):
+    """410 typed as an FOB (cents read as dollars) was saved without a word; now the panel says
+    what to check and Save asks, Cancel by default (the import warns the same)."""
+    _new(editor, coop, weight_kg="1380", c_cents_lb="380", fob_usd_lb="410")
+    editor.w["contract_type"].set_current(ContractType.FIXED)
+    assert not editor.errors
+    assert ("Check: FOB price: FOB 410.00 USD/lb is unusual (an auction lot's, or a price in "
+            "US cents per lb: 4.1000 USD/lb?)") in editor.missing.text()
+    asked = []
+    monkeypatch.setattr(editor, "confirm_save", lambda said: asked.append(said) or False)
+    before = ctx.store.counts()["lots"]
+    assert not editor.save() and ctx.store.counts()["lots"] == before
+    assert asked and asked[0][0].startswith("FOB price: FOB 410.00 USD/lb")
+    editor.w["fob_usd_lb"].setText("4.10")  # corrected: nothing to ask
+    monkeypatch.setattr(editor, "confirm_save", lambda said: pytest.fail(f"asked: {said}"))
+    assert editor.save() and ctx.store.counts()["lots"] == before + 1
+
+
+def test_fixations_beyond_the_lot_are_refused_as_the_import_refuses_them(ctx, coop, editor):
+    _new(editor, coop, weight_kg="700", differential_cents_lb="+80")
+    editor.w["contract_type"].set_current(ContractType.PTBF)
+    editor.add_fixation("2026-03-01", "300", "900")
+    assert editor.errors.get("fixations") == (
+        "Fixations: fixations total 900 kg, more than the lot's 700 kg")
+    assert not editor.save()
+
+
+def test_a_farm_gate_price_needs_its_unit_and_basis_chosen(ctx, coop, editor):
+    """The form chose "per kg" of "dry parchment" for an amount typed alone (a share of FOB of
+    622 % followed): both start on "Choose…" and are asked for."""
+    _new(editor, coop, weight_kg="1380", fob_usd_lb="4.10", fg_amount="180000",
+         fg_currency="COP", fg_fx="4000")
+    editor.w["contract_type"].set_current(ContractType.FIXED)
+    assert editor.w["fg_unit"].currentText() == "Choose…"
+    assert editor.w["fg_basis"].currentText() == "Choose…"
+    assert editor.errors["fg_unit"].startswith("Per: choose the unit")
+    assert editor.errors["fg_basis"].startswith("Basis: choose what the price is paid for")
+    editor.w["fg_unit"].setCurrentIndex(editor.w["fg_unit"].findText("carga (125 kg)"))
+    editor.w["fg_basis"].set_current(Basis.PARCHMENT)
+    assert not editor.errors, editor.errors
+    assert editor.build()[0].farm_gate.unit_kg == D(125)

@@ -98,3 +98,10 @@ def test_an_fob_in_cents_read_as_dollars_is_asked_about():
     assert PL.fob_price(Decimal("410")) == (
         "FOB 410.00 USD/lb is unusual (an auction lot's, or a price in US cents per lb: "
         "4.1000 USD/lb?)", False)
+
+
+def test_fixations_beyond_the_lot_weight_are_named():
+    assert PL.fixations_over_weight(Decimal(900), Decimal(700)) == (
+        "fixations total 900 kg, more than the lot's 700 kg")
+    assert PL.fixations_over_weight(Decimal(700), Decimal(700)) is None
+    assert PL.fixations_over_weight(Decimal(900), None) is None

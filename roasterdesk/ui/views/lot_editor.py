@@ -8,40 +8,40 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidgetItem, QTableWidget
+from PySide6.QtWidgets import QLineEdit, QListWidgetItem, QMessageBox, QTableWidget
 
 from ...domain import plausibility as PL
 from ...domain.harvest import harvest_name, parse_harvest
 from ...domain.model import (
     ContractType,
     CostLeg,
-    FarmGatePrice,
     Fixation,
     Lot,
     Premium,
     PremiumBasis,
 )
 from ...domain.money import fmt_number, fmt_pct, fmt_usd, fmt_usd_lb
-from ...domain.pricing import LotEconomics, living_income_open
-from ...domain.units import DEFAULT_KG_PER_KG_GREEN, Basis, factor_from_ico, factor_from_rendimiento
+from ...domain.pricing import (
+    LotEconomics,
+    farm_gate_usd_lb_green,
+    fob_usd_lb,
+    living_income_open,
+)
 from ...domain.words import plural
 from ...services.analysis import economics_of
 from ...store.errors import RecordNotFound
 from ..conflict_badge import set_title
-from ..editors import set_data
 from ..widgets import FieldError, mark_invalid, parse_date, parse_decimal, parse_int, text_of
 from ..widgets import parse_plausible as plausible
+from .lot_farm_gate import EARLIEST, FarmGateFields, _latest
 from .lot_form import LotForm, fairtrade_text, farm_gate_how, price_texts, stored_unfixed_c
 
 FUTURES = re.compile(r"KC[HKNUZ]\d{2}")
-EARLIEST = date(1990, 1, 1)
-
-
 def _harvest_year(text: str, field: str, label: str, **kw: Any) -> int | None:
     """A harvest typed as the year it ends (2026) or as two years (2025/26)."""
     if re.search(r"\d\s*[/–-]\s*\d", text):
@@ -52,11 +52,22 @@ def _harvest_year(text: str, field: str, label: str, **kw: Any) -> int | None:
     return parse_int(text, field, label, **kw)
 
 
-def _latest() -> date:
-    return date.today() + timedelta(days=3 * 366)
+def lot_warnings(lot: Lot) -> list[str]:
+    """What the import's plausibility rules would warn about in this lot (never an error: an
+    auction lot's FOB, a net weight): shown under the figures and asked before saving."""
+    out = []
+    fob = fob_usd_lb(lot)
+    if lot.fob_usd_lb is not None and (bad := PL.fob_price(lot.fob_usd_lb)) and not bad[1]:
+        out.append(f"FOB price: {bad[0]}")
+    if (weight := PL.weight_beside_bags(lot.weight_kg, lot.bags, lot.bag_kg)) is not None:
+        out.append(f"Weight: {weight}")
+    if lot.farm_gate is not None and fob and (over := PL.farm_gate_over_fob(
+            farm_gate_usd_lb_green(lot.farm_gate), fob)):
+        out.append(f"Farm-gate price: {over}")
+    return out
 
 
-class LotEditor(LotForm):
+class LotEditor(FarmGateFields, LotForm):
     """Edits one lot. Figures recompute on every change; Save is enabled only when valid."""
 
     # -- loading -----------------------------------------------------------------------------
@@ -118,44 +129,6 @@ class LotEditor(LotForm):
         self._set_dirty(False)
         self.recompute()
 
-    def _load_farm_gate(self, fg: FarmGatePrice | None) -> None:
-        for key in ("fg_amount", "fg_currency", "fg_unit_kg", "fg_outturn", "fg_fx",
-                    "fg_fx_date", "fg_fx_source"):
-            self._line(key).clear()
-        unit: QComboBox = self.w["fg_unit"]  # type: ignore[assignment]
-        basis: QComboBox = self.w["fg_basis"]  # type: ignore[assignment]
-        mode: QComboBox = self.w["fg_outturn_mode"]  # type: ignore[assignment]
-        if fg is None:
-            unit.setCurrentIndex(0)
-            self._line("fg_unit_kg").setText("1")
-            basis.set_current(Basis.PARCHMENT)
-            set_data(mode, "default")
-            return
-        self._line("fg_amount").setText(text_of(fg.amount))
-        self._line("fg_currency").setText(fg.currency)
-        names = [unit.itemText(i) for i in range(unit.count())]
-        if fg.unit_name not in names:  # a unit of this lot's own: keep its name
-            unit.insertItem(unit.count() - 1, fg.unit_name, str(fg.unit_kg))
-            names = [unit.itemText(i) for i in range(unit.count())]
-        unit.setCurrentIndex(names.index(fg.unit_name))
-        self._line("fg_unit_kg").setText(text_of(fg.unit_kg))
-        basis.set_current(fg.basis)
-        if fg.kg_per_kg_green is None:
-            set_data(mode, "default")
-        else:
-            k = fg.kg_per_kg_green
-            fr = (k * 70).quantize(Decimal("0.01"))
-            if (k.as_tuple().exponent < -4  # type: ignore[operator]
-                    and fg.basis is Basis.PARCHMENT and factor_from_rendimiento(fr) == k):
-                set_data(mode, "fr")
-                self._line("fg_outturn").setText(text_of(fr.normalize()))
-            else:
-                set_data(mode, "kg")
-                self._line("fg_outturn").setText(text_of(k))
-        self._line("fg_fx").setText(text_of(fg.fx_local_per_usd))
-        self._line("fg_fx_date").setText(text_of(fg.fx_date))
-        self._line("fg_fx_source").setText(fg.fx_source)
-
     def _load_plots(self, producer_id: int | None, checked: tuple[int, ...] = ()) -> None:
         """The producer's plots and its members' (a co-op's lot comes from members' plots),
         plus any plot the lot already names; the lot's own plots first, in their order."""
@@ -182,13 +155,6 @@ class LotEditor(LotForm):
     def _producer_picked(self, pid: Any) -> None:
         if not self._loading:
             self._load_plots(pid)
-
-    def _unit_picked(self) -> None:
-        if self._loading:
-            return
-        kg = self.w["fg_unit"].currentData()  # type: ignore[attr-defined]
-        if kg is not None:
-            self._line("fg_unit_kg").setText(text_of(Decimal(kg).normalize()))
 
     def revert(self) -> None:
         self.load(self.lot, producer_id=self.producer.producer_id)
@@ -275,6 +241,12 @@ class LotEditor(LotForm):
         if ctype is ContractType.PTBF and fixations and diff is None \
                 and "differential_cents_lb" not in errors:
             errors["differential_cents_lb"] = "Differential: needed to price the fixations"
+        lot_kg = weight if weight is not None else (
+            bags * bag_kg if bags is not None and bag_kg is not None else None)
+        over = PL.fixations_over_weight(sum(
+            (f.volume_kg for f in fixations or () if f.volume_kg is not None), Decimal(0)), lot_kg)
+        if over and "fixations" not in errors:  # the import's rule too
+            errors["fixations"] = f"Fixations: {over}"
         farm_gate = self._farm_gate(errors)
         costs = get("costs", self._costs)
         premiums = get("premiums", self._premiums)
@@ -368,74 +340,6 @@ class LotEditor(LotForm):
                           paid_to=self._cell(t, r, 4), farmers=farmers, voided=voided)
             out.append(replace(old, **fields) if old is not None else Premium(**fields))
         return tuple(out)
-
-    def _farm_gate(self, errors: dict[str, str]) -> FarmGatePrice | None:
-        T = self._line
-        amount_text = T("fg_amount").text()
-        if not amount_text.strip():
-            return None
-        start = len(errors)
-
-        def get(key: str, fn: Any) -> Any:
-            try:
-                return fn()
-            except FieldError as exc:
-                errors.setdefault(key, str(exc))
-                return None
-
-        amount = get("fg_amount", lambda: parse_decimal(amount_text, "fg_amount",
-                                                    "Farm-gate amount", positive=True))
-        cur = T("fg_currency").text().strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", cur):
-            errors["fg_currency"] = "Currency: a three-letter ISO code, e.g. COP, ETB, USD"
-        unit_kg = get("fg_unit_kg", lambda: parse_decimal(
-            T("fg_unit_kg").text(), "fg_unit_kg", "Unit weight", positive=True,
-            maximum=Decimal(1000), unit="kg", required=True))
-        basis = self.w["fg_basis"].current()  # type: ignore[arg-type]
-        mode = self.w["fg_outturn_mode"].currentData()  # type: ignore[attr-defined]
-        factor = None
-        otext = T("fg_outturn").text()
-        if mode == "kg":
-            factor = get("fg_outturn", lambda: parse_decimal(
-                otext, "fg_outturn", "Outturn", positive=True, maximum=Decimal(20), required=True,
-                unit="kg per kg green"))
-            if factor is not None and factor < 1:
-                errors["fg_outturn"] = ("Outturn: kg of basis per kg green is at least 1 "
-                                        f"(default for {basis.label}: "
-                                        f"{DEFAULT_KG_PER_KG_GREEN[basis]})")
-        elif mode == "fr":
-            fr = get("fg_outturn", lambda: parse_decimal(
-                otext, "fg_outturn", "Factor de rendimiento", minimum=Decimal(70),
-                    maximum=Decimal(150),
-                required=True, hint=" (reference FR 94)"))
-            if fr is not None:
-                factor = factor_from_rendimiento(fr)
-                if basis is not Basis.PARCHMENT:
-                    errors["fg_basis"] = "Basis: the Colombian FR is for dry parchment"
-        elif mode == "ico":
-            ico = get("fg_outturn", lambda: parse_decimal(
-                otext, "fg_outturn", "ICO factor", positive=True, maximum=Decimal(1), required=True,
-                hint=" (e.g. 0.8 for parchment)"))
-            if ico is not None:
-                factor = factor_from_ico(ico)
-        fx_text = T("fg_fx").text()
-        if cur == "USD" and not fx_text.strip():
-            fx_text = "1"
-        fx = get("fg_fx", lambda: parse_decimal(fx_text, "fg_fx", "Exchange rate", positive=True,
-                                            required=True, unit="local per USD"))
-        if cur == "USD" and fx is not None and fx != 1:
-            errors["fg_fx"] = "Exchange rate: a price in USD has a rate of 1"
-        fx_date = get("fg_fx_date", lambda: parse_date(T("fg_fx_date").text(), "fg_fx_date",
-                                                      "Rate date", earliest=EARLIEST,
-                                                      latest=_latest()))
-        if len(errors) > start:
-            return None
-        unit_name = self.w["fg_unit"].currentText()  # type: ignore[attr-defined]
-        if self.w["fg_unit"].currentData() is None:  # type: ignore[attr-defined]
-            unit_name = f"{unit_kg.normalize():f} kg"  # type: ignore[union-attr]
-        return FarmGatePrice(amount, cur, unit_name, unit_kg, basis, fx,  # type: ignore[arg-type]
-                             kg_per_kg_green=factor, fx_date=fx_date,
-                             fx_source=T("fg_fx_source").text().strip())
 
     # -- live figures ------------------------------------------------------------------------
     def _recheck(self) -> None:
@@ -557,7 +461,11 @@ class LotEditor(LotForm):
         f["premiums_in_fob"].setText(fmt_usd(e.premiums_in_fob_usd))
         f["premiums_on_top"].setText(fmt_usd(e.premiums_on_top_usd))
         text = ("Missing: " + ", ".join(e.missing) if e.missing
-                else "Every price figure is recorded.")
+                else "Every price figure is recorded." if not e.c_estimated
+                else "Every price figure is recorded but C, estimated from the monthly series: "
+                     "the premium over C and what derives from it are estimates too.")
+        if self.lot_shown is not None:
+            text += "".join(f"\nCheck: {w}" for w in lot_warnings(self.lot_shown))
         fx = getattr(self, "implied_fixation", None)
         if (unfixed := getattr(self, "unfixed_c", None)) is not None:
             text += (f"\nPTBF: C {fmt_number(unfixed, 2)} ¢/lb is recorded without a fixation, "
@@ -574,7 +482,21 @@ class LotEditor(LotForm):
         lot, errors = self.build()
         if lot is None:
             return False
+        said = lot_warnings(lot)
+        if said and not self.confirm_save(said):
+            return False
         return self._store(lot, lambda stored: f"Lot {stored.code} saved")
+
+    def confirm_save(self, said: list[str]) -> bool:
+        """Ask before saving a lot the shared plausibility rules question (an FOB of 410
+        USD/lb: cents?): Cancel is the default, so Enter does not save it unread."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Save this lot?",
+                          "Please check before saving:\n\n" + "\n".join(f"• {s}" for s in said)
+                          + "\n\nSave it as it is?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Save
 
     def _statement(self) -> None:
         if self.lot is None or self.lot.id is None:

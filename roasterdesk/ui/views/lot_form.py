@@ -48,7 +48,7 @@ from ...domain.model import (
 from ...domain.money import fmt_kg, fmt_number, fmt_pct, fmt_usd_lb
 from ...domain.pricing import LotEconomics, not_recorded_facts
 from ...domain.units import DEFAULT_KG_PER_KG_GREEN, LOCAL_UNITS, Basis
-from ..editors import EnumCombo, YesNoCombo, data_combo
+from ..editors import CHOOSE, EnumCombo, YesNoCombo, data_combo
 from ..widgets import heading, muted, text_of
 from .producer_picker import ProducerPicker
 from .record_page import RecordEditor
@@ -86,11 +86,15 @@ def farm_gate_how(lot: Lot | None) -> str:
     k = fg.kg_per_kg_green
     default = k is None
     k = DEFAULT_KG_PER_KG_GREEN[fg.basis] if k is None else k
+    # the unit's weight once ("per carga (125 kg) of dry parchment"), and the rate as typed
+    # (0.00024 is not "0.00")
+    weight = "" if "kg" in fg.unit_name else f"{fg.unit_kg.normalize():f} kg "
     return (f"{fmt_number(fg.amount, 2)} {fg.currency} per {fg.unit_name} "
-            f"({fg.unit_kg.normalize():f} kg {fg.basis.label}); outturn "
+            f"({weight}{fg.basis.label}); outturn "
             f"{fmt_number(k, 4)} kg {fg.basis.label} per kg green"
             + (" (default)" if default else "")
-            + f"; {fmt_number(fg.fx_local_per_usd, 2)} {fg.currency}/USD; 1 lb = 0.45359237 kg")
+            + f"; {format(fg.fx_local_per_usd.normalize(), ',f')} {fg.currency}/USD; "
+            "1 lb = 0.45359237 kg")
 
 
 def fob_text(e: LotEconomics) -> str:
@@ -392,13 +396,14 @@ class LotForm(RecordEditor):
         self._field(f, "fg_amount", "Amount", placeholder="e.g. 2600000")
         self._field(f, "fg_currency", "Currency", placeholder="ISO code, e.g. COP")
         unit = QComboBox()
+        unit.addItem(CHOOSE, "")  # never kg unasked: a carga is 125 kg of parchment
         for name, u in LOCAL_UNITS.items():
             unit.addItem(name, u.kg)
         unit.addItem("other unit", None)
         self._field(f, "fg_unit", "Per", unit)
         self._field(f, "fg_unit_kg", "Unit weight", unit="kg")
         unit.currentIndexChanged.connect(self._unit_picked)
-        self._field(f, "fg_basis", "Basis", EnumCombo(Basis))
+        self._field(f, "fg_basis", "Basis", EnumCombo(Basis, choose=True))
         self._field(f, "fg_outturn_mode", "Outturn", data_combo([(t, k) for k, t in OUTTURN_MODES]))
         self._field(f, "fg_outturn", "Outturn value", placeholder="e.g. FR 94")
         self._field(f, "fg_fx", "Exchange rate", unit="local per USD")
