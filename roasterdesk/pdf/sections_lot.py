@@ -85,6 +85,7 @@ class LotSections(StatementBase):
             (t.t("fob_paid"), self.usd_lb2(e.fob_usd_lb), fob_sub),
             (t.t(self.by_market("premium_over_c")), prem,
              f"{self.pct(e.premium_over_c_pct)} · {self.market()} {self.usd_lb2(e.c_usd_lb)}"
+             + (f" ({t.t('estimated')})" if e.c_estimated else "")
              if e.c_usd_lb is not None else self.not_fixed_why() or self.nr),
             self.share_tile(),
             (t.t("transparency"),

@@ -88,8 +88,11 @@ class MoneySections(StatementBase):
         elif nf is not None and e.fob_usd_lb is not None:  # the FOB the records give
             fob_note = "; ".join(x for x in (fob_note, t.t("fob_as_recorded")) if x)
         row(t.t("fob"), self.usd_lb(e.fob_usd_lb), fob_note)
+        # every figure from an estimated C says so, not only the C row (docs/domain.md)
+        from_estimate = t.t(self.by_market("from_estimated_c")) if e.c_estimated else ""
         row(t.t(self.by_market("premium")), self.usd_lb(e.premium_over_c_usd_lb),
-            self.pct(e.premium_over_c_pct) if e.premium_over_c_pct is not None else why)
+            "; ".join(x for x in (self.pct(e.premium_over_c_pct), from_estimate) if x)
+            if e.premium_over_c_pct is not None else why)
         fg = lot.farm_gate
         fg_note = ""
         if fg is not None:
@@ -126,8 +129,10 @@ class MoneySections(StatementBase):
                 floor = t.t("fairtrade_at_least", floor=floor)
             elif ft.not_recorded:  # above the highest floor it could have, or below the lowest
                 key += "_any"
-            row(t.t("fairtrade"), floor, t.t(key, diff=self.usd_lb(abs(ft.difference_usd_lb)),
-                                             why=reason))
+            said = t.t(key, diff=self.usd_lb(abs(ft.difference_usd_lb)), why=reason)
+            if from_estimate and e.c_usd_lb is not None and e.c_usd_lb > ft.minimum_usd_lb:
+                said += "; " + from_estimate  # the floor is the estimated C + premium
+            row(t.t("fairtrade"), floor, said)
         elif why:  # no FOB, or no C, until the price is fixed
             row(t.t("fairtrade"), self.nr, why)
         elif e.fob_usd_lb is not None and e.c_usd_lb is None:
@@ -152,7 +157,9 @@ class MoneySections(StatementBase):
                                       rows=1)]
         totals = [
             (t.t("fob_value"), self.usd(e.fob_value_usd)),
-            (t.t(self.by_market("premium_value")), self.usd(e.premium_over_c_value_usd)),
+            (t.t(self.by_market("premium_value"))
+             + (f" ({t.t('estimated')})" if e.c_estimated else ""),
+             self.usd(e.premium_over_c_value_usd)),
             (t.t("farm_gate_value"), self.usd(e.farm_gate_value_usd)),
             (t.t("between_value"), self.usd(e.intermediaries_value_usd)),
         ]

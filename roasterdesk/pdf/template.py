@@ -300,6 +300,10 @@ DEFAULT_TEXT = {
     "money_no_fixation": "Not recorded: the price is not fixed yet (price to be fixed), so the "
                          "FOB price is not known.",
     "c_estimated": "estimated from the monthly C series at the contract date",
+    "estimated": "estimated",
+    "from_estimated_c": "from the estimated C price",
+    "from_estimated_c_robusta": "from the estimated London price",
+    "from_estimated_c_unknown": "from the estimated market price",
     "c_price_robusta": "Robusta market price (ICE London)",
     "c_price_unknown": "Coffee market price (ICE “C” or London)",
     "c_estimated_robusta": "{usd_t} USD/t from the monthly London series at the contract date",

@@ -463,3 +463,32 @@ def test_a_lot_that_names_no_plot_shows_its_producers_plots_as_theirs(example):
     text = " ".join(" ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(pdf)).pages)
                     .split())
     assert "The producer's plots (this lot's not recorded)" in text
+
+
+def test_every_figure_from_an_estimated_c_says_it_is_an_estimate(example):
+    """Only the C row said "estimated": the key figure, the premium over C, its value and a
+    Fairtrade floor made of that C printed as facts."""
+    import io
+
+    from pypdf import PdfReader
+
+    from roasterdesk.domain.model import ContractType
+    from roasterdesk.pdf import load_template
+    from roasterdesk.pdf.render import render
+
+    store, lot = example
+    store.save_lot(replace(store.lot(lot.id), contract_type=ContractType.FIXED, fixations=(),
+                           c_cents_lb=Decimal("380.00"), c_estimated=True,
+                           differential_cents_lb=None, fob_usd_lb=Decimal("4.75")))
+    data = load_statement(store, lot.code, on=ON, photos=False)
+    assert data.analysis.economics.c_estimated
+    for name, words in (("default-en", ("3.80 USD/lb (estimated)",
+                                        "25.0 %; from the estimated C price",
+                                        "Premium over C (estimated)",
+                                        "above it; from the estimated C price")),
+                        ("default-es", ("(estimado)", "con el precio C estimado"))):
+        pdf = render(data, load_template(name))
+        text = " ".join(" ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(pdf)).pages)
+                        .split())
+        for w in words:
+            assert w in text, (name, w)
