@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -183,7 +184,7 @@ class TaskManager(QObject):
 
         def done(result: Any) -> None:
             finish()
-            if on_done is not None and not self._shut:
+            if on_done is not None and not self._shut and _alive(on_done):
                 on_done(result)
 
         def failed(exc: BaseException) -> None:
@@ -191,7 +192,8 @@ class TaskManager(QObject):
             if self._shut:
                 return  # its context is closed: nobody waits for this any more
             if on_error is not None:
-                on_error(exc)
+                if _alive(on_error):
+                    on_error(exc)
             else:
                 self.report(exc)
 
@@ -240,3 +242,11 @@ class TaskManager(QObject):
     def wait(self, msecs: int = 30000) -> bool:
         """Block until every task finished (used on shutdown and in tests)."""
         return self.pool.waitForDone(msecs)
+
+
+def _alive(callback: Callable[..., Any]) -> bool:
+    """Whether a callback may still run: a method of a widget closed (and deleted) while its
+    work ran, a statement preview closed while it rendered, is not called on the dead widget
+    ("Internal C++ object already deleted"); the work's result is let go."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)

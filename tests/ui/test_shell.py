@@ -366,3 +366,20 @@ def test_menu_parts_are_found_without_importing_them():
     assert available("roasterdesk.ui.dialogs.backup")
     assert not available("roasterdesk.ui.dialogs.nowhere")
     assert not available("roasterdesk.nowhere.at_all")
+
+
+def test_a_statement_preview_closed_while_it_renders_lets_its_result_go(qtbot, ctx, sample):
+    """Closing the preview before its PDF came back raised "Internal C++ object
+    (StatementPreview) already deleted" when the result arrived: a task's callback on a
+    deleted widget is not called."""
+    import shiboken6
+
+    from roasterdesk.ui.dialogs.statement import show_statement_preview
+
+    dlg = show_statement_preview(ctx, sample.lot_ids[2])
+    assert dlg.status.text() == "Rendering…"
+    dlg.close()  # deleted on close
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dlg), timeout=5000)
+    ctx.tasks.wait()
+    qtbot.wait(50)  # the task's queued result is delivered (and let go) without an error
+    assert not shiboken6.isValid(dlg)
