@@ -95,11 +95,13 @@ class FarmGateFields:
         cur = T("fg_currency").text().strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", cur):
             errors["fg_currency"] = "Currency: a three-letter ISO code, e.g. COP, ETB, USD"
-        if self.w["fg_unit"].currentData() == "":  # type: ignore[attr-defined]
+        unit_kg = None
+        if self.w["fg_unit"].currentData() == "":  # "Choose…": its weight is asked for after
             errors["fg_unit"] = "Per: choose the unit the price is paid per (kg, carga, arroba…)"
-        unit_kg = get("fg_unit_kg", lambda: parse_decimal(
-            T("fg_unit_kg").text(), "fg_unit_kg", "Unit weight", positive=True,
-            maximum=Decimal(1000), unit="kg", required=True))
+        else:
+            unit_kg = get("fg_unit_kg", lambda: parse_decimal(
+                T("fg_unit_kg").text(), "fg_unit_kg", "Unit weight", positive=True,
+                maximum=Decimal(1000), unit="kg", required=True))
         basis = self.w["fg_basis"].current()  # type: ignore[arg-type]
         if basis is None:  # never dry parchment by default: the outturn depends on it
             errors["fg_basis"] = ("Basis: choose what the price is paid for (cherry, "
