@@ -89,11 +89,15 @@ def c_price(value: Decimal) -> tuple[str, bool] | None:
 FOB_USUAL_HIGH_USD_LB = Decimal(100)
 """Above this an FOB is worth a look: auction lots sell for more, but a price in US cents per
 lb read as dollars (410 for 4.10 USD/lb) lands here."""
+FOB_USUAL_LOW_USD_LB = Decimal("0.5")
+"""Below this an FOB is worth a look: C has not been under 0.5 USD/lb since 2002, but dollars
+in a column headed in cents (4.10 read as 4.10 ¢/lb) land here."""
 
 
 def fob_price(usd_lb: Decimal) -> tuple[str, bool] | None:
     """An FOB (USD/lb) must be more than 0; above :data:`FOB_USUAL_HIGH_USD_LB` it is a warning
-    asking whether it is in cents."""
+    asking whether it is in cents, below :data:`FOB_USUAL_LOW_USD_LB` whether it is dollars
+    read as cents."""
     v = Decimal(usd_lb)
     bad = positive("a price", v)
     if bad is not None:
@@ -101,6 +105,9 @@ def fob_price(usd_lb: Decimal) -> tuple[str, bool] | None:
     if v > FOB_USUAL_HIGH_USD_LB:
         return (f"FOB {round_places(v, 2)} USD/lb is unusual (an auction lot's, or a price in US "
                 f"cents per lb: {round_places(v / 100, 4)} USD/lb?)", False)
+    if v < FOB_USUAL_LOW_USD_LB:
+        return (f"FOB {round_places(v, 4)} USD/lb is unusual (a price in dollars read as cents: "
+                f"{round_places(v * 100, 2)} USD/lb?)", False)
     return None
 
 

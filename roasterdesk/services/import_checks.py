@@ -117,7 +117,7 @@ def header_unit(key: str, header: str) -> str | None:
     pound is never read as a kilogram."""
     if key in PRICE_FIELDS:
         for inner in FS.BRACKETED.findall(header):
-            said = _price_unit(inner)
+            said = _price_unit(inner, "kg" if key == "fob_usd_kg" else "lb")
             if said:
                 return said
         return None
@@ -135,16 +135,21 @@ PRICE_FIELDS = frozenset({"fob_usd_lb", "fob_usd_kg", "c_cents_lb", "differentia
 """Prices whose header may name their unit ("FOB (US¢/lb)", "C price (USD/lb)")."""
 
 
-def _price_unit(text: str) -> str | None:
+def _price_unit(text: str, field_per: str) -> str | None:
     """The price unit a header's bracket names, as a cell would write it: "¢/lb", "USD/lb",
-    "USD/kg"; None when it names none."""
+    "USD/kg"; None when it names none. A currency without a weight ("Price per kg (USD)") is
+    per the field's own weight (``field_per``); a weight that is neither lb nor kg ("USD/qq",
+    "USD/46 kg", "USD/t") is given as named, so that every cell of the column is refused with
+    it rather than read per lb."""
     t = " ".join(text.lower().split())
-    per = "kg" if re.search(r"(?:/|per)\s*kg", t) else "lb" if re.search(r"(?:/|per)\s*lb", t) \
-        else ""
+    m = re.search(r"(?:/|\bper\b)\s*([^/()]+?)\s*$", t)
+    said = m.group(1).strip() if m else ""
+    per = ("kg" if said in ("kg", "kilo", "kilogram") else
+           "lb" if said in ("lb", "lbs", "pound") else said)
     if re.search(r"¢|\bcents?\b|\bcts\b|\busc\b|\bc\s*/", t):
-        return "¢/lb" if per != "kg" else None  # cents per kg: no such quote
+        return "¢/lb" if per in ("lb", "") else f"¢/{per}"  # cents per kg: refused in the cell
     if re.search(r"usd|us\$|\$", t):
-        return f"USD/{per or 'lb'}"
+        return f"USD/{per or field_per}"
     return None
 
 

@@ -526,9 +526,10 @@ def _pending_figures(store: Any, plan: ImportPlan) -> None:
     """The figures an import committed without (:func:`_finish`), in a transaction of their
     own; a kill before leaves them marked for the next start."""
     if plan.figures_pending:
-        from .parallel_figures import refresh_pending
+        from .parallel_figures import finish_pending
 
-        refresh_pending(store)
+        if (note := finish_pending(store, plan.table.source)) is not None:
+            plan.notes.append(note)
 
 
 def _result(plan: ImportPlan) -> ImportResult:

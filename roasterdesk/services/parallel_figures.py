@@ -18,6 +18,7 @@ start (:func:`roasterdesk.services.recovery.recover_at_start`) or sync computes 
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing as mp
 import os
 from collections.abc import Iterable
@@ -26,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..store import Store
+
+log = logging.getLogger(__name__)
 
 PARALLEL_FROM = 5000
 """Lots from which a refresh is worth starting worker processes for."""
@@ -121,19 +124,34 @@ def after_commit(store: Store, producer_ids: set[int]) -> bool:
     return sum(counts.get(p, 0) for p in producer_ids) >= PARALLEL_FROM
 
 
+def finish_pending(store: Store, what: str) -> str | None:
+    """:func:`refresh_pending` once ``what`` (an import of a file) has committed its records:
+    whatever fails here, they stay committed and the figures pending for the next start; the
+    note to give the user then, else None."""
+    try:
+        refresh_pending(store)
+    except Exception as exc:  # the records are committed: never reported as not written
+        log.warning("lot figures after %s not computed: %s", what, exc)
+        return (f"the lot figures could not be computed now ({exc}); they are computed at the "
+                "next start")
+    return None
+
+
 def refresh_pending(store: Store) -> int:
     """Compute the pending lot figures (those of live producers: a deleted producer's lots keep
     theirs), over every core when they are many, and clear the mark, in one transaction.
     Returns the lots refreshed."""
     from .hub import _state
 
-    had = _state(store, PENDING)
-    if had is None:
+    if _state(store, PENDING) is None:
         return 0
-    producers = None if had == "all" else set(json.loads(had))
     sql = ("SELECT l.producer_id, count(*) FROM lots l JOIN producers p ON p.id = l.producer_id "
            "WHERE p.deleted_at IS NULL GROUP BY l.producer_id")
-    with store.transaction():
+    with store.transaction():  # the mark read and cleared under the same write lock
+        had = _state(store, PENDING)
+        if had is None:  # computed meanwhile by another process
+            return 0
+        producers = None if had == "all" else set(json.loads(had))
         want = [(pid, n) for pid, n in store.db.execute(sql).fetchall()
                 if producers is None or pid in producers]
         done = refresh_committed(store, [pid for pid, _ in want], sum(n for _, n in want))

@@ -339,8 +339,10 @@ def parse_cents(text: str) -> Decimal:
         if not m:
             raise ValueError(f"{raw!r} is not a price (e.g. 380 ¢/lb or 3.80 USD/lb)")
         return parse_price(raw, per="lb") * 100
-    raw = re.sub(r"\s*(?:us\s*)?(¢|c|cts|cents?|usc)?\s*((?:/|per)\s*lbs?)?\s*$", "", raw,
-                 flags=re.IGNORECASE)
+    # "¢/lb", "US¢/lb", "cents per lb", "c", "/lb": never "US" or "per lb" alone ("0.95 per lb"
+    # is no more cents than dollars: refused)
+    raw = re.sub(r"\s*(?:(?:us\s*)?(?:¢|c|cts|cents?|usc)\s*(?:(?:/|per)\s*lbs?)?|/\s*lbs?)\s*$",
+                 "", raw, flags=re.IGNORECASE)
     return parse_number(raw)
 
 

@@ -84,12 +84,12 @@ def _figures_pending(path: Path) -> bool:
         with open(path, "rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
                 return False
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             row = con.execute("SELECT 1 FROM sync_state WHERE key = 'metrics_dirty'").fetchone()
         finally:
             con.close()
-    except (OSError, sqlite3.Error):  # no file, or no sync_state yet: nothing pending
+    except (OSError, ValueError, sqlite3.Error):  # no file, or no sync_state yet: none
         return False
     return row is not None
 
@@ -107,5 +107,5 @@ def _compute_pending_figures(path: Path) -> str:
     except (StoreError, OSError, sqlite3.Error) as exc:  # the next start or sync tries again
         log.warning("pending lot figures of %s not computed: %s", path, exc)
         return ""
-    return (f"computed the figures of {done:,} lots that an interrupted import or sync had "
-            "committed without them.")
+    return (f"computed the figures of {done:,} lots left to compute (by an interrupted import "
+            "or sync, or rules that changed).")

@@ -62,6 +62,7 @@ from ..pdf.data import (
 from ..store import Store
 from ..store.store import LotAnalysis
 from .analysis import harvest_history
+from .redaction import _capitalised, _mentions, redact
 
 if TYPE_CHECKING:
     from ..pdf.template import Template
@@ -70,59 +71,7 @@ MAX_PHOTOS = 2
 PHOTO_MAX_PX = 1400
 
 
-# -- privacy ---------------------------------------------------------------------------------
-HONORIFIC = (r"(?:(?:don|doña|dona|dom|seu|señor|señora|senhor|senhora|sr|sra|mr|mrs|ms|"
-             r"mama|mamá|papa|papá)\.?\s+)?")
-"""A title a story puts before a name ("Don Julio", "Doña María", "Seu João"): redacted with
-the name, never left before the role ("Don the owner")."""
-
-
-def _name_patterns(person: Person, first_name: bool = True) -> list[str]:
-    """Patterns of the full name, the surname (last word of four letters or more) and, with
-    ``first_name``, the first name (three letters or more) of a person, each with a title."""
-    words = person.name.split()
-    names = [person.name.strip()]
-    if len(words) > 1 and len(words[-1]) >= 4:
-        names.append(words[-1])
-    if first_name and len(words) > 1 and len(words[0]) >= 3:
-        names.append(words[0])
-    return [rf"\b{HONORIFIC}{re.escape(n)}\b" for n in names]
-
-
-def redact(text: str, hidden: list[Person], stand_in: Callable[[str], str] | None = None,
-           keep: str = "", first_names: bool = True) -> str:
-    """Replace the names of people who may not appear with their role, e.g. "(the owner)": the
-    full name, the surname and the first name ("Don Julio y su familia"), with a title before
-    them.
-
-    ``stand_in`` turns a role into those words (a template's, see
-    :meth:`Template.redacted_person`); English "the <role>" without it. ``keep``: a name that
-    stays whole wherever it is written (the producer's, when it may be named: "Fazenda Santa
-    Maria" is not a hidden Maria)."""
-    if keep.strip():
-        parts = re.split(f"({re.escape(keep.strip())})", text, flags=re.IGNORECASE)
-        return "".join(part if n % 2 else redact(part, hidden, stand_in, "", first_names)
-                       for n, part in enumerate(parts))
-    for person in hidden:
-        # a role not recorded is "the person", never a role guessed
-        role_value = person.role.value if person.role else ""
-        role = stand_in(role_value) if stand_in else f"the {role_value or 'person'}"
-        for pat in _name_patterns(person, first_names):
-            text = re.sub(pat, lambda m, r=role: _capitalised(r, m.string[:m.start()]),
-                          text, flags=re.IGNORECASE)
-    return text
-
-
-def _capitalised(word: str, before: str) -> str:
-    """``word`` with a capital letter when it starts the text or a sentence."""
-    tail = before.rstrip()
-    return word[:1].upper() + word[1:] if not tail or tail[-1] in ".!?:" else word
-
-
-def _mentions(text: str, hidden: list[Person]) -> bool:
-    """Whether ``text`` (a producer's name) holds the full name or surname of someone hidden
-    (a first name alone does not unname "Fazenda Santa Maria")."""
-    return redact(text, hidden, first_names=False) != text
+# -- privacy: roasterdesk.services.redaction (redact is part of this module's API) ----------
 
 
 def _region_label(analysis: LotAnalysis) -> str:
@@ -279,8 +228,14 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
             text = re.sub(re.escape(producer.name),
                           lambda m: _capitalised(producer_word, m.string[:m.start()]),
                           text, flags=re.IGNORECASE)
-        return redact(text, everyone_hidden, person_word,
-                      keep=producer.name if producer_named else "")
+        # the producer's own people without consent lose their first name too; people of
+        # other producers their full name and surname only (a first name is too common to
+        # take from every statement); names that may be printed stay whole
+        keep = ([producer.name] if producer_named else []) + [p.name for p in people
+                                                               if p not in hidden]
+        text = redact(text, hidden, person_word, keep)
+        return redact(text, everyone_hidden[len(hidden):], person_word, keep,
+                      first_names=False)
 
     named = [
         NamedPerson(p.name, p.role.value if p.role else "",

@@ -23,6 +23,7 @@ from .migrations.m008_sync_hub_state import m008_sync_hub_state
 from .migrations.m010_open_facts import m010_open_facts
 from .migrations.m011_open_organic import m011_open_organic
 from .migrations.m012_open_role import m012_open_role
+from .migrations.m013_figures_again import m013_figures_again
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -83,6 +84,7 @@ STEPS: tuple[Callable[..., Any], ...] = (
     m010_open_facts,
     m011_open_organic,
     m012_open_role,
+    m013_figures_again,
 )
 """Every schema step, in the order it runs (the order released databases recorded them)."""
 

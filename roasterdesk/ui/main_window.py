@@ -289,6 +289,9 @@ class MainWindow(MenuActions, QMainWindow):
         else:
             self._sync_status()  # a file being checked is read by nothing else meanwhile
         self._show_last_check()
+        from .safety import pending_figures_in_background
+
+        pending_figures_in_background(ctx)  # rules changed by an upgrade: the lists' figures
         if ctx.background_sync is None:  # team sync every few minutes while there is a hub
             from .background_sync import BackgroundSync
 

@@ -21,6 +21,7 @@ The lock is released when the context is closed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,8 @@ from ..services.places import location_warning
 from ..store.errors import DamagedDatabaseError
 from ..store.seal import write_seal
 from .lock import AppLock
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from .context import AppContext
@@ -127,6 +130,34 @@ def open_guarded(path: Path, create: Callable[[Path], AppContext],
     for text in [*notes, warning] if warning else notes:
         QTimer.singleShot(0, lambda text=text: ctx.messages.warning.emit(text))
     return ctx
+
+
+def pending_figures_in_background(ctx: AppContext) -> None:
+    """Lot figures left pending by a schema step run at this open (rules that changed) or by an
+    encrypted file's stopped import or sync (the start-up check computed a plain file's before
+    it was opened): computed on a worker with its own connection once the window is on screen,
+    then every list shows them."""
+    def work(_progress: Any, _cancelled: Any) -> int:
+        from .context import open_worker_store
+
+        with open_worker_store(ctx.db_path, check=False) as store:
+            if store.db.execute("SELECT 1 FROM sync_state WHERE key = 'metrics_dirty'"
+                                ).fetchone() is None:
+                return 0
+            from ..services.parallel_figures import refresh_pending
+
+            return refresh_pending(store)
+
+    def done(n: int) -> None:
+        if n:
+            ctx.messages.info.emit(f"Computed again the figures of {n:,} lots (their rules "
+                                   "changed, or an import or sync was stopped before them)")
+            ctx.messages.data_changed.emit("*")
+
+    def failed(exc: BaseException) -> None:  # the next start tries again
+        log.warning("pending lot figures not computed: %s", exc)
+
+    ctx.tasks.run(work, on_done=done, on_error=failed)
 
 
 def check_in_background(ctx: AppContext,

@@ -191,9 +191,8 @@ class TaskManager(QObject):
             finish()
             if self._shut:
                 return  # its context is closed: nobody waits for this any more
-            if on_error is not None:
-                if _alive(on_error):
-                    on_error(exc)
+            if on_error is not None and _alive(on_error):
+                on_error(exc)
             else:
                 self.report(exc)
 

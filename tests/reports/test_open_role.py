@@ -66,3 +66,25 @@ def test_m012_keeps_every_stored_role_and_allows_not_recorded(tmp_path, fixture)
         assert person.role is not None
         store.save_person(replace(person, role=None))
         assert store.person(person.id).role is None
+
+
+@pytest.mark.parametrize("fixture", ["roasterdesk-0.1.0.sqlite", "roasterdesk-0.2.0.sqlite"])
+def test_m013_has_a_file_made_before_compute_its_lot_figures_again(tmp_path, fixture):
+    """The rules behind the lot list's figures changed (a PTBF lot fixed in part, offers,
+    labour): a file made before is marked and the next start computes them, once; a new file
+    is not marked."""
+    from roasterdesk.services.recovery import recover_at_start
+
+    db = tmp_path / "old.sqlite"
+    shutil.copyfile(FIXTURES / fixture, db)
+    with Store.open(db, before_migrate=None) as store:
+        lots = store.db.execute("SELECT count(*) FROM lots").fetchone()[0]
+        assert lots > 0
+        assert store.db.execute("SELECT value FROM sync_state WHERE key = 'metrics_dirty'"
+                                ).fetchone() == ("all",)
+    notes = recover_at_start(db)
+    assert notes == [f"computed the figures of {lots:,} lots left to compute (by an "
+                     "interrupted import or sync, or rules that changed)."]
+    assert recover_at_start(db) == []
+    with Store.open(tmp_path / "new.sqlite") as fresh:
+        assert fresh.db.execute("SELECT count(*) FROM sync_state").fetchone()[0] == 0

@@ -104,3 +104,27 @@ def test_a_first_name_with_or_without_a_title_is_redacted_and_a_farm_named_like_
     assert data.producer_label == "Finca Santa Julia"
     assert data.story == ("The owner y su familia cultivan Castillo en Finca Santa Julia. The "
                           "owner picks; the manager sorts. The owner and the manager dry it.")
+
+
+def test_first_names_are_taken_only_from_the_producers_own_people_and_only_as_names(example):
+    """A first name is redacted for the lot's producer's people without consent, capitalised
+    as a name (the month "julio" stays); people of other producers lose their full name and
+    surname only; a name that may be printed ("María Gómez", the producer's) stays whole."""
+    from roasterdesk.domain.model import Consent, ConsentScope, Producer
+
+    store, lot = example
+    prod = store.producer(lot.producer_id)
+    store.save_producer(replace(prod, name="La Rosa", kind=ProducerKind.FARM))
+    store.save_person(Person(prod.id, "María Gómez", Role.MANAGER, consent=Consent(
+        ON.replace(year=2024), frozenset({ConsentScope.NAME}))))
+    store.save_person(Person(prod.id, "Julio Pérez", Role.OWNER))
+    store.save_person(Person(prod.id, "Rosalba Díaz", Role.MEMBER))
+    other = store.save_producer(Producer("Finca Lejana", ProducerKind.FARM, "CO"))
+    store.save_person(Person(other.id, "María López", Role.OWNER))
+    store.save_person(Person(other.id, "Esperanza Ruiz", Role.OWNER))
+    store.save_lot(replace(store.lot(lot.id), story=(
+        "María Gómez dries the coffee at the La Esperanza mill in julio. Julio picks; Rosalba "
+        "sorts at La Rosa. López sold hers.")))
+    data = load_statement(store, lot.code, on=ON, template=load_template("default-en"))
+    assert data.story == ("María Gómez dries the coffee at the La Esperanza mill in julio. The "
+                          "owner picks; the member sorts at La Rosa. The owner sold hers.")

@@ -225,9 +225,41 @@ def test_an_import_stopped_before_its_figures_keeps_its_rows_and_the_next_start_
     assert {(fob, answered) for _c, fob, answered in rows} <= {(None, 0)}
     assert pending is not None
     notes = recover_at_start(db_path)
-    assert notes == ["computed the figures of 40 lots that an interrupted import or sync had "
-                     "committed without them."]
+    assert notes == ["computed the figures of 40 lots left to compute (by an "
+                     "interrupted import or sync, or rules that changed)."]
     rows, pending = _figures(db_path)
     assert len(rows) == 40 and pending is None
     assert all(fob is not None and answered > 0 for _c, fob, answered in rows)
     assert recover_at_start(db_path) == []  # once
+
+
+def test_a_failure_of_the_figures_after_the_commit_keeps_the_import_and_says_so(
+        store, db_path, tmp_path, figures_after, monkeypatch):
+    """The rows are committed: a disk error while computing their figures is no "nothing was
+    imported"; the result comes back with a note and the figures stay pending."""
+    from roasterdesk.services import parallel_figures as PF
+
+    def full(_store):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(PF, "refresh_pending", full)
+    path = lots_csv(tmp_path / "lots.csv", 30, producers=3)
+    plan, result = I.import_rows(store, I.read_source(path, "lots"), "lots")
+    assert result is not None and result.created == 30
+    assert any("could not be computed now (No space left on device)" in n for n in plan.notes)
+    assert _figures(db_path)[1] is not None  # still pending
+
+
+def test_the_start_up_check_takes_a_relative_path(store, db_path, tmp_path, monkeypatch):
+    from roasterdesk.services.parallel_figures import mark_pending
+    from roasterdesk.services.recovery import recover_at_start
+
+    path = lots_csv(tmp_path / "lots.csv", 12, producers=2)
+    I.import_rows(store, I.read_source(path, "lots"), "lots")
+    with store.transaction():
+        mark_pending(store, None)
+    store.close()
+    monkeypatch.chdir(db_path.parent)
+    assert recover_at_start(db_path.name) == [
+        "computed the figures of 12 lots left to compute (by an interrupted import or sync, "
+        "or rules that changed)."]

@@ -144,3 +144,30 @@ def test_a_cents_field_refuses_dollars_it_cannot_read():
 
     with pytest.raises(ValueError, match="not a price"):
         parse_cents("USD 3.80 a pound")
+
+
+def test_a_cents_field_takes_us_or_per_lb_only_with_a_cents_unit():
+    from roasterdesk.services.parsing import parse_cents
+
+    for text in ("0.95 per lb", "3.80 US"):
+        with pytest.raises(ValueError):
+            parse_cents(text)
+    assert parse_cents("380/lb") == Decimal(380)
+
+
+@pytest.mark.parametrize(("key", "header", "unit"), [
+    ("fob_usd_kg", "Price per kg (USD)", "USD/kg"), ("fob_usd_kg", "FOB per kg (US$)", "USD/kg"),
+    ("fob_usd_lb", "FOB (USD)", "USD/lb"), ("fob_usd_lb", "FOB (US¢/lb)", "¢/lb"),
+    ("fob_usd_lb", "FOB (USD/qq)", "USD/qq"), ("fob_usd_lb", "FOB (USD/46 kg)", "USD/46 kg"),
+    ("c_cents_lb", "C price (USD/lb)", "USD/lb"), ("fob_usd_lb", "FOB (lb)", None),
+])
+def test_a_price_header_names_its_unit_or_the_fields_own_weight(key, header, unit):
+    """A currency without a weight is per the field's own weight; a weight neither lb nor kg
+    is passed on as named, so every cell is refused with it (never read per lb)."""
+    from roasterdesk.services.import_checks import header_unit
+    from roasterdesk.services.parsing import parse_price
+
+    assert header_unit(key, header) == unit
+    if unit and unit.startswith("USD/") and unit not in ("USD/lb", "USD/kg"):
+        with pytest.raises(ValueError, match="not a price"):
+            parse_price(f"150 {unit}")

@@ -383,3 +383,18 @@ def test_a_statement_preview_closed_while_it_renders_lets_its_result_go(qtbot, c
     ctx.tasks.wait()
     qtbot.wait(50)  # the task's queued result is delivered (and let go) without an error
     assert not shiboken6.isValid(dlg)
+
+
+def test_the_preview_of_an_offer_is_shown_but_never_exported(qtbot, ctx, sample):
+    from dataclasses import replace
+
+    from roasterdesk.domain.model import LotStatus
+    from roasterdesk.ui.dialogs.statement import show_statement_preview
+
+    lot = ctx.store.lot(sample.lot_ids[2])
+    ctx.store.save_lot(replace(lot, status=LotStatus.OFFER))
+    dlg = show_statement_preview(ctx, lot.id)
+    qtbot.waitUntil(lambda: dlg.status.text() != "Rendering…", timeout=20000)
+    assert "recorded as offer, not bought" in dlg.status.text()
+    assert not dlg.export_btn.isEnabled()
+    dlg.close()

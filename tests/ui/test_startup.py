@@ -160,3 +160,22 @@ def test_the_log_folder_is_where_platformdirs_puts_it(monkeypatch, state):
     else:
         monkeypatch.setenv("XDG_STATE_HOME", state)
     assert log_dir() == user_log_path("RoasterDesk", appauthor=False)
+
+
+def test_the_window_computes_figures_a_schema_step_left_pending(qapp, qtbot, ctx):
+    """A file opened by the window after a schema step marked its figures (rules that changed)
+    gets them computed on a worker once the window is up, once; the lists are told."""
+    from roasterdesk.services.parallel_figures import mark_pending
+    from roasterdesk.ui.safety import pending_figures_in_background
+
+    lots = ctx.store.db.execute("SELECT count(*) FROM lots").fetchone()[0]
+    assert lots > 0
+    with ctx.store.transaction():
+        ctx.store.db.execute("UPDATE lot_metrics SET fob_usd_lb = NULL")  # stale, as before
+        mark_pending(ctx.store, None)
+    with qtbot.waitSignal(ctx.messages.data_changed, timeout=20000):
+        pending_figures_in_background(ctx)
+    assert ctx.store.db.execute("SELECT count(*) FROM lot_metrics WHERE fob_usd_lb IS NOT NULL"
+                                ).fetchone()[0] > 0
+    assert ctx.store.db.execute("SELECT count(*) FROM sync_state WHERE key = 'metrics_dirty'"
+                                ).fetchone()[0] == 0

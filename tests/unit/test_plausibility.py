@@ -105,3 +105,9 @@ def test_fixations_beyond_the_lot_weight_are_named():
         "fixations total 900 kg, more than the lot's 700 kg")
     assert PL.fixations_over_weight(Decimal(700), Decimal(700)) is None
     assert PL.fixations_over_weight(Decimal(900), None) is None
+
+
+def test_an_fob_in_dollars_read_as_cents_is_asked_about():
+    assert PL.fob_price(Decimal("0.041")) == (
+        "FOB 0.0410 USD/lb is unusual (a price in dollars read as cents: 4.10 USD/lb?)", False)
+    assert PL.fob_price(Decimal("0.50")) is None

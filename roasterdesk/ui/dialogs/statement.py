@@ -165,6 +165,11 @@ class StatementPreview(QDialog):
                 self.missing.addItem(QListWidgetItem(item))
         else:
             self.missing_title.setText("<b>Nothing missing</b>")
+        status = self.ctx.store.lot(self.lot_id).status
+        if status in NOT_BOUGHT:  # shown to check, never exported: it says what was paid
+            self.status.setText(f"This lot is recorded as {status.value}, not bought: it gets "
+                                "no statement (set its status once it is contracted).")
+            return
         self.export_btn.setEnabled(True)
 
     def _failed(self, exc: BaseException) -> None:
