@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._shared import relax_in_place
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
@@ -26,23 +28,4 @@ def m010_open_facts(db: Database) -> None:
     rewritten in place (section 7 of SQLite's ALTER TABLE page), each replacement checked to
     match exactly once; the schema version is bumped so every connection reads the new
     definitions."""
-    conn = db.conn
-    new: dict[str, str] = {}
-    for table, pairs in _RELAX.items():
-        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
-                              [table]).fetchone()
-        for old, relaxed in pairs:
-            if sql.count(old) != 1:
-                raise RuntimeError(f"m010_open_facts: the {table} table does not read as "
-                                   f"expected ({old!r} found {sql.count(old)} times)")
-            sql = sql.replace(old, relaxed)
-        new[table] = sql
-    (version,) = conn.execute("PRAGMA schema_version").fetchone()
-    conn.execute("PRAGMA writable_schema = ON")
-    try:
-        for table, sql in new.items():
-            conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
-                         [sql, table])
-        conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
-    finally:
-        conn.execute("PRAGMA writable_schema = OFF")
+    relax_in_place(db.conn, "m010_open_facts", _RELAX)

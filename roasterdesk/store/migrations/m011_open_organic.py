@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._shared import relax_in_place
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
@@ -25,17 +27,4 @@ def m011_open_organic(db: Database) -> None:
     As in ``m010_open_facts``: the table's definition is rewritten in place (removing a
     constraint or a default does not change how rows are stored), the replacement checked to
     match exactly once, and the schema version bumped so every connection reads it."""
-    conn = db.conn
-    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'lots'"
-                          ).fetchone()
-    if sql.count(_OLD) != 1:
-        raise RuntimeError(f"m011_open_organic: the lots table does not read as expected "
-                           f"({_OLD!r} found {sql.count(_OLD)} times)")
-    (version,) = conn.execute("PRAGMA schema_version").fetchone()
-    conn.execute("PRAGMA writable_schema = ON")
-    try:
-        conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'lots'",
-                     [sql.replace(_OLD, _RELAXED)])
-        conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
-    finally:
-        conn.execute("PRAGMA writable_schema = OFF")
+    relax_in_place(db.conn, "m011_open_organic", {"lots": ((_OLD, _RELAXED),)})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._shared import relax_in_place
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
@@ -22,17 +24,4 @@ def m012_open_role(db: Database) -> None:
     As in ``m010_open_facts``: the table's definition is rewritten in place, the replacement
     checked to match exactly once, and the schema version bumped so every connection reads
     it."""
-    conn = db.conn
-    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'people'"
-                          ).fetchone()
-    if sql.count(_OLD) != 1:
-        raise RuntimeError(f"m012_open_role: the people table does not read as expected "
-                           f"({_OLD!r} found {sql.count(_OLD)} times)")
-    (version,) = conn.execute("PRAGMA schema_version").fetchone()
-    conn.execute("PRAGMA writable_schema = ON")
-    try:
-        conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'people'",
-                     [sql.replace(_OLD, _RELAXED)])
-        conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
-    finally:
-        conn.execute("PRAGMA writable_schema = OFF")
+    relax_in_place(db.conn, "m012_open_role", {"people": ((_OLD, _RELAXED),)})
