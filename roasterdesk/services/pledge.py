@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..domain.money import fmt_pct, round_per_lb
+from ..domain.money import fmt_pct, round_per_lb, round_places
 from ..domain.pledge import PledgeRow, PledgeSummary, pledge_row, public_producer_name, summarise
 from ..domain.pricing import fob_usd_lb
 from ..domain.relationship import relationship
@@ -60,6 +61,12 @@ def pledge_rows(store: Any, start: date, end: date) -> list[PledgeRow]:
     return rows
 
 
+def _kg(value: Decimal) -> str:
+    """A weight as the sheet shows it: to the gram at most, no trailing zeros (a total of
+    weights given in lb printed 70302.10643532)."""
+    return f"{round_places(value, 3).normalize():f}"
+
+
 def _t(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -68,7 +75,8 @@ def row_cells(r: PledgeRow) -> list[str]:
     return [
         r.lot_code, str(r.harvest), r.producer, r.country,
         _t(round_per_lb(r.fob_usd_lb) if r.fob_usd_lb is not None else None),
-        _t(r.quality), _t(r.weight_kg), _t(r.relationship_harvests), _t(r.first_harvest),
+        _t(r.quality), _kg(r.weight_kg) if r.weight_kg is not None else "",
+        _t(r.relationship_harvests), _t(r.first_harvest),
         "yes" if r.reported else "no", "; ".join(r.missing),
     ]
 
@@ -77,8 +85,8 @@ def summary_lines(s: PledgeSummary) -> list[tuple[str, str]]:
     return [
         ("Lots", f"{s.lots}"),
         ("Lots with all five data points", f"{s.reported_lots}"),
-        ("Total volume (kg)", f"{s.total_kg:f}"),
-        ("Reported volume (kg)", f"{s.reported_kg:f}"),
+        ("Total volume (kg)", _kg(s.total_kg)),
+        ("Reported volume (kg)", _kg(s.reported_kg)),
         ("Share of volume reported", fmt_pct(s.share_reported, "no lot has a weight")),
         ("Lots without a weight (not in the share)", f"{s.lots_without_weight}"),
     ]

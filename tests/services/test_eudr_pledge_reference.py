@@ -354,3 +354,17 @@ def test_a_price_series_is_read_by_its_columns_own_decimal_mark_below_a_title(st
         "line 1, column 'price': the price column mixes decimal points and decimal commas: "
         "write one convention"]
     assert store.reference().c_series.months == {}
+
+
+def test_pledge_volumes_are_printed_to_the_gram_at_most(store, tmp_path):
+    """A lot weighed in lb (3,036 lb = 1,377.1... kg) printed a total like 70302.10643532."""
+    from roasterdesk.services.pledge import export_pledge
+
+    farm = store.save_producer(Producer("Finca", ProducerKind.FARM, "CO"))
+    store.save_lot(Lot("LB-1", farm.id, 2024, weight_kg=Decimal("3036") * Decimal("0.45359237"),
+                       contract_date=date(2024, 6, 1), fob_usd_lb=Decimal("4.00")))
+    out = tmp_path / "pledge.csv"
+    export_pledge(store, date(2024, 1, 1), date(2024, 12, 31), out)
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        data = list(csv.reader(fh))
+    assert data[1][6] == "1377.106" and ["Total volume (kg)", "1377.106"] in data
