@@ -61,7 +61,8 @@ counts = info["counts"]
 assert info["path"].endswith("demo.sqlite"), info["path"]
 assert counts["producers"] > 0 and counts["lots"] > 0, counts
 with sqlite3.connect(sys.argv[1]) as db:
-    code, harvest = db.execute("SELECT code, harvest FROM lots ORDER BY id LIMIT 1").fetchone()
+    code, harvest = db.execute("SELECT code, harvest FROM lots WHERE status IS NULL OR status "
+                               "NOT IN ('offer', 'cancelled') ORDER BY id LIMIT 1").fetchone()
 print(code, harvest)
 EOF
 )
