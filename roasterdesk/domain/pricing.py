@@ -427,6 +427,13 @@ class LotEconomics:
     not_fixed: NotFixed | None  # a PTBF lot's price not (wholly) fixed yet: what and why
     missing: tuple[str, ...]
 
+    @property
+    def fairtrade_from_estimate(self) -> bool:
+        """Whether the Fairtrade floor is made of an estimated C (the market above the minimum:
+        floor = C + premium), so it is an estimate too."""
+        return bool(self.c_estimated and self.fairtrade is not None and self.c_usd_lb is not None
+                    and self.c_usd_lb > self.fairtrade.minimum_usd_lb)
+
 
 def economics(
     lot: Lot,

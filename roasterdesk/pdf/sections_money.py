@@ -130,8 +130,8 @@ class MoneySections(StatementBase):
             elif ft.not_recorded:  # above the highest floor it could have, or below the lowest
                 key += "_any"
             said = t.t(key, diff=self.usd_lb(abs(ft.difference_usd_lb)), why=reason)
-            if from_estimate and e.c_usd_lb is not None and e.c_usd_lb > ft.minimum_usd_lb:
-                said += "; " + from_estimate  # the floor is the estimated C + premium
+            if e.fairtrade_from_estimate:  # the floor is the estimated C + premium
+                said += "; " + from_estimate
             row(t.t("fairtrade"), floor, said)
         elif why:  # no FOB, or no C, until the price is fixed
             row(t.t("fairtrade"), self.nr, why)

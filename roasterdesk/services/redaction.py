@@ -51,18 +51,18 @@ def redact(text: str, hidden: list[Person], stand_in: Callable[[str], str] | Non
         role_value = person.role.value if person.role else ""
         role = stand_in(role_value) if stand_in else f"the {role_value or 'person'}"
         for pat, flags in _name_patterns(person, first_names):
-            text = re.sub(pat, lambda m, r=role: _capitalised(r, m.string[:m.start()]),
+            text = re.sub(pat, lambda m, r=role: capitalised(r, m.string[:m.start()]),
                           text, flags=flags)
     return text
 
 
-def _capitalised(word: str, before: str) -> str:
+def capitalised(word: str, before: str) -> str:
     """``word`` with a capital letter when it starts the text or a sentence."""
     tail = before.rstrip()
     return word[:1].upper() + word[1:] if not tail or tail[-1] in ".!?:" else word
 
 
-def _mentions(text: str, hidden: list[Person]) -> bool:
+def mentions(text: str, hidden: list[Person]) -> bool:
     """Whether ``text`` (a producer's name) holds the full name or surname of someone hidden
     (a first name alone does not unname "Fazenda Santa Maria")."""
     return redact(text, hidden, first_names=False) != text

@@ -62,7 +62,7 @@ from ..pdf.data import (
 from ..store import Store
 from ..store.store import LotAnalysis
 from .analysis import harvest_history
-from .redaction import _capitalised, _mentions, redact
+from .redaction import capitalised, mentions, redact
 
 if TYPE_CHECKING:
     from ..pdf.template import Template
@@ -206,11 +206,11 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
     hidden = [p for p in people if not p.may_appear(ConsentScope.NAME, on)]
     # every name printed is checked against every person of the database without consent,
     # not only the lot's producer's people (a farm named after someone elsewhere)
-    everyone_hidden = hidden + [p for p in _all_people(store)
-                                if p.producer_id != pid
-                                and not p.may_appear(ConsentScope.NAME, on)]
+    others_hidden = [p for p in _all_people(store)
+                     if p.producer_id != pid and not p.may_appear(ConsentScope.NAME, on)]
+    everyone_hidden = hidden + others_hidden
     region = _region_label(analysis)
-    producer_named = not _mentions(producer.name, everyone_hidden)
+    producer_named = not mentions(producer.name, everyone_hidden)
     if not producer_named:
         analysis = replace(analysis, checklist=withheld_producer(analysis.checklist))
     kind = producer.kind
@@ -221,20 +221,22 @@ def load_statement(store: Store, lot: Lot | int | str, *, on: date | None = None
         else f"the {kind_label}"
     person_word = template.redacted_person if template else None
 
+    # names that may be printed stay whole (the producer's, a consented person's)
+    keep = ([producer.name] if producer_named else []) + [p.name for p in people
+                                                           if p not in hidden]
+
     def clean(text: str) -> str:
         """Free text for the page: a producer name that may not appear becomes "the farm",
         then the names of people without consent become their role."""
         if not producer_named:
             text = re.sub(re.escape(producer.name),
-                          lambda m: _capitalised(producer_word, m.string[:m.start()]),
+                          lambda m: capitalised(producer_word, m.string[:m.start()]),
                           text, flags=re.IGNORECASE)
         # the producer's own people without consent lose their first name too; people of
         # other producers their full name and surname only (a first name is too common to
-        # take from every statement); names that may be printed stay whole
-        keep = ([producer.name] if producer_named else []) + [p.name for p in people
-                                                               if p not in hidden]
+        # take from every statement)
         text = redact(text, hidden, person_word, keep)
-        return redact(text, everyone_hidden[len(hidden):], person_word, keep,
+        return redact(text, others_hidden, person_word, keep,
                       first_names=False)
 
     named = [

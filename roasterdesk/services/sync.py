@@ -52,6 +52,7 @@ from .hub import (  # noqa: F401 - the sync API callers know
     split_password,
     stored_password,
 )
+from .parallel_figures import PENDING, mark_pending
 from .sync_conflicts import (  # noqa: F401 - the sync API callers know
     Conflict,
     _add_conflict,
@@ -257,25 +258,13 @@ def _note(result: SyncResult, found: tuple[int, bool]) -> None:
 
 
 # -- pull ------------------------------------------------------------------------------------
-def _mark_dirty(store: Store, producers: set[int] | None) -> None:
-    """Remember (in the pull's transaction) whose lot figures need recomputing: done once at the
-    end of the pull, and by the next sync (or start) if this one is killed before."""
-    from .parallel_figures import mark_pending
-
-    mark_pending(store, producers)
-
-
-def refresh_dirty(store: Store) -> None:
+def _finish_pull(store: Store) -> None:
+    """Lot figures still to compute (pending: :mod:`.parallel_figures`) and indexes set aside,
+    by this pull or by one stopped before its end (so before a push too: it counts an op's
+    changes through the change log's op index)."""
     from .parallel_figures import refresh_pending
 
-    refresh_pending(store)
-
-
-def _finish_pull(store: Store) -> None:
-    """Lot figures still to compute and indexes set aside, by this pull or by one stopped
-    before its end (so before a push too: it counts an op's changes through the change log's
-    op index)."""
-    refresh_dirty(store)  # the lot figures' indexes are built after them
+    refresh_pending(store)  # the lot figures' indexes are built after them
     _restore_indexes(store)
 
 
@@ -291,7 +280,7 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
             _pull_pages(store, conn, result, progress, cursor, last, first, ahead, figures)
         if figures is not None:  # every page is in: what is left to compute, instead of all
             with store.transaction():
-                _set_state(store, "metrics_dirty", json.dumps(sorted(figures.rest())))
+                _set_state(store, PENDING, json.dumps(sorted(figures.rest())))
     finally:
         if figures is not None:
             figures.close()
@@ -397,7 +386,8 @@ def _apply_page(store: Store, rows: list[Any], result: SyncResult, first: bool, 
         apply.append(Change(seq, op_id, hlc, dev, table, row, fld, old, new, "remote"))
     if apply:
         apply = _apply(store, apply, result, authors={r[1]: (r[9], r[10]) for r in rows})
-        _mark_dirty(store, None if first else touched_producers(store, apply))
+        # whose figures to compute at the pull's end, or at the next sync or start if killed
+        mark_pending(store, None if first else touched_producers(store, apply))
         if figures is not None:
             touched = touched_producers(store, [c for c in apply if c.field != "*"] + [
                 c for c in apply if c.field == "*" and c.table in REFERENCE_TABLES])

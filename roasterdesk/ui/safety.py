@@ -138,15 +138,11 @@ def pending_figures_in_background(ctx: AppContext) -> None:
     it was opened): computed on a worker with its own connection once the window is on screen,
     then every list shows them."""
     def work(_progress: Any, _cancelled: Any) -> int:
+        from ..services.parallel_figures import refresh_pending
         from .context import open_worker_store
 
         with open_worker_store(ctx.db_path, check=False) as store:
-            if store.db.execute("SELECT 1 FROM sync_state WHERE key = 'metrics_dirty'"
-                                ).fetchone() is None:
-                return 0
-            from ..services.parallel_figures import refresh_pending
-
-            return refresh_pending(store)
+            return refresh_pending(store)  # 0 when nothing is pending
 
     def done(n: int) -> None:
         if n:

@@ -86,21 +86,28 @@ def test_export_pdf_with_the_spanish_template_uses_the_spanish_stand_ins(store, 
     assert "the owner" not in text.lower() and "the farm" not in text.lower()
 
 
+def story_statement(example, farm, people, story):
+    """The English statement of the example lot, its producer renamed ``farm`` (a farm) with
+    ``people`` (their producer set here) and the lot's story ``story``."""
+    store, lot = example
+    prod = store.producer(lot.producer_id)
+    store.save_producer(replace(prod, name=farm, kind=ProducerKind.FARM))
+    for person in people:
+        store.save_person(replace(person, producer_id=prod.id))
+    store.save_lot(replace(store.lot(lot.id), story=story))
+    return load_statement(store, lot.code, on=ON, template=load_template("default-en"))
+
+
 def test_a_first_name_with_or_without_a_title_is_redacted_and_a_farm_named_like_it_is_not(
         example):
     """"Don Julio y su familia" named a person without consent by first name (only the full
     name and surname were replaced). A first name with its title becomes the role; the
     producer's own name, when it may be printed, stays whole even if it holds that first name;
     a first name alone does not unname the producer."""
-    store, lot = example
-    prod = store.producer(lot.producer_id)
-    store.save_producer(replace(prod, name="Finca Santa Julia", kind=ProducerKind.FARM))
-    store.save_person(Person(prod.id, "Julio Pérez Ramírez", Role.OWNER))
-    store.save_person(Person(prod.id, "Julia Mendoza", Role.MANAGER))
-    store.save_lot(replace(store.lot(lot.id), story=(
+    data = story_statement(example, "Finca Santa Julia", [
+        Person(0, "Julio Pérez Ramírez", Role.OWNER), Person(0, "Julia Mendoza", Role.MANAGER)],
         "Don Julio y su familia cultivan Castillo en Finca Santa Julia. Julio picks; Doña "
-        "Julia sorts. Mr. Ramírez and Julia dry it.")))
-    data = load_statement(store, lot.code, on=ON, template=load_template("default-en"))
+        "Julia sorts. Mr. Ramírez and Julia dry it.")
     assert data.producer_label == "Finca Santa Julia"
     assert data.story == ("The owner y su familia cultivan Castillo en Finca Santa Julia. The "
                           "owner picks; the manager sorts. The owner and the manager dry it.")
@@ -112,19 +119,15 @@ def test_first_names_are_taken_only_from_the_producers_own_people_and_only_as_na
     surname only; a name that may be printed ("María Gómez", the producer's) stays whole."""
     from roasterdesk.domain.model import Consent, ConsentScope, Producer
 
-    store, lot = example
-    prod = store.producer(lot.producer_id)
-    store.save_producer(replace(prod, name="La Rosa", kind=ProducerKind.FARM))
-    store.save_person(Person(prod.id, "María Gómez", Role.MANAGER, consent=Consent(
-        ON.replace(year=2024), frozenset({ConsentScope.NAME}))))
-    store.save_person(Person(prod.id, "Julio Pérez", Role.OWNER))
-    store.save_person(Person(prod.id, "Rosalba Díaz", Role.MEMBER))
+    store, _lot = example
     other = store.save_producer(Producer("Finca Lejana", ProducerKind.FARM, "CO"))
     store.save_person(Person(other.id, "María López", Role.OWNER))
     store.save_person(Person(other.id, "Esperanza Ruiz", Role.OWNER))
-    store.save_lot(replace(store.lot(lot.id), story=(
+    data = story_statement(example, "La Rosa", [
+        Person(0, "María Gómez", Role.MANAGER, consent=Consent(
+            ON.replace(year=2024), frozenset({ConsentScope.NAME}))),
+        Person(0, "Julio Pérez", Role.OWNER), Person(0, "Rosalba Díaz", Role.MEMBER)],
         "María Gómez dries the coffee at the La Esperanza mill in julio. Julio picks; Rosalba "
-        "sorts at La Rosa. López sold hers.")))
-    data = load_statement(store, lot.code, on=ON, template=load_template("default-en"))
+        "sorts at La Rosa. López sold hers.")
     assert data.story == ("María Gómez dries the coffee at the La Esperanza mill in julio. The "
                           "owner picks; the member sorts at La Rosa. The owner sold hers.")

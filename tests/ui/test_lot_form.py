@@ -362,3 +362,18 @@ def test_a_farm_gate_price_needs_its_unit_and_basis_chosen(ctx, coop, editor):
     editor.w["fg_basis"].set_current(Basis.PARCHMENT)
     assert not editor.errors, editor.errors
     assert editor.build()[0].farm_gate.unit_kg == D(125)
+
+
+def test_the_window_marks_a_fairtrade_floor_made_of_an_estimated_c_as_the_statement_does(
+        ctx, coop, editor):
+    from roasterdesk.domain.model import Species
+
+    lot = ctx.store.save_lot(Lot("CO-25-020", coop.id, 2025, weight_kg=D(1400),
+                                 contract_type=ContractType.FIXED, c_cents_lb=D(380),
+                                 c_estimated=True, fob_usd_lb=D("4.75"),
+                                 species=Species.ARABICA))
+    editor.load(lot)
+    assert editor.fig["fairtrade"].text().endswith("(from the estimated C price)")
+    for key in ("c", "premium", "premium_pct", "premium_value"):  # every figure from it
+        assert editor.fig[key].text().endswith(" (estimated)"), key
+    assert "C is estimated from the monthly series" in editor.missing.text()

@@ -515,3 +515,18 @@ def test_fairtrade_without_a_c_price_is_never_the_minimum_taken_for_the_floor(ma
                        fairtrade=FAIRTRADE_2023)
     assert priced.fairtrade is not None and not priced.fairtrade.at_least
     assert priced.fairtrade.floor_usd_lb == D("2.70") and not priced.fairtrade.meets
+
+
+def test_a_fairtrade_floor_made_of_an_estimated_c_is_an_estimate(make_lot):
+    """Floor = C + premium when C is above the minimum: with C estimated, so is the floor;
+    under the minimum the floor is the minimum's, a fact."""
+    def ft_estimate(c_cents):
+        lot = make_lot(contract_type=ContractType.FIXED, fixations=(), differential_cents_lb=None,
+                       c_cents_lb=D(c_cents), c_estimated=True, fob_usd_lb=D("4.75"))
+        return economics(lot, fairtrade=FAIRTRADE_2023).fairtrade_from_estimate
+
+    assert ft_estimate("380") is True
+    assert ft_estimate("150") is False  # 1.50 < the 1.80 minimum: the floor is 2.00 anyway
+    plain = make_lot(contract_type=ContractType.FIXED, fixations=(), differential_cents_lb=None,
+                     c_cents_lb=D(380), fob_usd_lb=D("4.75"))
+    assert economics(plain, fairtrade=FAIRTRADE_2023).fairtrade_from_estimate is False

@@ -38,10 +38,12 @@ from ...store.errors import RecordNotFound
 from ..conflict_badge import set_title
 from ..widgets import FieldError, mark_invalid, parse_date, parse_decimal, parse_int, text_of
 from ..widgets import parse_plausible as plausible
-from .lot_farm_gate import EARLIEST, FarmGateFields, _latest
+from .lot_farm_gate import EARLIEST, FarmGateFields, latest_date
 from .lot_form import LotForm, fairtrade_text, farm_gate_how, price_texts, stored_unfixed_c
 
 FUTURES = re.compile(r"KC[HKNUZ]\d{2}")
+
+
 def _harvest_year(text: str, field: str, label: str, **kw: Any) -> int | None:
     """A harvest typed as the year it ends (2026) or as two years (2025/26)."""
     if re.search(r"\d\s*[/–-]\s*\d", text):
@@ -206,7 +208,7 @@ class LotEditor(FarmGateFields, LotForm):
             maximum=Decimal(30), unit="%", hint=" (green coffee is normally 10–12 %)"))
         contract_date = get("contract_date", lambda: parse_date(
             T("contract_date").text(), "contract_date", "Contract date",
-            earliest=EARLIEST, latest=_latest()))
+            earliest=EARLIEST, latest=latest_date()))
         fut = T("futures_month").text().strip().upper()
         if fut and not FUTURES.fullmatch(fut):
             errors["futures_month"] = ("Futures month: an ICE code like KCK25 (H Mar, K May, "
@@ -295,7 +297,7 @@ class LotEditor(FarmGateFields, LotForm):
                 continue
             n = f"Fixation {r + 1}"
             on = parse_date(texts[0], "fixations", f"{n} date", required=True,
-                            earliest=EARLIEST, latest=_latest())
+                            earliest=EARLIEST, latest=latest_date())
             c = plausible(texts[1], "fixations", f"{n} C price", PL.c_price, required=True)
             vol = parse_decimal(texts[2], "fixations", f"{n} volume", positive=True, unit="kg")
             out.append(Fixation(on, c, vol))  # type: ignore[arg-type]
@@ -455,15 +457,17 @@ class LotEditor(FarmGateFields, LotForm):
         f["weight"].setText(f"{e.weight_kg:,.0f} kg = {e.weight_lb:,.2f} lb"
                             if e.weight_kg is not None and e.weight_lb is not None else nr)
         f["fob_value"].setText(fmt_usd(e.fob_value_usd, "—"))
-        f["premium_value"].setText(fmt_usd(e.premium_over_c_value_usd, "—"))
+        f["premium_value"].setText(fmt_usd(e.premium_over_c_value_usd, "—") + (
+            " (estimated)" if e.c_estimated and e.premium_over_c_value_usd is not None else ""))
         f["farm_gate_value"].setText(fmt_usd(e.farm_gate_value_usd, "—"))
         f["between_value"].setText(fmt_usd(e.intermediaries_value_usd, "—"))
         f["premiums_in_fob"].setText(fmt_usd(e.premiums_in_fob_usd))
         f["premiums_on_top"].setText(fmt_usd(e.premiums_on_top_usd))
         text = ("Missing: " + ", ".join(e.missing) if e.missing
-                else "Every price figure is recorded." if not e.c_estimated
-                else "Every price figure is recorded but C, estimated from the monthly series: "
-                     "the premium over C and what derives from it are estimates too.")
+                else "Every price figure is recorded.")
+        if e.c_estimated and e.c_usd_lb is not None:
+            text += ("\nC is estimated from the monthly series: the premium over C and what "
+                     "derives from it are estimates too.")
         if self.lot_shown is not None:
             text += "".join(f"\nCheck: {w}" for w in lot_warnings(self.lot_shown))
         fx = getattr(self, "implied_fixation", None)

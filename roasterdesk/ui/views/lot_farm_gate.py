@@ -19,7 +19,8 @@ EARLIEST = date(1990, 1, 1)
 """The earliest date a lot's fields take (contract, exchange rate)."""
 
 
-def _latest() -> date:
+def latest_date() -> date:
+    """The latest date a lot's fields take: three years ahead (a forward contract)."""
     return date.today() + timedelta(days=3 * 366)
 
 
@@ -142,7 +143,7 @@ class FarmGateFields:
             errors["fg_fx"] = "Exchange rate: a price in USD has a rate of 1"
         fx_date = get("fg_fx_date", lambda: parse_date(T("fg_fx_date").text(), "fg_fx_date",
                                                       "Rate date", earliest=EARLIEST,
-                                                      latest=_latest()))
+                                                      latest=latest_date()))
         if len(errors) > start:
             return None
         unit_name = self.w["fg_unit"].currentText()  # type: ignore[attr-defined]

@@ -122,11 +122,15 @@ def price_texts(e: LotEconomics) -> dict[str, str]:
     why = f"not recorded ({e.not_fixed.why})" if e.not_fixed is not None else ""
     c = fmt_usd_lb(e.c_usd_lb, why or "not recorded")
     share_why = why if why and e.fob_usd_lb is None and e.farm_gate_usd_lb is not None else ""
+    # every figure made of an estimated C says so, as the statement does
+    est = " (estimated)" if e.c_estimated and e.c_usd_lb is not None else ""
     return {
-        "c": c + (" (estimated)" if e.c_estimated and e.c_usd_lb is not None else ""),
+        "c": c + est,
         "fob": fob_text(e),
-        "premium": fmt_usd_lb(e.premium_over_c_usd_lb, why or "needs FOB and C"),
-        "premium_pct": fmt_pct(e.premium_over_c_pct, why or "needs FOB and C"),
+        "premium": fmt_usd_lb(e.premium_over_c_usd_lb, why or "needs FOB and C")
+        + (est if e.premium_over_c_usd_lb is not None else ""),
+        "premium_pct": fmt_pct(e.premium_over_c_pct, why or "needs FOB and C")
+        + (est if e.premium_over_c_pct is not None else ""),
         "share": fmt_pct(e.farm_gate_share, share_why or "needs farm gate and FOB"),
     }
 
@@ -169,6 +173,8 @@ def fairtrade_text(e: LotEconomics, lot: Lot | None) -> str:
     if ft.not_recorded:
         which = "highest" if ft.meets else "lowest"
         text += f" (the {which} floor it could have: {ft.not_recorded})"
+    if e.fairtrade_from_estimate:  # as the statement says it
+        text += f" (from the estimated {market} price)"
     return text
 
 
