@@ -21,6 +21,7 @@ import json
 import logging
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,8 +69,21 @@ def refresh_committed(store: Store, producer_ids: Iterable[int], lots: int,
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload([*PRELOAD, "roasterdesk.store.bulk_metrics"])
     done = 0
-    with ctx.Pool(min(n, len(batches)), initializer=_init, initargs=(str(store.path),)) as pool:
-        for rows in pool.imap_unordered(_rows, batches):
+    workers = min(n, len(batches))
+    with ctx.Pool(workers, initializer=_init, initargs=(str(store.path),)) as pool:
+        # at most two batches a worker asked ahead: results never pile up in this process
+        # when the workers compute faster than it writes (memory bounded by the batches)
+        waiting: deque[Any] = deque()
+        todo = iter(batches)
+        for batch in todo:
+            waiting.append(pool.apply_async(_rows, (batch,)))
+            if len(waiting) >= 2 * workers:
+                break
+        while waiting:
+            rows = waiting.popleft().get()
+            next_batch = next(todo, None)
+            if next_batch is not None:
+                waiting.append(pool.apply_async(_rows, (next_batch,)))
             store.db.conn.executemany(METRICS_IN_PLACE, rows)
             done += len(rows)
     return done
