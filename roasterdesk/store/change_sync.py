@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .change_writer import _MAX_VARIABLES, LOG_INSERT, Change, ChangeWriter, Row, clean_row
+from .change_writer import _MAX_VARIABLES, Change, ChangeWriter, Row, clean_row
 from .codec import now
 from .errors import RecordNotFound
 from .kinds import referrers, spec
@@ -55,7 +55,11 @@ class ChangeSync(ChangeWriter):
         local value (last writer wins, per field). Returns the changes applied.
 
         New rows (``field == "*"``) of one table in a row are inserted together
-        (:meth:`_apply_inserts`): a laptop joining a team pulls whole tables."""
+        (:meth:`_apply_inserts`): a laptop joining a team pulls whole tables. New rows get no
+        entry in this log: it is this device's outbox and the per-field clocks of last writer
+        wins (:meth:`field_hlc`), and the hub's feed keeps who made a row and when. No change
+        of a row can be older than its creation (whoever changes it has seen it, and its
+        clock), so an entry for it would never decide a field; field changes are logged."""
         applied: list[Change] = []
         run: list[Change] = []
 
@@ -94,45 +98,42 @@ class ChangeSync(ChangeWriter):
             fresh.setdefault(ch.row_uuid, ch)
         self_refs = [c for c, to in spec(table).refs.items() if to == table]
         done: list[Change] = []
-        part: list[tuple[Change, Row, str]] = []
+        part: list[tuple[Change, Row]] = []
         waiting: set[str] = set()
         for ch in fresh.values():
-            raw = json.loads(ch.new)
-            if "\\" not in ch.new and ch.new.isprintable():
-                v, text = raw, ch.new  # no escaped or raw control character in any text
-            else:
-                v = clean_row(raw)
-                text = (ch.new if v == raw
-                        else json.dumps(v, ensure_ascii=False, separators=(",", ":")))
+            v = json.loads(ch.new)
+            if "\\" in ch.new or not ch.new.isprintable():  # an escaped or raw control character
+                v = clean_row(v)
             if any(v.get(c) in waiting for c in self_refs):
                 done += self._insert_remote(table, part)
                 part, waiting = [], set()
-            part.append((ch, v, text))
+            part.append((ch, v))
             waiting.add(ch.row_uuid)
         done += self._insert_remote(table, part)
         if done:
             self.clock.observe(max(ch.hlc for ch in done))
         return done
 
-    def _insert_remote(self, table: str, part: list[tuple[Change, Row, str]]) -> list[Change]:
-        """Insert the rows of ``part`` ((change, cleaned values, logged JSON text)) that this
-        database does not have, and log them; their references are uuids, turned into this
-        database's ids here. Returns the changes of the rows inserted."""
+    def _insert_remote(self, table: str, part: list[tuple[Change, Row]]) -> list[Change]:
+        """Insert the rows of ``part`` ((change, cleaned values)) that this database does not
+        have (not logged: see :meth:`apply_remote`);
+        their references are uuids, turned into this database's ids here. Returns the changes
+        of the rows inserted."""
         if not part:
             return []
         t = spec(table)
         ids: dict[str, dict[str, int]] = {}
         for col, to in t.refs.items():
-            want = {v[col] for _, v, _ in part if v.get(col) is not None}
+            want = {v[col] for _, v in part if v.get(col) is not None}
             ids[col] = self._id_map(to, want)
             missing = want - set(ids[col])
             if missing:
                 raise RecordNotFound(f"no {spec(to).record} with uuid {sorted(missing)[0]}")
         stamp = now()
-        present = {c for shape in {tuple(v) for _, v, _ in part} for c in shape}
+        present = {c for shape in {tuple(v) for _, v in part} for c in shape}
         refs = [c for c in t.refs if c in present]
         rows: list[Row] = []
-        for ch, v, _ in part:
+        for ch, v in part:
             row = dict(v)
             for c in refs:
                 x = row.get(c)
@@ -158,20 +159,9 @@ class ChangeSync(ChangeWriter):
                 list(r.values()) if tuple(r) == full
                 else [r[c] if c in r else fill.get(c) for c in cols] for r in rows])
         self._hook(table)
-        if len(new) < len(part):  # rows this database has already
-            part = [p for p in part if p[0].row_uuid in new]
-            if not part:
-                return []
         if referrers(table):  # rows of the next pages refer to these
             self._ids.update({(table, u): i for u, i in new.items()})
-        self.db.conn.executemany(
-            "INSERT OR IGNORE INTO change_ops (op_id, label, device_id, hlc, origin) "
-            "VALUES (?, '', ?, ?, 'remote')",
-            list({ch.op_id: (ch.op_id, ch.device_id, ch.hlc) for ch, _, _ in part}.values()))
-        self.db.conn.executemany(LOG_INSERT, [
-            (ch.op_id, ch.hlc, ch.device_id, table, ch.row_uuid, "*", None, text, "remote", stamp)
-            for ch, _, text in part])
-        return [ch for ch, _, _ in part]
+        return [ch for ch, _ in part if ch.row_uuid in new]
 
     def _insert_new(self, table: str, cols: list[str], values: Sequence[Sequence[Any]]
                     ) -> dict[str, int]:

@@ -163,7 +163,10 @@ class ChangeWriter:
         return op_id, hlc, device, origin
 
     def _log(self, entries: Sequence[tuple[str, str, str, Any, Any]]) -> None:
-        """Entries (table, row_uuid, field, old, new) of one data statement."""
+        """Entries (table, row_uuid, field, old, new) of one data statement. A new row made on
+        another device is not logged (see :meth:`ChangeSync.apply_remote`)."""
+        if self._remote is not None:
+            entries = [e for e in entries if e[2] != "*"]
         if not entries:
             return
         op_id, hlc, device, origin = self._op_id()

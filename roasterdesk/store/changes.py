@@ -16,8 +16,9 @@ The log is the outbox of team sync:
   pushed, applied and undone as a whole;
 - :meth:`ChangeLog.unpushed` lists the local entries not yet pushed, in order, and
   :meth:`ChangeLog.mark_pushed` marks them; :meth:`ChangeLog.apply_remote` writes changes made
-  on another device with *their* uuids and clocks, logged as ``origin='remote'`` (already pushed),
-  never as local changes.
+  on another device with *their* uuids and clocks, their field changes logged as
+  ``origin='remote'`` (already pushed), never as local changes; the new rows it adds are not
+  logged (see :meth:`ChangeLog.apply_remote`).
 """
 
 from __future__ import annotations

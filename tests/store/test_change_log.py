@@ -382,10 +382,12 @@ def test_remote_changes_are_applied_with_their_identity_and_not_pushed_again(sto
     got = store.producer_by_uuid(p.uuid)
     assert got is not None and got.region == "Sidama"
     assert all(c.seq <= seq for c in store.log.unpushed(limit=10_000))  # nothing to push
-    rows = store.db.execute("SELECT device_id, hlc, origin FROM change_log WHERE seq > ?",
-                            [seq]).fetchall()
-    assert {(d, o) for d, _h, o in rows} == {(remote_device, "remote")}
-    assert [h for _d, h, _o in rows] == [c.hlc for c in remote]
+    # the field change is logged with its own device and clock; the new row is not (the hub's
+    # feed keeps its creation, and no change of a row is older than its creation)
+    rows = store.db.execute("SELECT device_id, hlc, origin, field FROM change_log "
+                            "WHERE seq > ?", [seq]).fetchall()
+    assert [c.field for c in remote] == ["*", "region"]
+    assert rows == [(remote_device, remote[1].hlc, "remote", "region")]
     # a later local change wins over an older remote one (last writer wins, per field)
     store.save_producer(replace(store.producer_by_uuid(p.uuid), region="Guji"))
     stale = Change(0, "op-old", remote[1].hlc, remote_device, "producers", p.uuid, "region",
