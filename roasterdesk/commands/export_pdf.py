@@ -37,20 +37,15 @@ def run(args: argparse.Namespace) -> int:
     if args.lot is not None:
         if args.out is None:
             raise UserError("--lot needs --out FILE")
-        from ..domain.model import NOT_BOUGHT
         from ..pdf import load_template
-        from ..services.statement import find_lot
+        from ..services.statement import bought_lot
         from ..services.statement_batch import export_one
 
         template = load_template(args.template)
         store = open_read_only(path)
         try:
-            lot = find_lot(store, args.lot)
+            lot = bought_lot(store, args.lot)
             assert lot.id is not None
-            if lot.status in NOT_BOUGHT:
-                raise UserError(f"{lot.code} is recorded as {lot.status.value}, not bought: a "
-                                "statement says what was paid (set its status once it is "
-                                "contracted)")
             if lot.status is None:
                 print(f"roasterdesk: {lot.code}: status not recorded (is the lot bought? the "
                       "statement shows its prices as paid)", file=sys.stderr)

@@ -1,7 +1,8 @@
 """``roasterdesk statement --lot CODE --json``: the data behind a lot's impact statement.
 
 Every figure, series, checklist answer (with its rule or what is missing) and consent decision
-that the PDF lays out, as JSON on standard output. Exit 2 for a user error (no such lot).
+that the PDF lays out, as JSON on standard output. Exit 2 for a user error (no such lot; an
+offer or a cancelled lot, which gets no statement).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..errors import UserError
     from ..pdf.data import statement_json
-    from ..services.statement import load_statement, open_read_only
+    from ..services.statement import bought_lot, load_statement, open_read_only
 
     on = None
     if args.on:
@@ -45,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
         tpl = load_template(args.template)
     store = open_read_only(resolve_db(args))
     try:
-        data = load_statement(store, args.lot, on=on, photos=True, template=tpl)
+        data = load_statement(store, bought_lot(store, args.lot), on=on, photos=True,
+                              template=tpl)
     finally:
         store.close()
     print(json.dumps(statement_json(data), ensure_ascii=False, indent=2))

@@ -97,6 +97,10 @@ def check_hub(conn: Any) -> None:
     if version > HUB_SCHEMA_VERSION:
         raise HubError(f"this hub was set up by a newer RoasterDesk (hub schema {version}; this "
                        f"build knows up to {HUB_SCHEMA_VERSION}): update RoasterDesk")
+    if version < HUB_SCHEMA_VERSION:
+        raise HubError(f"this hub was set up by an older RoasterDesk (hub schema {version}; this "
+                       f"build syncs {HUB_SCHEMA_VERSION}): its owner runs 'roasterdesk server "
+                       "init --url URL' once, then every laptop of the team updates RoasterDesk")
 
 
 def init_hub(url: str) -> int:

@@ -3,7 +3,7 @@ that RoasterDesk installs into an existing PostgreSQL database (no server proces
 
 Everything lives in the schema ``roasterdesk``:
 
-- ``hub_meta``: ``schema_version`` (a client refuses a hub newer than it knows);
+- ``hub_meta``: ``schema_version`` (a client refuses a hub of another version than it knows);
 - ``ops``: every applied operation (one user action on a laptop), keyed by its op id; a re-push
   of the same op hits ``ON CONFLICT DO NOTHING`` and changes nothing;
 - ``changes``: the feed laptops pull, one row per field; ``seq`` follows commit order because
@@ -23,9 +23,19 @@ the price and payment tables explicitly so a narrower writing role can be added 
 
 from __future__ import annotations
 
-HUB_SCHEMA_VERSION = 2
-"""The hub schema this build installs and understands; a client refuses a higher one.
-2: a new row's fields are kept in ``rows.snapshot``, not one ``fields`` row each."""
+HUB_SCHEMA_VERSION = 3
+"""The hub schema this build installs and understands. A client refuses a higher one (an older
+RoasterDesk, a newer hub) and a lower one (a hub its owner has not upgraded since): every laptop
+of a team syncs the same shape of records.
+2: a new row's fields are kept in ``rows.snapshot``, not one ``fields`` row each.
+3: records of local schema ``m013_figures_again``: a role, an organic status, a lot's status and
+   other facts may be not recorded (NULL), which an older RoasterDesk refuses to store."""
+
+RECORDS_OF_STEP = "m013_figures_again"
+"""The last local schema step whose records the hub's feed carries. A new step that changes
+what a synced row may hold (a column, a constraint) needs ``HUB_SCHEMA_VERSION`` raised, so a
+laptop that cannot store the new rows refuses the hub instead of refusing its rows one by one;
+a test holds this name to the last step, so each new step is decided."""
 
 ADVISORY_LOCK = 7316016
 """The key of the transaction-scoped lock every writer of ``changes`` takes first."""

@@ -31,11 +31,11 @@ from urllib.parse import quote
 
 from ..domain.geo import rounded_location
 from ..domain.model import (
+    NOT_BOUGHT,
     Certification,
     ConsentScope,
     Evidence,
     Lot,
-    LotStatus,
     Person,
     Photo,
     PremiumBasis,
@@ -182,6 +182,16 @@ def find_lot(store: Store, code: str) -> Lot:
     lot = store.lot_by_code(code)
     if lot is None:
         raise UserError(f"no lot with code {code!r}")
+    return lot
+
+
+def bought_lot(store: Store, code: str) -> Lot:
+    """The lot ``code`` for its statement (the PDF or its data): refused for an offer or a
+    cancelled lot, as a statement says what was paid (:data:`NOT_BOUGHT`)."""
+    lot = find_lot(store, code)
+    if lot.status in NOT_BOUGHT:
+        raise UserError(f"{lot.code} is recorded as {lot.status.value}, not bought: a "
+                        "statement says what was paid (set its status once it is contracted)")
     return lot
 
 
@@ -490,7 +500,7 @@ def preflight_data(data: StatementData) -> list[str]:
         items.append(f"photos: {data.photos_unreadable} photo file(s) of the visits are missing "
                      "from the attachments folder or cannot be read; they are left out")
     status = data.lot.status
-    if status in (LotStatus.OFFER, LotStatus.CANCELLED):
+    if status in NOT_BOUGHT:
         items.append(f"status: the lot is {status.value}, not bought; a statement would show "
                      "prices that were not paid")
     if status is None:

@@ -34,7 +34,8 @@ def test_an_offer_gets_no_statement_and_a_lot_without_a_status_is_said(store, db
                                                                        capsys):
     """A statement says what was paid: an offer or a cancelled lot is refused (it printed
     "Price paid (FOB)" for an offer); a lot whose status is not recorded is exported with a
-    line on stderr. A harvest's statements leave offers out."""
+    line on stderr. A harvest's statements leave offers out. ``statement --json`` refuses an
+    offer too."""
     from dataclasses import replace
 
     from roasterdesk.domain.model import LotStatus
@@ -45,6 +46,10 @@ def test_an_offer_gets_no_statement_and_a_lot_without_a_status_is_said(store, db
     assert main(["export-pdf", "--db", str(db_path), "--lot", lot.code, "--out", str(out)]) == 2
     assert "is recorded as offer, not bought" in capsys.readouterr().err
     assert not out.exists()
+    # the statement's data is refused the same way (it printed an offer's "price paid")
+    assert main(["statement", "--db", str(db_path), "--lot", lot.code, "--json"]) == 2
+    got = capsys.readouterr()
+    assert "is recorded as offer, not bought" in got.err and got.out == ""
     assert main(["export-pdf", "--db", str(db_path), "--harvest", "2025", "--out-dir",
                  str(tmp_path / "h")]) == 2  # its only lot is an offer
     assert "no lots of harvest 2025" in capsys.readouterr().err

@@ -44,6 +44,38 @@ def test_init_installs_then_upgrades_in_place(hub, capsys):
         assert sync.hub_version(conn) == HUB_SCHEMA_VERSION
 
 
+def test_an_older_hub_is_refused_by_a_client_until_its_owner_upgrades_it(hub, tmp_path,
+                                                                          capsys):
+    """Every laptop of a team syncs one shape of records: a hub not upgraded since this build's
+    records changed (a role that may be not recorded, which an older RoasterDesk refuses to
+    store) is refused with what to do; ``server init`` upgrades it in place."""
+    from roasterdesk.store import Store
+
+    with psycopg.connect(hub) as conn:
+        conn.execute("UPDATE roasterdesk.hub_meta SET value = %s WHERE key = 'schema_version'",
+                     [str(HUB_SCHEMA_VERSION - 1)])
+    db = tmp_path / "a.sqlite"
+    Store.open(db).close()
+    assert main(["sync", "--db", str(db), "--hub", _as(hub, "postgres")]) == 2
+    err = capsys.readouterr().err
+    assert "set up by an older RoasterDesk" in err and "server init" in err
+    assert main(["server", "init", "--url", hub]) == 0
+    assert (f"upgraded from {HUB_SCHEMA_VERSION - 1} to {HUB_SCHEMA_VERSION}"
+            in capsys.readouterr().out)
+    assert main(["sync", "--db", str(db)]) == 0
+
+
+def test_the_hub_version_is_decided_for_every_local_schema_step():
+    """A new local schema step may change what a synced row holds; the hub's version says
+    which records it carries (raise it when they change, then name the step here)."""
+    from roasterdesk.services.hub_schema import RECORDS_OF_STEP
+    from roasterdesk.store.schema import known_migrations
+
+    assert RECORDS_OF_STEP == known_migrations()[-1], (
+        "a new schema step: if it changes what a synced row may hold, raise "
+        "HUB_SCHEMA_VERSION; then set RECORDS_OF_STEP to it")
+
+
 def test_a_newer_hub_is_refused_by_client_and_init(hub, capsys):
     with psycopg.connect(hub) as conn:
         conn.execute("UPDATE roasterdesk.hub_meta SET value = %s WHERE key = 'schema_version'",
