@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from ..domain.analysis import figures_to_check
 from ..domain.geo import rounded_location
 from ..domain.model import (
     NOT_BOUGHT,
@@ -521,30 +522,8 @@ def preflight_data(data: StatementData) -> list[str]:
                      "the statement names no contract")
     if not any(p.location for p in data.plots):
         items.append("plots: no location recorded")
-    return items + figures_to_check(data.lot, a.economics.farm_gate_usd_lb,
-                                    a.economics.fob_usd_lb)
-
-
-def figures_to_check(lot: Lot, farm_gate_usd_lb: Decimal | None,
-                     fob: Decimal | None) -> list[str]:
-    """What the domain's plausibility rules say of a stored lot's figures (the rules an import
-    and the lot editor apply; a lot stored before them may break one): a C price in the wrong
-    unit, C + differential that is not the FOB, a farm gate above the FOB. The statement would
-    print them side by side."""
-    from ..domain import plausibility as PL
-    from ..domain.pricing import recorded_c_cents
-
-    out = [f"check: {bad[0]}" for c in (lot.c_cents_lb, *(f.c_cents_lb for f in lot.fixations))
-           if c is not None and (bad := PL.c_price(c))]
-    # the C the records give (a PTBF lot's unfixed C too): the three are printed side by side
-    c, diff = recorded_c_cents(lot), lot.differential_cents_lb
-    if c is not None and diff is not None and lot.fob_usd_lb is not None:
-        if bad_sum := PL.price_sum(c, diff, lot.fob_usd_lb):
-            out.append(f"check: {bad_sum}: one of the three is wrong")
-    if farm_gate_usd_lb is not None and fob:
-        if over := PL.farm_gate_over_fob(farm_gate_usd_lb, fob):
-            out.append(f"check: {over}")
-    return out
+    return items + [f"check: {x}" for x in figures_to_check(
+        data.lot, a.economics.farm_gate_usd_lb, a.economics.fob_usd_lb)]
 
 
 def preflight(store: Store, lot: Lot | int | str, on: date | None = None) -> list[str]:

@@ -339,6 +339,28 @@ def test_an_fob_the_import_would_question_is_shown_and_asked_about_before_saving
     assert editor.save() and ctx.store.counts()["lots"] == before + 1
 
 
+def test_an_fob_typed_beside_fixations_that_price_the_lot_otherwise_is_asked_about(
+        ctx, coop, editor, monkeypatch):
+    """A PTBF lot fixed at 380.00 + 95 is priced 4.75 USD/lb: a FOB of 4.10 typed beside it was
+    saved and dropped without a word (the window compared only the C typed on the lot, which a
+    fixation leaves empty). The panel says which price the lot has, and Save asks."""
+    _new(editor, coop, weight_kg="1400", differential_cents_lb="+95", fob_usd_lb="4.10")
+    editor.w["contract_type"].set_current(ContractType.PTBF)
+    editor.add_fixation("2026-03-14", "380.00")
+    assert not editor.errors
+    assert editor.fig["fob"].text().startswith("4.7500 USD/lb")
+    assert ("Check: C 380 + differential +95 = 475 ¢/lb but FOB 4.1000 USD/lb is 410.00 ¢/lb: "
+            "one of the three is wrong; the lot is priced from its fixations at 4.7500 USD/lb"
+            ) in editor.missing.text()
+    asked = []
+    monkeypatch.setattr(editor, "confirm_save", lambda said: asked.append(said) or False)
+    before = ctx.store.counts()["lots"]
+    assert not editor.save() and ctx.store.counts()["lots"] == before and asked
+    editor.w["fob_usd_lb"].setText("4.75")  # as fixed: nothing to ask
+    monkeypatch.setattr(editor, "confirm_save", lambda said: pytest.fail(f"asked: {said}"))
+    assert editor.save() and ctx.store.counts()["lots"] == before + 1
+
+
 def test_fixations_beyond_the_lot_are_refused_as_the_import_refuses_them(ctx, coop, editor):
     _new(editor, coop, weight_kg="700", differential_cents_lb="+80")
     editor.w["contract_type"].set_current(ContractType.PTBF)

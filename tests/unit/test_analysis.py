@@ -3,6 +3,7 @@ harvest history, and the checklist of a statement that withholds the producer's 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -37,3 +38,32 @@ def test_analysis_works_out_the_relationship_when_not_given():
     assert item.answer is Answer.NOT_ANSWERED and "consent" in item.missing
     assert [i for i in held.items if i.key != "producer"] == [
         i for i in a.checklist.items if i.key != "producer"]
+
+
+def test_figures_to_check_say_which_fob_prices_a_lot_fixed_otherwise():
+    """A PTBF lot fixed at C 380.00 + 95 ¢/lb is priced 4.75 USD/lb; a FOB of 4.10 typed beside
+    it was dropped without a word (the window checked only the C typed on the lot)."""
+    from roasterdesk.domain.analysis import figures_to_check
+    from roasterdesk.domain.model import ContractType, Fixation
+    from roasterdesk.domain.pricing import fob_usd_lb
+
+    lot = Lot("P", 1, 2025, weight_kg=Decimal(1400), contract_type=ContractType.PTBF,
+              differential_cents_lb=Decimal(95), fob_usd_lb=Decimal("4.10"),
+              fixations=(Fixation(date(2025, 3, 14), Decimal("380.00"), None),))
+    assert fob_usd_lb(lot) == Decimal("4.75")
+    (said,) = figures_to_check(lot, None, fob_usd_lb(lot))
+    assert said.startswith("C 380 + differential +95 = 475 ¢/lb but FOB 4.1000 USD/lb")
+    assert said.endswith("one of the three is wrong; the lot is priced from its fixations at "
+                         "4.7500 USD/lb")
+    agreed = replace(lot, fob_usd_lb=Decimal("4.75"))
+    assert figures_to_check(agreed, None, Decimal("4.75")) == []
+    # a fixed-price lot: the FOB typed is its price, the three side by side disagree
+    fixed = Lot("F", 1, 2025, weight_kg=Decimal(1400), c_cents_lb=Decimal("380"),
+                differential_cents_lb=Decimal(95), fob_usd_lb=Decimal("4.10"))
+    (said,) = figures_to_check(fixed, None, Decimal("4.10"))
+    assert said.endswith("one of the three is wrong")
+    # a C in dollars, a farm gate above the FOB
+    odd = Lot("O", 1, 2025, weight_kg=Decimal(1400), c_cents_lb=Decimal("3.80"),
+              fob_usd_lb=Decimal("4.10"))
+    said = figures_to_check(odd, Decimal("5.00"), Decimal("4.10"))
+    assert len(said) == 2 and "farm gate 5.0000 USD/lb green is above the FOB" in said[1]

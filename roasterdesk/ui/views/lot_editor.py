@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidgetItem, QMessageBox, QTableWidget
 
 from ...domain import plausibility as PL
+from ...domain.analysis import figures_to_check
 from ...domain.harvest import harvest_name, parse_harvest
 from ...domain.model import (
     ContractType,
@@ -56,17 +57,16 @@ def _harvest_year(text: str, field: str, label: str, **kw: Any) -> int | None:
 
 def lot_warnings(lot: Lot) -> list[str]:
     """What the import's plausibility rules would warn about in this lot (never an error: an
-    auction lot's FOB, a net weight): shown under the figures and asked before saving."""
+    auction lot's FOB, a net weight), and what its statement's preflight would ask to check
+    (:func:`figures_to_check`: a PTBF lot's FOB typed beside fixations that price it
+    otherwise): shown under the figures and asked before saving."""
     out = []
-    fob = fob_usd_lb(lot)
     if lot.fob_usd_lb is not None and (bad := PL.fob_price(lot.fob_usd_lb)) and not bad[1]:
         out.append(f"FOB price: {bad[0]}")
     if (weight := PL.weight_beside_bags(lot.weight_kg, lot.bags, lot.bag_kg)) is not None:
         out.append(f"Weight: {weight}")
-    if lot.farm_gate is not None and fob and (over := PL.farm_gate_over_fob(
-            farm_gate_usd_lb_green(lot.farm_gate), fob)):
-        out.append(f"Farm-gate price: {over}")
-    return out
+    farm_gate = farm_gate_usd_lb_green(lot.farm_gate) if lot.farm_gate is not None else None
+    return out + figures_to_check(lot, farm_gate, fob_usd_lb(lot))
 
 
 class LotEditor(FarmGateFields, LotForm):
