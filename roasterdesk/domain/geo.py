@@ -6,9 +6,24 @@ Coordinates are floats here on purpose: they are measurements, not money, and Ge
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any
 
 EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
+
+POINT_MAX_HA = Decimal(4)
+"""EUDR: a plot of at most this many hectares may be given as a point (with its area); a larger
+one needs its outline."""
+
+
+def point_area_problem(area_ha: Decimal | None) -> str | None:
+    """What the EUDR says of a plot given as a single point with this declared area (None: a
+    point is enough). One rule for the due-diligence file and the plot window."""
+    if area_ha is None:
+        return "a point needs the plot's area in ha"
+    if area_ha > POINT_MAX_HA:
+        return f"{area_ha} ha needs a polygon (a point only up to {POINT_MAX_HA} ha)"
+    return None
 
 
 class GeometryError(ValueError):

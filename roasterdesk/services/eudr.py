@@ -36,11 +36,10 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.countries import country_name
-from ..domain.geo import GeometryError, validate_geometry
+from ..domain.geo import GeometryError, point_area_problem, validate_geometry
 from ..domain.model import LotStatus
 from ..errors import UserError
 
-POINT_MAX_HA = Decimal(4)
 DECIMALS = 6
 MAX_BYTES = 25 * 1024 * 1024
 
@@ -304,11 +303,8 @@ def plot_findings(name: str, text: str | None, declared: Decimal | None, country
         coords: Any = list(raw["coordinates"][:2])
         positions = [(float(coords[0]), float(coords[1]))]
         numbers = list(coords)
-        if declared is None:
-            return [(POINT_NO_AREA, "a point needs the plot's area in ha")], None
-        if declared > POINT_MAX_HA:
-            return [(POINT_OVER_4HA, f"{declared} ha needs a polygon (a point only up to "
-                                     f"{POINT_MAX_HA} ha)")], None
+        if (said := point_area_problem(declared)) is not None:
+            return [(POINT_NO_AREA if declared is None else POINT_OVER_4HA, said)], None
         area = declared
     else:
         ring_raw = [list(p[:2]) for p in raw["coordinates"][0]]

@@ -262,6 +262,15 @@ def area_question(typed: str, outline_ha: float) -> str:
             "the one saved.)")
 
 
+def typed_area(typed: str) -> Decimal | None:
+    """The area as typed so far (None: none, or not a number yet)."""
+    try:
+        area = Decimal(typed.replace(",", ".").strip())
+    except ArithmeticError:
+        return None
+    return area if area.is_finite() and area > 0 else None
+
+
 def parse_coordinates(text: str) -> dict | None:
     """Lines of "latitude, longitude" (as a GPS shows them) → a GeoJSON Point or Polygon."""
     points: list[list[float]] = []
@@ -366,8 +375,9 @@ class PlotDialog(_ProducerRecordDialog):
                                self._country())
         if geom is None:
             self.geo_info.setText("")
-        elif geom["type"] == "Point":
-            self.geo_info.setText("A point")
+        elif geom["type"] == "Point":  # the EUDR file's rule, said while typing
+            said = geo.point_area_problem(typed_area(self.area.text()))
+            self.geo_info.setText("A point" + (f". EUDR: {said}" if said else ""))
         else:
             outline = geo.geometry_area_ha(geom) or 0.0
             text = f"Outline of {len(geom['coordinates'][0]) - 1} corners, {outline:,.2f} ha"

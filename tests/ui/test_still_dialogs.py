@@ -97,6 +97,23 @@ def test_the_plot_dialog_questions_a_typed_area_against_the_outline(qtbot, ctx, 
     assert "which is right" not in dlg.geo_info.text()
 
 
+def test_the_plot_dialog_says_when_a_point_is_not_enough_for_the_eudr(qtbot, ctx, sample):
+    """A 12 ha plot saved as one point said only "A point"; the due-diligence file then left it
+    out. The dialog says the file's rule while the area is typed (one rule: domain.geo)."""
+    dlg = _open(qtbot, PlotDialog, ctx, sample.coop.id)
+    dlg.coords.setPlainText("1.85, -76.05")
+    assert dlg.geo_info.text() == "A point. EUDR: a point needs the plot's area in ha"
+    dlg.area.setText("12,5")
+    assert dlg.geo_info.text() == ("A point. EUDR: 12.5 ha needs a polygon (a point only up to "
+                                   "4 ha)")
+    dlg.area.setText("3.2")
+    assert dlg.geo_info.text() == "A point"
+    needed = dlg.geo_info.fontMetrics().boundingRect(
+        QRect(0, 0, dlg.geo_info.width(), 10_000), Qt.TextFlag.TextWordWrap,
+        "A point. EUDR: 12.5 ha needs a polygon (a point only up to 4 ha)")
+    assert needed.height() <= dlg.geo_info.height()
+
+
 def test_the_plot_dialogs_hint_wraps_and_the_outline_is_on_the_map(qtbot, ctx, sample):
     dlg = _open(qtbot, PlotDialog, ctx, sample.coop.id)
     dlg.coords.setPlainText("12.5, -76.05\n200, -76")

@@ -145,3 +145,14 @@ def test_one_harvest_name_by_the_origins_calendar(country, months, label):
     from roasterdesk.domain.harvest import harvest_name
 
     assert harvest_name(2026, country, months) == label
+
+
+def test_a_point_is_enough_for_the_eudr_only_for_a_plot_of_4_ha_or_less():
+    from decimal import Decimal
+
+    from roasterdesk.domain.geo import point_area_problem
+
+    assert point_area_problem(None) == "a point needs the plot's area in ha"
+    assert point_area_problem(Decimal("4")) is None
+    assert point_area_problem(Decimal("4.01")) == ("4.01 ha needs a polygon (a point only up "
+                                                   "to 4 ha)")
