@@ -129,6 +129,30 @@ def test_log_a_visit_with_a_photo_and_a_follow_up_then_find_it(page, ctx, farm, 
     assert page.model.rowCount() == 0
 
 
+def test_a_photo_whose_file_is_gone_is_said_so(page, ctx, farm, qtbot, tmp_path):
+    """A photo whose file left the attachments folder showed a blank tile with its caption
+    (statements leave it out without a word to the buyer): it now says the file is missing,
+    where it was looked for, and what to do."""
+    page.new_record()
+    ed = page.editor
+    qtbot.keyClicks(ed.producer, "Finca La Esperanza")
+    qtbot.keyClick(ed.producer, Qt.Key.Key_Return)
+    ed.mode.setCurrentIndex(ed.mode.findData(VisitMode.IN_PERSON))
+    _drop(ed.photo_strip, [_png(tmp_path / "patio.png")])
+    qtbot.mouseClick(ed.save_btn, Qt.MouseButton.LeftButton)
+    [saved] = ctx.store.visits(farm.id)
+    [ph] = saved.photos
+    page.open_record(saved.id)
+    assert ed.photo_strip.item(0).text() == "patio.png"
+    stored = ctx.attachments_dir / f"{ph.sha256}.png"
+    stored.unlink()
+    page.open_record(saved.id)
+    item = ed.photo_strip.item(0)
+    assert item.text() == "patio.png (file missing)" and item.icon().isNull()
+    assert item.toolTip().startswith(f"patio.png: not found in the attachments folder ({stored})")
+    assert "statements leave it out" in item.toolTip()
+
+
 def test_opening_a_visit_and_saving_it_changes_nothing(page, ctx, farm):
     from roasterdesk.domain.model import Observation
 

@@ -399,13 +399,19 @@ class VisitEditor(RecordEditor):
         self.photo_strip.clear()
         for ph in self._photos:
             try:
-                path = photo_path(self.ctx.attachments_dir, ph)
-                icon = _thumbnail(path) if path.exists() else QIcon()
+                path: Path | None = photo_path(self.ctx.attachments_dir, ph)
             except UserError:
-                icon = QIcon()
-            item = QListWidgetItem(icon, ph.caption or ph.filename)
+                path = None
+            found = path is not None and path.is_file()
+            name = ph.caption or ph.filename
+            # a photo whose file is gone is said so (statements leave it out), never a blank
+            item = QListWidgetItem(_thumbnail(path) if found and path else QIcon(),
+                                   name if found else f"{name} (file missing)")
             item.setData(Qt.ItemDataRole.UserRole, ("stored", ph.sha256))
-            item.setToolTip(ph.filename)
+            item.setToolTip(ph.filename if found else (
+                f"{ph.filename}: not found in the attachments folder"
+                f"{f' ({path})' if path else ''}; statements leave it out. Restore the file "
+                "there, or remove the photo."))
             self.photo_strip.addItem(item)
         for p in self._pending:
             item = QListWidgetItem(_thumbnail(p), p.name)
