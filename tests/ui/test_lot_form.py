@@ -134,6 +134,14 @@ def test_previous_and_next_wait_for_a_saved_record(ctx, coop, qtbot):
     assert d.profile.dirty
     assert not d.next_button.isEnabled()
     assert "save or revert first" in d.next_button.toolTip()
+    # a new producer, once saved, steps like any other (they stayed greyed out)
+    d.show_producer(None)
+    qtbot.keyClicks(d.profile.name, "Finca Nueva")
+    d.profile.country.setText("CO")
+    assert d.profile.save()
+    assert d.producer_id is not None
+    assert d.prev_button.isEnabled() and d.next_button.isEnabled()
+    assert "save or revert first" not in d.next_button.toolTip()
 
 
 def test_a_literal_ampersand_in_a_menu():

@@ -496,6 +496,7 @@ class ProducerDetail(QWidget):
         for i in range(1, self.tabs.count()):
             self.tabs.setTabEnabled(i, True)
         self._members_tab(p)
+        self._update_steps()  # a new producer saved: Previous and Next step from it now
         if new:
             self.created.emit(p.id)
 
