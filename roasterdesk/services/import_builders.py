@@ -441,7 +441,6 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
                     line, header_of.get("fixations", "Fixations"), "no contract type given: "
                     "read as PTBF (price to be fixed) because the row has fixations; a "
                     "'Contract type' column says it", False))
-        fields.setdefault("status", None)
         for key in LOT_NOT_GIVEN:
             if key not in fields:  # not recorded (never the model's default), said in the notes
                 fields[key] = None

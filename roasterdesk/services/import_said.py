@@ -16,6 +16,10 @@ LOT_NOT_GIVEN = {
     "process": "no Fairtrade floor of its own until it is; a 'Process' column says each one's",
     "organic": "its Fairtrade floor is compared with and without the organic differential; a "
                "claimed organic certification does not set it; an 'Organic' column says which",
+    "status": "counted as possibly bought, in the relationship, the history by harvest and "
+              "commitments, and its statement asks whether it was bought, until it is set; a "
+              "'Status' column says each one's: offer, contracted, shipped, arrived or "
+              "cancelled",
 }
 """Facts a new lot keeps "not recorded" when the file gives none, and what that leaves out."""
 
@@ -23,8 +27,8 @@ _FACT_NAMES = {"organic": "organic status"}
 
 
 def lot_not_recorded_notes(plan: ImportPlan) -> list[str]:
-    """The notes naming the new lots whose species, process or organic status the file does
-    not give (count and first codes): stored "not recorded", and told, never silent."""
+    """The notes naming the new lots whose species, process, organic status or status the file
+    does not give (count and first codes): stored "not recorded", and told, never silent."""
     out = []
     for key, (n, first) in plan.lot_not_recorded.items():
         shown = ", ".join(first) + (f" and {n - len(first):,} more" if n > len(first) else "")

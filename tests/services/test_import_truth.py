@@ -185,6 +185,9 @@ def test_new_lots_without_species_or_process_are_named_not_silently_defaulted(st
             "is; a 'Species' column says which): B, C" in notes)
     assert "1 new lot with process not recorded (no Fairtrade floor of its own until it is; " \
            "a 'Process' column says each one's): B" in notes
+    # an offer sheet has no status column: its lots would count as bought, said so
+    assert ("3 new lots with status not recorded (counted as possibly bought, in the "
+            "relationship, the history by harvest and commitments" in notes)
     got = {r.record.code: r.record for r in p.records}
     assert (got["B"].species, got["B"].process) == (None, None)
     assert (got["C"].species, got["C"].process) == (None, Process.HONEY)
