@@ -20,6 +20,12 @@ class HubError(UserError):
     """The hub cannot be reached or refuses (one line for the command line)."""
 
 
+class HubUnreachable(HubError):
+    """The hub cannot be reached (no network, the server down): working offline, which is
+    normal. Any other :class:`HubError` is a refusal a person must act on (a wrong password, a
+    hub of another version), never shown as "offline"."""
+
+
 # -- URL and password ---------------------------------------------------------------------
 def split_password(url: str) -> tuple[str, str | None]:
     """The URL without its password, and the password (None when absent)."""
@@ -70,8 +76,23 @@ def connect(url: str) -> Any:
     try:
         return psycopg.connect(bare, **kwargs)
     except psycopg.OperationalError as exc:
-        raise HubError(f"the hub cannot be reached ({_first_line(exc)}); working offline "
-                       "is fine, sync again later") from exc
+        said = _server_said(exc)
+        if said:  # the server answered: a login or database it refuses, not "offline"
+            raise HubError(f"the hub refused the connection ({said}): check the user name, "
+                           "password and database of the hub URL; 'roasterdesk sync --hub "
+                           "URL' keeps a new one") from exc
+        raise HubUnreachable(f"the hub cannot be reached ({_first_line(exc)}); working "
+                             "offline is fine, sync again later") from exc
+
+
+def _server_said(exc: BaseException) -> str:
+    """The server's own refusal in a failed connection's message (libpq's "FATAL:  password
+    authentication failed for user …"), else "" (no answer: the hub cannot be reached)."""
+    for line in str(exc).splitlines():
+        _, fatal, said = line.partition("FATAL:")
+        if fatal:
+            return said.strip()
+    return ""
 
 
 def _first_line(exc: BaseException) -> str:

@@ -36,6 +36,7 @@ from .hub import (  # noqa: F401 - the sync API callers know
     HUB_SCHEMA_VERSION,
     KEYRING_SERVICE,
     HubError,
+    HubUnreachable,
     _first_line,
     _set_state,
     _state,
@@ -514,6 +515,9 @@ def sync(store: Store, url: str | None = None, progress: Progress | None = None)
             _finish_pull(store)
             push(store, conn, result, progress)
             pull(store, conn, result, progress)
+        except psycopg.OperationalError as exc:  # the connection lost midway
+            raise HubUnreachable(f"sync stopped: the hub went away ({_first_line(exc)}); what "
+                                 "was sent is kept, sync again") from exc
         except psycopg.Error as exc:
             raise HubError(f"sync stopped: the hub said {_first_line(exc)!r}; what was sent "
                            "is kept, sync again") from exc

@@ -2,8 +2,10 @@
 minutes in the background while the database has a hub (:mod:`roasterdesk.services.sync`).
 
 A background round shows no dialog: it reports in the status bar, and an unreachable hub is
-"offline", never an error (working offline is normal). One round at a time; a round runs on a
-worker thread with its own connection, so the window never waits for the hub.
+"offline", never an error (working offline is normal). A hub that answers and refuses (a wrong
+password, a hub of another version) is said once, and the status bar keeps "sync refused". One
+round at a time; a round runs on a worker thread with its own connection, so the window never
+waits for the hub.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ EVERY_MS = 5 * 60 * 1000
 
 
 class BackgroundSync(QObject):
-    """Sync rounds for one open database. ``finished(str)`` carries the status-bar text of the
-    round that ended ("" when the database has no hub)."""
+    """Sync rounds for one open database. ``finished(str)`` carries the state of the round that
+    ended: "offline", "refused" (:attr:`refused` says why) or ""."""
 
     finished = Signal(str)
 
@@ -31,6 +33,7 @@ class BackgroundSync(QObject):
         self.ctx = ctx
         self.running = False
         self.offline = False
+        self.refused = ""  # the hub's last refusal (a wrong password, another version)
         self.timer = QTimer(self)
         self.timer.setInterval(every_ms)
         self.timer.timeout.connect(lambda: self.run(visible=False))
@@ -68,7 +71,7 @@ class BackgroundSync(QObject):
                 return sync.sync(store, progress=step)
 
         def done(result: Any) -> None:
-            self.running, self.offline = False, False
+            self.running, self.offline, self.refused = False, False, ""
             if visible or result.pulled:
                 ctx.messages.info.emit(
                     f"Synced: pushed {result.pushed}, pulled {result.pulled}, "
@@ -79,17 +82,23 @@ class BackgroundSync(QObject):
 
         def failed(exc: BaseException) -> None:
             self.running = False
+            state = ""
             if isinstance(exc, Cancelled):
                 ctx.messages.info.emit("Sync cancelled: what was sent is kept")
-            elif isinstance(exc, sync.HubError):  # offline is normal, not an error
-                self.offline = True
+            elif isinstance(exc, sync.HubUnreachable):  # offline is normal, not an error
+                self.offline, state = True, "offline"
                 if visible:
                     ctx.messages.info.emit(str(exc))
+            elif isinstance(exc, sync.HubError):  # refused: a person must act, never "offline"
+                self.offline, state = False, "refused"
+                if visible or str(exc) != self.refused:  # a timed round says a new one once
+                    ctx.messages.warning.emit(f"Team sync: {exc}")
+                self.refused = str(exc)
             else:
                 ctx.tasks.report(exc)
             if visible:
                 ctx.messages.data_changed.emit("*")
-            self.finished.emit("offline" if self.offline else "")
+            self.finished.emit(state)
 
         self.running = True
         ctx.tasks.run(work, on_done=done, on_error=failed,

@@ -324,8 +324,11 @@ class MainWindow(MenuActions, QMainWindow):
 
     def _sync_round_done(self, state: str) -> None:
         self._sync_status()
-        if state == "offline" and self.status_sync.text():
-            self.status_sync.setText(self.status_sync.text() + " · offline")
+        runner = self.ctx.background_sync
+        if state in ("offline", "refused") and self.status_sync.text():
+            self.status_sync.setText(self.status_sync.text() + (
+                " · offline" if state == "offline" else " · sync refused"))
+        self.status_sync.setToolTip(runner.refused if state == "refused" and runner else "")
 
     def _sync_status(self) -> None:
         """The status bar's team-sync item (empty while the database has no hub)."""

@@ -89,7 +89,8 @@ def test_sync_now_runs_in_the_background(hub_url, tmp_path, qtbot):
 def test_the_window_syncs_on_its_own_every_few_minutes_and_offline_is_no_error(
         hub_url, tmp_path, qtbot):
     """A teammate's new farm arrives without anyone pressing Sync; with the hub gone the status
-    bar says offline and no error is shown."""
+    bar says offline and no error is shown. A hub that refuses the login (it said "offline"
+    every five minutes) is said once, as a warning."""
     from roasterdesk.ui.background_sync import BackgroundSync
 
     make_hub(hub_url)
@@ -117,7 +118,44 @@ def test_the_window_syncs_on_its_own_every_few_minutes_and_offline_is_no_error(
         # wait for a round that began after the change
         qtbot.waitUntil(lambda: "offline" in rounds[n:], timeout=20000)
         assert errors == [] and runner.offline
+        # a hub that answers and refuses is not "offline": said once, kept in the status bar
+        warnings: list[str] = []
+        ctx.messages.warning.connect(warnings.append)
+        with ctx.store.transaction():
+            ctx.store.db.execute("UPDATE sync_state SET value = ? WHERE key = 'hub_url'",
+                                 [as_role(hub_url, "nobody")])
+        n = len(rounds)
+        qtbot.waitUntil(lambda: rounds[n:].count("refused") >= 2, timeout=20000)
+        assert not runner.offline and 'role "nobody" does not exist' in runner.refused
+        assert len(warnings) == 1 and warnings[0].startswith(
+            "Team sync: the hub refused the connection (role \"nobody\" does not exist)")
         ctx.tasks.wait()
     finally:
         ctx.close()
     assert errors == []
+
+
+def test_the_status_bar_says_sync_refused_with_why_not_offline(hub_url, tmp_path, qtbot):
+    """A wrong login made the status bar say "offline" every round: the hub answered and
+    refused. It now says "sync refused" and its tooltip says why."""
+    from roasterdesk.ui.main_window import MainWindow
+
+    make_hub(hub_url)
+    b = Laptop(tmp_path / "b.sqlite", as_role(hub_url, "ben"))
+    b.sync()
+    ctx = AppContext.create(b.path, settings=Settings(tmp_path / "s.ini"))
+    try:
+        with ctx.store.transaction():
+            ctx.store.db.execute("UPDATE sync_state SET value = ? WHERE key = 'hub_url'",
+                                 [as_role(hub_url, "nobody")])
+        w = MainWindow(ctx)
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitUntil(lambda: ctx.background_sync is not None, timeout=10000)  # after paint
+        assert ctx.background_sync.run(visible=False)
+        qtbot.waitUntil(lambda: "sync refused" in w.status_sync.text(), timeout=20000)
+        assert "offline" not in w.status_sync.text()
+        assert 'role "nobody" does not exist' in w.status_sync.toolTip()
+        ctx.tasks.wait()
+    finally:
+        ctx.close()
