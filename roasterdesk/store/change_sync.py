@@ -116,9 +116,8 @@ class ChangeSync(ChangeWriter):
 
     def _insert_remote(self, table: str, part: list[tuple[Change, Row]]) -> list[Change]:
         """Insert the rows of ``part`` ((change, cleaned values)) that this database does not
-        have (not logged: see :meth:`apply_remote`);
-        their references are uuids, turned into this database's ids here. Returns the changes
-        of the rows inserted."""
+        have, unlogged (see :meth:`apply_remote`); their references are uuids, turned into this
+        database's ids here. Returns the changes of the rows inserted."""
         if not part:
             return []
         t = spec(table)
