@@ -39,6 +39,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(data))
     else:
         extra = f", {result.refused} refused by the hub" if result.refused else ""
+        if result.photos:
+            extra += f", {result.photos} photo file(s) fetched"
+        if result.photos_not_on_hub:
+            extra += (f", {result.photos_not_on_hub} photo file(s) on record but on no laptop "
+                      "that synced (statements leave them out)")
         print(f"pushed {result.pushed}, pulled {result.pulled}, new conflicts "
               f"{result.conflicts}{extra}; open conflicts {result.open_conflicts}, "
               f"waiting {result.waiting} ({result.seconds:.2f} s)")

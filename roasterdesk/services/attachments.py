@@ -113,6 +113,29 @@ def store_file(src: Path | str, attachments_dir: Path, *,
     return StoredFile(sha, dest, display_name(src.name))
 
 
+def store_bytes(data: bytes, sha256: str, filename: str, attachments_dir: Path) -> Path:
+    """Write bytes that came from outside (the team hub) under their content hash, only if
+    they are what the hash says; crash-atomic as :func:`store_file`. Returns the path."""
+    dest = stored_path(attachments_dir, sha256, filename)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise UserError(f"the bytes of {display_name(filename)} do not match their hash")
+    if dest.is_symlink():
+        raise UserError(f"{dest} is a link; refusing to replace it")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=dest.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fout:
+            fout.write(data)
+            fout.flush()
+            os.fsync(fout.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return dest
+
+
 def add_photo(src: Path | str, attachments_dir: Path, caption: str = "") -> Photo:
     """Copy a photo into the attachments folder and return the record that points at it."""
     stored = store_file(src, attachments_dir)
@@ -121,5 +144,5 @@ def add_photo(src: Path | str, attachments_dir: Path, caption: str = "") -> Phot
 
 __all__ = [
     "PHOTO_EXTENSIONS", "StoredFile", "add_photo", "display_name", "file_sha256", "photo_path",
-    "safe_extension", "store_file", "stored_path",
+    "safe_extension", "store_bytes", "store_file", "stored_path",
 ]

@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..store.kinds import REFERENCE_TABLES
@@ -64,6 +63,7 @@ from .sync_conflicts import (  # noqa: F401 - the sync API callers know
     resolve,
     why_refused,
 )
+from .sync_photos import fetch_missing, files_to_upload, mark_wanted
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -106,6 +106,8 @@ class SyncResult:
     open_conflicts: int = 0
     waiting: int = 0
     seconds: float = 0.0
+    photos: int = 0  # photo files fetched from the hub
+    photos_not_on_hub: int = 0  # photos on record whose file neither here nor the hub has
     new_conflicts: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -190,22 +192,6 @@ def _as_ops(batch: list[Any]) -> str:
                           for op, chs in ops.items()) + "]"
 
 
-def _photos(store: Store, batch: list[Any]) -> list[tuple[str, Path]]:
-    from .backup import attachments_dir_for
-
-    found = []
-    folder = attachments_dir_for(store.path)
-    for c in batch:
-        if c.table == "photos" and c.field == "*":
-            snap = json.loads(c.new)
-            sha = snap.get("sha256")
-            if sha:
-                for p in folder.glob(f"{sha}*"):
-                    found.append((sha, p))
-                    break
-    return found
-
-
 def push(store: Store, conn: Any, result: SyncResult, progress: Progress | None = None) -> None:
     import psycopg
 
@@ -217,7 +203,7 @@ def push(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
         refused = False
         try:
             with conn.transaction():
-                for sha, path in _photos(store, batch):
+                for sha, path in files_to_upload(store, batch):
                     conn.execute(
                         "INSERT INTO roasterdesk.photos (sha256, data) VALUES (%s, %s) "
                         "ON CONFLICT DO NOTHING", [sha, path.read_bytes()])
@@ -286,6 +272,7 @@ def pull(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
         if figures is not None:
             figures.close()
     _finish_pull(store)
+    result.photos, result.photos_not_on_hub = fetch_missing(store, conn)
 
 
 def _page(conn: Any, after: int, device: str, size: int) -> list[Any]:
@@ -387,6 +374,8 @@ def _apply_page(store: Store, rows: list[Any], result: SyncResult, first: bool, 
         apply.append(Change(seq, op_id, hlc, dev, table, row, fld, old, new, "remote"))
     if apply:
         apply = _apply(store, apply, result, authors={r[1]: (r[9], r[10]) for r in rows})
+        if any(c.table == "photos" for c in apply):
+            mark_wanted(store)  # their files are fetched after the pull (or the next one)
         # whose figures to compute at the pull's end, or at the next sync or start if killed
         mark_pending(store, None if first else touched_producers(store, apply))
         if figures is not None:

@@ -287,3 +287,38 @@ def test_a_laptop_does_not_read_its_own_changes_back(a, b, hub):
     with a.open() as s:
         assert int(sync._state(s, "pull_cursor")) == hub_count(
             hub, "SELECT max(seq) FROM roasterdesk.changes")
+
+
+def test_a_visits_photos_reach_the_other_laptop_as_files(a, b, tmp_path):
+    """Photo files went up to the hub but never came down: the other laptop's visit named
+    photos its folder lacked, and its statements left them out without a word. The pull now
+    fetches them, checked against their hash; one whose file no laptop sent is counted."""
+    from roasterdesk.services.attachments import add_photo, photo_path
+    from roasterdesk.services.backup import attachments_dir_for
+    from roasterdesk.services.sync_photos import missing_files
+
+    farm = _farm(a)
+    shot = tmp_path / "drying beds.jpg"
+    shot.write_bytes(b"\xff\xd8\xff" + bytes(range(256)) * 40)
+    with a.open() as s:
+        photo = add_photo(shot, attachments_dir_for(a.path), caption="Raised beds")
+        gone = add_photo(_write(tmp_path / "lost.png", b"\x89PNG" + b"x" * 500),
+                         attachments_dir_for(a.path))
+        s.save_visit(Visit(farm.id, date(2025, 3, 10), VisitMode.IN_PERSON,
+                           photos=(photo, gone)))
+    photo_path(attachments_dir_for(a.path), gone).unlink()  # its file lost before the push
+    a.sync()
+    got = b.sync()
+    assert (got.photos, got.photos_not_on_hub) == (1, 1)
+    mine = photo_path(attachments_dir_for(b.path), photo)
+    assert mine.read_bytes() == shot.read_bytes()
+    with b.open() as s:
+        assert missing_files(s) == [(gone.sha256, gone.filename)]
+        assert s.db.execute("SELECT count(*) FROM sync_state WHERE key = 'photos_wanted'"
+                            ).fetchone()[0] == 0
+    assert b.sync().photos == 0  # nothing asked again until photo rows come in
+
+
+def _write(path, data):
+    path.write_bytes(data)
+    return path
