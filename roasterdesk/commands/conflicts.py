@@ -23,19 +23,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                           "take the hub's value")
 
 
-def _show(v: object) -> str:
-    return "(empty)" if v is None or v == "" else str(v)
-
-
 def run(args: argparse.Namespace) -> int:
     from ..services import sync
+    from ..services.sync_conflicts import shown
     from ..store import Store
 
     with Store.open(resolve_db(args), create=False) as store:
         if args.action == "resolve":
             c = sync.resolve(store, args.id, args.keep)
             print(f"conflict {c.id} resolved: kept {args.keep} for {c.record} {c.field} "
-                  f"({_show(c.mine if args.keep == 'mine' else c.theirs)})")
+                  f"({shown(c.field, c.mine if args.keep == 'mine' else c.theirs)})")
             return 0
         found = sync.conflicts(store)
     if args.json:
@@ -51,6 +48,6 @@ def run(args: argparse.Namespace) -> int:
             continue
         who = f"{c.their_author or 'hub'}, {c.their_at}" if c.their_at else "hub"
         what = "refused by the hub (your role cannot change it)" if c.kind == "refused" else ""
-        print(f"#{c.id} {c.record}: {c.field}  mine {_show(c.mine)!s}  |  theirs "
-              f"{_show(c.theirs)} ({who}) {what}".rstrip())
+        print(f"#{c.id} {c.record}: {c.field}  mine {shown(c.field, c.mine)}  |  theirs "
+              f"{shown(c.field, c.theirs)} ({who}) {what}".rstrip())
     return 0

@@ -29,7 +29,9 @@ RoasterDesk, a newer hub) and a lower one (a hub its owner has not upgraded sinc
 of a team syncs the same shape of records.
 2: a new row's fields are kept in ``rows.snapshot``, not one ``fields`` row each.
 3: records of local schema ``m013_figures_again``: a role, an organic status, a lot's status and
-   other facts may be not recorded (NULL), which an older RoasterDesk refuses to store."""
+   other facts may be not recorded (NULL), which an older RoasterDesk refuses to store; an
+   edit of a record someone deleted, and a deletion of a record someone changed since the
+   deleting laptop last pulled (``seen``), are conflicts."""
 
 RECORDS_OF_STEP = "m013_figures_again"
 """The last local schema step whose records the hub's feed carries. A new step that changes
@@ -82,6 +84,7 @@ CREATE TABLE IF NOT EXISTS roasterdesk.changes (
     at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS changes_op ON roasterdesk.changes(op_id);
+CREATE INDEX IF NOT EXISTS changes_row ON roasterdesk.changes(table_name, row_uuid, seq);
 
 CREATE TABLE IF NOT EXISTS roasterdesk.rows (
     table_name text NOT NULL,
@@ -159,6 +162,10 @@ DECLARE
     old_v jsonb;
     new_v jsonb;
     wrote boolean;
+    seen bigint;
+    del_value jsonb;
+    del_author text;
+    del_at timestamptz;
 BEGIN
     PERFORM pg_advisory_xact_lock(__LOCK__);
     FOR op IN SELECT * FROM jsonb_array_elements(p_ops) LOOP
@@ -171,6 +178,7 @@ BEGIN
             CONTINUE;
         END IF;
         n_applied := n_applied + 1;
+        seen := (op->>'seen')::bigint;  -- the last hub change the device had pulled
         chs := op->'changes';
         n := jsonb_array_length(chs);
         i := 0;
@@ -267,9 +275,53 @@ BEGIN
                        AND r.snapshot ? (ch->>'field');
                 END IF;
                 cur_value := coalesce(cur_value, 'null'::jsonb);
-                IF cur_value = new_v THEN
+                del_value := NULL;
+                IF cur_value = old_v AND ch->>'field' = 'deleted_at' AND new_v <> 'null'::jsonb
+                   AND seen IS NOT NULL THEN
+                    -- a deletion of a record changed by someone else since the device last
+                    -- pulled: the record stays, and the deletion is a conflict (their change
+                    -- is never lost in a deleted record)
+                    SELECT 'null'::jsonb, c.author, c.at INTO del_value, del_author, del_at
+                      FROM roasterdesk.changes c
+                     WHERE c.table_name = ch->>'table' AND c.row_uuid = ch->>'row'
+                       AND c.seq > seen AND c.device_id <> p_device AND c.field <> 'deleted_at'
+                     ORDER BY c.seq DESC LIMIT 1;
+                END IF;
+                IF del_value IS NOT NULL THEN
+                    INSERT INTO roasterdesk.conflicts (op_id, table_name, row_uuid, field, base,
+                        hub_value, client_value, hub_author, hub_at, device_id)
+                        VALUES (op->>'op_id', ch->>'table', ch->>'row', 'deleted_at', old_v,
+                                'null'::jsonb, new_v, del_author, del_at, p_device);
+                    SELECT out_conflicts || jsonb_agg(to_jsonb(c)) INTO out_conflicts
+                      FROM roasterdesk.conflicts c WHERE c.id = currval(
+                          pg_get_serial_sequence('roasterdesk.conflicts', 'id'));
+                ELSIF cur_value = new_v THEN
                     NULL;  -- the hub holds this value already
                 ELSIF cur_value = old_v THEN
+                    IF ch->>'field' <> 'deleted_at' THEN
+                        -- a change to a record someone deleted: kept in it, and the deletion
+                        -- is a conflict (keep mine brings the record back, with the change)
+                        SELECT f.value, f.author, f.at INTO del_value, del_author, del_at
+                          FROM roasterdesk.fields f
+                         WHERE f.table_name = ch->>'table' AND f.row_uuid = ch->>'row'
+                           AND f.field = 'deleted_at';
+                        IF coalesce(del_value, 'null'::jsonb) <> 'null'::jsonb
+                           AND NOT EXISTS (SELECT 1 FROM roasterdesk.conflicts c
+                                            WHERE c.op_id = op->>'op_id'
+                                              AND c.table_name = ch->>'table'
+                                              AND c.row_uuid = ch->>'row'
+                                              AND c.field = 'deleted_at') THEN
+                            INSERT INTO roasterdesk.conflicts (op_id, table_name, row_uuid,
+                                field, base, hub_value, client_value, hub_author, hub_at,
+                                device_id)
+                                VALUES (op->>'op_id', ch->>'table', ch->>'row', 'deleted_at',
+                                        'null'::jsonb, del_value, 'null'::jsonb, del_author,
+                                        del_at, p_device);
+                            SELECT out_conflicts || jsonb_agg(to_jsonb(c)) INTO out_conflicts
+                              FROM roasterdesk.conflicts c WHERE c.id = currval(
+                                  pg_get_serial_sequence('roasterdesk.conflicts', 'id'));
+                        END IF;
+                    END IF;
                     INSERT INTO roasterdesk.fields AS f (table_name, row_uuid, field, value, hlc)
                         VALUES (ch->>'table', ch->>'row', ch->>'field', new_v, ch->>'hlc')
                         ON CONFLICT (table_name, row_uuid, field) DO UPDATE

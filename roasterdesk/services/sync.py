@@ -177,10 +177,11 @@ def _batches(store: Store) -> Iterator[list[Any]]:
         yield batch
 
 
-def _as_ops(batch: list[Any]) -> str:
-    """The batch as the hub's JSON argument (text): ``[{"op_id", "changes": [...]}]``. A new
-    row's fields are already JSON text in the log; they go as they are, not parsed and dumped
-    again."""
+def _as_ops(batch: list[Any], seen: int) -> str:
+    """The batch as the hub's JSON argument (text): ``[{"op_id", "seen", "changes": [...]}]``
+    (``seen``: the last hub change this laptop pulled, so a deletion of a record changed since
+    is a conflict). A new row's fields are already JSON text in the log; they go as they are,
+    not parsed and dumped again."""
     ops: dict[str, list[str]] = {}
     dumps = json.dumps
     for c in batch:
@@ -188,8 +189,8 @@ def _as_ops(batch: list[Any]) -> str:
         ops.setdefault(c.op_id, []).append(
             f'{{"hlc":{dumps(c.hlc)},"table":{dumps(c.table)},"row":{dumps(c.row_uuid)},'
             f'"field":{dumps(c.field)},"old":{dumps(c.old)},"new":{new}}}')
-    return "[" + ",".join(f'{{"op_id":{dumps(op)},"changes":[{",".join(chs)}]}}'
-                          for op, chs in ops.items()) + "]"
+    return "[" + ",".join(f'{{"op_id":{dumps(op)},"seen":{int(seen)},'
+                          f'"changes":[{",".join(chs)}]}}' for op, chs in ops.items()) + "]"
 
 
 def push(store: Store, conn: Any, result: SyncResult, progress: Progress | None = None) -> None:
@@ -198,7 +199,7 @@ def push(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
     device = store.log.device_id
     total = waiting(store)
     for batch in _batches(store):
-        ops = _as_ops(batch)
+        ops = _as_ops(batch, int(_state(store, "pull_cursor") or 0))
         checkpoint("before_push")
         refused = False
         try:

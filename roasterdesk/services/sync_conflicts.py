@@ -37,6 +37,14 @@ def _add_conflict(store: Store, table: str, row: str, field_: str, *, mine: Any,
          dumps(theirs), who, str(when), _now()])
     return int(cur.lastrowid), True
 
+def shown(field_: str, value: Any) -> str:
+    """A conflict's value in words: "(empty)"; for ``deleted_at`` (a record deleted on one side
+    and changed on the other) "deleted 2026-12-06 10:32" or "kept"."""
+    if field_ == "deleted_at":
+        return f"deleted {str(value)[:16].replace('T', ' ')}" if value else "kept"
+    return "(empty)" if value is None or value == "" else str(value)
+
+
 def _dump(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, default=str)
 

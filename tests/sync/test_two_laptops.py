@@ -322,3 +322,85 @@ def test_a_visits_photos_reach_the_other_laptop_as_files(a, b, tmp_path):
 def _write(path, data):
     path.write_bytes(data)
     return path
+
+
+def _shared_visit(a, b):
+    farm = _farm(a)
+    with a.open() as s:
+        v = s.save_visit(Visit(farm.id, date(2025, 3, 10), VisitMode.IN_PERSON, notes="first"))
+    a.sync()
+    b.sync()
+    return v.uuid
+
+
+def _visit(laptop, uuid):
+    with laptop.open() as s:
+        row = s.db.execute("SELECT id, notes, deleted_at FROM visits WHERE uuid = ?",
+                           [uuid]).fetchone()
+    return row
+
+
+def _set_notes(laptop, uuid, notes):
+    with laptop.open() as s:
+        v = s.visit(s.log.id_of("visits", uuid))
+        s.save_visit(replace(v, notes=notes))
+
+
+def _delete(laptop, uuid):
+    with laptop.open() as s:
+        s.delete_visit(s.visit(s.log.id_of("visits", uuid)))
+
+
+def test_an_edit_of_a_record_deleted_meanwhile_is_a_conflict_not_lost(a, b, capsys):
+    """A deletes a visit; B, offline, writes its notes. B's notes went into the hidden, deleted
+    record with no conflict. Now the record stays on B, B's notes are on the hub, the deletion
+    is B's conflict; keeping mine brings the record back on A with B's notes."""
+    uid = _shared_visit(a, b)
+    _delete(a, uid)
+    _set_notes(b, uid, "B: the new drying beds, and what was agreed")
+    a.sync()
+    got = b.sync()
+    assert got.conflicts == 1
+    with b.open() as s:
+        (c,) = sync.conflicts(s)
+        assert (c.table, c.row_uuid, c.field, c.mine) == ("visits", uid, "deleted_at", None)
+        assert c.theirs is not None and c.their_author == "ana"
+        cid = c.id
+    from roasterdesk.cli import main
+
+    assert main(["conflicts", "--db", str(b.path)]) == 0  # in words, not a bare timestamp
+    listed = capsys.readouterr().out
+    assert "deleted_at  mine kept  |  theirs deleted 20" in listed and "(ana, " in listed
+    assert _visit(b, uid)[1:] == ("B: the new drying beds, and what was agreed", None)
+    with b.open() as s:
+        sync.resolve(s, cid, "mine")
+    b.sync()
+    a.sync()
+    assert _visit(a, uid)[1:] == ("B: the new drying beds, and what was agreed", None)
+
+
+def test_a_deletion_of_a_record_changed_meanwhile_is_a_conflict(a, b):
+    """B writes a visit's notes and syncs; A, which had not pulled them, deletes the visit.
+    The deletion made B's notes vanish with the record; now the record stays on the hub, A has
+    a conflict naming B, and keeping theirs brings the record back on A with B's notes."""
+    uid = _shared_visit(a, b)
+    _set_notes(b, uid, "B: pickers' housing repaired")
+    b.sync()
+    _delete(a, uid)
+    got = a.sync()
+    assert got.conflicts == 1
+    with a.open() as s:
+        (c,) = sync.conflicts(s)
+        assert (c.field, c.theirs, c.their_author) == ("deleted_at", None, "ben")
+        assert c.mine is not None
+        cid = c.id
+        sync.resolve(s, cid, "theirs")
+    a.sync()
+    b.sync()
+    assert _visit(a, uid)[1:] == ("B: pickers' housing repaired", None)
+    assert _visit(b, uid)[1:] == ("B: pickers' housing repaired", None)
+    # a deletion of a record no one changed since is no conflict
+    _delete(a, uid)
+    assert a.sync().conflicts == 0
+    b.sync()
+    assert _visit(b, uid)[2] is not None

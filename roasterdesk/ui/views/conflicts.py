@@ -26,10 +26,6 @@ KINDS = {"hub": "changed on the hub meanwhile", "pull": "pulled over an unsent c
          "refused": "refused: your role cannot change it"}
 
 
-def shown(value: Any) -> str:
-    return "(empty)" if value is None or value == "" else str(value)
-
-
 class ConflictsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,13 +60,14 @@ class ConflictsPage(QWidget):
 
     def refresh(self) -> None:
         from ...services import sync
+        from ...services.sync_conflicts import shown
 
         self.rows = sync.conflicts(self.ctx.store)
         self.table.setRowCount(len(self.rows))
         for r, c in enumerate(self.rows):
             theirs = f"new record, not added here: {c.base}" if c.field == "*" else shown(
-                c.theirs)
-            cells = (c.record, c.field, shown(c.mine), theirs, c.their_author or "hub",
+                c.field, c.theirs)
+            cells = (c.record, c.field, shown(c.field, c.mine), theirs, c.their_author or "hub",
                      c.their_at[:19].replace("T", " "), KINDS.get(c.kind, c.kind))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
