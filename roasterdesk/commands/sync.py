@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
 
 from ..cli import resolve_db
 
@@ -25,15 +27,46 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..services import sync
-    from ..store import Store
 
     path = resolve_db(args)
     url = args.join or args.hub
+    made = bool(args.join) and not path.exists()  # a join's new file, removed if it fails
+    try:
+        return _run(args, path, url)
+    except sync.HubError:
+        if made:
+            _remove_empty(path)
+        raise
+
+
+def _remove_empty(path: Path) -> None:
+    """The file a failed ``--join`` made, while it holds no record (nothing is lost)."""
+    from ..store import Store
+
+    with Store.open(path) as store:
+        if any(store.counts().values()):
+            return
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        p.unlink(missing_ok=True)
+
+
+def _run(args: argparse.Namespace, path: Path, url: str | None) -> int:
+    from ..services import sync
+    from ..store import Store
+
     with Store.open(path, create=bool(args.join)) as store:
         if args.join and (any(store.counts().values()) or sync.hub_url_of(store)):
             raise sync.HubError(f"{path} holds records already: --join fills a new or empty "
                                 "database (give another --db, or sync this one with --hub)")
-        result = sync.sync(store, url)
+        try:
+            result = sync.sync(store, url)
+        except sync.HubError as exc:
+            if args.json:  # a script asking for JSON gets it, and the one line on stderr
+                print(json.dumps({"error": str(exc),
+                                  "offline": isinstance(exc, sync.HubUnreachable)}))
+            raise
+    for note in result.notes:
+        print(f"warning: {note}", file=sys.stderr)
     data = result.as_dict()
     if args.json:
         print(json.dumps(data))

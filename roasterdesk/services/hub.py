@@ -47,10 +47,25 @@ def keyring_key(url: str) -> str:
     return f"{unquote(parts.username or '')}@{host}:{parts.port or ''}{parts.path}"
 
 
-def remember_password(url: str, password: str) -> None:
-    import keyring
+def remember_password(url: str, password: str) -> str:
+    """Keep the password in the system keyring; returns "" or why it could not be kept."""
+    try:
+        import keyring
 
-    keyring.set_password(KEYRING_SERVICE, keyring_key(url), password)
+        keyring.set_password(KEYRING_SERVICE, keyring_key(url), password)
+    except Exception as exc:  # no keyring backend (a headless machine), or one that refuses
+        return (f"the password was not kept ({_first_line(exc)}): give it in the hub URL at "
+                "each sync, or keep it in a .pgpass file or PGPASSWORD")
+    return ""
+
+
+def check_url(url: str) -> None:
+    """A hub URL is ``postgresql://…`` (or ``postgres://``): anything else is refused before
+    any connection, and never remembered."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    if scheme not in ("postgresql", "postgres"):
+        raise HubError(f"not a hub URL: {url.split('@')[-1]!r} (a hub URL reads "
+                       "postgresql://USER@HOST/DATABASE)")
 
 
 def stored_password(url: str) -> str | None:
@@ -177,11 +192,13 @@ def hub_url_of(store: Store) -> str | None:
     return _state(store, "hub_url")
 
 
-def remember_hub(store: Store, url: str) -> str:
-    """Keep the URL (without password) for this database; the password goes to the keyring."""
+def remember_hub(store: Store, url: str, notes: list[str] | None = None) -> str:
+    """Keep the URL (without password) for this database; the password goes to the keyring
+    (``notes`` gets why, when it could not). Called once the hub has answered as a hub, so a
+    mistyped URL or password never replaces the ones that work."""
     bare, password = split_password(url)
-    if password:
-        remember_password(bare, password)
+    if password and (why := remember_password(bare, password)) and notes is not None:
+        notes.append(why)
     with store.db.atomic():
         _set_state(store, "hub_url", bare)
     return bare

@@ -41,6 +41,7 @@ from .hub import (  # noqa: F401 - the sync API callers know
     _state,
     add_user,
     check_hub,
+    check_url,
     connect,
     hub_url_of,
     hub_value,
@@ -108,6 +109,7 @@ class SyncResult:
     seconds: float = 0.0
     photos: int = 0  # photo files fetched from the hub
     photos_not_on_hub: int = 0  # photos on record whose file neither here nor the hub has
+    notes: list[str] = field(default_factory=list)  # said beside the counts (a password not kept)
     new_conflicts: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -491,8 +493,8 @@ def sync(store: Store, url: str | None = None, progress: Progress | None = None)
     """Push, then pull. ``url``: the hub (remembered for this database); else the one kept."""
     start = time.perf_counter()
     if url is not None:
-        remember_hub(store, url)
-    target = hub_url_of(store)
+        check_url(url)
+    target = url if url is not None else hub_url_of(store)
     if target is None:
         raise HubError("no hub for this database yet: give --hub URL once")
     import psycopg
@@ -501,6 +503,8 @@ def sync(store: Store, url: str | None = None, progress: Progress | None = None)
     with connect(target) as conn, _cache(store):
         check_hub(conn)
         conn.commit()
+        if url is not None:  # kept once the hub answered as a hub, never a mistyped one
+            remember_hub(store, url, result.notes)
         try:
             _finish_pull(store)
             push(store, conn, result, progress)

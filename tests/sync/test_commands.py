@@ -113,3 +113,56 @@ def test_an_encrypted_laptop_joins_the_team_and_keeps_syncing(hub_url, tmp_path,
     assert main(["sync", "--db", str(a)]) == 0
     with Store.open(a) as s:
         assert s.producers()[0].region == "Guji"
+
+
+def test_a_mistyped_or_refused_hub_url_changes_nothing(hub_url, tmp_path, capsys):
+    """A wrong user or a URL that is not PostgreSQL's was remembered before it was tried (the
+    next plain sync failed too), and a URL of another scheme crashed with a traceback. Now the
+    URL is kept only once the hub answered as a hub; a failed --join leaves no file."""
+    make_hub(hub_url)
+    db = tmp_path / "a.sqlite"
+    with Store.open(db) as s:
+        s.save_producer(Producer("Finca Uno", ProducerKind.FARM, "CO"))
+    assert main(["sync", "--db", str(db), "--hub", as_role(hub_url, "ana")]) == 0
+    capsys.readouterr()
+    for bad, said in ((as_role(hub_url, "nobody"), 'the hub refused the connection (role '
+                       '"nobody" does not exist)'),
+                      ("http://example.com/team", "not a hub URL: 'http://example.com/team'"),
+                      ("not a url", "not a hub URL: 'not a url'")):
+        assert main(["sync", "--db", str(db), "--hub", bad]) == 2
+        err = capsys.readouterr().err
+        assert said in err and err.count("\n") == 1, err
+        with Store.open(db) as s:
+            assert sync.hub_url_of(s) == as_role(hub_url, "ana")
+    assert main(["sync", "--db", str(db), "--json"]) == 0  # the remembered hub still works
+    capsys.readouterr()
+    # --json on failure: one JSON object on stdout, the line on stderr
+    assert main(["sync", "--db", str(db), "--json", "--hub", as_role(hub_url, "nobody")]) == 2
+    got = capsys.readouterr()
+    assert json.loads(got.out) == {"error": got.err.strip().removeprefix("roasterdesk: "),
+                                   "offline": False}
+    new = tmp_path / "new.sqlite"
+    assert main(["sync", "--join", as_role(hub_url, "nobody"), "--db", str(new)]) == 2
+    assert not new.exists() and not list(tmp_path.glob("new.sqlite-*"))
+
+
+def test_without_a_keyring_the_password_is_not_kept_and_sync_goes_on(hub_url, tmp_path,
+                                                                      capsys, monkeypatch):
+    """On a machine without a keyring backend, storing the password raised a 29-line
+    traceback and nothing was synced; now the sync goes on and says the password was not kept."""
+    import keyring.errors
+
+    def no_keyring(*_a):
+        raise keyring.errors.NoKeyringError("No recommended backend was available")
+
+    monkeypatch.setattr("keyring.set_password", no_keyring)
+    make_hub(hub_url)
+    db = tmp_path / "k.sqlite"
+    with Store.open(db) as s:
+        s.save_producer(Producer("Finca Dos", ProducerKind.FARM, "PE"))
+    url = as_role(hub_url, "ana").replace("ana@", "ana:pw@")
+    assert main(["sync", "--db", str(db), "--hub", url]) == 0
+    got = capsys.readouterr()
+    assert "pushed" in got.out
+    assert got.err.startswith("warning: the password was not kept (No recommended backend")
+    assert b":pw@" not in db.read_bytes()
