@@ -24,10 +24,10 @@ def _add_conflict(store: Store, table: str, row: str, field_: str, *, mine: Any,
         "SELECT id FROM sync_conflicts WHERE table_name = ? AND row_uuid = ? AND field = ? "
         "AND resolved_at IS NULL", [table, row, field_]).fetchone()
     if got is not None:
-        store.db.execute(
-            "UPDATE sync_conflicts SET theirs = ?, their_author = ?, their_at = ?, "
+        store.db.execute(  # the latest of both sides (a second refused edit: mine too)
+            "UPDATE sync_conflicts SET mine = ?, theirs = ?, their_author = ?, their_at = ?, "
             "hub_id = coalesce(?, hub_id) WHERE id = ?",
-            [dumps(theirs), who, str(when), hub_id, got[0]])
+            [dumps(mine), dumps(theirs), who, str(when), hub_id, got[0]])
         return int(got[0]), False
     cur = store.db.execute(
         "INSERT INTO sync_conflicts (uuid, kind, op_id, hub_id, table_name, row_uuid, field, "
@@ -152,7 +152,8 @@ def resolve(store: Store, conflict_id: int, keep: str) -> Conflict:
         ref = spec(c.table).refs.get(c.field)
         if keep == "theirs":
             value = store.log.id_of(ref, c.theirs) if ref and c.theirs is not None else c.theirs
-            store.log.update(c.table, rid, {c.field: value}, live_only=False)
+            with store.log.hub_values(c.table, c.row_uuid, c.field):  # the hub has it: not sent
+                store.log.update(c.table, rid, {c.field: value}, live_only=False)
         else:
             _resend(store, c)
         store.db.execute("UPDATE sync_conflicts SET resolved_at = ?, resolution = ? "

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from .change_writer import _MAX_VARIABLES, Change, ChangeWriter, Row, clean_row
@@ -36,6 +37,23 @@ class ChangeSync(ChangeWriter):
         with self.db.atomic():
             self.db.conn.executemany("UPDATE change_log SET pushed_at = ? WHERE seq = ?",
                                      [(stamp, s) for s in seqs])
+
+    @contextmanager
+    def hub_values(self, table: str, row_uuid: str, field_: str) -> Iterator[None]:
+        """Writes inside are of a value the hub holds already (a conflict resolved as theirs):
+        logged under the action's op id as already pushed, never sent again; the local changes
+        of ``field_`` of that row not yet pushed are superseded (sending them would bring the
+        conflict back, or be refused again for a viewer)."""
+        if self._op is None:
+            raise RuntimeError("a write outside Store.transaction()")
+        self.db.execute("UPDATE change_log SET pushed_at = ? WHERE pushed_at IS NULL AND "
+                        "origin = 'local' AND table_name = ? AND row_uuid = ? AND field = ?",
+                        [now(), table, row_uuid, field_])
+        self._remote = (self._op[0], self.clock.tick(), self.device_id)
+        try:
+            yield
+        finally:
+            self._remote = None
 
     def changes_of(self, op_id: str) -> list[Change]:
         return [Change(*r) for r in self.db.execute(

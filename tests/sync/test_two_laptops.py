@@ -172,6 +172,18 @@ def test_a_viewers_price_change_is_refused_and_shown(a, b, hub, tmp_path):
                                                        "5", "40")
         with pytest.raises(UserError, match="refuses"):
             sync.resolve(s, c.id, "mine")
+        # a second refused edit: the conflict shows the laptop's value now (it kept "5")
+        s.save_lot(replace(s.lot_by_code("CO-25-100"), differential_cents_lb=Decimal(7)))
+    assert v.sync().refused == 1
+    with v.open() as s:
+        [c] = sync.conflicts(s)
+        assert (c.mine, c.theirs) == ("7", "40")
+        # keep theirs: the hub's value, never sent back (it was refused again, a new
+        # conflict each sync, and could never be cleared)
+        sync.resolve(s, c.id, "theirs")
+        assert s.lot_by_code("CO-25-100").differential_cents_lb == Decimal(40)
+    got = v.sync()
+    assert (got.pushed, got.refused, got.open_conflicts) == (0, 0, 0)
     a.sync()
     with a.open() as s:
         assert s.lot(lot.id).differential_cents_lb == Decimal(40)
