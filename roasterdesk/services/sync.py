@@ -501,10 +501,12 @@ def sync(store: Store, url: str | None = None, progress: Progress | None = None)
 
     result = SyncResult()
     with connect(target) as conn, _cache(store):
+        if url is not None and hub_version(conn) is not None:
+            # kept once the login worked and a hub answered (of this version or not: its
+            # owner may upgrade it), never a mistyped URL or password
+            remember_hub(store, url, result.notes)
         check_hub(conn)
         conn.commit()
-        if url is not None:  # kept once the hub answered as a hub, never a mistyped one
-            remember_hub(store, url, result.notes)
         try:
             _finish_pull(store)
             push(store, conn, result, progress)
