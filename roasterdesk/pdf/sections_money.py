@@ -106,7 +106,8 @@ class MoneySections(StatementBase):
             if fg.kg_per_kg_green is not None:
                 fg_note += "; " + t.t("outturn", factor=self.plain(fg.kg_per_kg_green, 3),
                                       basis=basis)
-            else:  # the conversion to green used the usual factor: said, never hidden
+            elif DEFAULT_KG_PER_KG_GREEN[fg.basis] != 1:  # a price of green needs no outturn
+                # the conversion to green used the usual factor: said, never hidden
                 fg_note += "; " + t.t("outturn_usual", basis=basis, factor=self.plain(
                     DEFAULT_KG_PER_KG_GREEN[fg.basis], 3))
         row(t.t("farm_gate"), self.usd_lb(e.farm_gate_usd_lb), fg_note)

@@ -46,9 +46,10 @@ class Template:
     language: str = "en"
     paper: str = "A4"
     sections: tuple[str, ...] = SECTIONS
-    roaster: str = ""
+    roaster: str = ""  # "" when the template still names the shipped example roaster
     logo: Path | None = None
-    link: str = ""  # may contain {lot_code} and {harvest}
+    link: str = ""  # may contain {lot_code} and {harvest}; "" for the shipped example link
+    example: bool = False  # the shipped example roaster name or link, left out of statements
     number_style: str = "en"  # "en": 1,234.56 — "es"/"de": 1.234,56
     coordinate_decimals: int = 2
     max_visits: int = 2
@@ -101,15 +102,16 @@ class Template:
     def problems(self) -> list[str]:
         """What this template leaves out or cannot find (shown with the preflight)."""
         items = []
-        if not self.roaster.strip():
+        if not self.roaster.strip() and not self.example:
             items.append(f"template {self.name}: no roaster name ([roaster] name)")
         if self.logo is not None and not self.logo.is_file():
             items.append(f"template {self.name}: logo {self.logo} not found; no logo is shown")
-        if "link" in self.sections and not self.link:
+        if "link" in self.sections and not self.link and not self.example:
             items.append(f"template {self.name}: no link ([roaster] link); the QR code is left out")
-        if "example.com" in self.link or self.roaster.strip() in PLACEHOLDER_ROASTERS:
-            items.append(f"template {self.name}: still the shipped example roaster name or link; "
-                         "copy the template and set [roaster] name and link")
+        if self.example:
+            items.append(f"template {self.name}: still the shipped example roaster name or link, "
+                         "left out of the statement (no roaster name, no QR code); copy the "
+                         "template and set [roaster] name and link")
         return items
 
     def link_for(self, lot_code: str, harvest: int) -> str:
@@ -177,15 +179,20 @@ def parse_template(raw: dict[str, Any], path: Path | None = None) -> Template:
     number_style = raw.get("number_style", "en")
     if number_style not in ("en", "es", "de"):
         raise bad("number_style must be en, es or de")
+    name, link = str(roaster.get("name", "")), str(roaster.get("link", ""))
+    # the shipped example roaster is never printed as if it were the roaster (a customer's
+    # statement said "YOUR ROASTERY" with a QR code to example.com): left out, and said
+    example = name.strip() in PLACEHOLDER_ROASTERS or _example_link(link)
     return Template(
         name=raw.get("name", path.stem if path else "template"),
         path=path,
         language=raw.get("language", "en"),
         paper=paper,
         sections=sections,
-        roaster=roaster.get("name", ""),
+        roaster="" if name.strip() in PLACEHOLDER_ROASTERS else name,
         logo=logo,
-        link=roaster.get("link", ""),
+        link="" if _example_link(link) else link,
+        example=example,
         number_style=number_style,
         coordinate_decimals=decimals,
         max_visits=int(raw.get("visits", {}).get("max", 2)),
@@ -200,6 +207,14 @@ def parse_template(raw: dict[str, Any], path: Path | None = None) -> Template:
 
 PLACEHOLDER_ROASTERS = ("Your Roastery", "Su Tostaduría")
 """The shipped templates' example roaster names (preflight asks to replace them)."""
+
+
+def _example_link(link: str) -> bool:
+    """The shipped templates' example link (example.com, which RFC 2606 keeps for examples)."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(link).hostname or "").lower()
+    return host == "example.com" or host.endswith(".example.com")
 
 DEFAULT_HEADINGS = {
     "summary": "At a glance",

@@ -388,11 +388,13 @@ def _chain(analysis: LotAnalysis) -> tuple[ChainStep, ...]:
     steps = [ChainStep("farm_gate", "farm gate", e.farm_gate_usd_lb, True)]
     from ..domain.model import Party
 
-    for c in lot.costs:
-        if c.party is Party.EXPORTER:
-            steps.append(ChainStep(f"exporter:{c.leg}", c.leg, c.usd_lb, False))
+    legs = [c for c in lot.costs if c.party is Party.EXPORTER]
+    for c in legs:
+        steps.append(ChainStep(f"exporter:{c.leg}", c.leg, c.usd_lb, False))
     margin = e.split.exporter_margin if e.split is not None else None
-    steps.append(ChainStep("exporter_margin", "exporter margin", margin, False))
+    # with no exporter cost recorded the whole gap is not all margin: said so (as the PDF does)
+    steps.append(ChainStep("exporter_margin", "exporter margin" if legs else
+                           "between farm gate and FOB, not broken down", margin, False))
     steps.append(ChainStep("fob", "FOB", e.fob_usd_lb, True))
     imp = [c for c in lot.costs if c.party is Party.IMPORTER]
     for c in imp:

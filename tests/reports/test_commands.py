@@ -154,6 +154,15 @@ def test_export_pdf_warns_when_the_template_is_still_the_shipped_example(store, 
                  str(tmp_path / "a.pdf")]) == 0
     err = capsys.readouterr().err
     assert "warning: template Default (English): still the shipped example roaster" in err
+    assert "left out of the statement" in err
+
+    def text_of(pdf):
+        return " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+    # never printed as the roaster: the title band, the footer and the QR link leave it out
+    shipped = text_of(tmp_path / "a.pdf")
+    assert "Your Roastery" not in shipped and "YOUR ROASTERY" not in shipped
+    assert "example.com" not in shipped and "Read more" not in shipped
     own = tmp_path / "mine.toml"
     own.write_text('name = "Mine"\n[roaster]\nname = "Tostadores del Sur"\n'
                    'link = "https://tostadoresdelsur.example.org/c/{lot_code}"\n',
@@ -161,6 +170,7 @@ def test_export_pdf_warns_when_the_template_is_still_the_shipped_example(store, 
     assert main(["export-pdf", "--db", str(db_path), "--lot", lot.code, "--out",
                  str(tmp_path / "b.pdf"), "--template", str(own)]) == 0
     assert "warning" not in capsys.readouterr().err
+    assert "Tostadores del Sur" in text_of(tmp_path / "b.pdf")
     assert main(["export-pdf", "--db", str(db_path), "--harvest", "2025", "--out-dir",
                  str(tmp_path / "all"), "--processes", "1"]) == 0
     assert "still the shipped example roaster" in capsys.readouterr().err

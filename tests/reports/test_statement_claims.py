@@ -69,6 +69,14 @@ def test_the_usual_outturn_factor_is_said_when_none_was_recorded(example):
     store.save_lot(replace(store.lot(lot.id), farm_gate=replace(fg, kg_per_kg_green=None)))
     text = _text(store, lot.code)
     assert "outturn not recorded: the usual 1.250 kg dry parchment per kg green" in text
+    # a price of green coffee needs no outturn: "the usual 1.000 kg green per kg green" was
+    # printed as if one were missing
+    from roasterdesk.domain.units import Basis
+
+    store.save_lot(replace(store.lot(lot.id), farm_gate=replace(
+        fg, kg_per_kg_green=None, basis=Basis.GREEN)))
+    green = _text(store, lot.code)
+    assert "outturn not recorded" not in green and "kg green per kg green" not in green
 
 
 def test_the_gap_without_recorded_legs_is_not_called_a_margin_and_a_negative_step_has_one_sign(
@@ -76,6 +84,12 @@ def test_the_gap_without_recorded_legs_is_not_called_a_margin_and_a_negative_ste
     store, lot = example
     text = _text(store, lot.code)
     assert "Between farm gate and FOB (not broken down) + 1.6599 USD/lb" in text
+    from roasterdesk.pdf.data import statement_json
+    from roasterdesk.services.statement import load_statement
+
+    chain = statement_json(load_statement(store, lot.code, photos=False))["chain"]
+    assert [s["label"] for s in chain if s["key"] == "exporter_margin"] == [
+        "between farm gate and FOB, not broken down"]  # the JSON said "exporter margin"
     assert "margin" not in text.split("From farm gate to landed")[1].split("Landed")[0].lower()
     store.save_lot(replace(store.lot(lot.id), costs=(
         CostLeg(Party.EXPORTER, "milling", Decimal("2.00")),)))
