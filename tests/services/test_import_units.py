@@ -1,5 +1,6 @@
 """An imported farm-gate unit is read by the one rule for local units (its name, the producer's
-country, the lot's bag size), or asked about on its row."""
+country, the lot's bag size), or asked about on its row; one FOB written per lb and per kg is
+one price, or the row says which two columns disagree."""
 
 from __future__ import annotations
 
@@ -81,3 +82,15 @@ def test_a_unit_with_its_weight_is_settled_and_a_contradiction_is_asked(store, t
     assert [(x.line, x.column) for x in p.errors] == [(4, "Farm Gate Unit kg")]
     assert "arroba (15 kg)" in p.errors[0].reason and "12.5 kg" in p.errors[0].reason
 
+
+def test_two_fob_columns_that_disagree_reject_the_row_naming_both(store, tmp_path):
+    f = tmp_path / "fob.csv"
+    f.write_text("Lot;Farm;Country;Harvest;Weight (kg);Precio FOB;FOB USD/kg\n"
+                 "A;Finca Uno;CO;2024;690;4.10;9.90\n"
+                 "B;Finca Uno;CO;2024;690;4.10;9.04\n")
+    p = plan(store, f)
+    assert [r.record.code for r in p.records] == ["B"]
+    assert p.records[0].record.fob_usd_lb == D("4.10")
+    assert [(x.line, x.column) for x in p.errors] == [(2, "Precio FOB, FOB USD/kg")]
+    assert p.errors[0].reason.startswith(
+        "FOB 4.10 USD/lb and FOB 9.90 USD/kg (= 4.4906 USD/lb) are not the same price")

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from roasterdesk.domain import plausibility as PL
 from roasterdesk.domain.units import (
     ARROBA_BR,
     ARROBA_CO,
@@ -87,3 +88,11 @@ def test_the_units_offered_for_a_producer_are_its_countrys():
     assert QUINTAL_GT in gt and QUINTAL not in gt and KG in gt and BAG_69 in gt
     assert {ARROBA_CO, ARROBA_BR, QUINTAL, QUINTAL_GT, CARGA} <= set(units_offered())
 
+
+def test_one_fob_written_per_lb_and_per_kg_must_be_one_price():
+    assert PL.fob_per_lb_and_kg(D("4.10"), D("9.04")) is None  # rounded, the same price
+    said = PL.fob_per_lb_and_kg(D("4.10"), D("9.90"))
+    assert said == ("FOB 4.1000 USD/lb and FOB 9.90 USD/kg (= 4.4906 USD/lb) are not the same "
+                    "price")
+    assert PL.fob_per_lb_and_kg(D("4.10"), D("9.90"), "4.10 USD/lb", "9.90 USD/kg").startswith(
+        "FOB 4.10 USD/lb and FOB 9.90 USD/kg")
