@@ -13,7 +13,7 @@ from decimal import Decimal
 from .harvest import harvest_name, harvest_start, spans_new_year
 from .model import Species
 from .money import round_pct, round_per_lb, round_places
-from .units import usd_tonne_to_usd_lb
+from .units import LB_KG, usd_tonne_to_usd_lb
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,19 @@ def price_sum(c_cents_lb: Decimal, differential_cents_lb: Decimal, fob_usd_lb: D
     return (f"C {_tidy(c_cents_lb)} + differential {_tidy(differential_cents_lb, sign=True)} = "
             f"{_tidy(total)} ¢/lb but FOB {fob_said or f'{round_per_lb(fob_usd_lb)} USD/lb'} "
             f"is {round_places(fob_cents, 2)} ¢/lb")
+
+
+def fob_per_lb_and_kg(fob_usd_lb: Decimal, fob_usd_kg: Decimal, lb_said: str = "",
+                      kg_said: str = "") -> str | None:
+    """One FOB written twice, per lb and per kg: they must be the same price (within
+    :data:`PRICE_SLACK_CENTS_LB`, so a rounded conversion agrees); else the sentence saying
+    so, with each as the buyer wrote it (``lb_said``, ``kg_said``)."""
+    per_lb = fob_usd_kg * LB_KG
+    if abs(per_lb - fob_usd_lb) * 100 <= PRICE_SLACK_CENTS_LB:
+        return None
+    return (f"FOB {lb_said or f'{round_per_lb(fob_usd_lb)} USD/lb'} and FOB "
+            f"{kg_said or f'{fob_usd_kg} USD/kg'} (= {round_per_lb(per_lb)} USD/lb) are not "
+            "the same price")
 
 
 def farm_gate_over_fob(farm_gate_usd_lb: Decimal, fob_usd_lb: Decimal) -> str | None:

@@ -8,9 +8,13 @@ coffee it pays for. Arithmetic between prices refuses to mix units silently
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+
+from .countries import country_name
 
 LB_KG = Decimal("0.45359237")
 """One avoirdupois pound in kilograms (exact by definition)."""
@@ -69,6 +73,96 @@ LOCAL_UNITS: dict[str, MassUnit] = {
     for u in (KG, LB, QUINTAL, QUINTAL_GT, CARGA, ARROBA_CO, ARROBA_BR, BAG_60, BAG_69, BAG_70)
 }
 """Units a farm-gate price may be quoted per, by display name."""
+
+
+class UnitNotKnown(ValueError):
+    """A unit name that does not name one unit: ``candidates`` are the units it could be (none
+    when the name is no unit known here)."""
+
+    def __init__(self, message: str, candidates: tuple[MassUnit, ...] = ()) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+LOCAL_UNIT_ORIGINS: dict[str, tuple[tuple[MassUnit, frozenset[str]], ...]] = {
+    "arroba": ((ARROBA_CO, frozenset({"CO"})), (ARROBA_BR, frozenset({"BR"}))),
+    "quintal": ((QUINTAL, frozenset({"CR", "HN", "NI", "PE", "SV"})),
+                (QUINTAL_GT, frozenset({"GT"}))),
+    "carga": ((CARGA, frozenset({"CO"})),),
+}
+"""A local unit's name → its sizes, each with the countries (ISO-2) where it is the usual one
+(docs/domain.md "Units"). In any other country the name is asked, never guessed."""
+
+UNIT_WORDS: dict[str, str] = {
+    **dict.fromkeys(("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramo",
+                     "kilogramos", "kilograma", "kilogramas"), "kg"),
+    **dict.fromkeys(("lb", "lbs", "pound", "pounds", "libra", "libras"), "lb"),
+    **dict.fromkeys(("bag", "bags", "sack", "sacks", "saco", "sacos", "saca", "sacas"), "bag"),
+    **dict.fromkeys(("arroba", "arrobas", "@"), "arroba"),
+    **dict.fromkeys(("quintal", "quintales", "quintais", "qq", "qqs"), "quintal"),
+    **dict.fromkeys(("carga", "cargas"), "carga"),
+}
+"""How a unit is written (lower case, no accents, no "per") → the unit's own name."""
+
+_SIZED = re.compile(r"(.+?)\s*\(\s*(\d+(?:\.\d+)?)\s*kg\s*\)")
+
+
+def _word(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.strip().lower())
+    word = " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
+    word = re.sub(r"^(?:per|por|/)\s*", "", word)
+    return word.rstrip(".")
+
+
+def local_unit(text: str, country: str = "", bag_kg: Decimal | None = None) -> MassUnit:
+    """The unit a price is quoted per, from its name as written and the producer's country
+    (ISO-2): "arroba" is 15 kg in Brazil and 12.5 kg in Colombia, "quintal" or "qq" 100 lb in
+    Guatemala and 46 kg in Honduras, "carga" 125 kg in Colombia; "bag" (saco, saca) is the
+    lot's own bag size ``bag_kg``. A name with its size ("arroba (15 kg)") is that unit
+    anywhere. A name that could be several units (an arroba in Peru, a quintal with no country
+    known, a bag with no bag size) raises :class:`UnitNotKnown` naming them: it is asked, never
+    guessed."""
+    name = " ".join(text.split())
+    if name in LOCAL_UNITS:
+        return LOCAL_UNITS[name]
+    word = _word(name)
+    sized = _SIZED.fullmatch(word)
+    if sized and UNIT_WORDS.get(sized[1]) not in ("kg", "lb") and Decimal(sized[2]) > 0:
+        size = Decimal(sized[2])
+        return MassUnit(f"{UNIT_WORDS.get(sized[1], sized[1])} ({size.normalize():f} kg)", size)
+    unit = UNIT_WORDS.get(word)
+    if unit is None:
+        raise UnitNotKnown(f"{name!r} is not a unit known here (kg, lb, bag, arroba, quintal, "
+                           "carga, or a unit with its size, e.g. 'lata (12 kg)')")
+    if unit in ("kg", "lb"):
+        return KG if unit == "kg" else LB
+    if unit == "bag":
+        if bag_kg is None or bag_kg <= 0:
+            raise UnitNotKnown(f"a price per {word} is per the lot's own bag size, and the lot "
+                               "records none (60, 69 and 70 kg bags differ by origin)",
+                               (BAG_60, BAG_69, BAG_70))
+        return bag(bag_kg)
+    sizes = LOCAL_UNIT_ORIGINS[unit]
+    found = [u for u, where in sizes if country.upper() in where]
+    if found:
+        return found[0]
+    usual = "; ".join(f"{u.name} in {', '.join(sorted(country_name(c) for c in where))}"
+                      for u, where in sizes)
+    whose = (f"for a producer in {country_name(country.upper())}" if country
+             else "with no country known")
+    raise UnitNotKnown(f"{name!r} {whose}: which size? (usually {usual}); write the unit "
+                       f"with its size, e.g. {sizes[0][0].name!r}",
+                       tuple(u for u, _where in sizes))
+
+
+def units_offered(country: str = "") -> tuple[MassUnit, ...]:
+    """The units a farm-gate price for a producer in ``country`` is offered in: kg, lb, the
+    local units usual there (a Brazilian producer's arroba is 15 kg, never Colombia's 12.5)
+    and the export bags; every local unit when the country is not known (each name says its
+    size)."""
+    where = {u: w for sizes in LOCAL_UNIT_ORIGINS.values() for u, w in sizes}
+    return tuple(u for u in LOCAL_UNITS.values()
+                 if not country or u not in where or country.upper() in where[u])
 
 
 @dataclass(frozen=True, order=True)

@@ -14,7 +14,6 @@ from ..domain.geo import GeometryError, centroid
 from ..domain.model import (
     Consent,
     ContractType,
-    FarmGatePrice,
     Fixation,
     Lot,
     Observation,
@@ -23,10 +22,11 @@ from ..domain.model import (
     Producer,
     Visit,
 )
-from ..domain.units import LB_KG, LOCAL_UNITS
+from ..domain.units import LB_KG
 from . import fields as FS
 from . import import_dds, vocab
 from .import_checks import Problem
+from .import_farm_gate import FarmGateUnitProblem, farm_gate
 from .import_plan import ImportPlan, Planned
 from .import_said import LOT_NOT_GIVEN, VISIT_KEPT, blank_kept, code_said, lot_kept
 
@@ -346,47 +346,6 @@ _LOT_SCALARS = ("code", "name", "harvest", "weight_kg", "bags", "bag_kg", "varie
                 "c_estimated",
                 "differential_cents_lb", "fob_usd_lb", "exporter", "importer", "organic",
                 "story", "uuid")
-_FG = ("fg_amount", "fg_currency", "fg_unit", "fg_unit_kg", "fg_basis", "fg_kg_per_kg_green",
-       "fg_fx", "fg_fx_date", "fg_fx_source")
-
-
-def _farm_gate(values: dict[str, Any], old: FarmGatePrice | None) -> FarmGatePrice | None:
-    if not any(k in values for k in _FG):
-        return old
-    unit_name = values.get("fg_unit", old.unit_name if old else None)
-    unit_kg = values.get("fg_unit_kg")
-    if unit_kg is None and unit_name:
-        match = LOCAL_UNITS.get(unit_name) or next(
-            (u for n, u in LOCAL_UNITS.items() if FS.fold(n).startswith(FS.fold(unit_name))),
-            None)
-        unit_kg = match.kg if match else (old.unit_kg if old else None)
-        if match and unit_name != match.name and old is None:
-            unit_name = match.name
-    if unit_kg is None and unit_name:
-        try:
-            from .parsing import parse_mass_kg
-
-            unit_kg = parse_mass_kg(unit_name)
-        except ValueError:
-            unit_kg = None
-    need = {"farm-gate price": values.get("fg_amount", old.amount if old else None),
-            "farm-gate currency": values.get("fg_currency", old.currency if old else None),
-            "farm-gate unit": unit_kg,
-            "farm-gate basis": values.get("fg_basis", old.basis if old else None),
-            "exchange rate": values.get("fg_fx", old.fx_local_per_usd if old else None)}
-    lacking = [k for k, v in need.items() if v is None]
-    if lacking:
-        raise ValueError("a farm-gate price needs " + ", ".join(lacking))
-    return FarmGatePrice(
-        amount=need["farm-gate price"], currency=need["farm-gate currency"],
-        unit_name=unit_name or f"{unit_kg} kg", unit_kg=unit_kg, basis=need["farm-gate basis"],
-        fx_local_per_usd=need["exchange rate"],
-        kg_per_kg_green=values.get("fg_kg_per_kg_green", old.kg_per_kg_green if old else None),
-        fx_date=values.get("fg_fx_date", old.fx_date if old else None),
-        fx_source=values.get("fg_fx_source", old.fx_source if old else ""),
-    )
-
-
 def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type: ignore[no-untyped-def]
     pid, pkey = _resolve_producer(plan, ctx, values, line, header_of)
     code = values["code"].strip()
@@ -428,7 +387,14 @@ def _build_lot(plan, ctx, line, values, header_of, seen, cells) -> None:  # type
     dds = import_dds.planned(plan, ctx, line, values, header_of, old.id if old else None)
     if dds is None:
         return
-    fg = _farm_gate(values, old.farm_gate if old else None)
+    try:
+        fg = farm_gate(values, old.farm_gate if old else None, values["country"],
+                       values.get("bag_kg", old.bag_kg if old else None))
+    except FarmGateUnitProblem as exc:
+        key = exc.key if exc.key in values else "fg_unit"
+        plan.problems.append(Problem(line, header_of.get(key) or FS.spec("lots", key).label,
+                                     str(exc), value=str(values.get(key, ""))))
+        return
     if fg is not None:
         fields["farm_gate"] = fg
     if action == "create":

@@ -72,6 +72,13 @@ def lot_problems(line: int, lot: Lot, values: dict[str, Any], raw: dict[str, str
             out.append(Problem(line, col(c_key, "differential_cents_lb", fob_key), bad + (
                 ": one of the three is wrong (a statement would print them side by side); "
                 "correct it, or leave out the one that is not true")))
+    if "fob_usd_lb" in values and "fob_usd_kg" in values:  # both columns: one price
+        bad = PL.fob_per_lb_and_kg(values["fob_usd_lb"], values["fob_usd_kg"],
+                                   _said(raw, header_of, "fob_usd_lb", "USD/lb"),
+                                   _said(raw, header_of, "fob_usd_kg", "USD/kg"))
+        if bad:
+            out.append(Problem(line, col("fob_usd_lb", "fob_usd_kg"), bad + (
+                ": which is it? Correct one, or leave out the one that is not true")))
     fob_now = fob_usd_lb(lot)
     if given & {*_PRICES, *_FARM_GATE} and lot.farm_gate is not None and fob_now:
         bad = PL.farm_gate_over_fob(farm_gate_usd_lb_green(lot.farm_gate), fob_now)
@@ -89,8 +96,17 @@ def _fob_said(raw: dict[str, str], header_of: dict[str, str]) -> str:
     """The FOB as the row writes it ("7.60 USD/kg"), with its unit when the cell has none (its
     header's, else the field's)."""
     for key, unit in (("fob_usd_lb", "USD/lb"), ("fob_usd_kg", "USD/kg")):
-        text = raw.get(key, "").strip()
-        if text:
-            unit = header_unit(key, header_of.get(key, "")) or unit
-            return text if any(ch.isalpha() or ch == "¢" for ch in text) else f"{text} {unit}"
+        said = _said(raw, header_of, key, unit)
+        if said:
+            return said
     return ""
+
+
+def _said(raw: dict[str, str], header_of: dict[str, str], key: str, unit: str) -> str:
+    """A price cell as written, with its unit when the cell has none (its header's, else
+    ``unit``); "" when the row leaves it empty."""
+    text = raw.get(key, "").strip()
+    if not text:
+        return ""
+    unit = header_unit(key, header_of.get(key, "")) or unit
+    return text if any(ch.isalpha() or ch == "¢" for ch in text) else f"{text} {unit}"

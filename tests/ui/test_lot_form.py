@@ -407,3 +407,29 @@ def test_the_window_marks_a_fairtrade_floor_made_of_an_estimated_c_as_the_statem
     for key in ("c", "premium", "premium_pct", "premium_value"):  # every figure from it
         assert editor.fig[key].text().endswith(" (estimated)"), key
     assert "C is estimated from the monthly series" in editor.missing.text()
+
+
+def test_the_farm_gate_units_offered_are_the_producers_countrys(ctx, coop, editor):
+    """Both arrobas were offered to every producer: a Brazilian lot priced per "arroba (12.5
+    kg)" (Colombia's) printed a farm gate 20 % too high. The units follow the producer."""
+    fazenda = ctx.store.save_producer(Producer("Fazenda Boa Vista", ProducerKind.FARM, "BR"))
+    unit = editor.w["fg_unit"]
+
+    def offered():
+        return [unit.itemText(i) for i in range(unit.count())]
+
+    editor.new_lot(fazenda.id)
+    assert "arroba (15 kg)" in offered() and "arroba (12.5 kg)" not in offered()
+    assert offered()[0] == "Choose…" and offered()[-1] == "other unit"
+    editor.new_lot(coop.id)
+    assert "arroba (12.5 kg)" in offered() and "carga (125 kg)" in offered()
+    assert "arroba (15 kg)" not in offered()
+    unit.setCurrentIndex(unit.findText("carga (125 kg)"))
+    editor.producer.set_producer(fazenda.id)
+    editor.producer.picked.emit(fazenda.id)  # picking another producer keeps the unit chosen
+    assert unit.currentText() == "carga (125 kg)" and "arroba (15 kg)" in offered()
+    lot = ctx.store.save_lot(Lot("BR-25-001", fazenda.id, 2025, weight_kg=D(600),
+                                 farm_gate=FarmGatePrice(D(1450), "BRL", "arroba (12.5 kg)",
+                                                         D("12.5"), Basis.GREEN, D("5.5"))))
+    editor.load(lot)  # a lot's own unit is shown as recorded
+    assert unit.currentText() == "arroba (12.5 kg)" and editor.w["fg_unit_kg"].text() == "12.5"

@@ -157,6 +157,7 @@ class LotEditor(FarmGateFields, LotForm):
     def _producer_picked(self, pid: Any) -> None:
         if not self._loading:
             self._load_plots(pid)
+            self.offer_units(self._producer_country(pid))
 
     def revert(self) -> None:
         self.load(self.lot, producer_id=self.producer.producer_id)

@@ -4,6 +4,7 @@ one back, with every problem named (part of :class:`~.lot_editor.LotEditor`, a m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,13 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from ...domain.model import FarmGatePrice
-from ...domain.units import DEFAULT_KG_PER_KG_GREEN, Basis, factor_from_ico, factor_from_rendimiento
+from ...domain.units import (
+    DEFAULT_KG_PER_KG_GREEN,
+    Basis,
+    factor_from_ico,
+    factor_from_rendimiento,
+    units_offered,
+)
 from ..editors import set_data
 from ..widgets import FieldError, parse_date, parse_decimal, text_of
 
@@ -29,11 +36,39 @@ class FarmGateFields:
 
     w: dict[str, Any]
     _loading: bool
+    producer: Any
+    _producer_country: Callable[[int | None], str]
 
     def _line(self, key: str) -> QLineEdit:
         return self.w[key]  # type: ignore[no-any-return]
 
+    def offer_units(self, country: str) -> None:
+        """The units a farm-gate price is offered in: those of the producer's ``country``
+        (:func:`~roasterdesk.domain.units.units_offered`: a Brazilian producer's arroba is
+        15 kg), keeping the unit chosen and a lot's own unit."""
+        unit: QComboBox = self.w["fg_unit"]  # type: ignore[assignment]
+        chosen = unit.currentIndex()
+        keep = (unit.currentText(), unit.currentData()) if 0 < chosen < unit.count() - 1 \
+            else None
+        was, self._loading = self._loading, True
+        try:
+            while unit.count() > 2:  # all but "Choose…" and "other unit"
+                unit.removeItem(1)
+            for n, u in enumerate(units_offered(country), 1):
+                unit.insertItem(n, u.name, u.kg)
+            if keep is not None:
+                at = unit.findText(keep[0])
+                if at < 0:
+                    at = unit.count() - 1
+                    unit.insertItem(at, *keep)
+                unit.setCurrentIndex(at)
+            else:
+                unit.setCurrentIndex(unit.count() - 1 if chosen > 0 else 0)
+        finally:
+            self._loading = was
+
     def _load_farm_gate(self, fg: FarmGatePrice | None) -> None:
+        self.offer_units(self._producer_country(self.producer.producer_id))
         for key in ("fg_amount", "fg_currency", "fg_unit_kg", "fg_outturn", "fg_fx",
                     "fg_fx_date", "fg_fx_source"):
             self._line(key).clear()

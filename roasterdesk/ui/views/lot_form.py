@@ -47,7 +47,7 @@ from ...domain.model import (
 )
 from ...domain.money import fmt_kg, fmt_number, fmt_pct, fmt_usd_lb
 from ...domain.pricing import LotEconomics, not_recorded_facts
-from ...domain.units import DEFAULT_KG_PER_KG_GREEN, LOCAL_UNITS, Basis
+from ...domain.units import DEFAULT_KG_PER_KG_GREEN, Basis, units_offered
 from ..editors import CHOOSE, EnumCombo, YesNoCombo, data_combo
 from ..widgets import heading, muted, text_of
 from .producer_picker import ProducerPicker
@@ -403,8 +403,8 @@ class LotForm(RecordEditor):
         self._field(f, "fg_currency", "Currency", placeholder="ISO code, e.g. COP")
         unit = QComboBox()
         unit.addItem(CHOOSE, "")  # never kg unasked: a carga is 125 kg of parchment
-        for name, u in LOCAL_UNITS.items():
-            unit.addItem(name, u.kg)
+        for u in units_offered():  # the producer's country narrows them (lot_farm_gate.py)
+            unit.addItem(u.name, u.kg)
         unit.addItem("other unit", None)
         self._field(f, "fg_unit", "Per", unit)
         self._field(f, "fg_unit_kg", "Unit weight", unit="kg")

@@ -1,0 +1,96 @@
+"""An imported farm-gate unit is read by the one rule for local units (its name, the producer's
+country, the lot's bag size), or asked about on its row; one FOB written per lb and per kg is
+one price, or the row says which two columns disagree."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from cli_steps import plan
+
+from roasterdesk.domain.units import LB_KG
+
+HEAD = ("Lot;Farm;Country;Harvest;Weight (kg);Bag size;Farm Gate Price;Farm Gate Currency;"
+        "Farm Gate Unit;Farm Gate Basis;Exchange Rate\n")
+
+
+def _units(store, tmp_path, rows):
+    f = tmp_path / "lots.csv"
+    f.write_text(HEAD + rows)
+    p = plan(store, f)
+    got = {r.record.code: (r.record.farm_gate.unit_name, r.record.farm_gate.unit_kg)
+           for r in p.records}
+    return p, got
+
+
+def test_a_local_unit_is_the_one_of_the_producers_country(store, tmp_path):
+    p, got = _units(store, tmp_path,
+                    "BR1;Fazenda Boa Vista;BR;2024;690;;1450;BRL;arroba;green;5.5\n"
+                    "CO1;Finca Uno;CO;2024;690;;90000;COP;arroba;parchment;4000\n"
+                    "GT1;Finca Dos;GT;2024;690;;1000;GTQ;quintal;parchment;7.7\n"
+                    "GT2;Finca Dos;GT;2024;690;;1000;GTQ;qq;parchment;7.7\n"
+                    "HN1;Finca Tres;HN;2024;690;;3000;HNL;qq;parchment;25\n"
+                    "CO2;Finca Uno;CO;2024;690;;2600000;COP;carga;parchment;4100\n")
+    assert p.ok, p.report()
+    assert got == {"BR1": ("arroba (15 kg)", D(15)), "CO1": ("arroba (12.5 kg)", D("12.5")),
+                   "GT1": ("quintal (100 lb)", 100 * LB_KG),
+                   "GT2": ("quintal (100 lb)", 100 * LB_KG),
+                   "HN1": ("quintal (46 kg)", D(46)), "CO2": ("carga (125 kg)", D(125))}
+    assert not [x for x in p.problems if "unit" in x.reason]
+
+
+def test_per_bag_is_the_rows_bag_size_and_asked_without_one(store, tmp_path):
+    p, got = _units(store, tmp_path,
+                    "A;Finca Tres;HN;2024;690;69;3000;HNL;bag;parchment;25\n"
+                    "B;Fazenda Boa Vista;BR;2024;600;60;900;BRL;saca;green;5.5\n"
+                    "C;Finca Uno;CO;2024;700;70;900000;COP;saco;parchment;4000\n"
+                    "D;Finca Tres;HN;2024;690;;3000;HNL;bag;parchment;25\n")
+    assert got == {"A": ("bag (69 kg)", D(69)), "B": ("bag (60 kg)", D(60)),
+                   "C": ("bag (70 kg)", D(70))}
+    errors = [(x.line, x.column) for x in p.errors]
+    assert errors == [(5, "Farm Gate Unit")]
+    assert "bag size" in p.errors[0].reason and "'Bag size' column" in p.errors[0].reason
+
+
+def test_an_ambiguous_unit_is_asked_on_its_row_naming_what_it_could_be(store, tmp_path):
+    p, got = _units(store, tmp_path,
+                    "PE1;Finca Cuatro;PE;2024;690;;500;PEN;arroba;parchment;3.7\n"
+                    "MX1;Finca Cinco;MX;2024;690;;5000;MXN;quintal;parchment;18\n"
+                    "BR2;Fazenda Boa Vista;BR;2024;690;;900;BRL;carga;green;5.5\n"
+                    "XX;Finca Uno;CO;2024;690;;900;COP;lata;cherry;4000\n")
+    assert got == {}
+    reasons = {x.line: x.reason for x in p.errors if x.column == "Farm Gate Unit"}
+    assert set(reasons) == {2, 3, 4, 5}
+    assert "Peru" in reasons[2] and "arroba (12.5 kg)" in reasons[2] \
+        and "arroba (15 kg)" in reasons[2]
+    assert "Mexico" in reasons[3] and "quintal (100 lb)" in reasons[3]
+    assert "'Farm-gate unit (kg)' column" in reasons[4]
+    assert "not a unit known here" in reasons[5]
+
+
+def test_a_unit_with_its_weight_is_settled_and_a_contradiction_is_asked(store, tmp_path):
+    f = tmp_path / "lots.csv"
+    f.write_text("Lot;Farm;Country;Harvest;Weight (kg);Farm Gate Price;Farm Gate Currency;"
+                 "Farm Gate Unit;Farm Gate Unit kg;Farm Gate Basis;Exchange Rate\n"
+                 "PE1;Finca Cuatro;PE;2024;690;500;PEN;arroba;15;parchment;3.7\n"
+                 "PE2;Finca Cuatro;PE;2024;690;500;PEN;lata;12;cherry;3.7\n"
+                 "BR1;Fazenda Boa Vista;BR;2024;690;1450;BRL;arroba;12.5;green;5.5\n")
+    p = plan(store, f)
+    got = {r.record.code: (r.record.farm_gate.unit_name, r.record.farm_gate.unit_kg)
+           for r in p.records}
+    assert got == {"PE1": ("arroba", D(15)), "PE2": ("lata", D(12))}
+    assert [(x.line, x.column) for x in p.errors] == [(4, "Farm Gate Unit kg")]
+    assert "arroba (15 kg)" in p.errors[0].reason and "12.5 kg" in p.errors[0].reason
+
+
+def test_two_fob_columns_that_disagree_reject_the_row_naming_both(store, tmp_path):
+    f = tmp_path / "fob.csv"
+    f.write_text("Lot;Farm;Country;Harvest;Weight (kg);Precio FOB;FOB USD/kg\n"
+                 "A;Finca Uno;CO;2024;690;4.10;9.90\n"
+                 "B;Finca Uno;CO;2024;690;4.10;9.04\n")
+    p = plan(store, f)
+    assert [r.record.code for r in p.records] == ["B"]
+    assert p.records[0].record.fob_usd_lb == D("4.10")
+    assert [(x.line, x.column) for x in p.errors] == [(2, "Precio FOB, FOB USD/kg")]
+    assert p.errors[0].reason.startswith(
+        "FOB 4.10 USD/lb and FOB 9.90 USD/kg (= 4.4906 USD/lb) are not the same price")
