@@ -13,7 +13,7 @@ from decimal import Decimal
 from .harvest import harvest_name, harvest_start, spans_new_year
 from .model import Species
 from .money import round_pct, round_per_lb, round_places
-from .units import LB_KG, usd_tonne_to_usd_lb
+from .units import DEFAULT_KG_PER_KG_GREEN, LB_KG, Basis, usd_tonne_to_usd_lb
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,30 @@ def fob_per_lb_and_kg(fob_usd_lb: Decimal, fob_usd_kg: Decimal, lb_said: str = "
     return (f"FOB {lb_said or f'{round_per_lb(fob_usd_lb)} USD/lb'} and FOB "
             f"{kg_said or f'{fob_usd_kg} USD/kg'} (= {round_per_lb(per_lb)} USD/lb) are not "
             "the same price")
+
+
+FR_RANGE = (Decimal(60), Decimal(150))
+"""Where a Colombian *factor de rendimiento* lies (kg dry parchment per 70 kg excelso; 94 the
+reference): a number there written as an outturn is an FR, never 94 kg per kg green."""
+
+
+def outturn(factor: Decimal, basis: Basis) -> str | None:
+    """An outturn (kg of ``basis`` per kg green) that cannot be one, and why; None when it can.
+    At least 1 (green is what is left); at most 20; an FR written as an outturn is named with
+    what it would be (94 → 94/70 = 1.343); a price of green coffee has an outturn of 1."""
+    usual = f"the usual for {basis.label}: {DEFAULT_KG_PER_KG_GREEN[basis]}"
+    if basis is Basis.GREEN and factor != 1:
+        return f"a price of green coffee has an outturn of 1, not {_tidy(factor)}"
+    if factor < 1:
+        return f"kg of {basis.label} per kg green is at least 1, not {_tidy(factor)} ({usual})"
+    if basis is Basis.PARCHMENT and FR_RANGE[0] <= factor <= FR_RANGE[1]:
+        return (f"{_tidy(factor)} kg dry parchment per kg green is not an outturn; as a factor "
+                f"de rendimiento (kg parchment per 70 kg excelso) it is {_tidy(factor)}/70 = "
+                f"{round_places(factor / 70, 3)}: write 'FR {_tidy(factor)}', or use a "
+                "'Factor de rendimiento' column")
+    if factor > 20:
+        return f"{_tidy(factor)} kg per kg green is not an outturn ({usual})"
+    return None
 
 
 def farm_gate_over_fob(farm_gate_usd_lb: Decimal, fob_usd_lb: Decimal) -> str | None:

@@ -31,6 +31,7 @@ from ..domain.model import (
 from ..domain.units import Basis
 from . import list_cells as L
 from . import parsing as P
+from .import_farm_gate import parse_fr, parse_outturn
 
 
 @dataclass(frozen=True)
@@ -151,10 +152,23 @@ parse_status = _enum(LotStatus, {
     "offered": "offer", "sample": "offer", "signed": "contracted", "contract": "contracted",
     "in transit": "shipped", "afloat": "shipped", "delivered": "arrived", "landed": "arrived",
     "in warehouse": "arrived", "spot": "arrived", "canceled": "cancelled",
+    # Spanish and Portuguese, as exporters' and buyers' sheets write them
+    "oferta": "offer", "ofrecido": "offer", "ofertado": "offer", "muestra": "offer",
+    "amostra": "offer", "contratado": "contracted", "contratada": "contracted",
+    "firmado": "contracted", "embarcado": "shipped", "embarcada": "shipped",
+    "en transito": "shipped", "em transito": "shipped", "despachado": "shipped",
+    "llegado": "arrived", "recibido": "arrived", "en bodega": "arrived", "entregado": "arrived",
+    "entregue": "arrived", "recebido": "arrived", "cancelado": "cancelled",
+    "cancelada": "cancelled", "anulado": "cancelled",
 })
 parse_contract = _enum(ContractType, {"fixed price": "fixed", "outright": "fixed",
                                       "price to be fixed": "ptbf", "ptf": "ptbf",
-                                      "differential": "ptbf"}, "contract type")
+                                      "differential": "ptbf",
+                                      "fijo": "fixed", "precio fijo": "fixed", "fixo": "fixed",
+                                      "preco fixo": "fixed", "por fijar": "ptbf",
+                                      "a fijar": "ptbf", "precio por fijar": "ptbf",
+                                      "a fixar": "ptbf", "preco a fixar": "ptbf"},
+                       "contract type")
 parse_role = _enum(Role, {"president": "co-op president", "farmer": "owner",
                           "producer": "owner", "contact": "exporter contact",
                           "exporter": "exporter contact", "director": "manager",
@@ -449,7 +463,9 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
         F("fg_basis", "Farm-gate basis", ("Farm Gate Basis", "Basis"), parse_basis),
         F("fg_kg_per_kg_green", "Farm-gate kg per kg green", ("Outturn", "Conversion Factor",
                                                              "kg per kg green"),
-          P.parse_decimal),
+          parse_outturn),
+        F("fg_fr", "Factor de rendimiento (FR)", ("Factor de Rendimiento", "FR", "Yield Factor",
+                                                  "Rendimiento"), parse_fr),
         F("fg_fx", "Exchange rate (local per USD)", ("Exchange Rate", "FX", "FX Rate", "TRM",
                                                      "Tasa de Cambio", "Tipo de Cambio",
                                                      "Taxa de Câmbio"), P.parse_decimal),

@@ -4,15 +4,40 @@ the lot's own bag size), never by the first unit whose name starts alike."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from ..domain.model import FarmGatePrice
-from ..domain.units import UnitNotKnown, local_unit
-from .parsing import parse_mass_kg
+from ..domain.units import UnitNotKnown, factor_from_rendimiento, local_unit
+from .parsing import parse_mass_kg, parse_number
 
 FG_KEYS = ("fg_amount", "fg_currency", "fg_unit", "fg_unit_kg", "fg_basis",
-           "fg_kg_per_kg_green", "fg_fx", "fg_fx_date", "fg_fx_source")
+           "fg_kg_per_kg_green", "fg_fr", "fg_fx", "fg_fx_date", "fg_fx_source")
+
+
+_FR = re.compile(r"\s*fr\s*[:=]?\s*(.+)", re.IGNORECASE)
+_RATIO = re.compile(r"\s*([0-9][0-9.,]*)\s*/\s*([0-9][0-9.,]*)\s*")
+
+
+def parse_outturn(text: str) -> Decimal:
+    """kg of the basis per kg green, as written: a number (1.25), a ratio ("94/70") or a
+    Colombian factor de rendimiento ("FR 94" = 94/70)."""
+    if m := _FR.fullmatch(text):
+        return factor_from_rendimiento(parse_number(m[1]))
+    if m := _RATIO.fullmatch(text):
+        below = parse_number(m[2])
+        if below == 0:
+            raise ValueError(f"{text.strip()!r}: a ratio of 0 kg")
+        return parse_number(m[1]) / below
+    return parse_number(text)
+
+
+def parse_fr(text: str) -> Decimal:
+    """A 'Factor de rendimiento' cell (kg dry parchment per 70 kg excelso, e.g. 94 or "FR 94")
+    as kg per kg green (94/70 = 1.343)."""
+    m = _FR.fullmatch(text)
+    return factor_from_rendimiento(parse_number(m[1] if m else text))
 
 
 class FarmGateUnitProblem(ValueError):
@@ -75,7 +100,19 @@ def farm_gate(values: dict[str, Any], old: FarmGatePrice | None, country: str,
         amount=need["farm-gate price"], currency=need["farm-gate currency"],
         unit_name=unit_name or f"{unit_kg} kg", unit_kg=unit_kg, basis=need["farm-gate basis"],
         fx_local_per_usd=need["exchange rate"],
-        kg_per_kg_green=values.get("fg_kg_per_kg_green", old.kg_per_kg_green if old else None),
+        kg_per_kg_green=_outturn(values, old.kg_per_kg_green if old else None),
         fx_date=values.get("fg_fx_date", old.fx_date if old else None),
         fx_source=values.get("fg_fx_source", old.fx_source if old else ""),
     )
+
+
+def _outturn(values: dict[str, Any], kept: Decimal | None) -> Decimal | None:
+    """kg per kg green from an outturn column, or a factor de rendimiento column (as kg per kg
+    green already); both given must be one figure (to the third decimal)."""
+    kg, fr = values.get("fg_kg_per_kg_green"), values.get("fg_fr")
+    if kg is not None and fr is not None and abs(kg - fr) >= Decimal("0.0005"):
+        raise FarmGateUnitProblem(
+            f"an outturn of {kg.normalize():f} and a factor de rendimiento of "
+            f"{(fr * 70).normalize():f} (= {fr:.3f} kg per kg green) are not one figure: "
+            "which is it?", "fg_fr")
+    return kg if kg is not None else fr if fr is not None else kept

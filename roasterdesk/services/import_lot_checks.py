@@ -20,7 +20,7 @@ from .import_checks import Problem, header_unit
 
 _PRICES = ("c_cents_lb", "differential_cents_lb", "fob_usd_lb", "fob_usd_kg", "fixations")
 _FARM_GATE = ("fg_amount", "fg_currency", "fg_unit", "fg_unit_kg", "fg_basis",
-              "fg_kg_per_kg_green", "fg_fx")
+              "fg_kg_per_kg_green", "fg_fr", "fg_fx")
 
 
 def lot_problems(line: int, lot: Lot, values: dict[str, Any], raw: dict[str, str],
@@ -79,6 +79,14 @@ def lot_problems(line: int, lot: Lot, values: dict[str, Any], raw: dict[str, str
         if bad:
             out.append(Problem(line, col("fob_usd_lb", "fob_usd_kg"), bad + (
                 ": which is it? Correct one, or leave out the one that is not true")))
+    fg = lot.farm_gate
+    if given & {"fg_kg_per_kg_green", "fg_fr", "fg_basis"} and fg is not None and \
+            fg.kg_per_kg_green is not None:
+        bad = PL.outturn(fg.kg_per_kg_green, fg.basis)  # 94 written as an outturn: an FR
+        if bad:
+            out.append(Problem(line, col("fg_fr" if "fg_fr" in values and
+                                         "fg_kg_per_kg_green" not in values
+                                         else "fg_kg_per_kg_green"), bad))
     fob_now = fob_usd_lb(lot)
     if given & {*_PRICES, *_FARM_GATE} and lot.farm_gate is not None and fob_now:
         bad = PL.farm_gate_over_fob(farm_gate_usd_lb_green(lot.farm_gate), fob_now)

@@ -94,3 +94,46 @@ def test_two_fob_columns_that_disagree_reject_the_row_naming_both(store, tmp_pat
     assert [(x.line, x.column) for x in p.errors] == [(2, "Precio FOB, FOB USD/kg")]
     assert p.errors[0].reason.startswith(
         "FOB 4.10 USD/lb and FOB 9.90 USD/kg (= 4.4906 USD/lb) are not the same price")
+
+
+def test_a_colombian_factor_de_rendimiento_is_read_as_one_and_never_as_an_outturn(store,
+                                                                                tmp_path):
+    """'Factor de rendimiento' was ignored (the usual 1.25 used instead of 94/70), and 94 in an
+    'Outturn' column was stored as 94 kg per kg green (a farm gate of 216 USD/lb, 4,554 % of
+    FOB) with only a warning. An FR column, 'FR 94' or '94/70' in an outturn cell are read;
+    a bare 94 as an outturn is refused with what it would be."""
+    f = tmp_path / "fr.csv"
+    head = ("Lote;Productor;País;Cosecha;Peso (kg);Precio FOB;Precio al productor;Moneda;Per;"
+            "Basis;Tasa de cambio;{col}\n")
+    row = "{code};Finca Uno;CO;2024;1400;4.75;2600000;COP;carga;parchment;4100;{fr}\n"
+    f.write_text(head.format(col="Factor de rendimiento") + row.format(code="A", fr="94")
+                 + row.format(code="B", fr="FR 92"))
+    p = plan(store, f)
+    assert p.ok, p.report()
+    got = {r.record.code: r.record.farm_gate.kg_per_kg_green for r in p.records}
+    assert got == {"A": D(94) / 70, "B": D(92) / 70}
+    f.write_text(head.format(col="Outturn") + row.format(code="C", fr="94/70")
+                 + row.format(code="D", fr="94") + row.format(code="E", fr="1,30"))
+    p = plan(store, f)
+    assert {r.record.code: r.record.farm_gate.kg_per_kg_green for r in p.records} == {
+        "C": D(94) / 70, "E": D("1.30")}
+    (bad,) = [x for x in p.problems if x.error]
+    assert (bad.line, bad.column) == (3, "Outturn")
+    assert bad.reason.startswith("94 kg dry parchment per kg green is not an outturn; as a "
+                                 "factor de rendimiento (kg parchment per 70 kg excelso) it is "
+                                 "94/70 = 1.343")
+
+
+def test_spanish_and_portuguese_status_and_contract_words_are_read(store, tmp_path):
+    """'contratado', 'Fijo' and 'fixo' were refused until a mapping said what they meant."""
+    f = tmp_path / "es.csv"
+    f.write_text("Lote;Productor;País;Cosecha;Peso (kg);Estado del Lote;Tipo de Contrato\n"
+                 "A;Finca Uno;CO;2024;690;contratado;Fijo\n"
+                 "B;Fazenda Dois;BR;2024;690;Embarcado;fixo\n"
+                 "C;Finca Uno;CO;2024;690;Oferta;por fijar\n")
+    p = plan(store, f)
+    assert p.ok, p.report()
+    got = {r.record.code: (r.record.status.value, r.record.contract_type.value)
+           for r in p.records}
+    assert got == {"A": ("contracted", "fixed"), "B": ("shipped", "fixed"),
+                   "C": ("offer", "ptbf")}

@@ -111,3 +111,21 @@ def test_an_fob_in_dollars_read_as_cents_is_asked_about():
     assert PL.fob_price(Decimal("0.041")) == (
         "FOB 0.0410 USD/lb is unusual (a price in dollars read as cents: 4.10 USD/lb?)", False)
     assert PL.fob_price(Decimal("0.50")) is None
+
+
+def test_an_outturn_that_cannot_be_one_says_why():
+    from decimal import Decimal as D
+
+    from roasterdesk.domain import plausibility as PL
+    from roasterdesk.domain.units import Basis
+
+    assert PL.outturn(D("1.25"), Basis.PARCHMENT) is None
+    assert PL.outturn(D("5.5"), Basis.CHERRY) is None
+    assert PL.outturn(D(1), Basis.GREEN) is None
+    assert PL.outturn(D("1.2"), Basis.GREEN) == "a price of green coffee has an outturn of 1, " \
+                                               "not 1.2"
+    assert PL.outturn(D("0.8"), Basis.PARCHMENT).startswith(
+        "kg of dry parchment per kg green is at least 1, not 0.8")
+    assert "94/70 = 1.343: write 'FR 94'" in PL.outturn(D(94), Basis.PARCHMENT)
+    assert PL.outturn(D(94), Basis.CHERRY) == ("94 kg per kg green is not an outturn (the usual "
+                                               "for fresh cherry: 6)")

@@ -11,9 +11,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
+from ...domain import plausibility as PL
 from ...domain.model import FarmGatePrice
 from ...domain.units import (
-    DEFAULT_KG_PER_KG_GREEN,
     Basis,
     factor_from_ico,
     factor_from_rendimiento,
@@ -148,12 +148,10 @@ class FarmGateFields:
         otext = T("fg_outturn").text()
         if mode == "kg":
             factor = get("fg_outturn", lambda: parse_decimal(
-                otext, "fg_outturn", "Outturn", positive=True, maximum=Decimal(20), required=True,
-                unit="kg per kg green"))
-            if factor is not None and factor < 1:
-                errors["fg_outturn"] = ("Outturn: kg of basis per kg green is at least 1 "
-                                        f"(default for {basis.label}: "
-                                        f"{DEFAULT_KG_PER_KG_GREEN[basis]})")
+                otext, "fg_outturn", "Outturn", positive=True, maximum=Decimal(1000),
+                required=True, unit="kg per kg green"))
+            if factor is not None and (bad := PL.outturn(factor, basis)):  # the import's rule
+                errors["fg_outturn"] = f"Outturn: {bad}"
         elif mode == "fr":
             fr = get("fg_outturn", lambda: parse_decimal(
                 otext, "fg_outturn", "Factor de rendimiento", minimum=Decimal(70),
