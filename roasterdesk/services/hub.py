@@ -100,14 +100,29 @@ def connect(url: str) -> Any:
                              "offline is fine, sync again later") from exc
 
 
+_BUSY = ("starting up", "shutting down", "in recovery mode", "too many clients",
+         "too many connections", "not accepting connections")
+"""A server that answers but cannot take a connection now: offline for the moment, not a refusal
+a person must act on."""
+
+
 def _server_said(exc: BaseException) -> str:
     """The server's own refusal in a failed connection's message (libpq's "FATAL:  password
-    authentication failed for user …"), else "" (no answer: the hub cannot be reached)."""
+    authentication failed for user …"), else "" (no answer, or a server busy starting, stopping
+    or full: the hub cannot be reached now)."""
     for line in str(exc).splitlines():
         _, fatal, said = line.partition("FATAL:")
         if fatal:
-            return said.strip()
+            return "" if any(b in said.lower() for b in _BUSY) else said.strip()
     return ""
+
+
+def lost_connection(exc: BaseException) -> bool:
+    """A psycopg error mid-sync that means the hub went away (SQLSTATE class 08, connection
+    exception; none at all when the socket closed; an administrator's shutdown, 57P01–57P03),
+    rather than an error of the hub a person must see (a full disk, a statement timeout)."""
+    state = getattr(exc, "sqlstate", None)
+    return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03")
 
 
 def _first_line(exc: BaseException) -> str:

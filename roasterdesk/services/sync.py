@@ -48,6 +48,7 @@ from .hub import (  # noqa: F401 - the sync API callers know
     hub_version,
     init_hub,
     keyring_key,
+    lost_connection,
     remember_hub,
     remember_password,
     split_password,
@@ -511,9 +512,12 @@ def sync(store: Store, url: str | None = None, progress: Progress | None = None)
             _finish_pull(store)
             push(store, conn, result, progress)
             pull(store, conn, result, progress)
-        except psycopg.OperationalError as exc:  # the connection lost midway
-            raise HubUnreachable(f"sync stopped: the hub went away ({_first_line(exc)}); what "
-                                 "was sent is kept, sync again") from exc
+        except psycopg.OperationalError as exc:
+            if lost_connection(exc):  # the hub went away midway: offline
+                raise HubUnreachable(f"sync stopped: the hub went away ({_first_line(exc)}); "
+                                     "what was sent is kept, sync again") from exc
+            raise HubError(f"sync stopped: the hub said {_first_line(exc)!r}; what was sent "
+                           "is kept, sync again") from exc
         except psycopg.Error as exc:
             raise HubError(f"sync stopped: the hub said {_first_line(exc)!r}; what was sent "
                            "is kept, sync again") from exc

@@ -166,3 +166,27 @@ def test_without_a_keyring_the_password_is_not_kept_and_sync_goes_on(hub_url, tm
     assert "pushed" in got.out
     assert got.err.startswith("warning: the password was not kept (No recommended backend")
     assert b":pw@" not in db.read_bytes()
+
+
+def test_a_busy_or_lost_hub_is_offline_and_a_hub_error_is_said():
+    """A hub starting up or full was reported as a refused login ("check the user name…"); a
+    full disk or a statement timeout mid-sync as "offline". Only the connection's own failures
+    are offline now."""
+    import psycopg
+
+    from roasterdesk.services import hub
+
+    for busy in ('connection failed: FATAL:  the database system is starting up',
+                 'connection failed: FATAL:  sorry, too many clients already'):
+        assert hub._server_said(psycopg.OperationalError(busy)) == ""
+    assert hub._server_said(psycopg.OperationalError(
+        'connection failed: FATAL:  password authentication failed for user "ana"')
+    ) == 'password authentication failed for user "ana"'
+
+    from types import SimpleNamespace as Failed
+
+    assert hub.lost_connection(Failed(sqlstate=None))
+    assert hub.lost_connection(Failed(sqlstate="08006"))
+    assert hub.lost_connection(Failed(sqlstate="57P01"))
+    assert not hub.lost_connection(Failed(sqlstate="53100"))  # disk full
+    assert not hub.lost_connection(Failed(sqlstate="57014"))  # statement timeout
