@@ -15,6 +15,7 @@ from typing import Any
 from ..domain import plausibility as PL
 from ..domain.model import ContractType, Lot
 from ..domain.pricing import farm_gate_usd_lb_green, fob_usd_lb, recorded_c_cents
+from ..domain.units import Basis
 from . import fields as FS
 from .import_checks import Problem, header_unit
 
@@ -83,6 +84,9 @@ def lot_problems(line: int, lot: Lot, values: dict[str, Any], raw: dict[str, str
     if given & {"fg_kg_per_kg_green", "fg_fr", "fg_basis"} and fg is not None and \
             fg.kg_per_kg_green is not None:
         bad = PL.outturn(fg.kg_per_kg_green, fg.basis)  # 94 written as an outturn: an FR
+        if "fg_fr" in values and fg.basis is not Basis.PARCHMENT:
+            bad = (f"a factor de rendimiento is of dry parchment, and this price is of "
+                   f"{fg.basis.label}: give its outturn (kg {fg.basis.label} per kg green)")
         if bad:
             out.append(Problem(line, col("fg_fr" if "fg_fr" in values and
                                          "fg_kg_per_kg_green" not in values

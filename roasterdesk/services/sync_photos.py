@@ -22,8 +22,12 @@ if TYPE_CHECKING:
 WANTED = "photos_wanted"
 """``sync_state`` key: photo rows were pulled whose files may be missing here."""
 
-FETCH_AT_ONCE = 20
-"""Photo files asked of the hub per query (each may be several MB)."""
+CHECKED = "photos_checked"
+"""``sync_state`` key: this laptop's photo files were checked once against its records (a
+laptop that joined before files came down gets them at its next sync)."""
+
+FETCH_BYTES = 64 * 1024 * 1024
+"""At most this many bytes of photo files asked of the hub per query (one file at least)."""
 
 
 def _folder(store: Store) -> Path:
@@ -67,19 +71,31 @@ def missing_files(store: Store) -> list[tuple[str, str]]:
 
 def fetch_missing(store: Store, conn: Any) -> tuple[int, int]:
     """Fetch from the hub the files of photos on record but missing here, when a pull brought
-    photo rows (:func:`mark_wanted`); returns (files fetched, files the hub does not have, or
-    whose bytes do not match their hash)."""
-    if store.db.execute("SELECT 1 FROM sync_state WHERE key = ?", [WANTED]).fetchone() is None:
+    photo rows (:func:`mark_wanted`) or once on a laptop never checked (:data:`CHECKED`).
+    Returns (files fetched, files the hub does not have or whose bytes do not match their
+    hash)."""
+    marks = {k for (k,) in store.db.execute(
+        "SELECT key FROM sync_state WHERE key IN (?, ?)", [WANTED, CHECKED])}
+    if CHECKED in marks and WANTED not in marks:
         return 0, 0
     folder = _folder(store)
     want = missing_files(store)
     names: dict[str, list[str]] = {}
     for sha, name in want:
         names.setdefault(sha, []).append(name)
-    shas = sorted(names)
+    sizes = dict(conn.execute(
+        "SELECT sha256, octet_length(data) FROM roasterdesk.photos WHERE sha256 = ANY(%s)",
+        [sorted(names)]).fetchall()) if names else {}
+    chunks: list[list[str]] = [[]]
+    held = 0
+    for sha in sorted(sizes):  # files of at most FETCH_BYTES a query: never all in memory
+        if chunks[-1] and held + sizes[sha] > FETCH_BYTES:
+            chunks.append([])
+            held = 0
+        chunks[-1].append(sha)
+        held += sizes[sha]
     got = 0
-    for i in range(0, len(shas), FETCH_AT_ONCE):
-        chunk = shas[i:i + FETCH_AT_ONCE]
+    for chunk in (c for c in chunks if c):
         for sha, data in conn.execute(
                 "SELECT sha256, data FROM roasterdesk.photos WHERE sha256 = ANY(%s)", [chunk]):
             for name in names[sha]:
@@ -91,4 +107,6 @@ def fetch_missing(store: Store, conn: Any) -> tuple[int, int]:
         conn.commit()
     with store.db.atomic():
         store.db.execute("DELETE FROM sync_state WHERE key = ?", [WANTED])
+        store.db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, '1')",
+                         [CHECKED])
     return got, len(want) - got

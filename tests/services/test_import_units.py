@@ -112,6 +112,11 @@ def test_a_colombian_factor_de_rendimiento_is_read_as_one_and_never_as_an_outtur
     assert p.ok, p.report()
     got = {r.record.code: r.record.farm_gate.kg_per_kg_green for r in p.records}
     assert got == {"A": D(94) / 70, "B": D(92) / 70}
+    f.write_text(head.format(col="FR") + row.format(code="X", fr="94").replace(
+        "parchment", "cherry"))
+    (bad,) = [x for x in plan(store, f).problems if x.error]  # 94/70 for cherry: 4x too low
+    assert bad.column == "FR" and bad.reason.startswith("a factor de rendimiento is of dry "
+                                                        "parchment, and this price is of")
     f.write_text(head.format(col="Outturn") + row.format(code="C", fr="94/70")
                  + row.format(code="D", fr="94") + row.format(code="E", fr="1,30"))
     p = plan(store, f)

@@ -329,6 +329,23 @@ def test_a_visits_photos_reach_the_other_laptop_as_files(a, b, tmp_path):
         assert s.db.execute("SELECT count(*) FROM sync_state WHERE key = 'photos_wanted'"
                             ).fetchone()[0] == 0
     assert b.sync().photos == 0  # nothing asked again until photo rows come in
+    # a laptop that joined before files came down (no check on record) gets them once
+    mine.unlink()
+    with b.open() as s, s.db.atomic():
+        s.db.execute("DELETE FROM sync_state WHERE key = 'photos_checked'")
+    assert b.sync().photos == 1 and mine.read_bytes() == shot.read_bytes()
+    # files are asked in parts of at most FETCH_BYTES (one file at least): never all at once
+    import roasterdesk.services.sync_photos as SP
+
+    mine.unlink()
+    with b.open() as s, s.db.atomic():
+        s.db.execute("DELETE FROM sync_state WHERE key = 'photos_checked'")
+    old = SP.FETCH_BYTES
+    SP.FETCH_BYTES = 10
+    try:
+        assert b.sync().photos == 1
+    finally:
+        SP.FETCH_BYTES = old
 
 
 def _write(path, data):
