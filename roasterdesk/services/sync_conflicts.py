@@ -152,13 +152,19 @@ def resolve(store: Store, conflict_id: int, keep: str) -> Conflict:
         ref = spec(c.table).refs.get(c.field)
         if keep == "theirs":
             value = store.log.id_of(ref, c.theirs) if ref and c.theirs is not None else c.theirs
-            with store.log.hub_values(c.table, c.row_uuid, c.field):  # the hub has it: not sent
+            with store.log.hub_values(c.table, c.row_uuid, c.field, _op_of(store, c.id)):
                 store.log.update(c.table, rid, {c.field: value}, live_only=False)
         else:
             _resend(store, c)
         store.db.execute("UPDATE sync_conflicts SET resolved_at = ?, resolution = ? "
                          "WHERE id = ?", [_now(), keep, c.id])
     return c
+
+
+def _op_of(store: Store, conflict_id: int) -> str:
+    row = store.db.execute("SELECT op_id FROM sync_conflicts WHERE id = ?",
+                           [conflict_id]).fetchone()
+    return str(row[0] or "") if row else ""
 
 
 def _resend(store: Store, c: Conflict) -> None:

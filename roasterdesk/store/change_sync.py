@@ -39,17 +39,21 @@ class ChangeSync(ChangeWriter):
                                      [(stamp, s) for s in seqs])
 
     @contextmanager
-    def hub_values(self, table: str, row_uuid: str, field_: str) -> Iterator[None]:
+    def hub_values(self, table: str, row_uuid: str, field_: str,
+                   refused_op: str = "") -> Iterator[None]:
         """Writes inside are of a value the hub holds already (a conflict resolved as theirs):
-        logged under the action's op id as already pushed, never sent again; the local changes
-        of ``field_`` of that row not yet pushed are superseded (sending them would bring the
-        conflict back, or be refused again for a viewer)."""
+        logged under the action's op id as already pushed, never sent again, with no clock
+        (the hub's value is never later than a teammate's next change). The local changes of
+        ``field_`` of that row the hub never took (not pushed, or of ``refused_op``, the op
+        whose conflict this is) leave the log: sending them would bring the conflict back (or
+        be refused again for a viewer), and their clocks would make the laptop skip a
+        teammate's later change of the field (last writer wins)."""
         if self._op is None:
             raise RuntimeError("a write outside Store.transaction()")
-        self.db.execute("UPDATE change_log SET pushed_at = ? WHERE pushed_at IS NULL AND "
-                        "origin = 'local' AND table_name = ? AND row_uuid = ? AND field = ?",
-                        [now(), table, row_uuid, field_])
-        self._remote = (self._op[0], self.clock.tick(), self.device_id)
+        self.db.execute("DELETE FROM change_log WHERE origin = 'local' AND table_name = ? AND "
+                        "row_uuid = ? AND field = ? AND (pushed_at IS NULL OR op_id = ?)",
+                        [table, row_uuid, field_, refused_op])
+        self._remote = (self._op[0], "", self.device_id)
         try:
             yield
         finally:

@@ -433,3 +433,28 @@ def test_a_deletion_of_a_record_changed_meanwhile_is_a_conflict(a, b):
     assert a.sync().conflicts == 0
     b.sync()
     assert _visit(b, uid)[2] is not None
+
+
+def test_after_keep_theirs_a_teammates_later_change_is_applied(a, b, hub, tmp_path):
+    """Keep theirs was logged with this laptop's clock at the time of resolving, and the refused
+    edit stayed in the log: a teammate's change made before that moment but pushed after it
+    was skipped here (last writer wins by clock) while the hub and everyone else held it."""
+    c = Laptop(tmp_path / "c.sqlite", as_role(hub, "ben"))
+    uid = _shared_farm(a, b)
+    c.sync()
+    _edit(b, uid, region="Cauca")
+    b.sync()
+    _edit(a, uid, region="Huila")
+    assert a.sync().conflicts == 1
+    c.sync()
+    _edit(c, uid, region="Tolima")  # made before A resolves, pushed after
+    with a.open() as s:
+        (conflict,) = sync.conflicts(s)
+        sync.resolve(s, conflict.id, "theirs")
+        assert _by_uuid(s, uid).region == "Cauca"
+    c.sync()
+    a.sync()
+    for laptop in (a, b, c):
+        laptop.sync()
+        with laptop.open() as s:
+            assert _by_uuid(s, uid).region == "Tolima", laptop.path.name
