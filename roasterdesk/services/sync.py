@@ -180,19 +180,52 @@ def _batches(store: Store) -> Iterator[list[Any]]:
         yield batch
 
 
-def _as_ops(batch: list[Any], seen: int) -> str:
+SEEN_MARKS = "seen_marks"
+"""``sync_state`` key: [[last change-log seq, pull cursor], …], one mark per pull commit. An op
+made after a mark (its first change's seq is past the mark's) had seen the hub up to that
+cursor, whenever it is pushed: edits made while a round pulls are not sent as having seen what
+that pull brought after them."""
+
+
+def _mark_seen(store: Store, cursor: int) -> None:
+    """In the pull's transaction: the cursor this laptop has seen, from its next change on."""
+    last = store.db.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0]
+    marks = json.loads(_state(store, SEEN_MARKS) or "[]")
+    first = store.db.execute("SELECT min(seq) FROM change_log WHERE pushed_at IS NULL "
+                             "AND origin = 'local'").fetchone()[0]
+    if first is not None:  # the marks that unpushed ops still need, and the new one
+        older = [m for m in marks if m[0] < first]
+        marks = older[-1:] + [m for m in marks if m[0] >= first]
+    else:
+        marks = []
+    _set_state(store, SEEN_MARKS, json.dumps([*marks, [int(last), int(cursor)]]))
+
+
+def _seen_of(store: Store) -> Callable[[int], int]:
+    """The pull cursor an op had seen, from its first change's seq (0 before any mark)."""
+    marks = json.loads(_state(store, SEEN_MARKS) or "[]")
+
+    def seen(first_seq: int) -> int:
+        return max((cur for at, cur in marks if at < first_seq), default=0)
+
+    return seen
+
+
+def _as_ops(batch: list[Any], seen: Callable[[int], int]) -> str:
     """The batch as the hub's JSON argument (text): ``[{"op_id", "seen", "changes": [...]}]``
-    (``seen``: the last hub change this laptop pulled, so a deletion of a record changed since
-    is a conflict). A new row's fields are already JSON text in the log; they go as they are,
-    not parsed and dumped again."""
+    (``seen``: the last hub change this laptop had pulled when it made the op, so a deletion
+    of a record changed since is a conflict). A new row's fields are already JSON text in the
+    log; they go as they are, not parsed and dumped again."""
     ops: dict[str, list[str]] = {}
+    first: dict[str, int] = {}
     dumps = json.dumps
     for c in batch:
         new = c.new if c.field == "*" else dumps(c.new)
+        first.setdefault(c.op_id, c.seq)
         ops.setdefault(c.op_id, []).append(
             f'{{"hlc":{dumps(c.hlc)},"table":{dumps(c.table)},"row":{dumps(c.row_uuid)},'
             f'"field":{dumps(c.field)},"old":{dumps(c.old)},"new":{new}}}')
-    return "[" + ",".join(f'{{"op_id":{dumps(op)},"seen":{int(seen)},'
+    return "[" + ",".join(f'{{"op_id":{dumps(op)},"seen":{int(seen(first[op]))},'
                           f'"changes":[{",".join(chs)}]}}' for op, chs in ops.items()) + "]"
 
 
@@ -201,8 +234,9 @@ def push(store: Store, conn: Any, result: SyncResult, progress: Progress | None 
 
     device = store.log.device_id
     total = waiting(store)
+    seen_of = _seen_of(store)
     for batch in _batches(store):
-        ops = _as_ops(batch, int(_state(store, "pull_cursor") or 0))
+        ops = _as_ops(batch, seen_of)
         checkpoint("before_push")
         refused = False
         try:
@@ -335,6 +369,7 @@ def _pull_pages(store: Store, conn: Any, result: SyncResult, progress: Progress 
             _apply_page(store, rows, result, first, full, page, figures)
             cursor = end
             _set_state(store, "pull_cursor", str(cursor))
+            _mark_seen(store, cursor)
             held += len(rows)
             if not full or not first or held >= PULL_COMMIT:
                 commit()

@@ -458,3 +458,23 @@ def test_after_keep_theirs_a_teammates_later_change_is_applied(a, b, hub, tmp_pa
         laptop.sync()
         with laptop.open() as s:
             assert _by_uuid(s, uid).region == "Tolima", laptop.path.name
+
+
+def test_an_op_made_before_a_pull_is_sent_as_having_seen_only_what_it_saw(a, b):
+    """A deletes a visit while a round of hers is pulling a teammate's notes on it (the window
+    syncs in the background): the deletion was sent with the cursor after that pull, as if A
+    had seen the notes, and they vanished with the visit. It is sent with the cursor A had
+    when she deleted it, and is a conflict."""
+    uid = _shared_visit(a, b)
+    _delete(a, uid)  # the op is made; the round's pull has not brought B's notes yet
+    _set_notes(b, uid, "B: new raised beds")
+    b.sync()
+    with a.open() as s, sync.connect(a.url) as conn:  # the round's pull, after its push
+        sync.pull(s, conn, sync.SyncResult())
+    got = a.sync()
+    assert got.conflicts == 1
+    with a.open() as s:
+        (c,) = sync.conflicts(s)
+        assert (c.field, c.theirs, c.their_author) == ("deleted_at", None, "ben")
+    b.sync()
+    assert _visit(b, uid)[1:] == ("B: new raised beds", None)  # kept on the hub and on B
