@@ -163,6 +163,7 @@ DECLARE
     new_v jsonb;
     wrote boolean;
     seen bigint;
+    op_blocked boolean;
     del_value jsonb;
     del_author text;
     del_at timestamptz;
@@ -180,6 +181,15 @@ BEGIN
         n_applied := n_applied + 1;
         seen := (op->>'seen')::bigint;  -- the last hub change the device had pulled
         chs := op->'changes';
+        -- an op's deletions go as one (a visit and its photos and follow-ups): none applies
+        -- when someone else changed one of its records since the device last pulled
+        op_blocked := seen IS NOT NULL AND EXISTS (
+            SELECT 1 FROM jsonb_array_elements(chs) e(c)
+              JOIN roasterdesk.changes x ON x.table_name = e.c->>'table'
+                                        AND x.row_uuid = e.c->>'row'
+             WHERE e.c->>'field' = 'deleted_at' AND coalesce(e.c->'new', 'null'::jsonb)
+                   <> 'null'::jsonb AND x.seq > seen AND x.device_id <> p_device
+               AND x.field <> 'deleted_at');
         n := jsonb_array_length(chs);
         i := 0;
         WHILE i < n LOOP
@@ -277,15 +287,19 @@ BEGIN
                 cur_value := coalesce(cur_value, 'null'::jsonb);
                 del_value := NULL;
                 IF cur_value = old_v AND ch->>'field' = 'deleted_at' AND new_v <> 'null'::jsonb
-                   AND seen IS NOT NULL THEN
+                   AND op_blocked THEN
                     -- a deletion of a record changed by someone else since the device last
                     -- pulled: the record stays, and the deletion is a conflict (their change
-                    -- is never lost in a deleted record)
+                    -- is never lost in a deleted record); the op's other deletions stay out
+                    -- with it, without a conflict of their own (resolving it decides them)
                     SELECT 'null'::jsonb, c.author, c.at INTO del_value, del_author, del_at
                       FROM roasterdesk.changes c
                      WHERE c.table_name = ch->>'table' AND c.row_uuid = ch->>'row'
                        AND c.seq > seen AND c.device_id <> p_device AND c.field <> 'deleted_at'
                      ORDER BY c.seq DESC LIMIT 1;
+                    IF del_value IS NULL THEN
+                        CONTINUE;
+                    END IF;
                 END IF;
                 IF del_value IS NOT NULL THEN
                     INSERT INTO roasterdesk.conflicts (op_id, table_name, row_uuid, field, base,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid as _uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
@@ -150,12 +150,23 @@ def resolve(store: Store, conflict_id: int, keep: str) -> Conflict:
         rid = store.log.id_of(c.table, c.row_uuid)
         assert rid is not None
         ref = spec(c.table).refs.get(c.field)
+        op = _op_of(store, c.id)
+        # a deletion's conflict decides the op's other deletions too (a visit's photos and
+        # follow-ups), which the hub held back with it
+        along = [replace(c, table=ch.table, row_uuid=ch.row_uuid, theirs=None)
+                 for ch in (store.log.changes_of(op) if op and c.field == "deleted_at" else ())
+                 if ch.field == "deleted_at" and ch.new is not None
+                 and (ch.table, ch.row_uuid) != (c.table, c.row_uuid)]
         if keep == "theirs":
             value = store.log.id_of(ref, c.theirs) if ref and c.theirs is not None else c.theirs
-            with store.log.hub_values(c.table, c.row_uuid, c.field, _op_of(store, c.id)):
-                store.log.update(c.table, rid, {c.field: value}, live_only=False)
+            for one, v in ((c, value), *((x, None) for x in along)):
+                one_id = store.log.id_of(one.table, one.row_uuid)
+                assert one_id is not None
+                with store.log.hub_values(one.table, one.row_uuid, one.field, op):
+                    store.log.update(one.table, one_id, {one.field: v}, live_only=False)
         else:
-            _resend(store, c)
+            for one in (c, *along):
+                _resend(store, one)
         store.db.execute("UPDATE sync_conflicts SET resolved_at = ?, resolution = ? "
                          "WHERE id = ?", [_now(), keep, c.id])
     return c

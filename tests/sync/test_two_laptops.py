@@ -478,3 +478,38 @@ def test_an_op_made_before_a_pull_is_sent_as_having_seen_only_what_it_saw(a, b):
         assert (c.field, c.theirs, c.their_author) == ("deleted_at", None, "ben")
     b.sync()
     assert _visit(b, uid)[1:] == ("B: new raised beds", None)  # kept on the hub and on B
+
+
+def _follow_ups(laptop, uid):
+    with laptop.open() as s:
+        return s.db.execute("SELECT f.what, f.deleted_at IS NULL FROM follow_ups f JOIN visits v "
+                            "ON v.id = f.visit_id WHERE v.uuid = ? ORDER BY f.id",
+                            [uid]).fetchall()
+
+
+@pytest.mark.parametrize("keep", ["theirs", "mine"])
+def test_a_deletion_goes_as_one_with_the_records_it_takes(a, b, keep):
+    """Deleting a visit deletes its follow-ups in the same op. With the visit's deletion a
+    conflict, its follow-ups' deletions were applied: the visit lived on without them on every
+    laptop, and keeping it did not bring them back. The op's deletions now go as one."""
+    farm = _farm(a)
+    with a.open() as s:
+        v = s.save_visit(Visit(farm.id, date(2025, 3, 10), VisitMode.IN_PERSON, notes="first",
+                               follow_ups=(FollowUp("send the moisture meter"),)))
+    a.sync()
+    b.sync()
+    _set_notes(b, v.uuid, "B: the meter arrived")
+    b.sync()
+    _delete(a, v.uuid)
+    assert a.sync().conflicts == 1
+    b.sync()
+    assert _follow_ups(b, v.uuid) == [("send the moisture meter", 1)]  # not deleted on the hub
+    with a.open() as s:
+        (c,) = sync.conflicts(s)
+        sync.resolve(s, c.id, keep)
+    a.sync()
+    b.sync()
+    alive = 1 if keep == "theirs" else 0
+    for laptop in (a, b):
+        assert (_visit(laptop, v.uuid)[2] is None) == bool(alive), (keep, laptop.path.name)
+        assert _follow_ups(laptop, v.uuid) == [("send the moisture meter", alive)]
