@@ -183,13 +183,16 @@ BEGIN
         chs := op->'changes';
         -- an op's deletions go as one (a visit and its photos and follow-ups): none applies
         -- when someone else changed one of its records since the device last pulled
+        -- (a new record made under one of them, a follow-up on the visit, counts too)
         op_blocked := seen IS NOT NULL AND EXISTS (
             SELECT 1 FROM jsonb_array_elements(chs) e(c)
-              JOIN roasterdesk.changes x ON x.table_name = e.c->>'table'
-                                        AND x.row_uuid = e.c->>'row'
+              JOIN roasterdesk.changes x ON (x.table_name = e.c->>'table'
+                                             AND x.row_uuid = e.c->>'row'
+                                             AND x.field <> 'deleted_at')
+                                         OR (x.field = '*' AND x.new_value @? format(
+                                             '$.* ? (@ == "%s")', e.c->>'row')::jsonpath)
              WHERE e.c->>'field' = 'deleted_at' AND coalesce(e.c->'new', 'null'::jsonb)
-                   <> 'null'::jsonb AND x.seq > seen AND x.device_id <> p_device
-               AND x.field <> 'deleted_at');
+                   <> 'null'::jsonb AND x.seq > seen AND x.device_id <> p_device);
         n := jsonb_array_length(chs);
         i := 0;
         WHILE i < n LOOP
@@ -294,8 +297,11 @@ BEGIN
                     -- with it, without a conflict of their own (resolving it decides them)
                     SELECT 'null'::jsonb, c.author, c.at INTO del_value, del_author, del_at
                       FROM roasterdesk.changes c
-                     WHERE c.table_name = ch->>'table' AND c.row_uuid = ch->>'row'
-                       AND c.seq > seen AND c.device_id <> p_device AND c.field <> 'deleted_at'
+                     WHERE ((c.table_name = ch->>'table' AND c.row_uuid = ch->>'row'
+                             AND c.field <> 'deleted_at')
+                            OR (c.field = '*' AND c.new_value @? format(
+                                '$.* ? (@ == "%s")', ch->>'row')::jsonpath))
+                       AND c.seq > seen AND c.device_id <> p_device
                      ORDER BY c.seq DESC LIMIT 1;
                     IF del_value IS NULL THEN
                         CONTINUE;

@@ -513,3 +513,24 @@ def test_a_deletion_goes_as_one_with_the_records_it_takes(a, b, keep):
     for laptop in (a, b):
         assert (_visit(laptop, v.uuid)[2] is None) == bool(alive), (keep, laptop.path.name)
         assert _follow_ups(laptop, v.uuid) == [("send the moisture meter", alive)]
+
+
+def test_a_deletion_of_a_record_a_teammate_added_to_is_a_conflict(a, b):
+    """B adds a follow-up to a visit; A, which had not pulled it, deletes the visit: the new
+    follow-up was left under a deleted visit on every laptop, out of sight. The deletion is a
+    conflict naming B, and keeping theirs keeps the visit with B's follow-up."""
+    uid = _shared_visit(a, b)
+    with b.open() as s:
+        v = s.visit(s.log.id_of("visits", uid))
+        s.save_visit(replace(v, follow_ups=(FollowUp("B: send the drying-bed plans"),)))
+    b.sync()
+    _delete(a, uid)
+    assert a.sync().conflicts == 1
+    with a.open() as s:
+        (c,) = sync.conflicts(s)
+        assert (c.field, c.their_author) == ("deleted_at", "ben")
+        sync.resolve(s, c.id, "theirs")
+    a.sync()
+    for laptop in (a, b):
+        assert _visit(laptop, uid)[2] is None
+        assert _follow_ups(laptop, uid) == [("B: send the drying-bed plans", 1)]
