@@ -31,7 +31,8 @@ of a team syncs the same shape of records.
 3: records of local schema ``m013_figures_again``: a role, an organic status, a lot's status and
    other facts may be not recorded (NULL), which an older RoasterDesk refuses to store; an
    edit of a record someone deleted, and a deletion of a record someone changed since the
-   deleting laptop last pulled (``seen``), are conflicts."""
+   deleting laptop last pulled (``seen``: read through the changes past it, by seq), are
+   conflicts."""
 
 RECORDS_OF_STEP = "m013_figures_again"
 """The last local schema step whose records the hub's feed carries. A new step that changes
@@ -84,7 +85,6 @@ CREATE TABLE IF NOT EXISTS roasterdesk.changes (
     at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS changes_op ON roasterdesk.changes(op_id);
-CREATE INDEX IF NOT EXISTS changes_row ON roasterdesk.changes(table_name, row_uuid, seq);
 
 CREATE TABLE IF NOT EXISTS roasterdesk.rows (
     table_name text NOT NULL,

@@ -56,16 +56,22 @@ def mark_wanted(store: Store) -> None:
 
 
 def missing_files(store: Store) -> list[tuple[str, str]]:
-    """(hash, file name) of the photos on record whose file is not in the attachments folder."""
+    """(hash, file name) of each file the photos on record name that is not in the attachments
+    folder: one per file (a file is named by its hash and extension; the photos that share it,
+    under any name, ask for it once)."""
     folder = _folder(store)
     out = []
+    seen: set[Path] = set()
     for sha, name in store.db.execute(
             "SELECT DISTINCT sha256, filename FROM photos WHERE deleted_at IS NULL"):
         try:
-            if not stored_path(folder, sha, name).is_file():
-                out.append((sha, name))
+            path = stored_path(folder, sha, name)
         except UserError:  # not a hash: nothing to fetch under it
             continue
+        if path not in seen:
+            seen.add(path)
+            if not path.is_file():
+                out.append((sha, name))
     return out
 
 
