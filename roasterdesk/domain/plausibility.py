@@ -136,9 +136,9 @@ def price_sum(c_cents_lb: Decimal, differential_cents_lb: Decimal, fob_usd_lb: D
     fob_cents = fob_usd_lb * 100
     if abs(total - fob_cents) <= PRICE_SLACK_CENTS_LB:
         return None
-    # a C weighted over fixations has many decimals: shown to the hundredth of a cent
-    return (f"C {_tidy(round_places(c_cents_lb, 2))} + differential "
-            f"{_tidy(differential_cents_lb, sign=True)} = {_tidy(round_places(total, 2))} ¢/lb "
+    # a C weighted over fixations has many decimals: shown to 4 places, as a price per lb is
+    return (f"C {_tidy(round_places(c_cents_lb, 4))} + differential "
+            f"{_tidy(differential_cents_lb, sign=True)} = {_tidy(round_places(total, 4))} ¢/lb "
             f"but FOB {fob_said or f'{round_per_lb(fob_usd_lb)} USD/lb'} "
             f"is {round_places(fob_cents, 2)} ¢/lb")
 

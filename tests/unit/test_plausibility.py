@@ -131,7 +131,7 @@ def test_an_outturn_that_cannot_be_one_says_why():
                                                "for fresh cherry: 6)")
 
 
-def test_a_weighted_c_is_shown_to_the_hundredth_of_a_cent():
+def test_a_weighted_c_is_shown_to_four_places():
     """An import's error printed "C 120.4538149470120694730644686" for a C weighted over two
     fixations."""
     from decimal import Decimal as D
@@ -140,4 +140,5 @@ def test_a_weighted_c_is_shown_to_the_hundredth_of_a_cent():
 
     c = (D("118.10") * 700 + D("121.75") * 1000) / 1700
     said = PL.price_sum(c, D(80), D("4.10"))
-    assert said.startswith("C 120.25 + differential +80 = 200.25 ¢/lb but FOB 4.1000 USD/lb")
+    assert said.startswith("C 120.2471 + differential +80 = 200.2471 ¢/lb but FOB 4.1000 "
+                           "USD/lb")
