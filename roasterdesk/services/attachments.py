@@ -14,8 +14,10 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..domain.model import Photo
 from ..errors import UserError
@@ -86,16 +88,17 @@ def store_file(src: Path | str, attachments_dir: Path, *,
     folder = Path(attachments_dir)
     folder.mkdir(parents=True, exist_ok=True)
     folder = folder.resolve()
-    fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=folder)
-    tmp = Path(tmp_name)
-    try:
-        h = hashlib.sha256()
-        with open(src, "rb") as fin, os.fdopen(fd, "wb") as fout:
+    h = hashlib.sha256()
+
+    def copy(fout: BinaryIO) -> None:
+        with open(src, "rb") as fin:
             while chunk := fin.read(_CHUNK):
                 h.update(chunk)
                 fout.write(chunk)
-            fout.flush()
-            os.fsync(fout.fileno())
+
+    tmp: Path | None = None
+    try:
+        tmp = _written_temp(folder, copy)
         sha = h.hexdigest()
         dest = stored_path(folder, sha, src.name)
         if dest.is_symlink():
@@ -105,12 +108,31 @@ def store_file(src: Path | str, attachments_dir: Path, *,
         else:
             os.replace(tmp, dest)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise UserError(f"cannot copy {display_name(src.name)}: {exc.strerror or exc}") from exc
+    except BaseException:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise
+    return StoredFile(sha, dest, display_name(src.name))
+
+
+def _written_temp(folder: Path, write: Callable[[BinaryIO], None]) -> Path:
+    """A new temporary file in ``folder`` holding what ``write`` wrote, flushed to disk; the
+    caller renames it into place, so a crash never leaves a half-written file under a hash
+    name (it is removed if writing fails)."""
+    fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fout:
+            write(fout)
+            fout.flush()
+            os.fsync(fout.fileno())
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return StoredFile(sha, dest, display_name(src.name))
+    return tmp
 
 
 def store_bytes(data: bytes, sha256: str, filename: str, attachments_dir: Path) -> Path:
@@ -122,13 +144,8 @@ def store_bytes(data: bytes, sha256: str, filename: str, attachments_dir: Path) 
     if dest.is_symlink():
         raise UserError(f"{dest} is a link; refusing to replace it")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=dest.parent)
-    tmp = Path(tmp_name)
+    tmp = _written_temp(dest.parent, lambda fout: fout.write(data))
     try:
-        with os.fdopen(fd, "wb") as fout:
-            fout.write(data)
-            fout.flush()
-            os.fsync(fout.fileno())
         os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from .attachments import store_bytes, stored_path
+from .hub import _set_state, _state
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -52,7 +53,7 @@ def files_to_upload(store: Store, batch: list[Any]) -> list[tuple[str, Path]]:
 
 def mark_wanted(store: Store) -> None:
     """In the pull's transaction: photo rows came in, fetch their files after the pull."""
-    store.db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, '1')", [WANTED])
+    _set_state(store, WANTED, "1")
 
 
 def missing_files(store: Store) -> list[tuple[str, str]]:
@@ -80,9 +81,7 @@ def fetch_missing(store: Store, conn: Any) -> tuple[int, int]:
     photo rows (:func:`mark_wanted`) or once on a laptop never checked (:data:`CHECKED`).
     Returns (files fetched, files the hub does not have or whose bytes do not match their
     hash)."""
-    marks = {k for (k,) in store.db.execute(
-        "SELECT key FROM sync_state WHERE key IN (?, ?)", [WANTED, CHECKED])}
-    if CHECKED in marks and WANTED not in marks:
+    if _state(store, CHECKED) is not None and _state(store, WANTED) is None:
         return 0, 0
     folder = _folder(store)
     want = missing_files(store)
@@ -113,6 +112,5 @@ def fetch_missing(store: Store, conn: Any) -> tuple[int, int]:
         conn.commit()
     with store.db.atomic():
         store.db.execute("DELETE FROM sync_state WHERE key = ?", [WANTED])
-        store.db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, '1')",
-                         [CHECKED])
+        _set_state(store, CHECKED, "1")
     return got, len(want) - got

@@ -248,12 +248,10 @@ AREA_TOLERANCE = 0.05  # typed and outline areas further apart than this are que
 
 def area_question(typed: str, outline_ha: float) -> str:
     """A question when the typed area and the outline's disagree by more than 5 %."""
-    try:
-        area = float(typed.replace(",", ".").strip())
-    except ValueError:
+    got = typed_area(typed)
+    if got is None or outline_ha <= 0:
         return ""
-    if area <= 0 or outline_ha <= 0:
-        return ""
+    area = float(got)
     apart = abs(area - outline_ha) / outline_ha
     if apart <= AREA_TOLERANCE:
         return ""
