@@ -61,6 +61,17 @@ class ImportPlan:
     error_lines: set[int] = field(default_factory=set)
     figures_pending: bool = False  # the lot figures come after the commit (many lots)
 
+    def producers_mark(self) -> tuple[int, int]:
+        """Where the new producers stand before a row (see :meth:`drop_producers_since`)."""
+        return len(self.new_producers), len(self.kind_not_given)
+
+    def drop_producers_since(self, mark: tuple[int, int]) -> None:
+        """A rejected row writes nothing: the new producers only it would have created go (a
+        later row naming one creates it again)."""
+        for key in list(self.new_producers)[mark[0]:]:
+            del self.new_producers[key]
+        del self.kind_not_given[mark[1]:]
+
     def tally(self) -> None:
         """Count the problems found since the last tally, then let go of those past the first
         :data:`PROBLEMS_KEPT` (the counts stay exact)."""

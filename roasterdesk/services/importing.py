@@ -350,6 +350,7 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
             _refused(ctx, kind, values, line)
             continue
         before = len(plan.problems)
+        producers = plan.producers_mark()
         try:
             build(plan, ctx, line, values, header_used, seen,
                   tuple(cells[i] if i < len(cells) else "" for i in mapped_cols))
@@ -361,9 +362,9 @@ def _check_rows(store: Any, plan: ImportPlan, sink: Callable[[list[Planned]], No
         errors = [p for p in plan.problems[before:] if p.error]
         if errors and last is not None and last.line == line:
             plan.records.pop()  # not written: the row is rejected as a whole
-        if errors:
+        if errors:  # not even the producer it alone would create
+            plan.drop_producers_since(producers)
             _refused(ctx, kind, values, line)
-        if errors:
             plan.rejected.append((line, errors))
     _resolve_parents(plan, ctx)
     if (note := kind_note(plan)) is not None:

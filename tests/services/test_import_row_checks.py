@@ -179,3 +179,24 @@ def test_a_closed_pipe_ends_a_command_quietly(store, db_path):
     err = child.stderr.read().decode()
     assert child.wait(timeout=60) == 141
     assert "Broken pipe" not in err and err == ""
+
+
+def test_a_rejected_lot_row_creates_no_producer(store, db_path, tmp_path, capsys):
+    """A lot row rejected for its row as a whole (C + differential that is not the FOB, a
+    farm-gate unit not known in Peru) still created its new producer with --skip-invalid: a
+    producer with no lot, from a row the report said was not imported."""
+    f = tmp_path / "lots.csv"
+    f.write_text("Lot;Producer;Country;Harvest;Weight (kg);C price;Differential;FOB;"
+                 "Farm Gate Price;Farm Gate Currency;Farm Gate Unit;Farm Gate Basis;"
+                 "Exchange Rate\n"
+                 "X-1;Finca Buena;CO;2025;690;380;95;4.75;;;;;\n"
+                 "X-2;Finca Mala;CO;2025;690;380;95;3.10;;;;;\n"
+                 "X-3;Finca Sur;PE;2025;690;;;4.10;350;PEN;arroba;parchment;3.7\n"
+                 "X-4;Finca Buena;CO;2025;690;;;4.20;;;;;\n")
+    p = plan(store, f)
+    assert [x.name for x in p.new_producers.values()] == ["Finca Buena"]
+    assert main(["--db", str(db_path), "import", str(f), "--kind", "lots",
+                 "--skip-invalid"]) == 0
+    out = capsys.readouterr().out
+    assert "imported lots: 2 created, 0 updated, 0 skipped, 1 new producer" in out
+    assert [x.name for x in store.producers()] == ["Finca Buena"]
